@@ -1,0 +1,30 @@
+"""One exception hierarchy for everything a user can get wrong.
+
+Every message names the offending thing (stage/step/filter index, column, value) and, where it
+helps, what to do next. All errors derive from :class:`JourneyError`, itself a ``ValueError``.
+"""
+
+from __future__ import annotations
+
+
+class JourneyError(ValueError):
+    """Base class of every error journey_widgets raises on purpose."""
+
+
+class JourneyDefinitionError(JourneyError):
+    """The journey definition is invalid (structure, values, unknown version, bad JSON)."""
+
+
+class CatalogError(JourneyError):
+    """An event type or property is unknown to the step catalog or registered twice."""
+
+
+class DataBindingError(JourneyError):
+    """The events (or identity) table does not fit the schema or the journey.
+
+    Raised before any query runs: missing column, wrong type, unknown property or event type.
+    """
+
+
+class UnsupportedBackendError(JourneyError):
+    """A backend lacks an operation the journey needs; the message names backend and feature."""

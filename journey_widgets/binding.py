@@ -1,0 +1,313 @@
+"""Bind a user's events table to the journey: schema mapping, checks, actor resolution (SPEC §2).
+
+Everything here is checked before any query runs, and every error names the column or step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+
+from journey_widgets.errors import DataBindingError
+from journey_widgets.model import LIST_OPS, ORDER_OPS, TEXT_OPS, Filter, Journey, Step
+
+if TYPE_CHECKING:
+    from journey_widgets.catalog import Catalog
+
+#: Internal column names of the normalised events table (user columns never start with this).
+PREFIX = "_jw_"
+EVENT = f"{PREFIX}event"
+TIME = f"{PREFIX}t"
+CONTACT = f"{PREFIX}contact"
+VISITOR = f"{PREFIX}visitor"
+ANONYMOUS = f"{PREFIX}anonymous"
+_EPOCH = "1970-01-01 00:00:00"
+
+
+@dataclass(frozen=True)
+class EventSchema:
+    """Which of the user's columns plays which role of SPEC §2 (defaults: the sample data's names)."""
+
+    event_type: str = "event_type"
+    occurred_at: str = "occurred_at"
+    contact_id: str | None = "contact_id"
+    visitor_id: str | None = "visitor_id"
+    deal_id: str | None = "deal_id"
+    #: Identity table columns: visitor -> contact, and when it was learnt (optional).
+    identity_visitor_id: str = "visitor_id"
+    identity_contact_id: str = "contact_id"
+    identity_identified_at: str | None = "identified_at"
+
+    def role_columns(self) -> dict[str, str]:
+        """The event table's role -> column mapping, for the roles that are mapped."""
+        roles = ("event_type", "occurred_at", "contact_id", "visitor_id", "deal_id")
+        return {role: getattr(self, role) for role in roles if getattr(self, role) is not None}
+
+
+@dataclass(frozen=True)
+class BoundEvents:
+    """The user's events as an Ibis table, checked against a schema, with optional identity map."""
+
+    table: ir.Table
+    schema: EventSchema = field(default_factory=EventSchema)
+    identity: ir.Table | None = None
+
+    @property
+    def properties(self) -> list[str]:
+        """The columns that are filterable properties (every column not playing a role)."""
+        roles = set(self.schema.role_columns().values())
+        return [name for name in self.table.columns if name not in roles]
+
+    def normalized(self, journey: Journey) -> ir.Table:
+        """Events with the internal actor and time columns of :mod:`journey_widgets.compiler`.
+
+        Adds ``_jw_event``, ``_jw_t`` (int64 microseconds since the epoch, UTC), ``_jw_contact``
+        (the actor: contact or deal id, or null), ``_jw_visitor`` (the anonymous visitor when there is
+        no contact) and ``_jw_anonymous``. Rows with no actor or no time are dropped.
+        """
+        events, schema = self.table, self.schema
+        if journey.object == "deal":
+            contact: ir.Value = events[schema.deal_id]
+            visitor: ir.Value = ibis.null(dt.string)
+        else:
+            contact = _column_or_null(events, schema.contact_id, self._contact_type())
+            if self.identity is not None and schema.visitor_id is not None:
+                events, contact = self._stitch(events)
+            raw_visitor = _column_or_null(events, schema.visitor_id, dt.string).cast(dt.string)
+            visitor = ibis.cases((contact.isnull(), raw_visitor), else_=ibis.null(dt.string))
+        table = events.mutate(
+            **{
+                EVENT: events[schema.event_type],
+                TIME: epoch_microseconds(events[schema.occurred_at]),
+                CONTACT: contact,
+                VISITOR: visitor,
+                ANONYMOUS: contact.isnull(),
+            }
+        )
+        return table.filter(table[CONTACT].notnull() | table[VISITOR].notnull(), table[TIME].notnull())
+
+    def _contact_type(self) -> dt.DataType:
+        if self.schema.contact_id is not None:
+            return self.table[self.schema.contact_id].type()
+        return self.identity[self.schema.identity_contact_id].type() if self.identity is not None else dt.string
+
+    def _stitch(self, events: ir.Table) -> tuple[ir.Table, ir.Value]:
+        """Left-join the identity map (one contact per visitor) and coalesce the contact."""
+        schema, identity = self.schema, self.identity
+        assert identity is not None
+        visitor_col, contact_col = schema.identity_visitor_id, schema.identity_contact_id
+        order = [identity[contact_col]]
+        if schema.identity_identified_at and schema.identity_identified_at in identity.columns:
+            order.insert(0, ibis.asc(identity[schema.identity_identified_at], nulls_first=False))
+        first = identity.filter(identity[visitor_col].notnull(), identity[contact_col].notnull())
+        first = first.mutate(_jw_rank=ibis.row_number().over(group_by=first[visitor_col], order_by=order))
+        mapping = first.filter(first._jw_rank == 0).select(
+            _jw_map_visitor=first[visitor_col].cast(dt.string), _jw_map_contact=first[contact_col]
+        )
+        joined = events.left_join(mapping, events[schema.visitor_id].cast(dt.string) == mapping._jw_map_visitor)
+        joined = joined.drop("_jw_map_visitor")
+        mapped = joined._jw_map_contact
+        return joined, (joined[schema.contact_id].coalesce(mapped) if schema.contact_id else mapped)
+
+
+def epoch_microseconds(column: ir.TimestampValue) -> ir.IntegerValue:
+    """Microseconds since 1970-01-01 UTC; tz-aware values compare in UTC, naive ones are UTC."""
+    timezone = column.type().timezone
+    epoch = ibis.timestamp(_EPOCH, timezone="UTC" if timezone else None)
+    return column.delta(epoch, unit="microsecond").cast(dt.int64)
+
+
+def _column_or_null(table: ir.Table, name: str | None, type_: dt.DataType) -> ir.Value:
+    return table[name] if name is not None else ibis.null(type_)
+
+
+# ---------------------------------------------------------------------------------------- loading
+def as_table(data: Any, *, what: str = "events") -> ir.Table:
+    """An Ibis table from an Ibis table, a DataFrame (pandas/Polars), an Arrow table or a file path."""
+    if isinstance(data, ir.Table):
+        return data
+    if isinstance(data, str | Path):
+        return _read_file(Path(data), what)
+    try:
+        return ibis.memtable(data)
+    except Exception as exc:  # ibis raises several types for unsupported inputs
+        raise DataBindingError(
+            f"cannot use a {type(data).__name__} as the {what} table: pass an Ibis table, a pandas or "
+            "Polars DataFrame, an Arrow table, or a Parquet/CSV path"
+        ) from exc
+
+
+def _read_file(path: Path, what: str) -> ir.Table:
+    if not path.exists():
+        raise DataBindingError(f"the {what} file {str(path)!r} does not exist")
+    suffixes = {s.lower() for s in path.suffixes} or {p.suffix.lower() for p in path.glob("*")}
+    if ".parquet" in suffixes or path.is_dir():
+        source = str(path / "*.parquet") if path.is_dir() else str(path)
+        return ibis.read_parquet(source)
+    if ".csv" in suffixes:
+        return ibis.read_csv(str(path))
+    raise DataBindingError(f"cannot read the {what} file {str(path)!r}: use .parquet or .csv")
+
+
+# ---------------------------------------------------------------------------------------- checks
+def bind_events(
+    events: Any,
+    journey: Journey | None = None,
+    *,
+    identity: Any = None,
+    schema: EventSchema | None = None,
+    catalog: Catalog | None = None,
+) -> BoundEvents:
+    """Check ``events`` (and ``identity``) against the schema and, if given, the journey."""
+    schema = schema or EventSchema()
+    table = as_table(events)
+    identity_table = None if identity is None else as_table(identity, what="identity")
+    bound = BoundEvents(table=table, schema=_effective_schema(table, schema), identity=identity_table)
+    _check_roles(bound, journey)
+    if identity_table is not None:
+        _check_identity(bound)
+    if journey is not None:
+        check_journey_against_data(bound, journey, catalog=catalog)
+    return bound
+
+
+def _effective_schema(table: ir.Table, schema: EventSchema) -> EventSchema:
+    """Drop optional roles whose default column is absent (a user table may lack visitor_id)."""
+    defaults = EventSchema()
+    changes = {
+        role: None
+        for role in ("contact_id", "visitor_id", "deal_id")
+        if getattr(schema, role) == getattr(defaults, role) and getattr(schema, role) not in table.columns
+    }
+    return schema if not changes else EventSchema(**{**schema.__dict__, **changes})
+
+
+def _require_column(table: ir.Table, name: str, role: str, what: str = "events") -> dt.DataType:
+    if name not in table.columns:
+        raise DataBindingError(
+            f"the {what} table has no column {name!r} for the role {role!r}; its columns are "
+            f"{', '.join(map(repr, table.columns))} (map yours with EventSchema({role}=...))"
+        )
+    return table[name].type()
+
+
+def _check_roles(bound: BoundEvents, journey: Journey | None) -> None:
+    table, schema = bound.table, bound.schema
+    kinds = {"event_type": "string", "occurred_at": "timestamp"}
+    for role, expected in kinds.items():
+        type_ = _require_column(table, getattr(schema, role), role)
+        if (expected == "string" and not type_.is_string()) or (expected == "timestamp" and not type_.is_timestamp()):
+            raise DataBindingError(
+                f"column {getattr(schema, role)!r} ({role}) has type {type_}, expected {expected}"
+                + ("; cast it, e.g. events.mutate(occurred_at=events.occurred_at.as_timestamp('%Y-%m-%d %H:%M:%S'))"
+                   if expected == "timestamp" else "")
+            )
+    for role in ("contact_id", "visitor_id", "deal_id"):
+        name = getattr(schema, role)
+        if name is not None:
+            type_ = _require_column(table, name, role)
+            if not (type_.is_string() or type_.is_integer()):
+                raise DataBindingError(f"column {name!r} ({role}) has type {type_}, expected string or integer")
+    if journey is not None and journey.object == "deal" and schema.deal_id is None:
+        raise DataBindingError("a deal journey needs a deal_id column: map it with EventSchema(deal_id=...)")
+    if schema.contact_id is None and schema.visitor_id is None and (journey is None or journey.object == "contact"):
+        raise DataBindingError("a contact journey needs a contact_id or a visitor_id column")
+    clashes = [c for c in table.columns if c.startswith(PREFIX)]
+    if clashes:
+        raise DataBindingError(f"column names starting with {PREFIX!r} are reserved: {clashes}")
+
+
+def _check_identity(bound: BoundEvents) -> None:
+    identity, schema = bound.identity, bound.schema
+    assert identity is not None
+    if schema.visitor_id is None:
+        raise DataBindingError("an identity table needs a visitor_id column in the events table")
+    _require_column(identity, schema.identity_visitor_id, "visitor_id", "identity")
+    contact_type = _require_column(identity, schema.identity_contact_id, "contact_id", "identity")
+    if schema.contact_id is not None:
+        events_type = bound.table[schema.contact_id].type()
+        if events_type.is_string() != contact_type.is_string():
+            raise DataBindingError(
+                f"identity column {schema.identity_contact_id!r} has type {contact_type} but the events' "
+                f"{schema.contact_id!r} has type {events_type}: they must match"
+            )
+
+
+def check_journey_against_data(bound: BoundEvents, journey: Journey, *, catalog: Catalog | None = None) -> None:
+    """Every filtered or broken-down property is a column of a fitting type; every event is known."""
+    from journey_widgets.catalog import default_catalog
+
+    catalog = catalog or default_catalog()
+    for where, step in _steps_with_places(journey):
+        for index, flt in enumerate(step.filters, start=1):
+            _check_filter(bound, flt, f"{where}, filter {index} ({flt.property} {flt.op})")
+    if journey.breakdown is not None:
+        _check_property(bound, journey.breakdown.property, "breakdown")
+    unknown = sorted({s.event for _, s in _steps_with_places(journey) if not catalog.has_event(s.event)})
+    if unknown:
+        _check_custom_events(bound, journey, unknown)
+
+
+def _steps_with_places(journey: Journey) -> list[tuple[str, Step]]:
+    places = [
+        (f"stage {i} ({stage.name!r}), step {j} ({step.event})", step)
+        for i, stage in enumerate(journey.stages, start=1)
+        for j, step in enumerate(stage.steps, start=1)
+    ]
+    places += [(f"exclusion {i} ({x.event})", x) for i, x in enumerate(journey.exclusions, start=1)]
+    return places
+
+
+def _check_property(bound: BoundEvents, name: str, where: str) -> dt.DataType:
+    if name not in bound.properties:
+        role_hint = " (it plays a role in the schema)" if name in bound.table.columns else ""
+        raise DataBindingError(
+            f"{where}: unknown property {name!r}{role_hint}; the events table's properties are "
+            f"{', '.join(map(repr, bound.properties)) or 'none'}"
+        )
+    return bound.table[name].type()
+
+
+def _check_filter(bound: BoundEvents, flt: Filter, where: str) -> None:
+    type_ = _check_property(bound, flt.property, where)
+    values = list(flt.value) if isinstance(flt.value, tuple) else [flt.value]
+    if flt.op in TEXT_OPS and not type_.is_string():
+        raise DataBindingError(f"{where}: {flt.op!r} needs a text column but {flt.property!r} is {type_}")
+    if flt.value is None:
+        return
+    for value in values:
+        if not _value_fits(value, type_):
+            raise DataBindingError(
+                f"{where}: value {value!r} does not fit column {flt.property!r} of type {type_}"
+            )
+    if flt.op in ORDER_OPS and type_.is_boolean():
+        raise DataBindingError(f"{where}: {flt.op!r} cannot compare the boolean column {flt.property!r}")
+
+
+def _value_fits(value: object, type_: dt.DataType) -> bool:
+    if type_.is_string():
+        return isinstance(value, str)
+    if type_.is_boolean():
+        return isinstance(value, bool)
+    if type_.is_numeric():
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if type_.is_timestamp() or type_.is_date():
+        return isinstance(value, str)
+    return False
+
+
+def _check_custom_events(bound: BoundEvents, journey: Journey, unknown: list[str]) -> None:
+    """Custom event types are allowed when the data has them; otherwise name the step."""
+    column = bound.table[bound.schema.event_type]
+    present = set(bound.table.filter(column.isin(unknown)).select(column).distinct().to_pyarrow().column(0).to_pylist())
+    for where, step in _steps_with_places(journey):
+        if step.event in unknown and step.event not in present:
+            raise DataBindingError(
+                f"{where}: unknown event type {step.event!r}: not in the step catalog and not in the "
+                "events data (register it with Catalog.register_event or check the spelling)"
+            )

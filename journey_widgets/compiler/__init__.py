@@ -1,0 +1,68 @@
+"""Compile a journey on bound events into Ibis expressions (SPEC §5); the backend does the work.
+
+``compile_journey(journey, bound)`` returns a :class:`CompiledJourney` whose methods give the
+result tables of SPEC §7 as unexecuted Ibis expressions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import ibis.expr.types as ir
+
+from journey_widgets.binding import BoundEvents
+from journey_widgets.compiler import tables
+from journey_widgets.compiler.any_order import any_order_paths
+from journey_widgets.compiler.breakdown import with_labels, with_start_value
+from journey_widgets.compiler.ordered import ordered_paths
+from journey_widgets.compiler.rows import journey_rows
+from journey_widgets.compiler.tables import Period
+from journey_widgets.model import Journey
+
+
+@dataclass(frozen=True)
+class CompiledJourney:
+    """The journey's Ibis expressions over one events table."""
+
+    journey: Journey
+    bound: BoundEvents
+
+    @cached_property
+    def rows(self) -> ir.Table:
+        """Events matching a stage or exclusion, with actor, time and per-stage step columns."""
+        return journey_rows(self.bound, self.journey)
+
+    @cached_property
+    def internal_paths(self) -> ir.Table:
+        """One row per actor with a start (internal columns, times in microseconds)."""
+        journey, rows = self.journey, self.rows
+        paths = ordered_paths(rows, journey) if journey.order == "ordered" else any_order_paths(rows, journey)
+        if journey.breakdown is not None:
+            paths = with_labels(with_start_value(rows, paths, journey), journey.breakdown.limit)
+        return paths
+
+    def funnel(self) -> ir.Table:
+        """The funnel table of SPEC §7."""
+        return tables.funnel_table(self.internal_paths, self.journey)
+
+    def branches(self) -> ir.Table:
+        """The branch table of SPEC §7."""
+        return tables.branches_table(self.internal_paths, self.journey)
+
+    def paths(self) -> ir.Table:
+        """The paths table of SPEC §7."""
+        return tables.public_paths(self.internal_paths, self.journey)
+
+    def trend(self, period: Period = "week") -> ir.Table:
+        """Started, completed and conversion per day, week (from Monday) or month of the start, UTC."""
+        return tables.trend_table(self.internal_paths, self.journey, period)
+
+    def actors(self, stage: int | str, *, dropped: bool = False) -> ir.Table:
+        """Actors who reached ``stage``, or who reached the stage before it and dropped off."""
+        return tables.actors_table(self.internal_paths, self.journey, stage, dropped=dropped)
+
+
+def compile_journey(journey: Journey, bound: BoundEvents) -> CompiledJourney:
+    """Compile ``journey`` (complete, checked against ``bound``) into Ibis expressions."""
+    return CompiledJourney(journey.check_complete(), bound)

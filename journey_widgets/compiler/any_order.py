@@ -1,0 +1,32 @@
+"""Any-order journeys (SPEC §5): the most distinct stages matched within one window.
+
+For each start row (matching some stage, in the date range) a forward RANGE window
+``[t, t + window]`` tells which stages have a matching event; their count is the row's depth.
+The actor's depth is the largest count; its start is the earliest start achieving it.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+
+from journey_widgets.binding import TIME
+from journey_widgets.compiler.paths import ACTOR_COLUMNS, DEPTH, START, actor_window, group_by_actor
+from journey_widgets.compiler.rows import in_date_range, stage_column, window_us
+from journey_widgets.model import Journey
+
+
+def any_order_paths(rows: ir.Table, journey: Journey) -> ir.Table:
+    """One row per actor with a start: depth and start (no reached times or branches)."""
+    n_stages = len(journey.stages)
+    matches = [rows[stage_column(k)].notnull() for k in range(1, n_stages + 1)]
+    is_start = ibis.or_(*matches) & in_date_range(rows, journey)
+    ahead = actor_window(TIME, range=(0, window_us(journey)))
+    found = [m.cast(dt.int16).max().over(ahead) for m in matches]
+    count = sum(found[1:], found[0])
+    table = rows.mutate(_jw_n=ibis.cases((is_start, count), else_=ibis.null(dt.int16)))
+    table = table.mutate(_jw_best=table._jw_n.max().over(actor_window()))
+    best_start = ibis.cases((table._jw_n == table._jw_best, table[TIME]), else_=ibis.null(dt.int64))
+    paths = group_by_actor(table).aggregate(**{DEPTH: table._jw_n.max().cast(dt.int16), START: best_start.min()})
+    return paths.filter(paths[DEPTH].notnull()).select(*ACTOR_COLUMNS, DEPTH, START)

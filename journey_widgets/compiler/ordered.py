@@ -1,0 +1,131 @@
+"""Ordered journeys (SPEC §5) as window functions over each actor's time-ordered rows.
+
+Pass 1 finds each actor's depth and the earliest start reaching it without per-start joins:
+``A_1`` is the row's time if it is a start; for k >= 2, ``A_k`` at a stage-k row is the latest
+``A_{k-1}`` strictly before it, i.e. the latest start whose greedy path reached stage k-1 before
+this row. A stage-k row *qualifies* when ``t - A_k <= window``; the actor reaches depth k iff some
+stage-k row qualifies. Any start in ``[t - window, A_k]`` then reaches stage k by ``t``, so the
+earliest start reaching depth D is the earliest start at or after ``t - window`` for the first
+qualifying stage-D row (``E`` below, a RANGE window; it is monotone in t).
+
+Pass 2 follows the greedy path from that single start through the rows in its window, giving the
+times, branches and exclusion checks.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+
+from journey_widgets.binding import TIME
+from journey_widgets.compiler.paths import (
+    ACTOR_COLUMNS,
+    DEPTH,
+    START,
+    actor_window,
+    branch_column,
+    group_by_actor,
+    join_actors,
+    reached_column,
+)
+from journey_widgets.compiler.rows import exclusion_column, in_date_range, stage_column, window_us
+from journey_widgets.model import Journey
+
+#: Paths pack (time since start, step index) into one integer; step indices are < 16.
+_PACK = 16
+_STRICTLY_BEFORE = (None, -1)
+
+
+def ordered_paths(rows: ir.Table, journey: Journey) -> ir.Table:
+    """One row per actor with a start: depth, start, reached times and branches (exclusions applied)."""
+    n_stages = len(journey.stages)
+    window = ibis.literal(window_us(journey), type=dt.int64)
+    depth = _depth_and_start(rows, journey, window)
+    return _follow_path(rows, depth, journey, window, n_stages)
+
+
+def _depth_and_start(rows: ir.Table, journey: Journey, window: ir.IntegerScalar) -> ir.Table:
+    n_stages = len(journey.stages)
+    is_start = rows[stage_column(1)].notnull() & in_date_range(rows, journey)
+    table = rows.mutate(_jw_a1=ibis.cases((is_start, rows[TIME]), else_=ibis.null(dt.int64)))
+    earliest = table._jw_a1.min().over(actor_window(TIME, range=(-window_us(journey), 0)))
+    table = table.mutate(_jw_e=earliest)
+    for k in range(2, n_stages + 1):
+        previous = table[f"_jw_a{k - 1}"].max().over(actor_window(TIME, range=_STRICTLY_BEFORE))
+        table = table.mutate(
+            **{f"_jw_a{k}": ibis.cases((table[stage_column(k)].notnull(), previous), else_=ibis.null(dt.int64))}
+        )
+    firsts = {}
+    for k in range(1, n_stages + 1):
+        reached = table[f"_jw_a{k}"]
+        qualifies = reached.notnull() & (table[TIME] - reached <= window)
+        firsts[f"_jw_q{k}"] = ibis.cases((qualifies, table._jw_e), else_=ibis.null(dt.int64)).min()
+    actors = group_by_actor(table).aggregate(**firsts)
+    actors = actors.filter(actors._jw_q1.notnull())
+    by_depth = [(actors[f"_jw_q{k}"].notnull(), k) for k in range(n_stages, 0, -1)]
+    return actors.select(
+        *ACTOR_COLUMNS,
+        **{
+            DEPTH: ibis.cases(*by_depth).cast(dt.int16),
+            START: ibis.coalesce(*[actors[f"_jw_q{k}"] for k in range(n_stages, 0, -1)]),
+        },
+    )
+
+
+def _follow_path(
+    rows: ir.Table, actors: ir.Table, journey: Journey, window: ir.IntegerScalar, n_stages: int
+) -> ir.Table:
+    table = join_actors(rows, actors, [DEPTH, START])
+    offset = table[TIME] - table[START]
+    table = table.filter(offset >= 0, offset <= window).mutate(_jw_dt=offset)
+    is_first = table[stage_column(1)].notnull() & (table._jw_dt == 0)
+    table = table.mutate(_jw_c1=ibis.cases((is_first, 1), else_=ibis.null(dt.int8)))
+    for k in range(2, n_stages + 1):
+        previous = table[f"_jw_c{k - 1}"].max().over(actor_window(TIME, range=_STRICTLY_BEFORE))
+        table = table.mutate(
+            **{f"_jw_c{k}": ibis.cases((table[stage_column(k)].notnull(), previous), else_=ibis.null(dt.int8))}
+        )
+    table = _flag_exclusions(table, journey, window)
+    packed = {
+        f"_jw_p{k}": ibis.cases(
+            (table[f"_jw_c{k}"].notnull(), table._jw_dt * _PACK + table[stage_column(k)].cast(dt.int64)),
+            else_=ibis.null(dt.int64),
+        ).min()
+        for k in range(1, n_stages + 1)
+    }
+    if journey.exclusions:
+        packed["_jw_excluded"] = table._jw_excluded.max()
+    paths = group_by_actor(table).aggregate(
+        **packed, **{DEPTH: table[DEPTH].max(), START: table[START].max()}
+    )
+    if journey.exclusions:
+        paths = paths.filter(~paths._jw_excluded)
+    reached = {}
+    for k in range(1, n_stages + 1):
+        pack = paths[f"_jw_p{k}"]
+        reached[reached_column(k)] = paths[START] + pack // _PACK
+        reached[branch_column(k)] = (pack % _PACK).cast(dt.int16)
+    return paths.select(*ACTOR_COLUMNS, DEPTH, START, **reached)
+
+
+def _flag_exclusions(table: ir.Table, journey: Journey, window: ir.IntegerScalar) -> ir.Table:
+    """Flag rows matching an exclusion strictly after stage i and at or before stage j (or the window end)."""
+    if not journey.exclusions:
+        return table
+    stages = sorted({k for x in journey.exclusions for k in x.between})
+    first_at = {
+        k: ibis.cases((table[f"_jw_c{k}"].notnull(), table._jw_dt), else_=ibis.null(dt.int64)).min().over(actor_window())
+        for k in stages
+    }
+    table = table.mutate(**{f"_jw_f{k}": value for k, value in first_at.items()})
+    flags = ibis.literal(False)
+    for e, exclusion in enumerate(journey.exclusions, start=1):
+        after, until = (table[f"_jw_f{k}"] for k in exclusion.between)
+        flags |= (
+            table[exclusion_column(e)]
+            & after.notnull()
+            & (table._jw_dt > after)
+            & (table._jw_dt <= until.coalesce(window))
+        )
+    return table.mutate(_jw_excluded=flags)

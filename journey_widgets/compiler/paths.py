@@ -1,0 +1,50 @@
+"""Names and helpers shared by the ordered and any-order path computations.
+
+A *path table* has one row per actor: the actor keys, ``_jw_depth``, ``_jw_start`` (t1 in
+microseconds), ``_jw_r{k}`` (time stage k was reached, microseconds) and ``_jw_br{k}`` (its branch).
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+
+import ibis
+import ibis.expr.types as ir
+
+from journey_widgets.binding import ANONYMOUS
+from journey_widgets.compiler.rows import ACTOR_KEYS
+
+ACTOR_COLUMNS = (*ACTOR_KEYS, ANONYMOUS)
+DEPTH = "_jw_depth"
+START = "_jw_start"
+
+
+def reached_column(k: int) -> str:
+    """Time (microseconds) at which the path reached stage ``k``."""
+    return f"_jw_r{k}"
+
+
+def branch_column(k: int) -> str:
+    """Step index (1-based) by which the path reached stage ``k``."""
+    return f"_jw_br{k}"
+
+
+def actor_window(order_by: str | None = None, *, range: tuple[int | None, int | None] | None = None) -> ibis.Window:
+    """A window over one actor's rows, optionally ordered by time with a RANGE frame."""
+    if order_by is None:
+        return ibis.window(group_by=list(ACTOR_KEYS))
+    return ibis.window(group_by=list(ACTOR_KEYS), order_by=order_by, range=range)
+
+
+def join_actors(rows: ir.Table, actors: ir.Table, columns: list[str]) -> ir.Table:
+    """Attach per-actor ``columns`` to every row of the actor (null-safe on the actor keys)."""
+    renamed = actors.select(*[actors[k].name(f"{k}_a") for k in ACTOR_KEYS], *columns)
+    predicates = [rows[k].identical_to(renamed[f"{k}_a"]) for k in ACTOR_KEYS]
+    joined = rows.inner_join(renamed, functools.reduce(operator.and_, predicates))
+    return joined.drop(*[f"{k}_a" for k in ACTOR_KEYS])
+
+
+def group_by_actor(table: ir.Table) -> ir.expr.types.GroupedTable:
+    """Group by the actor keys (and its anonymity, which the keys determine)."""
+    return table.group_by(list(ACTOR_COLUMNS))

@@ -1,0 +1,200 @@
+"""Result tables of SPEC §7 from a path table: funnel, branches, public paths, trend, actors."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+
+from journey_widgets.binding import ANONYMOUS, CONTACT, VISITOR
+from journey_widgets.compiler.breakdown import LABEL, ORDER
+from journey_widgets.compiler.paths import DEPTH, START, branch_column, reached_column
+from journey_widgets.model import Journey
+
+Period = Literal["day", "week", "month"]
+_TRUNCATE_UNIT = {"day": "D", "week": "W", "month": "M"}
+_US_PER_SECOND = 1_000_000
+
+
+def _groups(journey: Journey) -> list[str]:
+    return [LABEL, ORDER] if journey.breakdown is not None else []
+
+
+def _gap_us(paths: ir.Table, k: int) -> ir.IntegerValue:
+    """Microseconds from stage k-1 to stage k on the path."""
+    return paths[reached_column(k)] - paths[reached_column(k - 1)]
+
+
+def funnel_table(paths: ir.Table, journey: Journey) -> ir.Table:
+    """One row per stage (per breakdown value): counts, conversions, drop-off, time from previous."""
+    groups, n_stages, ordered = _groups(journey), len(journey.stages), journey.order == "ordered"
+    grouped = paths.group_by(groups) if groups else paths
+    counts = {}
+    for k in range(1, n_stages + 1):
+        reached = paths[DEPTH] >= k
+        counts[f"_jw_a{k}"] = reached.cast(dt.int64).sum()
+        counts[f"_jw_an{k}"] = (reached & paths[ANONYMOUS]).cast(dt.int64).sum()
+        if ordered and k > 1:
+            counts[f"_jw_m{k}"] = _gap_us(paths, k).mean()
+    wide = grouped.aggregate(**counts)
+    no_seconds = ibis.null(dt.float64)
+    long = ibis.union(
+        *[
+            wide.select(
+                *groups,
+                stage_index=ibis.literal(k, type=dt.int64),
+                stage=ibis.literal(stage.name, type=dt.string),
+                actors=wide[f"_jw_a{k}"].coalesce(0),
+                anonymous_actors=wide[f"_jw_an{k}"].coalesce(0),
+                mean_seconds_from_previous=(
+                    wide[f"_jw_m{k}"] / _US_PER_SECOND if f"_jw_m{k}" in wide.columns else no_seconds
+                ),
+            )
+            for k, stage in enumerate(journey.stages, start=1)
+        ],
+        distinct=False,
+    )
+    if ordered and n_stages > 1:
+        quantiles = _nearest_rank_quantiles(paths, journey)
+        keys = [ORDER, "stage_index"] if groups else ["stage_index"]
+        long = long.left_join(quantiles, keys).drop(*[f"{k}_right" for k in keys])
+    else:
+        long = long.mutate(median_seconds_from_previous=no_seconds, p90_seconds_from_previous=no_seconds)
+    return _with_conversions(long, groups)
+
+
+def _nearest_rank_quantiles(paths: ir.Table, journey: Journey) -> ir.Table:
+    """Median and p90 of the gaps: the value at rank ceil(q n) of the n sorted values (SPEC §5)."""
+    groups = [ORDER] if journey.breakdown is not None else []
+    gaps = ibis.union(
+        *[
+            paths.filter(paths[DEPTH] >= k).select(*groups, stage_index=ibis.literal(k, type=dt.int64), _jw_gap=_gap_us(paths, k))
+            for k in range(2, len(journey.stages) + 1)
+        ],
+        distinct=False,
+    )
+    partition = ibis.window(group_by=[*groups, "stage_index"], order_by="_jw_gap")
+    whole = ibis.window(group_by=[*groups, "stage_index"])
+    ranked = gaps.mutate(_jw_rank=ibis.row_number().over(partition) + 1, _jw_n=gaps.count().over(whole))
+
+    def at_rank(rank: ir.IntegerValue) -> ir.FloatingValue:
+        value = ibis.cases((ranked._jw_rank == rank, ranked._jw_gap), else_=ibis.null(dt.int64))
+        return value.max().cast(dt.float64) / _US_PER_SECOND
+
+    return ranked.group_by([*groups, "stage_index"]).aggregate(
+        median_seconds_from_previous=at_rank((ranked._jw_n + 1) // 2),
+        p90_seconds_from_previous=at_rank((ranked._jw_n * 9 + 9) // 10),
+    )
+
+
+def _with_conversions(long: ir.Table, groups: list[str]) -> ir.Table:
+    order = ibis.window(group_by=groups[1:] or None, order_by="stage_index")
+    previous = long.actors.lag().over(order)
+    first = long.actors.first().over(order)
+    is_first_stage = long.stage_index == 1
+
+    def ratio(numerator: ir.IntegerValue, denominator: ir.IntegerValue) -> ir.FloatingValue:
+        return ibis.cases((denominator > 0, numerator.cast(dt.float64) / denominator), else_=ibis.null(dt.float64))
+
+    funnel = long.mutate(
+        conversion_from_previous=ibis.cases(
+            (is_first_stage, ratio(long.actors, long.actors)), else_=ratio(long.actors, previous)
+        ),
+        conversion_from_start=ratio(long.actors, first),
+        dropped_off=ibis.cases((is_first_stage, 0), else_=previous - long.actors).cast(dt.int64),
+    )
+    columns = [
+        "stage_index", "stage", "actors", "anonymous_actors", "conversion_from_previous",
+        "conversion_from_start", "dropped_off", "median_seconds_from_previous",
+        "mean_seconds_from_previous", "p90_seconds_from_previous",
+    ]
+    return funnel.order_by([*groups[1:], "stage_index"]).select(*groups[:1], *columns)
+
+
+def branches_table(paths: ir.Table, journey: Journey) -> ir.Table:
+    """Per stage and step, how many paths reached the stage by that step (ordered journeys)."""
+    groups = _groups(journey)
+    parts = []
+    for k, stage in enumerate(journey.stages, start=1):
+        step = paths[branch_column(k)] if journey.order == "ordered" else ibis.null(dt.int16)
+        event = ibis.cases(
+            *[(step == j, ibis.literal(s.event, type=dt.string)) for j, s in enumerate(stage.steps, start=1)],
+            else_=ibis.null(dt.string),
+        )
+        reached = paths.filter(paths[DEPTH] >= k, step.notnull())
+        parts.append(
+            reached.group_by([*groups, step.name("step_index"), event.name("event")])
+            .aggregate(actors=reached.count())
+            .mutate(stage_index=ibis.literal(k, type=dt.int64))
+        )
+    table = ibis.union(*parts, distinct=False)
+    order = [*groups[1:], "stage_index", "step_index"]
+    return table.order_by(order).select(
+        *groups[:1], "stage_index", table.step_index.cast(dt.int64).name("step_index"), "event", "actors"
+    )
+
+
+def public_paths(paths: ir.Table, journey: Journey) -> ir.Table:
+    """The paths table of SPEC §7: actor_id, is_anonymous, depth, reached_at_k, branch_k."""
+    actor_id = ibis.cases((paths[ANONYMOUS], paths[VISITOR]), else_=paths[CONTACT].cast(dt.string))
+    ordered = journey.order == "ordered"
+    columns: dict[str, ir.Value] = {
+        "actor_id": actor_id,
+        "is_anonymous": paths[ANONYMOUS],
+        "depth": paths[DEPTH].cast(dt.int64),
+    }
+    for k in range(1, len(journey.stages) + 1):
+        columns[f"reached_at_{k}"] = (
+            _as_timestamp(paths[reached_column(k)]) if ordered else ibis.null(dt.Timestamp(timezone="UTC"))
+        )
+    for k in range(1, len(journey.stages) + 1):
+        columns[f"branch_{k}"] = paths[branch_column(k)].cast(dt.int64) if ordered else ibis.null(dt.int64)
+    if journey.breakdown is not None:
+        columns[LABEL] = paths[LABEL]
+    table = paths.select(**columns)
+    return table.order_by(["actor_id", "is_anonymous"])
+
+
+def _naive_utc(microseconds: ir.IntegerValue) -> ir.TimestampValue:
+    """Microseconds since the epoch as a naive UTC timestamp (exact on every backend)."""
+    return ibis.timestamp("1970-01-01 00:00:00") + microseconds.as_interval("us")
+
+
+def _as_timestamp(microseconds: ir.IntegerValue) -> ir.TimestampValue:
+    return _naive_utc(microseconds).cast(dt.Timestamp(timezone="UTC"))
+
+
+def trend_table(paths: ir.Table, journey: Journey, period: Period) -> ir.Table:
+    """Per UTC period of the path start: actors started, completed (all stages), conversion."""
+    if period not in _TRUNCATE_UNIT:
+        raise ValueError(f"period must be 'day', 'week' or 'month', got {period!r}")
+    start = _naive_utc(paths[START]).truncate(_TRUNCATE_UNIT[period]).cast(dt.Timestamp(timezone="UTC"))
+    completed = (paths[DEPTH] == len(journey.stages)).cast(dt.int64)
+    trend = paths.group_by(start.name("period")).aggregate(started=paths.count(), completed=completed.sum())
+    trend = trend.mutate(conversion=trend.completed.cast(dt.float64) / trend.started)
+    return trend.order_by("period")
+
+
+def actors_table(paths: ir.Table, journey: Journey, stage: int | str, *, dropped: bool = False) -> ir.Table:
+    """Actors who reached ``stage`` (or, with ``dropped``, reached the stage before but not it)."""
+    index = stage_index(journey, stage)
+    public = public_paths(paths, journey)
+    if dropped:
+        if index == 1:
+            raise ValueError("no one drops off at stage 1: ask for dropped=True at stage 2 or later")
+        return public.filter(public.depth == index - 1)
+    return public.filter(public.depth >= index)
+
+
+def stage_index(journey: Journey, stage: int | str) -> int:
+    """The 1-based index of a stage given by index or name."""
+    names = [s.name for s in journey.stages]
+    if isinstance(stage, str):
+        if stage not in names:
+            raise ValueError(f"no stage named {stage!r}; the stages are {names}")
+        return names.index(stage) + 1
+    if not 1 <= stage <= len(names):
+        raise ValueError(f"stage {stage} is out of range: the journey has {len(names)} stages (1-based)")
+    return stage

@@ -1,0 +1,467 @@
+"""The journey definition: journey, stages, steps, filters (SPEC §4).
+
+One frozen pydantic model, used everywhere: it validates, round-trips the version-1 JSON
+losslessly and publishes its JSON Schema. Builder methods return new objects::
+
+    journey = (
+        Journey("Visitor to customer", window="30d")
+        .stage("Visited", step("page_visited", anonymous=True, country=["US", "DE"]))
+        .stage("Converted", step("form_submission"))
+        .stage("Won", step("deal_stage_changed", deal_stage="closedwon"))
+    )
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator, model_validator
+
+from journey_widgets.durations import format_duration, parse_duration
+from journey_widgets.errors import JourneyDefinitionError
+
+if TYPE_CHECKING:
+    from journey_widgets.result import JourneyResult
+
+MAX_STAGES = 20
+MAX_STEPS = 10
+MAX_NAME_LENGTH = 200
+Scalar = str | int | float | bool
+Op = Literal[
+    "eq", "neq", "in", "not_in", "contains", "not_contains", "starts_with",
+    "is_known", "is_unknown", "gt", "gte", "lt", "lte", "between",
+]
+NO_VALUE_OPS = frozenset({"is_known", "is_unknown"})
+LIST_OPS = frozenset({"in", "not_in"})
+TEXT_OPS = frozenset({"contains", "not_contains", "starts_with"})
+ORDER_OPS = frozenset({"gt", "gte", "lt", "lte"})
+#: Ops a null property passes (SPEC §5); every other op fails on null.
+NULL_PASSING_OPS = frozenset({"neq", "not_in", "not_contains", "is_unknown"})
+
+
+def _is_scalar(value: object) -> bool:
+    return isinstance(value, Scalar) and not (isinstance(value, float) and value != value)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+class Filter(_Frozen):
+    """A condition on an event property; all of a step's filters must hold."""
+
+    property: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
+    op: Op
+    value: Any = None
+
+    @model_validator(mode="after")
+    def _check_value(self) -> Filter:
+        op, value = self.op, self.value
+        if op in NO_VALUE_OPS:
+            if value is not None:
+                raise ValueError(f"op {op!r} takes no value, got {value!r}")
+        elif op in LIST_OPS:
+            if not isinstance(value, list | tuple) or not value:
+                raise ValueError(f"op {op!r} needs a non-empty list of values, got {value!r}")
+            if not all(_is_scalar(v) for v in value):
+                raise ValueError(f"op {op!r} takes scalar values, got {value!r}")
+        elif op == "between":
+            if not isinstance(value, list | tuple) or len(value) != 2:
+                raise ValueError(f"op 'between' needs two values [low, high], got {value!r}")
+            low, high = value
+            if not (_is_scalar(low) and _is_scalar(high)) or isinstance(low, bool):
+                raise ValueError(f"op 'between' needs two numbers or strings, got {value!r}")
+            if type(low) is not type(high) and not (_is_number(low) and _is_number(high)):
+                raise ValueError(f"op 'between' needs two values of one type, got {value!r}")
+            if low > high:
+                raise ValueError(f"op 'between' needs low <= high, got {value!r}")
+        elif op in TEXT_OPS:
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"op {op!r} needs a non-empty text value, got {value!r}")
+        elif not _is_scalar(value) or (op in ORDER_OPS and isinstance(value, bool)):
+            raise ValueError(f"op {op!r} needs a single number or text value, got {value!r}")
+        return self
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _lists_as_tuples(cls, value: Any) -> Any:
+        return tuple(value) if isinstance(value, list) else value
+
+    @field_serializer("value")
+    def _tuples_as_lists(self, value: Any) -> Any:
+        return list(value) if isinstance(value, tuple) else value
+
+    def __str__(self) -> str:
+        return f"{self.property} {self.op}" + ("" if self.value is None else f" {self.value!r}")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class Step(_Frozen):
+    """An event type with property filters: one way to reach a stage."""
+
+    event: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
+    filters: tuple[Filter, ...] = ()
+    include_anonymous: bool = False
+
+    @model_validator(mode="after")
+    def _check_anonymous(self) -> Step:
+        if self.include_anonymous:
+            from journey_widgets.catalog import default_catalog
+
+            catalog = default_catalog()
+            if catalog.has_event(self.event) and not catalog.event(self.event).anonymous:
+                raise ValueError(
+                    f"event {self.event!r} does not support anonymous visitors "
+                    "(include_anonymous is allowed only on tracked events such as page_visited)"
+                )
+        return self
+
+
+class Stage(_Frozen):
+    """A named stage, reached by any one of its steps (OR)."""
+
+    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
+    steps: tuple[Step, ...] = Field(min_length=1, max_length=MAX_STEPS)
+
+
+class Exclusion(Step):
+    """Remove actors with a matching event between two stages of their path (1-based)."""
+
+    between: tuple[int, int]
+
+    @model_validator(mode="after")
+    def _check_between(self) -> Exclusion:
+        first, last = self.between
+        if not 1 <= first < last:
+            raise ValueError(f"between must be two stage numbers i < j, both from 1, got {list(self.between)}")
+        return self
+
+
+class DateRange(_Frozen):
+    """Half-open [start, end) range on the journey's start event (UTC)."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+    @field_validator("start", "end", mode="after")
+    @classmethod
+    def _as_utc(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    @field_serializer("start", "end")
+    def _iso_z(self, value: datetime | None) -> str | None:
+        return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+    @model_validator(mode="after")
+    def _check_order(self) -> DateRange:
+        if self.start is not None and self.end is not None and self.start >= self.end:
+            raise ValueError(f"date range start {self.start} is not before its end {self.end}")
+        return self
+
+
+class Breakdown(_Frozen):
+    """Split the results by a property of the path's start event."""
+
+    property: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
+    limit: int = Field(default=10, ge=1, le=1000)
+
+
+class Journey(_Frozen):
+    """An ordered list of stages plus the settings of SPEC §4 (version 1)."""
+
+    version: Literal[1] = 1
+    name: str = Field(default="Journey", min_length=1, max_length=MAX_NAME_LENGTH)
+    object: Literal["contact", "deal"] = "contact"
+    order: Literal["ordered", "any"] = "ordered"
+    window: timedelta = timedelta(days=30)
+    date_range: DateRange | None = None
+    stages: tuple[Stage, ...] = Field(default=(), max_length=MAX_STAGES)
+    exclusions: tuple[Exclusion, ...] = ()
+    breakdown: Breakdown | None = None
+
+    def __init__(self, name: str | None = None, /, **data: Any) -> None:
+        if name is not None:
+            data["name"] = name
+        super().__init__(**data)
+
+    @field_validator("window", mode="before")
+    @classmethod
+    def _parse_window(cls, value: Any) -> timedelta:
+        return parse_duration(value)
+
+    @field_validator("window", mode="after")
+    @classmethod
+    def _positive_window(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError(f"window must be a positive duration, got {format_duration(value)}")
+        if value % timedelta(microseconds=1):
+            raise ValueError("window must be a whole number of microseconds")
+        return value
+
+    @field_serializer("window")
+    def _iso_window(self, value: timedelta) -> str:
+        return format_duration(value)
+
+    @model_validator(mode="after")
+    def _check_journey(self) -> Journey:
+        seen: dict[str, int] = {}
+        for index, stage in enumerate(self.stages, start=1):
+            if stage.name in seen:
+                raise ValueError(
+                    f"stage {index}: name {stage.name!r} is already used by stage {seen[stage.name]}"
+                )
+            seen[stage.name] = index
+        for index, exclusion in enumerate(self.exclusions, start=1):
+            if self.order == "any":
+                raise ValueError(f"exclusion {index}: exclusions need an ordered journey")
+            if exclusion.between[1] > len(self.stages):
+                raise ValueError(
+                    f"exclusion {index}: between {list(exclusion.between)} names stage "
+                    f"{exclusion.between[1]} but the journey has {len(self.stages)} stages"
+                )
+        return self
+
+    # ------------------------------------------------------------------ validation entry points
+    @classmethod
+    def _validated(cls, data: Mapping[str, Any], *, draft: bool) -> Journey:
+        if not isinstance(data, Mapping):
+            raise JourneyDefinitionError(f"a journey must be a JSON object, got {type(data).__name__}")
+        if "version" in data and data["version"] != 1:
+            raise JourneyDefinitionError(
+                f"unknown journey version {data['version']!r}: this journey_widgets reads version 1"
+            )
+        try:
+            journey = cls.model_validate(dict(data))
+        except pydantic.ValidationError as exc:
+            raise definition_error(exc) from None
+        if not draft:
+            journey.check_complete()
+        return journey
+
+    def check_complete(self) -> Journey:
+        """Raise :class:`JourneyDefinitionError` unless the journey can run (it has a stage)."""
+        if not self.stages:
+            raise JourneyDefinitionError(
+                f"journey {self.name!r} has no stages: add one, e.g. .stage('Visited', step('page_visited'))"
+            )
+        return self
+
+    # ------------------------------------------------------------------ JSON round trip
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, draft: bool = False) -> Journey:
+        """Load the version-1 document; ``draft=True`` accepts a journey with no stages yet."""
+        return cls._validated(data, draft=draft)
+
+    @classmethod
+    def from_json(cls, text: str | bytes, *, draft: bool = False) -> Journey:
+        """Load the version-1 JSON text."""
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise JourneyDefinitionError(f"the journey is not valid JSON: {exc}") from None
+        return cls._validated(data, draft=draft)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Journey:
+        """Read a journey file."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise JourneyDefinitionError(f"cannot read the journey file {str(path)!r}: {exc.strerror}") from None
+        return cls.from_json(text)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical version-1 document (defaults of optional parts left out)."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        for part in ("exclusions",):
+            if not data[part]:
+                del data[part]
+        for step_data in [s for st in data["stages"] for s in st["steps"]] + data.get("exclusions", []):
+            if not step_data["filters"]:
+                del step_data["filters"]
+            if not step_data["include_anonymous"]:
+                del step_data["include_anonymous"]
+        return data
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The canonical version-1 JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def save(self, path: str | Path) -> None:
+        """Write the journey as a JSON file."""
+        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        """The JSON Schema of the version-1 document."""
+        return cls.model_json_schema(mode="serialization")
+
+    # ------------------------------------------------------------------ fluent builder
+    def _with(self, **changes: Any) -> Journey:
+        data = self.model_dump()
+        data.update(changes)
+        try:
+            return type(self).model_validate(data)
+        except pydantic.ValidationError as exc:
+            raise definition_error(exc) from None
+
+    def stage(self, name: str, *steps: Step | str) -> Journey:
+        """Append a stage reached by any of ``steps`` (event ids or :func:`step` objects)."""
+        new = _build(Stage, name=name, steps=tuple(_as_step(s) for s in steps))
+        return self._with(stages=(*self.stages, new))
+
+    def exclude(self, excluded: Step | str, *, between: tuple[int, int]) -> Journey:
+        """Remove actors with ``excluded`` between stages ``between[0]`` and ``between[1]``."""
+        base = _as_step(excluded)
+        new = _build(Exclusion, **base.model_dump(), between=between)
+        return self._with(exclusions=(*self.exclusions, new))
+
+    def within(self, window: str | timedelta) -> Journey:
+        """Set the conversion window (``"30d"``, ``"P7D"`` or a timedelta)."""
+        return self._with(window=window)
+
+    def between_dates(self, start: datetime | str | None = None, end: datetime | str | None = None) -> Journey:
+        """Count only journeys starting in [start, end) (UTC when naive)."""
+        return self._with(date_range={"start": start, "end": end})
+
+    def breakdown_by(self, property: str, *, limit: int = 10) -> Journey:
+        """Break the results down by a property of the start event."""
+        return self._with(breakdown={"property": property, "limit": limit})
+
+    def in_any_order(self) -> Journey:
+        """Count stages completed in any order within the window."""
+        return self._with(order="any")
+
+    def for_deals(self) -> Journey:
+        """Make the journey count deals instead of contacts."""
+        return self._with(object="deal")
+
+    # ------------------------------------------------------------------ running
+    def run(self, events: Any, *, identity: Any = None, schema: Any = None) -> JourneyResult:
+        """Run the journey on an events table (Ibis table, DataFrame, Arrow table or file path)."""
+        from journey_widgets.result import JourneyResult
+
+        return JourneyResult.compute(self, events, identity=identity, schema=schema)
+
+    def show(self, events: Any, *, identity: Any = None, schema: Any = None) -> Any:
+        """Open this journey in the step-builder widget."""
+        from journey_widgets.widget import JourneyBuilder
+
+        return JourneyBuilder(events, journey=self, identity=identity, schema=schema)
+
+
+class prop:  # noqa: N801 - reads as a keyword in filter expressions: prop("amount") > 100
+    """Build filters fluently: ``prop("country").isin(["US", "DE"])``, ``prop("amount") > 10``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _filter(self, op: str, value: Any = None) -> Filter:
+        return _build(Filter, property=self.name, op=op, value=value)
+
+    def __eq__(self, value: Any) -> Filter:  # type: ignore[override]
+        return self._filter("eq", value)
+
+    def __ne__(self, value: Any) -> Filter:  # type: ignore[override]
+        return self._filter("neq", value)
+
+    def __gt__(self, value: Any) -> Filter:
+        return self._filter("gt", value)
+
+    def __ge__(self, value: Any) -> Filter:
+        return self._filter("gte", value)
+
+    def __lt__(self, value: Any) -> Filter:
+        return self._filter("lt", value)
+
+    def __le__(self, value: Any) -> Filter:
+        return self._filter("lte", value)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def isin(self, values: Iterable[Scalar]) -> Filter:
+        return self._filter("in", list(values))
+
+    def not_in(self, values: Iterable[Scalar]) -> Filter:
+        return self._filter("not_in", list(values))
+
+    def contains(self, text: str) -> Filter:
+        return self._filter("contains", text)
+
+    def not_contains(self, text: str) -> Filter:
+        return self._filter("not_contains", text)
+
+    def startswith(self, text: str) -> Filter:
+        return self._filter("starts_with", text)
+
+    def between(self, low: Scalar, high: Scalar) -> Filter:
+        return self._filter("between", [low, high])
+
+    def is_known(self) -> Filter:
+        return self._filter("is_known")
+
+    def is_unknown(self) -> Filter:
+        return self._filter("is_unknown")
+
+
+def step(event: str, *filters: Filter, anonymous: bool = False, **equals: Scalar | Sequence[Scalar]) -> Step:
+    """A step: ``step("page_visited", prop("amount") > 5, anonymous=True, country=["US", "DE"])``.
+
+    Keyword filters test equality (a list means "is one of").
+    """
+    keyword_filters = [
+        _build(Filter, property=name, op="in" if isinstance(value, list | tuple) else "eq", value=value)
+        for name, value in equals.items()
+    ]
+    return _build(Step, event=event, filters=(*filters, *keyword_filters), include_anonymous=anonymous)
+
+
+def _as_step(value: Step | str) -> Step:
+    return value if isinstance(value, Step) else _build(Step, event=value)
+
+
+def _build(model: type[_Frozen], **data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise definition_error(exc) from None
+
+
+_LOCATION_NAMES = {"stages": "stage", "steps": "step", "filters": "filter", "exclusions": "exclusion"}
+
+
+def describe_location(location: Sequence[str | int]) -> str:
+    """Turn pydantic's ``('stages', 1, 'steps', 0, 'op')`` into ``stage 2, step 1, op``."""
+    words: list[str] = []
+    for part in location:
+        if isinstance(part, int) and words and words[-1] in _LOCATION_NAMES.values():
+            words[-1] = f"{words[-1]} {part + 1}"
+        elif isinstance(part, str) and part in _LOCATION_NAMES:
+            words.append(_LOCATION_NAMES[part])
+        elif isinstance(part, str) and not part.startswith(("function-", "tagged-union")):
+            words.append(part)
+    return ", ".join(words)
+
+
+def definition_error(exc: pydantic.ValidationError) -> JourneyDefinitionError:
+    """One readable :class:`JourneyDefinitionError` naming where each problem is."""
+    lines = []
+    for error in exc.errors(include_url=False):
+        where = describe_location(error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = f"unknown field (value {error['input']!r})"
+        elif error["type"] == "literal_error":
+            message = f"{message}, got {error['input']!r}"
+        lines.append(f"{where}: {message}" if where else message)
+    return JourneyDefinitionError("; ".join(lines))

@@ -1,0 +1,94 @@
+"""Results of a journey run: DataFrames on demand, plus the Ibis expressions and their SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+
+from journey_widgets.binding import BoundEvents, EventSchema, bind_events
+from journey_widgets.compiler import CompiledJourney, compile_journey
+from journey_widgets.compiler.tables import Period
+
+if TYPE_CHECKING:
+    from journey_widgets.catalog import Catalog
+    from journey_widgets.model import Journey
+
+
+@dataclass
+class JourneyResult:
+    """A journey bound to events. Tables are computed by the backend when first read, then cached."""
+
+    compiled: CompiledJourney
+    _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def compute(
+        cls,
+        journey: Journey,
+        events: Any,
+        *,
+        identity: Any = None,
+        schema: EventSchema | None = None,
+        catalog: Catalog | None = None,
+    ) -> JourneyResult:
+        """Check ``events`` against the journey and compile it (queries run lazily)."""
+        journey.check_complete()
+        bound = events if isinstance(events, BoundEvents) else bind_events(
+            events, journey, identity=identity, schema=schema, catalog=catalog
+        )
+        return cls(compile_journey(journey, bound))
+
+    @property
+    def journey(self) -> Journey:
+        return self.compiled.journey
+
+    def _execute(self, key: str, expr: ir.Table) -> pd.DataFrame:
+        if key not in self._cache:
+            self._cache[key] = _to_pandas(expr)
+        return self._cache[key]
+
+    @property
+    def funnel(self) -> pd.DataFrame:
+        """The funnel table (SPEC §7)."""
+        return self._execute("funnel", self.compiled.funnel())
+
+    @property
+    def branches(self) -> pd.DataFrame:
+        """The branch table (SPEC §7)."""
+        return self._execute("branches", self.compiled.branches())
+
+    @property
+    def paths(self) -> pd.DataFrame:
+        """The paths table (SPEC §7): one row per actor."""
+        return self._execute("paths", self.compiled.paths())
+
+    def trend(self, period: Period = "week") -> pd.DataFrame:
+        """Started, completed and conversion per ``period`` ("day", "week", "month") of the start."""
+        return self._execute(f"trend-{period}", self.compiled.trend(period))
+
+    def actors(self, stage: int | str, *, dropped: bool = False) -> pd.DataFrame:
+        """Actors who reached ``stage`` (by index or name), or dropped off just before it."""
+        return _to_pandas(self.compiled.actors(stage, dropped=dropped))
+
+    @cached_property
+    def expr(self) -> dict[str, ir.Table]:
+        """The Ibis expressions of the funnel, branches and paths tables."""
+        return {"funnel": self.compiled.funnel(), "branches": self.compiled.branches(), "paths": self.compiled.paths()}
+
+    def to_sql(self, dialect: str | None = None, *, table: str = "funnel") -> str:
+        """The SQL of one result table (default: the funnel) for ``dialect`` (default: the backend's)."""
+        return ibis.to_sql(self.expr[table], dialect=dialect)
+
+
+_NULLABLE_INTEGERS = {pa.int8(): pd.Int64Dtype(), pa.int16(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype(), pa.int64(): pd.Int64Dtype()}
+
+
+def _to_pandas(expr: ir.Table) -> pd.DataFrame:
+    """Execute on the backend; integers stay integers (nullable ``Int64``) in pandas."""
+    return expr.to_pyarrow().to_pandas(types_mapper=_NULLABLE_INTEGERS.get).reset_index(drop=True)

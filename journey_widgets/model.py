@@ -443,12 +443,14 @@ _LOCATION_NAMES = {"stages": "stage", "steps": "step", "filters": "filter", "exc
 def describe_location(location: Sequence[str | int]) -> str:
     """Turn pydantic's ``('stages', 1, 'steps', 0, 'op')`` into ``stage 2, step 1, op``."""
     words: list[str] = []
-    for part in location:
-        if isinstance(part, int) and words and words[-1] in _LOCATION_NAMES.values():
-            words[-1] = f"{words[-1]} {part + 1}"
-        elif isinstance(part, str) and part in _LOCATION_NAMES:
-            words.append(_LOCATION_NAMES[part])
-        elif isinstance(part, str) and not part.startswith(("function-", "tagged-union")):
+    parts = list(location)
+    for position, part in enumerate(parts):
+        if isinstance(part, int):
+            continue
+        following = parts[position + 1] if position + 1 < len(parts) else None
+        if part in _LOCATION_NAMES and isinstance(following, int):
+            words.append(f"{_LOCATION_NAMES[part]} {following + 1}")
+        elif not part.startswith(("function-", "tagged-union")):
             words.append(part)
     return ", ".join(words)
 

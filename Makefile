@@ -1,0 +1,15 @@
+# One command each on a fresh machine: `make demo` (JupyterLab on the quickstart with sample data)
+# and `make test` (every test suite). Both set the machine up first.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup test demo
+
+setup:
+	bash scripts/setup.sh
+
+test: setup
+	$(PY) -m pytest -q tests
+
+demo: setup
+	$(VENV)/bin/journey-widgets demo

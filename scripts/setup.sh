@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian machine for journey_widgets: system packages (Chromium for browser tests,
+# PostgreSQL and Java for the backend suite) and a virtualenv at .venv with the package and its
+# test extras. Idempotent: quick when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium fonts-liberation)
+if ((${#need_apt[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${need_apt[@]}"
+  else
+    echo "setup: please install these Debian packages: ${need_apt[*]}" >&2
+  fi
+fi
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --upgrade pip
+fi
+"$VENV/bin/pip" install -q -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
+"$VENV/bin/python" -c "import journey_widgets, ibis, duckdb" # fail loudly if the install did not work

@@ -101,10 +101,10 @@ class BoundEvents:
         schema, identity = self.schema, self.identity
         assert identity is not None
         visitor_col, contact_col = schema.identity_visitor_id, schema.identity_contact_id
-        order = [identity[contact_col]]
-        if schema.identity_identified_at and schema.identity_identified_at in identity.columns:
-            order.insert(0, ibis.asc(identity[schema.identity_identified_at], nulls_first=False))
         first = identity.filter(identity[visitor_col].notnull(), identity[contact_col].notnull())
+        order = [first[contact_col]]
+        if schema.identity_identified_at and schema.identity_identified_at in identity.columns:
+            order.insert(0, ibis.asc(first[schema.identity_identified_at], nulls_first=False))
         first = first.mutate(_jw_rank=ibis.row_number().over(group_by=first[visitor_col], order_by=order))
         mapping = first.filter(first._jw_rank == 0).select(
             _jw_map_visitor=first[visitor_col].cast(dt.string), _jw_map_contact=first[contact_col]

@@ -12,13 +12,21 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from journey_widgets.binding import TIME
-from journey_widgets.compiler.paths import ACTOR_COLUMNS, DEPTH, START, actor_window, group_by_actor
+from journey_widgets.compiler.paths import (
+    ACTOR_COLUMNS,
+    DEPTH,
+    START,
+    actor_window,
+    branch_column,
+    group_by_actor,
+    reached_column,
+)
 from journey_widgets.compiler.rows import in_date_range, stage_column, window_us
 from journey_widgets.model import Journey
 
 
 def any_order_paths(rows: ir.Table, journey: Journey) -> ir.Table:
-    """One row per actor with a start: depth and start (no reached times or branches)."""
+    """One row per actor with a start: depth and start; reached times and branches are null."""
     n_stages = len(journey.stages)
     matches = [rows[stage_column(k)].notnull() for k in range(1, n_stages + 1)]
     is_start = ibis.or_(*matches) & in_date_range(rows, journey)
@@ -29,4 +37,6 @@ def any_order_paths(rows: ir.Table, journey: Journey) -> ir.Table:
     table = table.mutate(_jw_best=table._jw_n.max().over(actor_window()))
     best_start = ibis.cases((table._jw_n == table._jw_best, table[TIME]), else_=ibis.null(dt.int64))
     paths = group_by_actor(table).aggregate(**{DEPTH: table._jw_n.max().cast(dt.int16), START: best_start.min()})
-    return paths.filter(paths[DEPTH].notnull()).select(*ACTOR_COLUMNS, DEPTH, START)
+    no_times = {reached_column(k): ibis.null(dt.int64) for k in range(1, n_stages + 1)}
+    no_branches = {branch_column(k): ibis.null(dt.int16) for k in range(1, n_stages + 1)}
+    return paths.filter(paths[DEPTH].notnull()).select(*ACTOR_COLUMNS, DEPTH, START, **no_times, **no_branches)

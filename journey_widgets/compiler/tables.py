@@ -118,7 +118,7 @@ def branches_table(paths: ir.Table, journey: Journey) -> ir.Table:
     groups = _groups(journey)
     parts = []
     for k, stage in enumerate(journey.stages, start=1):
-        step = paths[branch_column(k)] if journey.order == "ordered" else ibis.null(dt.int16)
+        step = paths[branch_column(k)]
         event = ibis.cases(
             *[(step == j, ibis.literal(s.event, type=dt.string)) for j, s in enumerate(stage.steps, start=1)],
             else_=ibis.null(dt.string),
@@ -139,18 +139,15 @@ def branches_table(paths: ir.Table, journey: Journey) -> ir.Table:
 def public_paths(paths: ir.Table, journey: Journey) -> ir.Table:
     """The paths table of SPEC §7: actor_id, is_anonymous, depth, reached_at_k, branch_k."""
     actor_id = ibis.cases((paths[ANONYMOUS], paths[VISITOR]), else_=paths[CONTACT].cast(dt.string))
-    ordered = journey.order == "ordered"
     columns: dict[str, ir.Value] = {
         "actor_id": actor_id,
         "is_anonymous": paths[ANONYMOUS],
         "depth": paths[DEPTH].cast(dt.int64),
     }
     for k in range(1, len(journey.stages) + 1):
-        columns[f"reached_at_{k}"] = (
-            _as_timestamp(paths[reached_column(k)]) if ordered else ibis.null(dt.Timestamp(timezone="UTC"))
-        )
+        columns[f"reached_at_{k}"] = _as_timestamp(paths[reached_column(k)])
     for k in range(1, len(journey.stages) + 1):
-        columns[f"branch_{k}"] = paths[branch_column(k)].cast(dt.int64) if ordered else ibis.null(dt.int64)
+        columns[f"branch_{k}"] = paths[branch_column(k)].cast(dt.int64)
     if journey.breakdown is not None:
         columns[LABEL] = paths[LABEL]
     table = paths.select(**columns)

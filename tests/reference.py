@@ -1,0 +1,347 @@
+"""A plain, obviously-correct implementation of SPEC §5, the oracle every backend is compared with.
+
+It loops per actor over its time-sorted events and tries every start. Slow on purpose: clarity
+over speed. It reads the journey as the version-1 JSON dict and the events as a pandas DataFrame.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from journey_widgets.durations import parse_duration
+
+US = timedelta(microseconds=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# ------------------------------------------------------------------------------------ inputs
+def _us(value: Any) -> int | None:
+    """Microseconds since the epoch (naive = UTC), or None for a missing time."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    return (stamp.to_pydatetime() - EPOCH) // US
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def _plain(value: Any) -> Any:
+    """A Python scalar (numpy/pandas scalars unwrapped), None for missing."""
+    if _missing(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _identity_map(identity: pd.DataFrame | None) -> dict[str, Any]:
+    """visitor -> contact, the first by identified_at then the smallest contact."""
+    if identity is None or identity.empty:
+        return {}
+    candidates: dict[str, list[tuple[Any, Any]]] = defaultdict(list)
+    for row in identity.to_dict("records"):
+        visitor, contact = _plain(row["visitor_id"]), _plain(row["contact_id"])
+        if visitor is None or contact is None:
+            continue
+        when = _us(row.get("identified_at"))
+        candidates[str(visitor)].append((math.inf if when is None else when, contact))
+    return {visitor: min(options)[1] for visitor, options in candidates.items()}
+
+
+@dataclass
+class Event:
+    t: int
+    row: dict[str, Any]
+    stage_steps: dict[int, int] = field(default_factory=dict)  # stage k -> first matching step index
+
+
+def _actor(row: dict[str, Any], journey: dict, stitched: dict[str, Any]) -> tuple[bool, str] | None:
+    if journey.get("object", "contact") == "deal":
+        deal = _plain(row.get("deal_id"))
+        return None if deal is None else (False, str(deal))
+    contact, visitor = _plain(row.get("contact_id")), _plain(row.get("visitor_id"))
+    if contact is None and visitor is not None:
+        contact = stitched.get(str(visitor))
+    if contact is not None:
+        return (False, str(contact))
+    return None if visitor is None else (True, str(visitor))
+
+
+# ------------------------------------------------------------------------------------ matching
+def filter_holds(flt: dict, value: Any) -> bool:
+    op, target = flt["op"], flt.get("value")
+    if op == "is_unknown":
+        return value is None
+    if op == "is_known":
+        return value is not None
+    if value is None:
+        return op in ("neq", "not_in", "not_contains")
+    return {
+        "eq": lambda: value == target,
+        "neq": lambda: value != target,
+        "in": lambda: value in target,
+        "not_in": lambda: value not in target,
+        "contains": lambda: target in value,
+        "not_contains": lambda: target not in value,
+        "starts_with": lambda: value.startswith(target),
+        "gt": lambda: value > target,
+        "gte": lambda: value >= target,
+        "lt": lambda: value < target,
+        "lte": lambda: value <= target,
+        "between": lambda: target[0] <= value <= target[1],
+    }[op]()
+
+
+def step_matches(step: dict, row: dict, anonymous: bool, journey: dict) -> bool:
+    if row["event_type"] != step["event"]:
+        return False
+    if journey.get("object", "contact") == "contact" and anonymous and not step.get("include_anonymous", False):
+        return False
+    return all(filter_holds(f, _plain(row.get(f["property"]))) for f in step.get("filters", []))
+
+
+# ------------------------------------------------------------------------------------ journeys
+@dataclass
+class Path:
+    depth: int
+    start: int
+    times: list[int]  # t_1..t_depth (ordered journeys)
+    branches: list[int]
+    start_event_rank: Any = None
+
+
+def _ordered_path_from(events: list[Event], start: Event, n_stages: int, window: int) -> Path:
+    times, branches = [start.t], [start.stage_steps[1]]
+    for k in range(2, n_stages + 1):
+        found = [e for e in events if k in e.stage_steps and e.t > times[-1] and e.t <= start.t + window]
+        if not found:
+            break
+        t_k = min(e.t for e in found)
+        times.append(t_k)
+        branches.append(min(e.stage_steps[k] for e in found if e.t == t_k))
+    return Path(len(times), start.t, times, branches)
+
+
+def _first_branch_at_start(events: list[Event], t: int) -> int:
+    return min(e.stage_steps[1] for e in events if e.t == t and 1 in e.stage_steps)
+
+
+def ordered_path(events: list[Event], journey: dict, in_range) -> Path | None:
+    n, window = len(journey["stages"]), _window(journey)
+    best: Path | None = None
+    for start in sorted((e for e in events if 1 in e.stage_steps and in_range(e.t)), key=lambda e: e.t):
+        path = _ordered_path_from(events, start, n, window)
+        path.branches[0] = _first_branch_at_start(events, start.t)
+        if best is None or path.depth > best.depth:
+            best = path
+    return best
+
+
+def any_order_path(events: list[Event], journey: dict, in_range) -> Path | None:
+    window = _window(journey)
+    best: Path | None = None
+    for start in sorted((e for e in events if e.stage_steps and in_range(e.t)), key=lambda e: e.t):
+        stages = {k for e in events if start.t <= e.t <= start.t + window for k in e.stage_steps}
+        if best is None or len(stages) > best.depth:
+            best = Path(len(stages), start.t, [], [])
+    return best
+
+
+def excluded(events: list[Event], path: Path, journey: dict) -> bool:
+    window = _window(journey)
+    for exclusion in journey.get("exclusions", []):
+        i, j = exclusion["between"]
+        if path.depth < i:
+            continue
+        after = path.times[i - 1]
+        until = path.times[j - 1] if path.depth >= j else path.start + window
+        for e in events:
+            if after < e.t <= until and step_matches(exclusion, e.row, e.row["_anonymous"], journey):
+                return True
+    return False
+
+
+def start_value(events: list[Event], path: Path, journey: dict) -> str | None:
+    """Breakdown value: the first listed (stage, step) at the start instant, smallest non-null value."""
+    prop = journey["breakdown"]["property"]
+    at_start = [e for e in events if e.t == path.start]
+    stages = range(1, len(journey["stages"]) + 1) if journey.get("order", "ordered") == "any" else [1]
+
+    def rank(e: Event) -> tuple[int, int] | None:
+        for k in stages:
+            if k in e.stage_steps:
+                return (k, e.stage_steps[k])
+        return None
+
+    ranked = [(rank(e), e) for e in at_start if rank(e) is not None]
+    first = min(r for r, _ in ranked)
+    values = [_text(_plain(e.row.get(prop))) for r, e in ranked if r == first]
+    values = [v for v in values if v is not None]
+    return min(values) if values else None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _window(journey: dict) -> int:
+    return parse_duration(journey.get("window", "P30D")) // US
+
+
+def _date_filter(journey: dict):
+    date_range = journey.get("date_range") or {}
+    start = _us(date_range.get("start")) if date_range.get("start") else None
+    end = _us(date_range.get("end")) if date_range.get("end") else None
+    return lambda t: (start is None or t >= start) and (end is None or t < end)
+
+
+# ------------------------------------------------------------------------------------ driver
+@dataclass
+class ActorPath:
+    anonymous: bool
+    actor_id: str
+    path: Path
+    breakdown: str | None = None
+
+
+def actor_paths(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None = None) -> list[ActorPath]:
+    """Every actor with a start, its chosen path, exclusions applied."""
+    stitched = _identity_map(identity)
+    by_actor: dict[tuple[bool, str], list[Event]] = defaultdict(list)
+    for row in events.to_dict("records"):
+        t = _us(row.get("occurred_at"))
+        actor = _actor(row, journey, stitched)
+        if t is None or actor is None:
+            continue
+        row["_anonymous"] = actor[0]
+        event = Event(t, row)
+        for k, stage in enumerate(journey["stages"], start=1):
+            for j, step in enumerate(stage["steps"], start=1):
+                if step_matches(step, row, actor[0], journey):
+                    event.stage_steps[k] = j
+                    break
+        by_actor[actor].append(event)
+    in_range = _date_filter(journey)
+    ordered = journey.get("order", "ordered") == "ordered"
+    result = []
+    for (anonymous, actor_id), actor_events in sorted(by_actor.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        path = (ordered_path if ordered else any_order_path)(actor_events, journey, in_range)
+        if path is None or (ordered and excluded(actor_events, path, journey)):
+            continue
+        value = start_value(actor_events, path, journey) if journey.get("breakdown") else None
+        result.append(ActorPath(anonymous, actor_id, path, value))
+    return result
+
+
+def _labels(paths: list[ActorPath], limit: int) -> dict[str | None, tuple[str | None, int]]:
+    """Breakdown value -> (label, display order): top `limit` by actors, ties by value, null last."""
+    counts: dict[str | None, int] = defaultdict(int)
+    for p in paths:
+        counts[p.breakdown] += 1
+    ranked = sorted(counts, key=lambda v: (-counts[v], v is None, v or ""))
+    return {v: ((v, i) if i < limit else ("Other", limit)) for i, v in enumerate(ranked)}
+
+
+def _nearest_rank(values: list[int], numerator: int, denominator: int) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = -(-numerator * len(ordered) // denominator)  # ceil(q n) in integers
+    return ordered[rank - 1] / 1e6
+
+
+def reference_run(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The funnel, branches and paths tables of SPEC §7."""
+    paths = actor_paths(events, journey, identity)
+    stages = journey["stages"]
+    ordered = journey.get("order", "ordered") == "ordered"
+    breakdown = journey.get("breakdown")
+    labels = _labels(paths, breakdown.get("limit", 10)) if breakdown else {None: (None, 0)}
+    groups: dict[tuple[int, str | None], list[ActorPath]] = defaultdict(list)
+    for p in paths:
+        label, order = labels[p.breakdown if breakdown else None]
+        groups[(order, label)].append(p)
+    if not breakdown and not groups:
+        groups[(0, None)] = []
+    funnel_rows, branch_rows = [], []
+    for (order, label), members in sorted(groups.items(), key=lambda kv: kv[0][0]):
+        counts = [sum(p.path.depth >= k for p in members) for k in range(1, len(stages) + 1)]
+        for k, stage in enumerate(stages, start=1):
+            reached = [p for p in members if p.path.depth >= k]
+            gaps = [p.path.times[k - 1] - p.path.times[k - 2] for p in reached] if ordered and k > 1 else []
+            previous = counts[k - 2] if k > 1 else counts[0]
+            row = {
+                "stage_index": k,
+                "stage": stage["name"],
+                "actors": counts[k - 1],
+                "anonymous_actors": sum(p.anonymous for p in reached),
+                "conversion_from_previous": counts[k - 1] / previous if previous else None,
+                "conversion_from_start": counts[k - 1] / counts[0] if counts[0] else None,
+                "dropped_off": previous - counts[k - 1] if k > 1 else 0,
+                "median_seconds_from_previous": _nearest_rank(gaps, 1, 2),
+                "mean_seconds_from_previous": sum(gaps) / len(gaps) / 1e6 if gaps else None,
+                "p90_seconds_from_previous": _nearest_rank(gaps, 9, 10),
+            }
+            funnel_rows.append(({"breakdown": label} if breakdown else {}) | row)
+            if ordered:
+                for j, step in enumerate(stage["steps"], start=1):
+                    n = sum(p.path.branches[k - 1] == j for p in reached)
+                    if n:
+                        branch_rows.append(
+                            ({"breakdown": label} if breakdown else {})
+                            | {"stage_index": k, "step_index": j, "event": step["event"], "actors": n}
+                        )
+    path_rows = []
+    for p in paths:
+        row: dict[str, Any] = {"actor_id": p.actor_id, "is_anonymous": p.anonymous, "depth": p.path.depth}
+        for k in range(1, len(stages) + 1):
+            reached = ordered and p.path.depth >= k
+            row[f"reached_at_{k}"] = pd.Timestamp(EPOCH + p.path.times[k - 1] * US) if reached else None
+        for k in range(1, len(stages) + 1):
+            row[f"branch_{k}"] = p.path.branches[k - 1] if ordered and p.path.depth >= k else None
+        if breakdown:
+            row["breakdown"] = labels[p.breakdown][0]
+        path_rows.append(row)
+    funnel_columns = (["breakdown"] if breakdown else []) + list(FUNNEL_COLUMNS)
+    return {
+        "funnel": pd.DataFrame(funnel_rows, columns=funnel_columns),
+        "branches": pd.DataFrame(branch_rows, columns=(["breakdown"] if breakdown else []) + list(BRANCH_COLUMNS)),
+        "paths": pd.DataFrame(path_rows).sort_values(["actor_id", "is_anonymous"]).reset_index(drop=True)
+        if path_rows else pd.DataFrame(path_rows),
+    }
+
+
+def reference_trend(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None, period: str) -> pd.DataFrame:
+    """Started, completed, conversion per UTC day / ISO week (Monday) / month of the path start."""
+    n_stages = len(journey["stages"])
+    buckets: dict[datetime, list[int]] = defaultdict(lambda: [0, 0])
+    for p in actor_paths(events, journey, identity):
+        start = EPOCH + p.path.start * US
+        day = start.replace(hour=0, minute=0, second=0, microsecond=0)
+        key = {"day": day, "week": day - timedelta(days=day.weekday()), "month": day.replace(day=1)}[period]
+        buckets[key][0] += 1
+        buckets[key][1] += p.path.depth == n_stages
+    rows = [
+        {"period": pd.Timestamp(k), "started": s, "completed": c, "conversion": c / s}
+        for k, (s, c) in sorted(buckets.items())
+    ]
+    return pd.DataFrame(rows, columns=["period", "started", "completed", "conversion"])
+
+
+FUNNEL_COLUMNS = (
+    "stage_index", "stage", "actors", "anonymous_actors", "conversion_from_previous", "conversion_from_start",
+    "dropped_off", "median_seconds_from_previous", "mean_seconds_from_previous", "p90_seconds_from_previous",
+)
+BRANCH_COLUMNS = ("stage_index", "step_index", "event", "actors")

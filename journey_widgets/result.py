@@ -72,6 +72,10 @@ class JourneyResult:
         """Started, completed and conversion per ``period`` ("day", "week", "month") of the start."""
         return self._execute(f"trend-{period}", self.compiled.trend(period))
 
+    def time_histogram(self, bins: int = 20) -> pd.DataFrame:
+        """Binned time from the previous stage (computed on the backend), per stage."""
+        return self._execute(f"histogram-{bins}", self.compiled.time_histogram(bins))
+
     def actors(self, stage: int | str, *, dropped: bool = False) -> pd.DataFrame:
         """Actors who reached ``stage`` (by index or name), or dropped off just before it."""
         return _to_pandas(self.compiled.actors(stage, dropped=dropped))

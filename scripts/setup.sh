@@ -22,5 +22,5 @@ if [[ ! -x "$VENV/bin/python" ]]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --upgrade pip
 fi
-"$VENV/bin/pip" install -q -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
+"$VENV/bin/pip" install -q -e ".[test]"
 "$VENV/bin/python" -c "import journey_widgets, ibis, duckdb" # fail loudly if the install did not work

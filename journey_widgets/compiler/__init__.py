@@ -58,6 +58,10 @@ class CompiledJourney:
         """Started, completed and conversion per day, week (from Monday) or month of the start, UTC."""
         return tables.trend_table(self.internal_paths, self.journey, period)
 
+    def time_histogram(self, bins: int = 20) -> ir.Table:
+        """Binned time from the previous stage per stage (for the distribution chart)."""
+        return tables.time_histogram_table(self.internal_paths, self.journey, bins)
+
     def actors(self, stage: int | str, *, dropped: bool = False) -> ir.Table:
         """Actors who reached ``stage``, or who reached the stage before it and dropped off."""
         return tables.actors_table(self.internal_paths, self.journey, stage, dropped=dropped)

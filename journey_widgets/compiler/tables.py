@@ -68,13 +68,7 @@ def funnel_table(paths: ir.Table, journey: Journey) -> ir.Table:
 def _nearest_rank_quantiles(paths: ir.Table, journey: Journey) -> ir.Table:
     """Median and p90 of the gaps: the value at rank ceil(q n) of the n sorted values (SPEC §5)."""
     groups = [ORDER] if journey.breakdown is not None else []
-    gaps = ibis.union(
-        *[
-            paths.filter(paths[DEPTH] >= k).select(*groups, stage_index=ibis.literal(k, type=dt.int64), _jw_gap=_gap_us(paths, k))
-            for k in range(2, len(journey.stages) + 1)
-        ],
-        distinct=False,
-    )
+    gaps = _gaps(paths, journey, groups)
     partition = ibis.window(group_by=[*groups, "stage_index"], order_by="_jw_gap")
     whole = ibis.window(group_by=[*groups, "stage_index"])
     ranked = gaps.mutate(_jw_rank=ibis.row_number().over(partition) + 1, _jw_n=gaps.count().over(whole))
@@ -87,6 +81,35 @@ def _nearest_rank_quantiles(paths: ir.Table, journey: Journey) -> ir.Table:
         median_seconds_from_previous=at_rank((ranked._jw_n + 1) // 2),
         p90_seconds_from_previous=at_rank((ranked._jw_n * 9 + 9) // 10),
     )
+
+
+def _gaps(paths: ir.Table, journey: Journey, groups: list[str]) -> ir.Table:
+    """One row per path and stage k >= 2 it reached: ``_jw_gap``, microseconds from stage k-1."""
+    return ibis.union(
+        *[
+            paths.filter(paths[DEPTH] >= k).select(*groups, stage_index=ibis.literal(k, type=dt.int64), _jw_gap=_gap_us(paths, k))
+            for k in range(2, len(journey.stages) + 1)
+        ],
+        distinct=False,
+    )
+
+
+def time_histogram_table(paths: ir.Table, journey: Journey, bins: int) -> ir.Table:
+    """Binned time from the previous stage, per stage: equal-width bins from 0 to the largest gap."""
+    if journey.order != "ordered" or len(journey.stages) < 2:
+        raise ValueError("time between stages needs an ordered journey with at least two stages")
+    gaps = _gaps(paths, journey, [])
+    widest = gaps.group_by("stage_index").aggregate(_jw_max=gaps._jw_gap.max())
+    gaps = gaps.inner_join(widest, "stage_index")
+    width = (gaps._jw_max // bins + 1).cast(dt.int64)
+    binned = gaps.mutate(_jw_bin=gaps._jw_gap // width, _jw_width=width)
+    counts = binned.group_by(["stage_index", "_jw_bin", "_jw_width"]).aggregate(actors=binned.count())
+    names = ibis.cases(*[(counts.stage_index == k, s.name) for k, s in enumerate(journey.stages, start=1)])
+    start = (counts._jw_bin * counts._jw_width).cast(dt.float64) / _US_PER_SECOND
+    return counts.select(
+        "stage_index", stage=names, bin_start_seconds=start,
+        bin_end_seconds=start + counts._jw_width.cast(dt.float64) / _US_PER_SECOND, actors="actors",
+    ).order_by(["stage_index", "bin_start_seconds"])
 
 
 def _with_conversions(long: ir.Table, groups: list[str]) -> ir.Table:

@@ -1,0 +1,88 @@
+"""Breakdown: each segment's conversion from start with its Wilson interval and a significance marker."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import altair as alt
+import pandas as pd
+
+from journey_widgets.charts._stats import two_proportion_z_test, wilson_interval
+from journey_widgets.charts._theme import (
+    COUNT_FORMAT, HEIGHT_PER_ROW, PALETTE, SHARE_FORMAT, WIDTH, empty_chart, stage_labels, themed, tooltip,
+)
+
+NULL_LABEL = "(no value)"
+
+
+def _segments(funnel: pd.DataFrame) -> pd.Series:
+    return funnel.breakdown.astype(object).where(funnel.breakdown.notna(), NULL_LABEL)
+
+
+def breakdown_significance(funnel: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """Per segment: started, completed (last stage), conversion, 95% Wilson interval, and a pooled
+    two-proportion z-test of the segment against all other segments together (two-sided; the segment
+    is ``significant`` when p < ``alpha``)."""
+    columns = ["breakdown", "started", "completed", "conversion", "wilson_low", "wilson_high", "z", "p_value",
+               "significant"]
+    if funnel.empty:
+        return pd.DataFrame(columns=columns)
+    last = funnel.stage_index.max()
+    data = funnel.assign(segment=_segments(funnel))
+    started = data[data.stage_index == 1].set_index("segment").actors
+    completed = data[data.stage_index == last].set_index("segment").actors
+    total_started, total_completed = int(started.sum()), int(completed.sum())
+    rows = []
+    for segment in started.index:
+        n, x = int(started[segment]), int(completed[segment])
+        low, high = wilson_interval(x, n)
+        z, p = two_proportion_z_test(x, n, total_completed - x, total_started - n)
+        rows.append([segment, n, x, x / n if n else float("nan"), low, high, z, p, bool(p < alpha)])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def breakdown_chart(
+    funnel: pd.DataFrame,
+    *,
+    layout: Literal["side_by_side", "overlaid"] = "side_by_side",
+    alpha: float = 0.05,
+) -> alt.TopLevelMixin:
+    """Conversion from start per stage and segment; the last stage's interval and a star where a
+    segment differs significantly from the rest (see :func:`breakdown_significance`)."""
+    title = "Conversion from start by segment"
+    if funnel.empty or "breakdown" not in funnel:
+        return empty_chart(title)
+    data = funnel.assign(segment=_segments(funnel))
+    segments = list(dict.fromkeys(data.segment))
+    stats = breakdown_significance(funnel, alpha).rename(columns={"breakdown": "segment"})
+    stats["marker"] = ["★ differs (p < %g)" % alpha if s else "" for s in stats.significant]
+    order = stage_labels(data)
+    color = alt.Color("segment:N", sort=segments, title="Segment", scale=alt.Scale(range=list(PALETTE)))
+    tips = tooltip(("segment", "Segment", None), ("stage", "Stage", None), ("actors", "Reached", COUNT_FORMAT),
+                   ("conversion_from_start", "From start", SHARE_FORMAT))
+    if layout == "overlaid":
+        lines = alt.Chart(data).mark_line(point=True).encode(
+            alt.X("stage:N", sort=order, title=None), alt.Y("conversion_from_start:Q", title="Conversion from start",
+                                                            axis=alt.Axis(format="%")), color, tooltip=tips)
+        funnels = lines.properties(width=WIDTH, height=260)
+    else:
+        funnels = alt.Chart(data).mark_bar().encode(
+            alt.Y("stage:N", sort=order, title=None), alt.X("conversion_from_start:Q", title="Conversion from start",
+                                                           axis=alt.Axis(format="%")),
+            color, tooltip=tips,
+        ).properties(width=150, height=HEIGHT_PER_ROW * len(order)).facet(
+            column=alt.Column("segment:N", sort=segments, title=None), columns=4)
+    interval_tips = tooltip(("segment", "Segment", None), ("started", "Started", COUNT_FORMAT),
+                            ("completed", "Completed", COUNT_FORMAT), ("conversion", "Conversion", SHARE_FORMAT),
+                            ("wilson_low", "95% low", SHARE_FORMAT), ("wilson_high", "95% high", SHARE_FORMAT),
+                            ("p_value", "p-value vs rest", ".3g"))
+    base = alt.Chart(stats, title=alt.Title("Completed the journey, with 95% Wilson interval",
+                                            subtitle="★: differs from all other segments (two-proportion z-test)"))
+    y = alt.Y("segment:N", sort=segments, title=None)
+    intervals = alt.layer(
+        base.mark_rule(strokeWidth=2).encode(y, alt.X("wilson_low:Q", title="Conversion to the last stage",
+                                                      axis=alt.Axis(format="%")), alt.X2("wilson_high:Q"), color),
+        base.mark_point(filled=True, size=70).encode(y, alt.X("conversion:Q"), color, tooltip=interval_tips),
+        base.mark_text(align="left", dx=8, fontSize=11).encode(y, alt.X("wilson_high:Q"), text="marker:N"),
+    ).properties(width=WIDTH - 100, height=HEIGHT_PER_ROW * len(segments))
+    return themed(alt.vconcat(funnels, intervals, title=title))

@@ -1,0 +1,76 @@
+"""The funnel: one bar per stage, the drop-off as a lighter segment, counts and conversions as labels."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import altair as alt
+import pandas as pd
+
+from journey_widgets.charts._theme import (
+    ANONYMOUS, COUNT_FORMAT, DROPPED, HEIGHT_PER_ROW, REACHED, SECONDS_FORMAT, SHARE_FORMAT, WIDTH,
+    compact, empty_chart, percent, stage_labels, themed, tooltip,
+)
+
+ROW_TOOLTIP = (
+    ("stage", "Stage", None), ("actors", "Reached", COUNT_FORMAT), ("anonymous_actors", "Anonymous", COUNT_FORMAT),
+    ("dropped_off", "Dropped off", COUNT_FORMAT), ("conversion_from_previous", "From previous", SHARE_FORMAT),
+    ("conversion_from_start", "From start", SHARE_FORMAT),
+    ("median_seconds_from_previous", "Median seconds from previous", SECONDS_FORMAT),
+    ("mean_seconds_from_previous", "Mean seconds from previous", SECONDS_FORMAT),
+    ("p90_seconds_from_previous", "p90 seconds from previous", SECONDS_FORMAT),
+)
+
+
+def funnel_data(funnel: pd.DataFrame) -> pd.DataFrame:
+    """Long form for stacking: one 'Reached' and one 'Dropped off' segment per stage, plus labels."""
+    rows = funnel.sort_values("stage_index").copy()
+    rows["label"] = [
+        f"{compact(a)} · {percent(s)} of start" + ("" if i == 1 else f" · {percent(p)} of previous")
+        for i, a, s, p in zip(rows.stage_index, rows.actors, rows.conversion_from_start, rows.conversion_from_previous)
+    ]
+    reached = rows.assign(segment="Reached", value=rows.actors)
+    dropped = rows.assign(segment="Dropped off", value=rows.dropped_off)
+    return pd.concat([reached, dropped], ignore_index=True)
+
+
+def funnel_chart(
+    funnel: pd.DataFrame,
+    *,
+    orientation: Literal["horizontal", "vertical"] = "horizontal",
+    title: str | None = None,
+    show_anonymous: bool | None = None,
+) -> alt.TopLevelMixin:
+    """Bars of actors per stage; drop-off stacked in a lighter colour; anonymous share marked."""
+    title = title or "Journey funnel"
+    if funnel.empty or funnel.actors.sum() == 0:
+        return empty_chart(title)
+    data = funnel_data(funnel.drop(columns=["breakdown"], errors="ignore"))
+    order = stage_labels(data)
+    horizontal = orientation == "horizontal"
+    stage_axis = alt.Y if horizontal else alt.X
+    value_axis = alt.X if horizontal else alt.Y
+    stage_enc = stage_axis("stage:N", sort=order, title=None, axis=alt.Axis(labelLimit=180))
+    value_enc = value_axis("value:Q", stack="zero", title="Contacts or deals", axis=alt.Axis(format="~s"))
+    size = {"width": WIDTH, "height": HEIGHT_PER_ROW * len(order)} if horizontal else {"width": 110 * len(order), "height": 300}
+    base = alt.Chart(data)
+    bars = base.mark_bar().encode(
+        stage_enc, value_enc,
+        color=alt.Color("segment:N", scale=alt.Scale(domain=["Reached", "Dropped off"], range=[REACHED, DROPPED]),
+                        title=None),
+        order=alt.Order("segment:N", sort="descending"),
+        tooltip=tooltip(*ROW_TOOLTIP),
+    )
+    reached = base.transform_filter(alt.datum.segment == "Reached")
+    labels = reached.mark_text(align="left" if horizontal else "center", dx=4 if horizontal else 0,
+                               dy=0 if horizontal else -8, fontSize=11, color="#222").encode(
+        stage_enc, value_axis("value:Q"), text="label:N")
+    layers = [bars, labels]
+    show_anonymous = bool(funnel.anonymous_actors.sum() > 0) if show_anonymous is None else show_anonymous
+    if show_anonymous:
+        layers.append(
+            reached.mark_tick(color=ANONYMOUS, thickness=3, size=HEIGHT_PER_ROW * 0.8).encode(
+                stage_enc, value_axis("anonymous_actors:Q"), tooltip=tooltip(("anonymous_actors", "Anonymous", COUNT_FORMAT)))
+        )
+    subtitle = "Orange tick: anonymous visitors among those reached" if show_anonymous else None
+    return themed(alt.layer(*layers).properties(title=alt.Title(title, subtitle=subtitle), **size))

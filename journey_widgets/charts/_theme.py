@@ -1,0 +1,81 @@
+"""The shared look: a colourblind-safe palette, plain-word titles, formats and an overridable theme."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+#: Okabe–Ito, safe for the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+REACHED, DROPPED, ANONYMOUS = PALETTE[0], "#BBD5E8", PALETTE[1]
+WIDTH, HEIGHT_PER_ROW = 560, 34
+COUNT_FORMAT, SHARE_FORMAT, SECONDS_FORMAT = ",d", ".1%", ",.1f"
+THEME_NAME = "journey_widgets"
+
+
+@alt.theme.register(THEME_NAME, enable=False)
+def journey_theme() -> alt.theme.ThemeConfig:
+    """The package's chart theme; enable another Altair theme to override it (``alt.theme.enable``)."""
+    return {
+        "config": {
+            "font": "system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif",
+            "range": {"category": list(PALETTE)},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "grid": False},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555"},
+            "view": {"stroke": None},
+        }
+    }
+
+
+def themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Apply the package theme unless the user enabled a theme of their own."""
+    if alt.theme.active not in ("default", THEME_NAME):
+        return chart
+    return chart.configure(**journey_theme()["config"])
+
+
+def compact(value: float | None) -> str:
+    """12345 -> '12.3k', 2.5e6 -> '2.5M' (for labels)."""
+    if value is None or pd.isna(value):
+        return "–"
+    for divisor, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= divisor:
+            return f"{value / divisor:.1f}".rstrip("0").rstrip(".") + suffix
+    return f"{value:,.0f}"
+
+
+def percent(value: float | None) -> str:
+    """0.456 -> '45.6%'."""
+    return "–" if value is None or pd.isna(value) else f"{value:.1%}"
+
+
+def duration(seconds: float | None) -> str:
+    """Seconds in the largest sensible unit: '45 s', '12.5 min', '3.2 h', '4.1 d'."""
+    if seconds is None or pd.isna(seconds):
+        return "–"
+    for size, unit in ((86_400, "d"), (3_600, "h"), (60, "min")):
+        if seconds >= size:
+            return f"{seconds / size:.1f} {unit}"
+    return f"{seconds:.1f} s"
+
+
+def empty_chart(title: str) -> alt.Chart:
+    """A valid chart that says there is nothing to show."""
+    frame = pd.DataFrame({"text": ["No actors"]})
+    return themed(
+        alt.Chart(frame, title=title).mark_text(fontSize=14, color="#666").encode(text="text:N")
+        .properties(width=WIDTH, height=60)
+    )
+
+
+def stage_labels(frame: pd.DataFrame) -> list[str]:
+    """Stage names in journey order, for a sort that keeps the funnel's order."""
+    return list(dict.fromkeys(frame.sort_values("stage_index")["stage"]))
+
+
+def tooltip(*fields: tuple[str, str, str | None]) -> list[Any]:
+    """Tooltips from (field, title, format) triples."""
+    return [alt.Tooltip(f, title=t, format=fmt) if fmt else alt.Tooltip(f, title=t) for f, t, fmt in fields]

@@ -81,7 +81,7 @@ def breakdown_chart(
     y = alt.Y("segment:N", sort=segments, title=None)
     intervals = alt.layer(
         base.mark_rule(strokeWidth=2).encode(y, alt.X("wilson_low:Q", title="Conversion to the last stage",
-                                                      axis=alt.Axis(format="%")), alt.X2("wilson_high:Q"), color),
+                                                      axis=alt.Axis(format=".1%", tickCount=5)), alt.X2("wilson_high:Q"), color),
         base.mark_point(filled=True, size=70).encode(y, alt.X("conversion:Q"), color, tooltip=interval_tips),
         base.mark_text(align="left", dx=8, fontSize=11).encode(y, alt.X("wilson_high:Q"), text="marker:N"),
     ).properties(width=WIDTH - 100, height=HEIGHT_PER_ROW * len(segments))

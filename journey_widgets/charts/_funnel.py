@@ -69,7 +69,7 @@ def funnel_chart(
     show_anonymous = bool(funnel.anonymous_actors.sum() > 0) if show_anonymous is None else show_anonymous
     if show_anonymous:
         layers.append(
-            reached.mark_tick(color=ANONYMOUS, thickness=3, size=HEIGHT_PER_ROW * 0.8).encode(
+            reached.transform_filter(alt.datum.anonymous_actors > 0).mark_tick(color=ANONYMOUS, thickness=3, size=HEIGHT_PER_ROW * 0.8).encode(
                 stage_enc, value_axis("anonymous_actors:Q"), tooltip=tooltip(("anonymous_actors", "Anonymous", COUNT_FORMAT)))
         )
     subtitle = "Orange tick: anonymous visitors among those reached" if show_anonymous else None

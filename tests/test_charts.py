@@ -1,0 +1,126 @@
+"""Chart specs carry the right data, encodings and labels; statistics match hand-computed values;
+every chart renders to PNG from a real result on sample data (look at artifacts/charts/)."""
+
+from __future__ import annotations
+
+import math
+import struct
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from journey_widgets import Journey, sample_events
+from journey_widgets import charts as C
+from journey_widgets.catalog import default_catalog
+
+ARTIFACTS = Path(__file__).parent.parent / "artifacts" / "charts"
+EXAMPLE = Path(__file__).parent.parent / "examples" / "visitor_to_customer.json"
+
+
+@pytest.fixture(scope="module")
+def results():
+    events, identity = sample_events(150_000, seed=5)
+    with_breakdown = Journey.load(EXAMPLE)
+    plain = with_breakdown.model_copy(update={"breakdown": None})
+    return plain.run(events, identity=identity), with_breakdown.run(events, identity=identity)
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def test_funnel_spec_has_counts_labels_and_dropoff(results):
+    plain, _ = results
+    spec = C.funnel_chart(plain.funnel, title="V2C").to_dict()
+    values = next(iter(spec["datasets"].values()))
+    reached = [v for v in values if v["segment"] == "Reached"]
+    assert [v["value"] for v in reached] == plain.funnel.actors.tolist()
+    dropped = [v["value"] for v in values if v["segment"] == "Dropped off"]
+    assert dropped == plain.funnel.dropped_off.tolist()
+    assert reached[1]["label"].endswith("of previous") and "of start" in reached[0]["label"]
+    bars = _layers(spec)[0]
+    assert bars["encoding"]["color"]["scale"]["domain"] == ["Reached", "Dropped off"]
+    assert {t["title"] for t in bars["encoding"]["tooltip"]} >= {"Reached", "Dropped off", "From start", "Anonymous"}
+    assert spec["title"]["text"] == "V2C" and "anonymous" in spec["title"]["subtitle"].lower()
+
+
+def test_funnel_vertical_swaps_axes(results):
+    spec = C.funnel_chart(results[0].funnel, orientation="vertical").to_dict()
+    assert _layers(spec)[0]["encoding"]["x"]["field"] == "stage"
+
+
+def test_branches_use_catalog_labels(results):
+    plain, _ = results
+    spec = C.branches_chart(plain.branches, plain.funnel, labels=default_catalog().labels()).to_dict()
+    steps = {v["step"] for v in next(iter(spec["datasets"].values()))}
+    assert "Meeting booked (step 1)" in steps and "Sequence meeting booked (step 2)" in steps
+
+
+def test_breakdown_significance_matches_hand_computation():
+    funnel = pd.DataFrame({
+        "breakdown": ["A", "A", "B", "B", None, None], "stage_index": [1, 2] * 3, "stage": ["S1", "S2"] * 3,
+        "actors": [100, 45, 200, 60, 50, 10],
+    })
+    stats = C.breakdown_significance(funnel).set_index("breakdown")
+    # A: 45/100 vs rest 70/250: pooled p = 115/350
+    pooled = 115 / 350
+    z = (0.45 - 0.28) / math.sqrt(pooled * (1 - pooled) * (1 / 100 + 1 / 250))
+    assert stats.loc["A", "z"] == pytest.approx(z)
+    assert stats.loc["A", "p_value"] == pytest.approx(math.erfc(z / math.sqrt(2)))
+    assert bool(stats.loc["A", "significant"]) is True
+    assert stats.loc["(no value)", "started"] == 50
+
+
+@pytest.mark.parametrize(
+    ("x", "n", "low", "high"),
+    [(45, 100, 0.3561454, 0.5475540), (0, 10, 0.0, 0.2775328), (10, 10, 0.7224672, 1.0)],
+)
+def test_wilson_interval_hand_values(x, n, low, high):
+    got = C.wilson_interval(x, n)
+    assert got == pytest.approx((low, high), abs=1e-6)
+
+
+def test_empty_tables_give_a_no_actors_chart():
+    empty = pd.DataFrame(columns=["stage_index", "stage", "actors", "anonymous_actors", "dropped_off"])
+    for chart in (C.funnel_chart(empty), C.branches_chart(pd.DataFrame()), C.trend_chart(pd.DataFrame())):
+        assert "No actors" in str(chart.to_dict())
+
+
+def test_formats():
+    assert (C.compact(12345), C.compact(2_500_000), C.compact(999)) == ("12.3k", "2.5M", "999")
+    assert C.percent(0.456) == "45.6%" and C.duration(5400) == "1.5 h"
+
+
+def test_user_theme_overrides_ours(results):
+    assert "font" in C.funnel_chart(results[0].funnel).to_dict()["config"]
+    with alt.theme.enable("dark"):
+        assert "font" not in C.funnel_chart(results[0].funnel).to_dict().get("config", {})
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_every_chart_renders_to_png_html_svg(results, tmp_path):
+    plain, broken_down = results
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    charts = {
+        "funnel": C.funnel_chart(plain.funnel, title="Visitor to customer"),
+        "branches": C.branches_chart(plain.branches, plain.funnel, labels=default_catalog().labels()),
+        "time": C.time_between_stages_chart(plain.funnel),
+        "time_distribution": C.time_distribution_chart(plain.time_histogram(20)),
+        "breakdown": C.breakdown_chart(broken_down.funnel),
+        "trend": C.trend_chart(plain.trend("week")),
+    }
+    for name, chart in charts.items():
+        png = C.save_chart(chart, ARTIFACTS / f"{name}.png").read_bytes()
+        width, height = _png_size(png)
+        assert width > 300 and height > 150 and len(png) > 10_000, name
+    html = C.save_chart(charts["funnel"], tmp_path / "f.html").read_text()
+    assert "https://" not in html.split("<body>")[0] or "cdn" not in html.lower()
+    assert C.save_chart(charts["funnel"], tmp_path / "f.svg").read_text().startswith("<svg")
+    with pytest.raises(ValueError, match="use .html, .svg or .png"):
+        C.save_chart(charts["funnel"], tmp_path / "f.gif")

@@ -243,50 +243,53 @@ def check_journey_against_data(bound: BoundEvents, journey: Journey, *, catalog:
     from journey_widgets.catalog import default_catalog
 
     catalog = catalog or default_catalog()
-    for where, step in _steps_with_places(journey):
-        for index, flt in enumerate(step.filters, start=1):
-            _check_filter(bound, flt, f"{where}, filter {index} ({flt.property} {flt.op})")
+    for where, location, step in _steps_with_places(journey):
+        for index, flt in enumerate(step.filters):
+            place = f"{where}, filter {index + 1} ({flt.property} {flt.op})"
+            _check_filter(bound, flt, place, (*location, "filters", index))
     if journey.breakdown is not None:
-        _check_property(bound, journey.breakdown.property, "breakdown")
-    unknown = sorted({s.event for _, s in _steps_with_places(journey) if not catalog.has_event(s.event)})
+        _check_property(bound, journey.breakdown.property, "breakdown", ("breakdown",))
+    unknown = sorted({s.event for _, _, s in _steps_with_places(journey) if not catalog.has_event(s.event)})
     if unknown:
         _check_custom_events(bound, journey, unknown)
 
 
-def _steps_with_places(journey: Journey) -> list[tuple[str, Step]]:
-    places = [
-        (f"stage {i} ({stage.name!r}), step {j} ({step.event})", step)
-        for i, stage in enumerate(journey.stages, start=1)
-        for j, step in enumerate(stage.steps, start=1)
+def _steps_with_places(journey: Journey) -> list[tuple[str, tuple[str | int, ...], Step]]:
+    """Every step and exclusion with its human place and its location in the document."""
+    places: list[tuple[str, tuple[str | int, ...], Step]] = [
+        (f"stage {i + 1} ({stage.name!r}), step {j + 1} ({step.event})", ("stages", i, "steps", j), step)
+        for i, stage in enumerate(journey.stages)
+        for j, step in enumerate(stage.steps)
     ]
-    places += [(f"exclusion {i} ({x.event})", x) for i, x in enumerate(journey.exclusions, start=1)]
+    places += [(f"exclusion {i + 1} ({x.event})", ("exclusions", i), x) for i, x in enumerate(journey.exclusions)]
     return places
 
 
-def _check_property(bound: BoundEvents, name: str, where: str) -> dt.DataType:
+def _check_property(bound: BoundEvents, name: str, where: str, location: tuple[str | int, ...]) -> dt.DataType:
     if name not in bound.properties:
         role_hint = " (it plays a role in the schema)" if name in bound.table.columns else ""
         raise DataBindingError(
             f"{where}: unknown property {name!r}{role_hint}; the events table's properties are "
-            f"{', '.join(map(repr, bound.properties)) or 'none'}"
+            f"{', '.join(map(repr, bound.properties)) or 'none'}",
+            location=location,
         )
     return bound.table[name].type()
 
 
-def _check_filter(bound: BoundEvents, flt: Filter, where: str) -> None:
-    type_ = _check_property(bound, flt.property, where)
+def _check_filter(bound: BoundEvents, flt: Filter, where: str, location: tuple[str | int, ...]) -> None:
+    type_ = _check_property(bound, flt.property, where, location)
     values = list(flt.value) if isinstance(flt.value, tuple) else [flt.value]
     if flt.op in TEXT_OPS and not type_.is_string():
-        raise DataBindingError(f"{where}: {flt.op!r} needs a text column but {flt.property!r} is {type_}")
+        raise DataBindingError(f"{where}: {flt.op!r} needs a text column but {flt.property!r} is {type_}", location=location)
     if flt.value is None:
         return
     for value in values:
         if not _value_fits(value, type_):
             raise DataBindingError(
-                f"{where}: value {value!r} does not fit column {flt.property!r} of type {type_}"
+                f"{where}: value {value!r} does not fit column {flt.property!r} of type {type_}", location=location
             )
     if flt.op in ORDER_OPS and type_.is_boolean():
-        raise DataBindingError(f"{where}: {flt.op!r} cannot compare the boolean column {flt.property!r}")
+        raise DataBindingError(f"{where}: {flt.op!r} cannot compare the boolean column {flt.property!r}", location=location)
 
 
 def _value_fits(value: object, type_: dt.DataType) -> bool:
@@ -305,9 +308,10 @@ def _check_custom_events(bound: BoundEvents, journey: Journey, unknown: list[str
     """Custom event types are allowed when the data has them; otherwise name the step."""
     column = bound.table[bound.schema.event_type]
     present = set(bound.table.filter(column.isin(unknown)).select(column).distinct().to_pyarrow().column(0).to_pylist())
-    for where, step in _steps_with_places(journey):
+    for where, location, step in _steps_with_places(journey):
         if step.event in unknown and step.event not in present:
             raise DataBindingError(
                 f"{where}: unknown event type {step.event!r}: not in the step catalog and not in the "
-                "events data (register it with Catalog.register_event or check the spelling)"
+                "events data (register it with Catalog.register_event or check the spelling)",
+                location=location,
             )

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 
 class JourneyError(ValueError):
-    """Base class of every error journey_widgets raises on purpose."""
+    """Base class of every error journey_widgets raises on purpose.
+
+    ``location`` is where in the journey document the problem is, e.g.
+    ``("stages", 1, "steps", 0, "filters", 0)``, so an editor can show it next to the control.
+    """
+
+    def __init__(self, message: str, *, location: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.location = location
 
 
 class JourneyDefinitionError(JourneyError):

@@ -1,0 +1,244 @@
+"""The step-builder widget: edit a journey in the notebook and see it recomputed live.
+
+``JourneyBuilder`` is a small ipywidgets box: the editor (an anywidget, frontend in ``js/``) and the
+funnel chart (an offline ``altair.JupyterChart``). The journey lives in one traitlet as the SPEC §4
+JSON; edits are validated at once (errors shown next to the control), recomputed on the backend
+after a short debounce in a worker thread, and a newer edit supersedes an older computation.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import anywidget
+import ipywidgets
+import pydantic
+import traitlets
+
+from journey_widgets.binding import BoundEvents, EventSchema, bind_events, check_journey_against_data
+from journey_widgets.catalog import Catalog, default_catalog
+from journey_widgets.errors import JourneyError
+from journey_widgets.model import Journey, describe_location
+from journey_widgets.result import JourneyResult
+from journey_widgets.suggestions import suggest_values
+
+DEBOUNCE_SECONDS = 0.3
+_FRONTEND = ("journey_builder.js", "journey_builder.css")
+
+
+def _frontend_file(name: str) -> Path:
+    """The widget's ESM/CSS: packaged in ``journey_widgets/static`` or, in a checkout, in ``js/``."""
+    packaged = resources.files("journey_widgets").joinpath("static", name)
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "js" / name
+
+
+def _errors_of(exc: Exception) -> list[dict[str, Any]]:
+    """Validation errors as ``{"loc": [...], "message": ...}`` for inline display in the editor."""
+    if isinstance(exc, pydantic.ValidationError):
+        return [
+            {"loc": [p for p in e["loc"] if isinstance(p, str | int)], "where": describe_location(e["loc"]),
+             "message": e["msg"].removeprefix("Value error, ")}
+            for e in exc.errors(include_url=False)
+        ]
+    return [{"loc": list(getattr(exc, "location", ()) or ()), "where": "", "message": str(exc)}]
+
+
+class JourneyEditor(anywidget.AnyWidget):
+    """The editor half of the builder: stages, steps, filters, settings, status and numbers."""
+
+    _esm = _frontend_file(_FRONTEND[0])
+    _css = _frontend_file(_FRONTEND[1])
+
+    # The journey definition (SPEC §4 JSON): the one durable state, saved with the notebook.
+    journey = traitlets.Dict().tag(sync=True)
+    # The step catalog plus custom event types found in the data, for the step picker.
+    catalog = traitlets.Dict().tag(sync=True)
+    # The events table's property columns with their kind ("string", "number", ...), for filters.
+    columns = traitlets.List().tag(sync=True)
+    # Validation problems of the current definition, shown next to the offending control.
+    errors = traitlets.List().tag(sync=True)
+    # "idle", "running" or "error": drives the progress indicator.
+    status = traitlets.Unicode("idle").tag(sync=True)
+    # A backend error as one readable line (the definition and last results are kept).
+    message = traitlets.Unicode("").tag(sync=True)
+    # The last valid result's funnel rows, shown as numbers beside the chart.
+    funnel = traitlets.List().tag(sync=True)
+
+
+class JourneyBuilder(ipywidgets.VBox):
+    """Edit ``journey`` on ``events`` live: the editor, then the funnel chart of the last valid journey."""
+
+    def __init__(
+        self,
+        events: Any,
+        journey: Journey | None = None,
+        *,
+        identity: Any = None,
+        schema: EventSchema | None = None,
+        catalog: Catalog | None = None,
+    ) -> None:
+        alt.JupyterChart.enable_offline()
+        self._bound: BoundEvents = bind_events(events, identity=identity, schema=schema)
+        self._catalog = catalog or default_catalog()
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._settled = threading.Event()  # set when the latest edit's result (or error) is shown
+        self._settled.set()
+        self._last_valid: Journey | None = None
+        self.result: JourneyResult | None = None
+        self.editor = JourneyEditor(catalog=self._catalog_for_editor(), columns=self._columns())
+        self.chart = alt.JupyterChart(_placeholder_chart())
+        super().__init__([self.editor, self.chart])
+        self.add_class("jw-builder")
+        self.editor.observe(self._on_journey, names="journey")
+        self.editor.on_msg(self._on_message)
+        start = journey or Journey("New journey").stage("Visited", "page_visited")
+        self.editor.journey = start.to_dict()
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def journey(self) -> Journey:
+        """The journey as a model (the last valid one when the editor holds an invalid draft)."""
+        try:
+            return Journey.from_dict(self.editor.journey)
+        except JourneyError:
+            if self._last_valid is None:
+                raise
+            return self._last_valid
+
+    @journey.setter
+    def journey(self, value: Journey) -> None:
+        self.editor.journey = value.to_dict()
+
+    def save(self, path: str | Path) -> None:
+        """Write the current journey definition as JSON."""
+        Path(path).write_text(json.dumps(self.editor.journey, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path, events: Any, **kwargs: Any) -> JourneyBuilder:
+        """Open a saved journey file in a new builder."""
+        return cls(events, Journey.load(path), **kwargs)
+
+    def wait(self, timeout: float = 60) -> None:
+        """Block until the pending computation (if any) has finished; for scripts and tests."""
+        if not self._settled.wait(timeout):
+            raise TimeoutError("the journey did not finish computing in time")
+
+    # ------------------------------------------------------------------ validation and scheduling
+    def _validate(self, document: dict[str, Any]) -> Journey | None:
+        try:
+            journey = Journey.model_validate(document).check_complete()
+            check_journey_against_data(self._bound, journey, catalog=self._catalog)
+        except (pydantic.ValidationError, JourneyError) as exc:
+            self.editor.errors = _errors_of(exc)
+            return None
+        self.editor.errors = []
+        return journey
+
+    def _on_journey(self, change: dict[str, Any]) -> None:
+        journey = self._validate(change["new"])
+        if journey is None:
+            return
+        self._last_valid = journey
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+            self._settled.clear()
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(DEBOUNCE_SECONDS, self._compute, args=(journey, generation))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _compute(self, journey: Journey, generation: int) -> None:
+        with self._lock:
+            if generation != self._generation:
+                return
+            self._timer = None
+        self.editor.status = "running"
+        try:
+            self._run(journey, generation)
+        finally:
+            if generation == self._generation:
+                self._settled.set()
+
+    def _run(self, journey: Journey, generation: int) -> None:
+        try:
+            result = JourneyResult.compute(journey, self._bound)
+            funnel = result.funnel
+        except Exception as exc:  # a backend error: one line in the widget, the kernel stays alive
+            if generation == self._generation:
+                self.editor.message = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+                self.editor.status = "error"
+            return
+        if generation != self._generation:
+            return  # a newer edit superseded this computation: never show a stale result
+        self.result = result
+        self._show(funnel, journey)
+
+    def _show(self, funnel: Any, journey: Journey) -> None:
+        from journey_widgets.charts import funnel_chart
+
+        rows = funnel.astype(object).where(funnel.notna(), None).to_dict("records")
+        self.chart.chart = funnel_chart(funnel, title=journey.name)
+        with self.editor.hold_sync():
+            self.editor.funnel = rows
+            self.editor.message = ""
+            self.editor.status = "idle"
+
+    # ------------------------------------------------------------------ messages from the editor
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict) or content.get("type") != "suggest":
+            return
+        try:
+            values = suggest_values(self._bound, str(content.get("property", "")), str(content.get("search", "")))
+            reply = {"type": "suggestions", "id": content.get("id"), "values": values}
+        except JourneyError as exc:
+            reply = {"type": "suggestions", "id": content.get("id"), "values": [], "error": str(exc)}
+        self.editor.send(reply)
+
+    # ------------------------------------------------------------------ catalog for the picker
+    def _catalog_for_editor(self) -> dict[str, Any]:
+        data = self._catalog.to_dict()
+        column = self._bound.table[self._bound.schema.event_type]
+        known = {e["id"] for e in data["events"]}
+        present = column.value_counts().order_by(column).to_pyarrow().column(0).to_pylist()
+        custom = [e for e in present if isinstance(e, str) and e not in known]
+        if custom:
+            data["categories"].append({"id": "custom", "label": "Custom (from your data)"})
+            data["events"] += [
+                {"id": e, "category": "custom", "label": e, "anonymous": True, "properties": [], "description": "",
+                 "custom": True}
+                for e in custom
+            ]
+        return data
+
+    def _columns(self) -> list[dict[str, str]]:
+        table = self._bound.table
+        return [{"name": name, "kind": _kind(table[name].type())} for name in self._bound.properties]
+
+
+def _kind(type_: Any) -> str:
+    if type_.is_string():
+        return "string"
+    if type_.is_numeric():
+        return "number"
+    if type_.is_timestamp() or type_.is_date():
+        return "timestamp"
+    if type_.is_boolean():
+        return "boolean"
+    return "other"
+
+
+def _placeholder_chart() -> alt.Chart:
+    import pandas as pd
+
+    return alt.Chart(pd.DataFrame({"text": ["Computing…"]})).mark_text(fontSize=13, color="#666").encode(text="text:N")

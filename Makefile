@@ -9,6 +9,7 @@ setup:
 	bash scripts/setup.sh
 
 test: setup
+	node --test js/
 	$(PY) -m pytest -q tests
 
 demo: setup

@@ -174,15 +174,15 @@ class JourneyBuilder(ipywidgets.VBox):
         try:
             result = JourneyResult.compute(journey, self._bound)
             funnel = result.funnel
+            if generation != self._generation:
+                return  # a newer edit superseded this computation: never show a stale result
+            self.result = result
+            self._show(funnel, journey)
         except Exception as exc:  # a backend error: one line in the widget, the kernel stays alive
             if generation == self._generation:
-                self.editor.message = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+                first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                self.editor.message = f"{type(exc).__name__}: {first_line}"
                 self.editor.status = "error"
-            return
-        if generation != self._generation:
-            return  # a newer edit superseded this computation: never show a stale result
-        self.result = result
-        self._show(funnel, journey)
 
     def _show(self, funnel: Any, journey: Journey) -> None:
         from journey_widgets.charts import funnel_chart

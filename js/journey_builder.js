@@ -259,13 +259,19 @@ function h(tag, props = {}, children = []) {
   return node;
 }
 
+/** `replaceChildren` without the nulls of optional parts. */
+function replaceWith(node, ...children) {
+  node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
+}
+
 function errorNodes(errors, loc) {
   return errorsAt(errors, loc).map((e) => h("div", { class: "jw-error", role: "alert" }, [e.message]));
 }
 
 /** @param {{model: any, el: HTMLElement}} ctx */
 function render({ model, el }) {
-  const root = h("div", { class: "jw-root" });
+  // Typing in the builder must not trigger JupyterLab's notebook shortcuts (Enter, A, B, D D…).
+  const root = h("div", { class: "jw-root", "data-lm-suppress-shortcuts": "true" });
   const editor = h("div", { class: "jw-editor" });
   const results = h("div", { class: "jw-results" });
   root.append(editor, results);
@@ -273,10 +279,26 @@ function render({ model, el }) {
   let requestId = 0;
   const suggestionLists = new Map();
 
+  let quiet = false;
   const commit = (journey) => {
     model.set("journey", journey);
     model.save_changes();
   };
+  // Text edits: the box already shows the new text, so no redraw (a redraw between mousedown and
+  // mouseup would swallow the click that blurred the box).
+  const commitText = (journey) => {
+    quiet = true;
+    try {
+      commit(journey);
+    } finally {
+      quiet = false;
+    }
+  };
+  // Enter commits a text box, as leaving it does.
+  root.addEventListener("keydown", (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    if (event.key === "Enter" && target instanceof HTMLInputElement && target.type !== "checkbox") target.blur();
+  });
   const journey = () => model.get("journey");
   const catalog = () => model.get("catalog");
   const columns = () => model.get("columns");
@@ -309,7 +331,7 @@ function render({ model, el }) {
       dataset: { key: `${key}-value` }, "aria-label": "filter value",
       onfocus: (e) => suggest(filter.property, e.target.value.split(",").pop().trim(), listId),
       oninput: (e) => suggest(filter.property, e.target.value.split(",").pop().trim(), listId),
-      onchange: (e) => commit(updateFilter(journey(), s, t, f, { value: parseFilterValue(filter.op, e.target.value, kind) })),
+      onchange: (e) => commitText(updateFilter(journey(), s, t, f, { value: parseFilterValue(filter.op, e.target.value, kind) })),
     });
     if (valueBox) valueBox.setAttribute("list", listId);
     return h("div", { class: "jw-filter", dataset: { loc: JSON.stringify(loc) } }, [
@@ -362,7 +384,7 @@ function render({ model, el }) {
       "aria-label": `${label}: search`, oninput: () => fill() });
     function fill() {
       const groups = searchEvents(catalog(), search.value);
-      select.replaceChildren(h("option", { value: "" }, [groups.length ? `${label}…` : "No matching event"]),
+      replaceWith(select, h("option", { value: "" }, [groups.length ? `${label}…` : "No matching event"]),
         ...groups.map((g) => h("optgroup", { label: g.label }, g.events.map((e) => h("option", { value: e.id }, [e.label])))));
     }
     select.addEventListener("change", () => select.value && onPick(select.value));
@@ -383,7 +405,7 @@ function render({ model, el }) {
         h("span", { class: "jw-handle", title: "Drag to reorder" }, ["⠿"]),
         h("span", { class: "jw-stage-number" }, [String(s + 1)]),
         h("input", { class: "jw-stage-name", type: "text", value: stage.name, "aria-label": `stage ${s + 1} name`,
-          dataset: { key: `stage-${s}-name` }, onchange: (e) => commit(renameStage(journey(), s, e.target.value)) }),
+          dataset: { key: `stage-${s}-name` }, onchange: (e) => commitText(renameStage(journey(), s, e.target.value)) }),
         h("button", { class: "jw-icon jw-move-up", title: "Move up", "aria-label": "move stage up", disabled: s === 0,
           onclick: () => commit(moveStage(journey(), s, s - 1)) }, ["↑"]),
         h("button", { class: "jw-icon jw-move-down", title: "Move down", "aria-label": "move stage down",
@@ -404,13 +426,13 @@ function render({ model, el }) {
     const day = (value) => (value ? value.slice(0, 10) : "");
     return h("div", { class: "jw-settings" }, [
       field("Name", h("input", { class: "jw-journey-name", type: "text", value: doc.name, dataset: { key: "name" },
-        onchange: (e) => commit(setSetting(journey(), "name", e.target.value)) }), ["name"]),
+        onchange: (e) => commitText(setSetting(journey(), "name", e.target.value)) }), ["name"]),
       field("Order", h("select", { class: "jw-order", onchange: (e) => commit(setSetting(journey(), "order", e.target.value)) }, [
         h("option", { value: "ordered", selected: doc.order !== "any" }, ["in order"]),
         h("option", { value: "any", selected: doc.order === "any" }, ["any order"]),
       ]), ["order"]),
       field("Window", h("input", { class: "jw-window", type: "text", value: doc.window ?? "P30D", size: 8, dataset: { key: "window" },
-        title: "ISO 8601 (P30D, PT12H) or 30d, 12h", onchange: (e) => commit(setSetting(journey(), "window", e.target.value)) }), ["window"]),
+        title: "ISO 8601 (P30D, PT12H) or 30d, 12h", onchange: (e) => commitText(setSetting(journey(), "window", e.target.value)) }), ["window"]),
       field("From", h("input", { class: "jw-start", type: "date", value: day(doc.date_range?.start),
         onchange: (e) => commit(setSetting(journey(), "start", e.target.value)) }), ["date_range"]),
       field("To", h("input", { class: "jw-end", type: "date", value: day(doc.date_range?.end),
@@ -420,7 +442,7 @@ function render({ model, el }) {
         ...columns().map((c) => h("option", { value: c.name, selected: doc.breakdown?.property === c.name }, [c.name])),
       ]), ["breakdown"]),
       doc.breakdown ? field("Top", h("input", { class: "jw-breakdown-limit", type: "number", min: 1, max: 1000, value: doc.breakdown.limit ?? 10,
-        onchange: (e) => commit(setSetting(journey(), "breakdown_limit", e.target.value)) }), ["breakdown", "limit"]) : null,
+        onchange: (e) => commitText(setSetting(journey(), "breakdown_limit", e.target.value)) }), ["breakdown", "limit"]) : null,
     ]);
   }
 
@@ -457,7 +479,7 @@ function render({ model, el }) {
     });
     (doc.exclusions ?? []).forEach((_, i) => knownLocs.push(["exclusions", i], ["exclusions", i, "between"]));
     knownLocs.push(["name"], ["order"], ["window"], ["date_range"], ["date_range", "end"], ["breakdown"], ["breakdown", "limit"]);
-    editor.replaceChildren(
+    replaceWith(editor,
       settings(doc, errors),
       ...looseErrors(errors, knownLocs).map((e) => h("div", { class: "jw-error jw-error-general", role: "alert" }, [e.where ? `${e.where}: ${e.message}` : e.message])),
       h("div", { class: "jw-stages" }, (doc.stages ?? []).map((stage, s) => stageCard(stage, s, errors, count))),
@@ -471,7 +493,7 @@ function render({ model, el }) {
     const status = model.get("status");
     const rows = model.get("funnel") ?? [];
     const broken = rows.length && "breakdown" in rows[0];
-    results.replaceChildren(
+    replaceWith(results,
       h("div", { class: `jw-status jw-status-${status}`, role: "status" }, [
         status === "running" ? h("span", { class: "jw-spinner", "aria-hidden": "true" }) : null,
         status === "running" ? "Computing…" : status === "error" ? "Query failed" : rows.length ? "Up to date" : "",
@@ -494,7 +516,7 @@ function render({ model, el }) {
 
   drawEditor();
   drawResults();
-  const onJourney = () => drawEditor();
+  const onJourney = () => quiet || drawEditor();
   const onResults = () => drawResults();
   model.on("change:journey", onJourney);
   model.on("change:errors", onJourney);

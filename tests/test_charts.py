@@ -124,3 +124,9 @@ def test_every_chart_renders_to_png_html_svg(results, tmp_path):
     assert C.save_chart(charts["funnel"], tmp_path / "f.svg").read_text().startswith("<svg")
     with pytest.raises(ValueError, match="use .html, .svg or .png"):
         C.save_chart(charts["funnel"], tmp_path / "f.gif")
+
+
+def test_funnel_without_anonymous_has_no_subtitle(results):
+    funnel = results[0].funnel.assign(anonymous_actors=0)
+    spec = C.funnel_chart(funnel, title="Known only").to_dict()
+    assert spec["title"] == {"text": "Known only"} or spec["title"].get("subtitle") is None

@@ -51,7 +51,7 @@ def funnel_chart(
     stage_axis = alt.Y if horizontal else alt.X
     value_axis = alt.X if horizontal else alt.Y
     stage_enc = stage_axis("stage:N", sort=order, title=None, axis=alt.Axis(labelLimit=180))
-    value_enc = value_axis("value:Q", stack="zero", title="Contacts or deals", axis=alt.Axis(format="~s"))
+    value_enc = value_axis("value:Q", stack="zero", title="Contacts or deals", axis=alt.Axis(format="~s", tickCount=6))
     size = {"width": WIDTH, "height": HEIGHT_PER_ROW * len(order)} if horizontal else {"width": 110 * len(order), "height": 300}
     base = alt.Chart(data)
     bars = base.mark_bar().encode(
@@ -72,5 +72,5 @@ def funnel_chart(
             reached.transform_filter(alt.datum.anonymous_actors > 0).mark_tick(color=ANONYMOUS, thickness=3, size=HEIGHT_PER_ROW * 0.8).encode(
                 stage_enc, value_axis("anonymous_actors:Q"), tooltip=tooltip(("anonymous_actors", "Anonymous", COUNT_FORMAT)))
         )
-    subtitle = "Orange tick: anonymous visitors among those reached" if show_anonymous else None
-    return themed(alt.layer(*layers).properties(title=alt.Title(title, subtitle=subtitle), **size))
+    heading = alt.Title(title, subtitle="Orange tick: anonymous visitors among those reached") if show_anonymous else alt.Title(title)
+    return themed(alt.layer(*layers).properties(title=heading, **size))

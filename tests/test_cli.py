@@ -90,3 +90,21 @@ def test_installed_entry_point_and_light_start_up(tmp_path):
     imports = subprocess.run([sys.executable, "-X", "importtime", "-m", "journey_widgets.cli", "--help"],
                              capture_output=True, text=True).stderr
     assert " ibis" not in imports and "altair" not in imports and "pandas" not in imports
+
+
+@pytest.mark.parametrize("suffix", [".png", ".html"])
+def test_run_writes_the_funnel_chart(sample_dir, tmp_path, suffix):
+    target = tmp_path / f"funnel{suffix}"
+    code, _, err = _cli("run", str(EXAMPLE), "--events", str(sample_dir / "events.parquet"), "--output", str(target))
+    assert code == 0, err
+    content = target.read_bytes()
+    assert content.startswith(b"\x89PNG") if suffix == ".png" else b"<html" in content.lower()
+
+
+def test_result_sql_for_warehouses(sample_dir):
+    from journey_widgets import Journey
+
+    result = Journey.load(EXAMPLE).run(str(sample_dir / "events.parquet"))
+    for dialect in ("duckdb", "snowflake", "bigquery", "trino"):
+        sql = result.to_sql(dialect)
+        assert "occurred_at" in sql and "event_type" in sql, dialect

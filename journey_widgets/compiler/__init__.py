@@ -14,7 +14,7 @@ import ibis.expr.types as ir
 from journey_widgets.binding import BoundEvents
 from journey_widgets.compiler import tables
 from journey_widgets.compiler.any_order import any_order_paths
-from journey_widgets.compiler.breakdown import with_labels, with_start_value
+from journey_widgets.compiler.breakdown import with_labels
 from journey_widgets.compiler.ordered import ordered_paths
 from journey_widgets.compiler.rows import journey_rows
 from journey_widgets.compiler.tables import Period
@@ -39,7 +39,7 @@ class CompiledJourney:
         journey, rows = self.journey, self.rows
         paths = ordered_paths(rows, journey) if journey.order == "ordered" else any_order_paths(rows, journey)
         if journey.breakdown is not None:
-            paths = with_labels(with_start_value(rows, paths, journey), journey.breakdown.limit)
+            paths = with_labels(paths, journey.breakdown.limit)
         return paths
 
     def funnel(self) -> ir.Table:

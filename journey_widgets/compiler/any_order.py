@@ -12,6 +12,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from journey_widgets.binding import TIME
+from journey_widgets.compiler.breakdown import start_value
 from journey_widgets.compiler.paths import (
     ACTOR_COLUMNS,
     DEPTH,
@@ -21,8 +22,16 @@ from journey_widgets.compiler.paths import (
     group_by_actor,
     reached_column,
 )
-from journey_widgets.compiler.rows import in_date_range, stage_column, window_us
+from journey_widgets.compiler.rows import BREAKDOWN, in_date_range, stage_column, window_us
 from journey_widgets.model import Journey
+
+
+def _start_rank(rows: ir.Table, n_stages: int) -> ir.IntegerValue:
+    """Listing position of the first (stage, step) an event matches: the start event's priority."""
+    return ibis.cases(
+        *[(rows[stage_column(k)].notnull(), rows[stage_column(k)].cast(dt.int32) + 16 * k) for k in range(1, n_stages + 1)],
+        else_=ibis.null(dt.int32),
+    )
 
 
 def any_order_paths(rows: ir.Table, journey: Journey) -> ir.Table:
@@ -36,7 +45,14 @@ def any_order_paths(rows: ir.Table, journey: Journey) -> ir.Table:
     table = rows.mutate(_jw_n=ibis.cases((is_start, count), else_=ibis.null(dt.int16)))
     table = table.mutate(_jw_best=table._jw_n.max().over(actor_window()))
     best_start = ibis.cases((table._jw_n == table._jw_best, table[TIME]), else_=ibis.null(dt.int64))
-    paths = group_by_actor(table).aggregate(**{DEPTH: table._jw_n.max().cast(dt.int16), START: best_start.min()})
+    table = table.mutate(**{START: best_start.min().over(actor_window())})
+    breakdown = {}
+    if journey.breakdown is not None:
+        table, breakdown[BREAKDOWN] = start_value(table, table[TIME] == table[START], _start_rank(table, n_stages))
+    paths = group_by_actor(table).aggregate(
+        **{DEPTH: table._jw_n.max().cast(dt.int16), START: table[START].max()}, **breakdown
+    )
     no_times = {reached_column(k): ibis.null(dt.int64) for k in range(1, n_stages + 1)}
     no_branches = {branch_column(k): ibis.null(dt.int16) for k in range(1, n_stages + 1)}
-    return paths.filter(paths[DEPTH].notnull()).select(*ACTOR_COLUMNS, DEPTH, START, **no_times, **no_branches)
+    extra = [BREAKDOWN] if journey.breakdown is not None else []
+    return paths.filter(paths[DEPTH].notnull()).select(*ACTOR_COLUMNS, DEPTH, START, *extra, **no_times, **no_branches)

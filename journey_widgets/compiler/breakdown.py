@@ -10,42 +10,23 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from journey_widgets.binding import TIME
-from journey_widgets.compiler.paths import START, actor_window, join_actors
-from journey_widgets.compiler.rows import ACTOR_KEYS, BREAKDOWN, stage_column
-from journey_widgets.model import Journey
+from journey_widgets.compiler.paths import actor_window
+from journey_widgets.compiler.rows import BREAKDOWN
 
 LABEL = "breakdown"
 ORDER = "_jw_order"
 OTHER = "Other"
-_RANK = "_jw_rank"
 
 
-def _start_rank(rows: ir.Table, journey: Journey) -> ir.IntegerValue:
-    """Listing position of the first (stage, step) an event matches: the start-event priority."""
-    stages = range(1, len(journey.stages) + 1) if journey.order == "any" else range(1, 2)
-    return ibis.cases(
-        *[(rows[stage_column(k)].notnull(), rows[stage_column(k)].cast(dt.int32) + 16 * k) for k in stages],
-        else_=ibis.null(dt.int32),
-    )
+def start_value(table: ir.Table, at_start: ir.BooleanValue, rank: ir.IntegerValue) -> tuple[ir.Table, ir.Value]:
+    """The table with the best start rank per actor, and the per-actor aggregate of the start value.
 
-
-def with_start_value(rows: ir.Table, paths: ir.Table, journey: Journey) -> ir.Table:
-    """Add the raw breakdown value of each path's start event as ``_jw_b``."""
-    at_start = join_actors(rows, paths, [START])
-    at_start = at_start.filter(at_start[TIME] == at_start[START]).mutate(**{_RANK: _start_rank(at_start, journey)})
-    at_start = at_start.filter(at_start[_RANK].notnull())
-    per_rank = at_start.group_by([*ACTOR_KEYS, _RANK]).aggregate(**{BREAKDOWN: at_start[BREAKDOWN].min()})
-    per_rank = per_rank.mutate(_jw_first=ibis.row_number().over(actor_window(_RANK)))
-    first = per_rank.filter(per_rank._jw_first == 0).select(*ACTOR_KEYS, BREAKDOWN)
-    return _left_join_actors(paths, first)
-
-
-def _left_join_actors(paths: ir.Table, values: ir.Table) -> ir.Table:
-    renamed = values.select(*[values[k].name(f"{k}_v") for k in ACTOR_KEYS], BREAKDOWN)
-    predicate = ibis.and_(*[paths[k].identical_to(renamed[f"{k}_v"]) for k in ACTOR_KEYS])
-    joined = paths.left_join(renamed, predicate)
-    return joined.drop(*[f"{k}_v" for k in ACTOR_KEYS])
+    ``at_start`` marks the start event's rows, ``rank`` their listing priority (lower is first).
+    """
+    first_rank = ibis.cases((at_start, rank), else_=ibis.null(dt.int32)).min().over(actor_window())
+    table = table.mutate(_jw_at_start=at_start, _jw_rank=rank, _jw_first_rank=first_rank)
+    chosen = table._jw_at_start & (table._jw_rank == table._jw_first_rank)
+    return table, ibis.cases((chosen, table[BREAKDOWN]), else_=ibis.null(dt.string)).min()
 
 
 def with_labels(paths: ir.Table, limit: int) -> ir.Table:
@@ -67,4 +48,3 @@ def with_labels(paths: ir.Table, limit: int) -> ir.Table:
     )
     joined = paths.inner_join(labels, paths[BREAKDOWN].identical_to(labels._jw_value))
     return joined.drop("_jw_value", BREAKDOWN)
-

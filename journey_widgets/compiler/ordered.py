@@ -1,4 +1,4 @@
-"""Ordered journeys (SPEC §5) as window functions over each actor's time-ordered rows.
+"""Ordered journeys (SPEC §5) as window functions over each actor's time-ordered rows, no joins.
 
 Pass 1 finds each actor's depth and the earliest start reaching it without per-start joins:
 ``A_1`` is the row's time if it is a start; for k >= 2, ``A_k`` at a stage-k row is the latest
@@ -9,7 +9,7 @@ earliest start reaching depth D is the earliest start at or after ``t - window``
 qualifying stage-D row (``E`` below, a RANGE window; it is monotone in t).
 
 Pass 2 follows the greedy path from that single start through the rows in its window, giving the
-times, branches and exclusion checks.
+times, branches, exclusion checks and the start event's breakdown value.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from journey_widgets.binding import TIME
+from journey_widgets.compiler.breakdown import start_value
 from journey_widgets.compiler.paths import (
     ACTOR_COLUMNS,
     DEPTH,
@@ -26,10 +27,9 @@ from journey_widgets.compiler.paths import (
     actor_window,
     branch_column,
     group_by_actor,
-    join_actors,
     reached_column,
 )
-from journey_widgets.compiler.rows import exclusion_column, in_date_range, stage_column, window_us
+from journey_widgets.compiler.rows import BREAKDOWN, exclusion_column, in_date_range, stage_column, window_us
 from journey_widgets.model import Journey
 
 #: Paths pack (time since start, step index) into one integer; step indices are < 16.
@@ -39,13 +39,12 @@ _STRICTLY_BEFORE = (None, -1)
 
 def ordered_paths(rows: ir.Table, journey: Journey) -> ir.Table:
     """One row per actor with a start: depth, start, reached times and branches (exclusions applied)."""
-    n_stages = len(journey.stages)
     window = ibis.literal(window_us(journey), type=dt.int64)
-    depth = _depth_and_start(rows, journey, window)
-    return _follow_path(rows, depth, journey, window, n_stages)
+    return _follow_path(_depth_and_start(rows, journey, window), journey, window)
 
 
 def _depth_and_start(rows: ir.Table, journey: Journey, window: ir.IntegerScalar) -> ir.Table:
+    """Every row of an actor with a start, with the actor's ``_jw_depth`` and path ``_jw_start``."""
     n_stages = len(journey.stages)
     is_start = rows[stage_column(1)].notnull() & in_date_range(rows, journey)
     table = rows.mutate(_jw_a1=ibis.cases((is_start, rows[TIME]), else_=ibis.null(dt.int64)))
@@ -60,25 +59,22 @@ def _depth_and_start(rows: ir.Table, journey: Journey, window: ir.IntegerScalar)
     for k in range(1, n_stages + 1):
         reached = table[f"_jw_a{k}"]
         qualifies = reached.notnull() & (table[TIME] - reached <= window)
-        firsts[f"_jw_q{k}"] = ibis.cases((qualifies, table._jw_e), else_=ibis.null(dt.int64)).min()
-    actors = group_by_actor(table).aggregate(**firsts)
-    actors = actors.filter(actors._jw_q1.notnull())
-    by_depth = [(actors[f"_jw_q{k}"].notnull(), k) for k in range(n_stages, 0, -1)]
-    return actors.select(
-        *ACTOR_COLUMNS,
+        firsts[f"_jw_q{k}"] = ibis.cases((qualifies, table._jw_e), else_=ibis.null(dt.int64)).min().over(actor_window())
+    table = table.mutate(**firsts)
+    by_depth = [(table[f"_jw_q{k}"].notnull(), k) for k in range(n_stages, 0, -1)]
+    table = table.mutate(
         **{
-            DEPTH: ibis.cases(*by_depth).cast(dt.int16),
-            START: ibis.coalesce(*[actors[f"_jw_q{k}"] for k in range(n_stages, 0, -1)]),
-        },
+            DEPTH: ibis.cases(*by_depth, else_=ibis.null(dt.int16)).cast(dt.int16),
+            START: ibis.coalesce(*[table[f"_jw_q{k}"] for k in range(n_stages, 0, -1)]),
+        }
     )
+    return table.drop(*[f"_jw_a{k}" for k in range(1, n_stages + 1)], "_jw_e", *firsts)
 
 
-def _follow_path(
-    rows: ir.Table, actors: ir.Table, journey: Journey, window: ir.IntegerScalar, n_stages: int
-) -> ir.Table:
-    table = join_actors(rows, actors, [DEPTH, START])
+def _follow_path(table: ir.Table, journey: Journey, window: ir.IntegerScalar) -> ir.Table:
+    n_stages = len(journey.stages)
     offset = table[TIME] - table[START]
-    table = table.filter(offset >= 0, offset <= window).mutate(_jw_dt=offset)
+    table = table.filter(table[START].notnull(), offset >= 0, offset <= window).mutate(_jw_dt=offset)
     is_first = table[stage_column(1)].notnull() & (table._jw_dt == 0)
     table = table.mutate(_jw_c1=ibis.cases((is_first, 1), else_=ibis.null(dt.int8)))
     for k in range(2, n_stages + 1):
@@ -87,6 +83,10 @@ def _follow_path(
             **{f"_jw_c{k}": ibis.cases((table[stage_column(k)].notnull(), previous), else_=ibis.null(dt.int8))}
         )
     table = _flag_exclusions(table, journey, window)
+    breakdown = {}
+    if journey.breakdown is not None:
+        at_start = table[stage_column(1)].notnull() & (table._jw_dt == 0)
+        table, breakdown[BREAKDOWN] = start_value(table, at_start, table[stage_column(1)].cast(dt.int32))
     packed = {
         f"_jw_p{k}": ibis.cases(
             (table[f"_jw_c{k}"].notnull(), table._jw_dt * _PACK + table[stage_column(k)].cast(dt.int64)),
@@ -96,9 +96,7 @@ def _follow_path(
     }
     if journey.exclusions:
         packed["_jw_excluded"] = table._jw_excluded.max()
-    paths = group_by_actor(table).aggregate(
-        **packed, **{DEPTH: table[DEPTH].max(), START: table[START].max()}
-    )
+    paths = group_by_actor(table).aggregate(**packed, **breakdown, **{DEPTH: table[DEPTH].max(), START: table[START].max()})
     if journey.exclusions:
         paths = paths.filter(~paths._jw_excluded)
     reached = {}
@@ -106,7 +104,8 @@ def _follow_path(
         pack = paths[f"_jw_p{k}"]
         reached[reached_column(k)] = paths[START] + pack // _PACK
         reached[branch_column(k)] = (pack % _PACK).cast(dt.int16)
-    return paths.select(*ACTOR_COLUMNS, DEPTH, START, **reached)
+    extra = [BREAKDOWN] if journey.breakdown is not None else []
+    return paths.select(*ACTOR_COLUMNS, DEPTH, START, *extra, **reached)
 
 
 def _flag_exclusions(table: ir.Table, journey: Journey, window: ir.IntegerScalar) -> ir.Table:

@@ -6,9 +6,6 @@ microseconds), ``_jw_r{k}`` (time stage k was reached, microseconds) and ``_jw_b
 
 from __future__ import annotations
 
-import functools
-import operator
-
 import ibis
 import ibis.expr.types as ir
 
@@ -35,14 +32,6 @@ def actor_window(order_by: str | None = None, *, range: tuple[int | None, int | 
     if order_by is None:
         return ibis.window(group_by=list(ACTOR_KEYS))
     return ibis.window(group_by=list(ACTOR_KEYS), order_by=order_by, range=range)
-
-
-def join_actors(rows: ir.Table, actors: ir.Table, columns: list[str]) -> ir.Table:
-    """Attach per-actor ``columns`` to every row of the actor (null-safe on the actor keys)."""
-    renamed = actors.select(*[actors[k].name(f"{k}_a") for k in ACTOR_KEYS], *columns)
-    predicates = [rows[k].identical_to(renamed[f"{k}_a"]) for k in ACTOR_KEYS]
-    joined = rows.inner_join(renamed, functools.reduce(operator.and_, predicates))
-    return joined.drop(*[f"{k}_a" for k in ACTOR_KEYS])
 
 
 def group_by_actor(table: ir.Table) -> ir.expr.types.GroupedTable:

@@ -10,7 +10,7 @@ setup:
 
 test: setup
 	node --test js/
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q tests notebooks --nbval-lax
 
 demo: setup
 	$(VENV)/bin/journey-widgets demo

@@ -6,6 +6,7 @@ Start-up stays light: Ibis, pandas and Altair load only inside the command that 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,7 +40,69 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--events", type=int, default=1_000_000, metavar="N", help="number of events (default 1M)")
     sample.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
     sample.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    demo = commands.add_parser(
+        "demo", help="open JupyterLab on the example notebooks (sample data, DuckDB)",
+        description="Copy the example notebooks into DIR and open JupyterLab on the quickstart. "
+        "The notebooks generate their sample data; nothing else to set up.",
+    )
+    demo.add_argument("--dir", type=Path, default=Path("journey-demo"), help="folder for the notebooks (default journey-demo)")
+    demo.add_argument("--port", type=int, default=8888, help="port on 127.0.0.1 (default 8888)")
+
+    catalog = commands.add_parser("catalog", help="list the step catalog's events and their properties")
+    catalog.add_argument("--category", help="only this category (e.g. forms, web_pages)")
+    catalog.add_argument("--search", help="only events whose id, label or category contains this")
+
+    validate = commands.add_parser("validate", help="check a journey file and print it in canonical form")
+    validate.add_argument("journey", type=Path, metavar="JOURNEY.json")
     return parser
+
+
+def _demo(args: argparse.Namespace) -> None:
+    import shutil
+    import subprocess
+    import secrets
+
+    from journey_widgets._resources import resource_names, resource_path
+
+    folder: Path = args.dir
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in resource_names("notebooks", ".ipynb"):
+        if not (folder / name).exists():
+            shutil.copy(resource_path("notebooks", name), folder / name)
+    token = secrets.token_hex(16)
+    url = f"http://127.0.0.1:{args.port}/lab/tree/quickstart.ipynb?token={token}"
+    print(f"journey-widgets demo: JupyterLab on {folder.resolve()}\n  open {url}\n  (Ctrl-C stops it)", flush=True)
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={args.port}", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={folder.resolve()}", "--LabApp.news_url=None"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    try:
+        subprocess.run(command, check=True)
+    except KeyboardInterrupt:
+        pass
+
+
+def _catalog(args: argparse.Namespace) -> None:
+    from journey_widgets.catalog import default_catalog
+
+    catalog = default_catalog()
+    events = catalog.events_in(args.category) if args.category else catalog.events
+    if args.search:
+        found = {e.id for e in catalog.search(args.search)}
+        events = tuple(e for e in events if e.id in found)
+    for event in events:
+        flag = " (anonymous ok)" if event.anonymous else ""
+        print(f"{event.category:<17} {event.id:<30} {event.label}{flag}")
+        print(f"{'':<17}   properties: {', '.join(event.properties)}")
+
+
+def _validate(args: argparse.Namespace) -> None:
+    from journey_widgets.model import Journey
+
+    journey = Journey.load(args.journey)
+    print(journey.to_json())
+    print(f"{args.journey}: valid ({len(journey.stages)} stages)", file=sys.stderr)
 
 
 def _run(args: argparse.Namespace) -> None:
@@ -72,14 +135,23 @@ def _sample(args: argparse.Namespace) -> None:
 
     if args.events < 1:
         raise JourneyError(f"--events must be at least 1, got {args.events}")
-    paths = write_sample(args.out, args.events, seed=args.seed)
+    paths = write_sample(args.out, args.events, seed=args.seed, progress=_progress if sys.stderr.isatty() else None)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     print(f"wrote {args.events:,} events to {paths.events} and the identity map to {paths.identity}")
+
+
+def _progress(done: int, total: int) -> None:
+    """A one-line progress bar on a terminal (quiet when piped)."""
+    width = 30
+    filled = width * done // total
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} events", end="", file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the process exit code (errors print one line and return 1)."""
     args = _parser().parse_args(argv)
-    commands = {"run": _run, "sample": _sample}
+    commands = {"run": _run, "sample": _sample, "demo": _demo, "catalog": _catalog, "validate": _validate}
     try:
         commands[args.command](args)
     except JourneyError as exc:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import ipywidgets
 import pydantic
 import traitlets
 
+from journey_widgets._resources import resource_path
 from journey_widgets.binding import BoundEvents, EventSchema, bind_events, check_journey_against_data
 from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.errors import JourneyError
@@ -28,15 +28,6 @@ from journey_widgets.result import JourneyResult
 from journey_widgets.suggestions import suggest_values
 
 DEBOUNCE_SECONDS = 0.3
-_FRONTEND = ("journey_builder.js", "journey_builder.css")
-
-
-def _frontend_file(name: str) -> Path:
-    """The widget's ESM/CSS: packaged in ``journey_widgets/static`` or, in a checkout, in ``js/``."""
-    packaged = resources.files("journey_widgets").joinpath("static", name)
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "js" / name
 
 
 def _errors_of(exc: Exception) -> list[dict[str, Any]]:
@@ -53,8 +44,8 @@ def _errors_of(exc: Exception) -> list[dict[str, Any]]:
 class JourneyEditor(anywidget.AnyWidget):
     """The editor half of the builder: stages, steps, filters, settings, status and numbers."""
 
-    _esm = _frontend_file(_FRONTEND[0])
-    _css = _frontend_file(_FRONTEND[1])
+    _esm = resource_path("static", "journey_builder.js")
+    _css = resource_path("static", "journey_builder.css")
 
     # The journey definition (SPEC §4 JSON): the one durable state, saved with the notebook.
     journey = traitlets.Dict().tag(sync=True)

@@ -108,3 +108,12 @@ def test_result_sql_for_warehouses(sample_dir):
     for dialect in ("duckdb", "snowflake", "bigquery", "trino"):
         sql = result.to_sql(dialect)
         assert "occurred_at" in sql and "event_type" in sql, dialect
+
+
+def test_catalog_and_validate_commands():
+    code, out, _ = _cli("catalog", "--category", "sms")
+    assert code == 0 and out.count("sms_") == 5
+    code, out, _ = _cli("catalog", "--search", "whatsapp")
+    assert code == 0 and "message_opened" in out and "sms_sent" not in out
+    code, out, err = _cli("validate", str(EXAMPLE))
+    assert code == 0 and json.loads(out)["name"] == "Visitor to customer" and "valid (4 stages)" in err

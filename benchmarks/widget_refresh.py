@@ -42,8 +42,10 @@ def main() -> None:
         assert builder.result.journey.window.days == 10 + edit
     median = statistics.median(refresh)
     print(f"events={args.events:,} edits={args.edits}")
-    print(f"edit -> refreshed result: median {median * 1000:.0f} ms (min {min(refresh) * 1000:.0f}, "
-          f"max {max(refresh) * 1000:.0f}), of which debounce {DEBOUNCE_SECONDS * 1000:.0f} ms")
+    print(
+        f"edit -> refreshed result: median {median * 1000:.0f} ms (min {min(refresh) * 1000:.0f}, "
+        f"max {max(refresh) * 1000:.0f}), of which debounce {DEBOUNCE_SECONDS * 1000:.0f} ms"
+    )
     print(f"query and chart alone: median {(median - DEBOUNCE_SECONDS) * 1000:.0f} ms")
 
 

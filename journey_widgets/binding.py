@@ -13,8 +13,9 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+from journey_widgets.portable import backend_name, epoch_microseconds
 from journey_widgets.errors import DataBindingError
-from journey_widgets.model import LIST_OPS, ORDER_OPS, TEXT_OPS, Filter, Journey, Step
+from journey_widgets.model import ORDER_OPS, TEXT_OPS, Filter, Journey, Step
 
 if TYPE_CHECKING:
     from journey_widgets.catalog import Catalog
@@ -26,7 +27,6 @@ TIME = f"{PREFIX}t"
 CONTACT = f"{PREFIX}contact"
 VISITOR = f"{PREFIX}visitor"
 ANONYMOUS = f"{PREFIX}anonymous"
-_EPOCH = "1970-01-01 00:00:00"
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class BoundEvents:
         table = events.mutate(
             **{
                 EVENT: events[schema.event_type],
-                TIME: epoch_microseconds(events[schema.occurred_at]),
+                TIME: epoch_microseconds(events[schema.occurred_at], backend_name(events)),
                 CONTACT: contact,
                 VISITOR: visitor,
                 ANONYMOUS: contact.isnull(),
@@ -113,13 +113,6 @@ class BoundEvents:
         joined = joined.drop("_jw_map_visitor")
         mapped = joined._jw_map_contact
         return joined, (joined[schema.contact_id].coalesce(mapped) if schema.contact_id else mapped)
-
-
-def epoch_microseconds(column: ir.TimestampValue) -> ir.IntegerValue:
-    """Microseconds since 1970-01-01 UTC; tz-aware values compare in UTC, naive ones are UTC."""
-    timezone = column.type().timezone
-    epoch = ibis.timestamp(_EPOCH, timezone="UTC" if timezone else None)
-    return column.delta(epoch, unit="microsecond").cast(dt.int64)
 
 
 def _column_or_null(table: ir.Table, name: str | None, type_: dt.DataType) -> ir.Value:
@@ -204,8 +197,11 @@ def _check_roles(bound: BoundEvents, journey: Journey | None) -> None:
         if (expected == "string" and not type_.is_string()) or (expected == "timestamp" and not type_.is_timestamp()):
             raise DataBindingError(
                 f"column {getattr(schema, role)!r} ({role}) has type {type_}, expected {expected}"
-                + ("; cast it, e.g. events.mutate(occurred_at=events.occurred_at.as_timestamp('%Y-%m-%d %H:%M:%S'))"
-                   if expected == "timestamp" else "")
+                + (
+                    "; cast it, e.g. events.mutate(occurred_at=events.occurred_at.as_timestamp('%Y-%m-%d %H:%M:%S'))"
+                    if expected == "timestamp"
+                    else ""
+                )
             )
     for role in ("contact_id", "visitor_id", "deal_id"):
         name = getattr(schema, role)
@@ -280,7 +276,9 @@ def _check_filter(bound: BoundEvents, flt: Filter, where: str, location: tuple[s
     type_ = _check_property(bound, flt.property, where, location)
     values = list(flt.value) if isinstance(flt.value, tuple) else [flt.value]
     if flt.op in TEXT_OPS and not type_.is_string():
-        raise DataBindingError(f"{where}: {flt.op!r} needs a text column but {flt.property!r} is {type_}", location=location)
+        raise DataBindingError(
+            f"{where}: {flt.op!r} needs a text column but {flt.property!r} is {type_}", location=location
+        )
     if flt.value is None:
         return
     for value in values:
@@ -289,7 +287,9 @@ def _check_filter(bound: BoundEvents, flt: Filter, where: str, location: tuple[s
                 f"{where}: value {value!r} does not fit column {flt.property!r} of type {type_}", location=location
             )
     if flt.op in ORDER_OPS and type_.is_boolean():
-        raise DataBindingError(f"{where}: {flt.op!r} cannot compare the boolean column {flt.property!r}", location=location)
+        raise DataBindingError(
+            f"{where}: {flt.op!r} cannot compare the boolean column {flt.property!r}", location=location
+        )
 
 
 def _value_fits(value: object, type_: dt.DataType) -> bool:

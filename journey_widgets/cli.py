@@ -6,6 +6,7 @@ Start-up stays light: Ibis, pandas and Altair load only inside the command that 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -41,11 +42,14 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
     sample.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo = commands.add_parser(
-        "demo", help="open JupyterLab on the example notebooks (sample data, DuckDB)",
+        "demo",
+        help="open JupyterLab on the example notebooks (sample data, DuckDB)",
         description="Copy the example notebooks into DIR and open JupyterLab on the quickstart. "
         "The notebooks generate their sample data; nothing else to set up.",
     )
-    demo.add_argument("--dir", type=Path, default=Path("journey-demo"), help="folder for the notebooks (default journey-demo)")
+    demo.add_argument(
+        "--dir", type=Path, default=Path("journey-demo"), help="folder for the notebooks (default journey-demo)"
+    )
     demo.add_argument("--port", type=int, default=8888, help="port on 127.0.0.1 (default 8888)")
 
     catalog = commands.add_parser("catalog", help="list the step catalog's events and their properties")
@@ -58,9 +62,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _demo(args: argparse.Namespace) -> None:
+    import secrets
     import shutil
     import subprocess
-    import secrets
 
     from journey_widgets._resources import resource_names, resource_path
 
@@ -72,15 +76,21 @@ def _demo(args: argparse.Namespace) -> None:
     token = secrets.token_hex(16)
     url = f"http://127.0.0.1:{args.port}/lab/tree/quickstart.ipynb?token={token}"
     print(f"journey-widgets demo: JupyterLab on {folder.resolve()}\n  open {url}\n  (Ctrl-C stops it)", flush=True)
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={args.port}", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={folder.resolve()}", "--LabApp.news_url=None"]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={args.port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={folder.resolve()}",
+        "--LabApp.news_url=None",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         subprocess.run(command, check=True)
-    except KeyboardInterrupt:
-        pass
 
 
 def _catalog(args: argparse.Namespace) -> None:

@@ -15,11 +15,23 @@ _ISO = re.compile(
 )
 _FRIENDLY = re.compile(r"^(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[a-z]+)$")
 _UNITS = {
-    "w": "weeks", "week": "weeks", "weeks": "weeks",
-    "d": "days", "day": "days", "days": "days",
-    "h": "hours", "hour": "hours", "hours": "hours",
-    "m": "minutes", "min": "minutes", "minute": "minutes", "minutes": "minutes",
-    "s": "seconds", "sec": "seconds", "second": "seconds", "seconds": "seconds",
+    "w": "weeks",
+    "week": "weeks",
+    "weeks": "weeks",
+    "d": "days",
+    "day": "days",
+    "days": "days",
+    "h": "hours",
+    "hour": "hours",
+    "hours": "hours",
+    "m": "minutes",
+    "min": "minutes",
+    "minute": "minutes",
+    "minutes": "minutes",
+    "s": "seconds",
+    "sec": "seconds",
+    "second": "seconds",
+    "seconds": "seconds",
 }
 
 

@@ -14,6 +14,7 @@ losslessly and publishes its JSON Schema. Builder methods return new objects::
 from __future__ import annotations
 
 import json
+import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,10 +32,23 @@ if TYPE_CHECKING:
 MAX_STAGES = 20
 MAX_STEPS = 10
 MAX_NAME_LENGTH = 200
+TOO_DEEP = "the journey document is nested too deeply to be a journey"
 Scalar = str | int | float | bool
 Op = Literal[
-    "eq", "neq", "in", "not_in", "contains", "not_contains", "starts_with",
-    "is_known", "is_unknown", "gt", "gte", "lt", "lte", "between",
+    "eq",
+    "neq",
+    "in",
+    "not_in",
+    "contains",
+    "not_contains",
+    "starts_with",
+    "is_known",
+    "is_unknown",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "between",
 ]
 NO_VALUE_OPS = frozenset({"is_known", "is_unknown"})
 LIST_OPS = frozenset({"in", "not_in"})
@@ -42,6 +56,16 @@ TEXT_OPS = frozenset({"contains", "not_contains", "starts_with"})
 ORDER_OPS = frozenset({"gt", "gte", "lt", "lte"})
 #: Ops a null property passes (SPEC §5); every other op fails on null.
 NULL_PASSING_OPS = frozenset({"neq", "not_in", "not_contains", "is_unknown"})
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 4, 60, 60, 40
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 5
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, shortened: long texts and numbers, big or deeply nested documents."""
+    return _REPR.repr(value)
 
 
 def _is_scalar(value: object) -> bool:
@@ -64,27 +88,27 @@ class Filter(_Frozen):
         op, value = self.op, self.value
         if op in NO_VALUE_OPS:
             if value is not None:
-                raise ValueError(f"op {op!r} takes no value, got {value!r}")
+                raise ValueError(f"op {op!r} takes no value, got {_shown(value)}")
         elif op in LIST_OPS:
             if not isinstance(value, list | tuple) or not value:
-                raise ValueError(f"op {op!r} needs a non-empty list of values, got {value!r}")
+                raise ValueError(f"op {op!r} needs a non-empty list of values, got {_shown(value)}")
             if not all(_is_scalar(v) for v in value):
-                raise ValueError(f"op {op!r} takes scalar values, got {value!r}")
+                raise ValueError(f"op {op!r} takes scalar values, got {_shown(value)}")
         elif op == "between":
             if not isinstance(value, list | tuple) or len(value) != 2:
-                raise ValueError(f"op 'between' needs two values [low, high], got {value!r}")
+                raise ValueError(f"op 'between' needs two values [low, high], got {_shown(value)}")
             low, high = value
             if not (_is_scalar(low) and _is_scalar(high)) or isinstance(low, bool):
-                raise ValueError(f"op 'between' needs two numbers or strings, got {value!r}")
+                raise ValueError(f"op 'between' needs two numbers or strings, got {_shown(value)}")
             if type(low) is not type(high) and not (_is_number(low) and _is_number(high)):
-                raise ValueError(f"op 'between' needs two values of one type, got {value!r}")
+                raise ValueError(f"op 'between' needs two values of one type, got {_shown(value)}")
             if low > high:
-                raise ValueError(f"op 'between' needs low <= high, got {value!r}")
+                raise ValueError(f"op 'between' needs low <= high, got {_shown(value)}")
         elif op in TEXT_OPS:
             if not isinstance(value, str) or not value:
-                raise ValueError(f"op {op!r} needs a non-empty text value, got {value!r}")
+                raise ValueError(f"op {op!r} needs a non-empty text value, got {_shown(value)}")
         elif not _is_scalar(value) or (op in ORDER_OPS and isinstance(value, bool)):
-            raise ValueError(f"op {op!r} needs a single number or text value, got {value!r}")
+            raise ValueError(f"op {op!r} needs a single number or text value, got {_shown(value)}")
         return self
 
     @field_validator("value", mode="before")
@@ -156,7 +180,10 @@ class DateRange(_Frozen):
     def _as_utc(cls, value: datetime | None) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        try:
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"{value.isoformat()} is out of range in UTC") from None
 
     @field_serializer("start", "end")
     def _iso_z(self, value: datetime | None) -> str | None:
@@ -197,7 +224,10 @@ class Journey(_Frozen):
     @field_validator("window", mode="before")
     @classmethod
     def _parse_window(cls, value: Any) -> timedelta:
-        return parse_duration(value)
+        try:
+            return parse_duration(value)
+        except OverflowError:
+            raise ValueError(f"window {value!r} is too long") from None
 
     @field_validator("window", mode="after")
     @classmethod
@@ -217,9 +247,7 @@ class Journey(_Frozen):
         seen: dict[str, int] = {}
         for index, stage in enumerate(self.stages, start=1):
             if stage.name in seen:
-                raise ValueError(
-                    f"stage {index}: name {stage.name!r} is already used by stage {seen[stage.name]}"
-                )
+                raise ValueError(f"stage {index}: name {stage.name!r} is already used by stage {seen[stage.name]}")
             seen[stage.name] = index
         for index, exclusion in enumerate(self.exclusions, start=1):
             if self.order == "any":
@@ -238,12 +266,14 @@ class Journey(_Frozen):
             raise JourneyDefinitionError(f"a journey must be a JSON object, got {type(data).__name__}")
         if "version" in data and data["version"] != 1:
             raise JourneyDefinitionError(
-                f"unknown journey version {data['version']!r}: this journey_widgets reads version 1"
+                f"unknown journey version {_shown(data['version'])}: this journey_widgets reads version 1"
             )
         try:
             journey = cls.model_validate(dict(data))
         except pydantic.ValidationError as exc:
             raise definition_error(exc) from None
+        except RecursionError:
+            raise JourneyDefinitionError(TOO_DEEP) from None
         if not draft:
             journey.check_complete()
         return journey
@@ -269,6 +299,8 @@ class Journey(_Frozen):
             data = json.loads(text)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise JourneyDefinitionError(f"the journey is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise JourneyDefinitionError(TOO_DEEP) from None
         return cls._validated(data, draft=draft)
 
     @classmethod
@@ -278,6 +310,8 @@ class Journey(_Frozen):
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise JourneyDefinitionError(f"cannot read the journey file {str(path)!r}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise JourneyDefinitionError(f"cannot read the journey file {str(path)!r}: it is not UTF-8 text") from None
         return cls.from_json(text)
 
     def to_dict(self) -> dict[str, Any]:
@@ -360,7 +394,7 @@ class Journey(_Frozen):
         return JourneyBuilder(events, journey=self, identity=identity, schema=schema)
 
 
-class prop:  # noqa: N801 - reads as a keyword in filter expressions: prop("amount") > 100
+class prop:
     """Build filters fluently: ``prop("country").isin(["US", "DE"])``, ``prop("amount") > 10``."""
 
     def __init__(self, name: str) -> None:
@@ -455,15 +489,29 @@ def describe_location(location: Sequence[str | int]) -> str:
     return ", ".join(words)
 
 
+def validation_errors(exc: pydantic.ValidationError) -> list[Any]:
+    """pydantic's errors, less the echoes: a tuple whose item failed is also reported "too short"."""
+    errors = exc.errors(include_url=False)
+    inner = [tuple(e["loc"]) for e in errors]
+    return [
+        e
+        for e in errors
+        if not (
+            e["type"] == "too_short"
+            and any(len(loc) > len(e["loc"]) and loc[: len(e["loc"])] == e["loc"] for loc in inner)
+        )
+    ]
+
+
 def definition_error(exc: pydantic.ValidationError) -> JourneyDefinitionError:
     """One readable :class:`JourneyDefinitionError` naming where each problem is."""
     lines = []
-    for error in exc.errors(include_url=False):
+    for error in validation_errors(exc):
         where = describe_location(error["loc"])
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
-            message = f"unknown field (value {error['input']!r})"
+            message = f"unknown field (value {_shown(error['input'])})"
         elif error["type"] == "literal_error":
-            message = f"{message}, got {error['input']!r}"
+            message = f"{message}, got {_shown(error['input'])}"
         lines.append(f"{where}: {message}" if where else message)
     return JourneyDefinitionError("; ".join(lines))

@@ -14,6 +14,7 @@ import pyarrow as pa
 from journey_widgets.binding import BoundEvents, EventSchema, bind_events
 from journey_widgets.compiler import CompiledJourney, compile_journey
 from journey_widgets.compiler.tables import Period
+from journey_widgets.portable import MATERIALIZE_PATHS, backend_name
 
 if TYPE_CHECKING:
     from journey_widgets.catalog import Catalog
@@ -39,14 +40,24 @@ class JourneyResult:
     ) -> JourneyResult:
         """Check ``events`` against the journey and compile it (queries run lazily)."""
         journey.check_complete()
-        bound = events if isinstance(events, BoundEvents) else bind_events(
-            events, journey, identity=identity, schema=schema, catalog=catalog
+        bound = (
+            events
+            if isinstance(events, BoundEvents)
+            else bind_events(events, journey, identity=identity, schema=schema, catalog=catalog)
         )
         return cls(compile_journey(journey, bound))
 
     @property
     def journey(self) -> Journey:
         return self.compiled.journey
+
+    @cached_property
+    def _executed(self) -> CompiledJourney:
+        """What runs: the compiled journey, with its paths in a temporary table where the backend needs it."""
+        compiled = self.compiled
+        if backend_name(compiled.bound.table) not in MATERIALIZE_PATHS:
+            return compiled
+        return compile_journey(compiled.journey, compiled.bound, materialize_paths=True)
 
     def _execute(self, key: str, expr: ir.Table) -> pd.DataFrame:
         if key not in self._cache:
@@ -56,29 +67,29 @@ class JourneyResult:
     @property
     def funnel(self) -> pd.DataFrame:
         """The funnel table (SPEC §7)."""
-        return self._execute("funnel", self.compiled.funnel())
+        return self._execute("funnel", self._executed.funnel())
 
     @property
     def branches(self) -> pd.DataFrame:
         """The branch table (SPEC §7)."""
-        return self._execute("branches", self.compiled.branches())
+        return self._execute("branches", self._executed.branches())
 
     @property
     def paths(self) -> pd.DataFrame:
         """The paths table (SPEC §7): one row per actor."""
-        return self._execute("paths", self.compiled.paths())
+        return self._execute("paths", self._executed.paths())
 
     def trend(self, period: Period = "week") -> pd.DataFrame:
         """Started, completed and conversion per ``period`` ("day", "week", "month") of the start."""
-        return self._execute(f"trend-{period}", self.compiled.trend(period))
+        return self._execute(f"trend-{period}", self._executed.trend(period))
 
     def time_histogram(self, bins: int = 20) -> pd.DataFrame:
         """Binned time from the previous stage (computed on the backend), per stage."""
-        return self._execute(f"histogram-{bins}", self.compiled.time_histogram(bins))
+        return self._execute(f"histogram-{bins}", self._executed.time_histogram(bins))
 
     def actors(self, stage: int | str, *, dropped: bool = False) -> pd.DataFrame:
         """Actors who reached ``stage`` (by index or name), or dropped off just before it."""
-        return _to_pandas(self.compiled.actors(stage, dropped=dropped))
+        return _to_pandas(self._executed.actors(stage, dropped=dropped))
 
     @cached_property
     def expr(self) -> dict[str, ir.Table]:
@@ -90,9 +101,20 @@ class JourneyResult:
         return ibis.to_sql(self.expr[table], dialect=dialect)
 
 
-_NULLABLE_INTEGERS = {pa.int8(): pd.Int64Dtype(), pa.int16(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype(), pa.int64(): pd.Int64Dtype()}
+_NULLABLE_INTEGERS = {
+    pa.int8(): pd.Int64Dtype(),
+    pa.int16(): pd.Int64Dtype(),
+    pa.int32(): pd.Int64Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+}
 
 
 def _to_pandas(expr: ir.Table) -> pd.DataFrame:
-    """Execute on the backend; integers stay integers (nullable ``Int64``) in pandas."""
-    return expr.to_pyarrow().to_pandas(types_mapper=_NULLABLE_INTEGERS.get).reset_index(drop=True)
+    """Execute on the backend; integers stay integers (nullable ``Int64``) in pandas; path times and
+    trend periods (microseconds since the epoch) become UTC timestamps."""
+    table = expr.to_pyarrow()
+    for index, name in enumerate(table.column_names):
+        if name.startswith("reached_at_") or name == "period":
+            times = table.column(index).cast(pa.int64()).cast(pa.timestamp("us", tz="UTC"))
+            table = table.set_column(index, name, times)
+    return table.to_pandas(types_mapper=_NULLABLE_INTEGERS.get).reset_index(drop=True)

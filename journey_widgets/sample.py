@@ -28,10 +28,32 @@ HOUR_US, DAY_US = 3_600_000_000, 86_400_000_000
 
 TRACKED = ("browser", "content_type", "country", "device_type", "region")
 STRING_PROPERTIES = (
-    "ad_campaign_id", "ad_network", "interaction_type", "network_placement", "call_owner", "call_country",
-    "content_id", "cta_id", "form_id", "business_unit", "email_content_id", "original_url", "event_name",
-    "event_origin", "content_page", "meeting_owner", "meeting_type", "meeting_outcome", "deal_stage", "pipeline",
-    "user_id", "enrolled_by_user", "sequence_id", "template_id", "campaign_id", *TRACKED,
+    "ad_campaign_id",
+    "ad_network",
+    "interaction_type",
+    "network_placement",
+    "call_owner",
+    "call_country",
+    "content_id",
+    "cta_id",
+    "form_id",
+    "business_unit",
+    "email_content_id",
+    "original_url",
+    "event_name",
+    "event_origin",
+    "content_page",
+    "meeting_owner",
+    "meeting_type",
+    "meeting_outcome",
+    "deal_stage",
+    "pipeline",
+    "user_id",
+    "enrolled_by_user",
+    "sequence_id",
+    "template_id",
+    "campaign_id",
+    *TRACKED,
 )
 SCHEMA = pa.schema(
     [
@@ -64,8 +86,15 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "business_unit": ("Main brand", "Labs"),
 }
 REGIONS = {"US": ("US-CA", "US-NY", "US-TX", "US-WA"), "DE": ("DE-BE", "DE-BY", "DE-HH"), "GB": ("GB-LND", "GB-MAN")}
-DEAL_STAGES = ("appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin",
-               "contractsent", "closedwon", "closedlost")
+DEAL_STAGES = (
+    "appointmentscheduled",
+    "qualifiedtobuy",
+    "presentationscheduled",
+    "decisionmakerboughtin",
+    "contractsent",
+    "closedwon",
+    "closedlost",
+)
 
 
 @dataclass(frozen=True)
@@ -108,7 +137,9 @@ class _Block:
         if n == 0:
             return
         columns: dict[str, pa.Array] = {
-            "event_type": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([event])).cast(pa.string()),
+            "event_type": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([event])).cast(
+                pa.string()
+            ),
             "occurred_at": pa.array(times.astype(np.int64), pa.timestamp("us", tz="UTC")),
             "contact_id": _ids(contact, n),
             "visitor_id": _visitor_ids(visitor, n),
@@ -128,8 +159,10 @@ class _Block:
         sizes = np.diff(offsets)[country]
         region_index = np.where(sizes > 0, 1 + offsets[country] + region_choice % np.maximum(sizes, 1), 0)
         return {
-            "browser": self.zipf("browser", n), "content_type": self.zipf("content_type", n),
-            "country": _pick(DOMAINS["country"], country), "device_type": self.zipf("device_type", n, a=2.0),
+            "browser": self.zipf("browser", n),
+            "content_type": self.zipf("content_type", n),
+            "country": _pick(DOMAINS["country"], country),
+            "device_type": self.zipf("device_type", n, a=2.0),
             "region": pa.array(region[region_index], pa.string()),
         }
 
@@ -169,31 +202,65 @@ def _simulate_block(seed: int, block: int) -> tuple[pa.Table, pa.Table]:
     contact = np.where(converts, visitor, -1)
     # a contact is known on every event after the conversion
     known = converts[who] & (visit_times >= converted_at[who])
-    out.emit("page_visited", visit_times, contact=np.where(known, contact[who], -1), visitor=visitor[who],
-             properties={"content_id": out.zipf("content_id", len(who), prefix="page", size=200),
-                         "campaign_id": out.zipf("campaign_id", len(who), a=2.2), **out.tracked(len(who))})
-    for event, share, kind in (("cta_viewed", 0.4, "cta"), ("cta_clicked", 0.15, "cta"), ("ad_interaction", 0.2, "ad"),
-                               ("popup_form_viewed", 0.12, "form"), ("form_interaction", 0.2, "form")):
+    out.emit(
+        "page_visited",
+        visit_times,
+        contact=np.where(known, contact[who], -1),
+        visitor=visitor[who],
+        properties={
+            "content_id": out.zipf("content_id", len(who), prefix="page", size=200),
+            "campaign_id": out.zipf("campaign_id", len(who), a=2.2),
+            **out.tracked(len(who)),
+        },
+    )
+    for event, share, kind in (
+        ("cta_viewed", 0.4, "cta"),
+        ("cta_clicked", 0.15, "cta"),
+        ("ad_interaction", 0.2, "ad"),
+        ("popup_form_viewed", 0.12, "form"),
+        ("form_interaction", 0.2, "form"),
+    ):
         rows = np.flatnonzero(rng.random(n) < share)
         times = first_seen[rows] + rng.integers(0, 2 * DAY_US, len(rows))
         props: dict = {"campaign_id": out.zipf("campaign_id", len(rows), a=2.2), **out.tracked(len(rows))}
         if kind == "cta":
-            props |= {"cta_id": out.zipf("cta_id", len(rows)), "content_id": out.zipf("content_id", len(rows), prefix="page")}
+            props |= {
+                "cta_id": out.zipf("cta_id", len(rows)),
+                "content_id": out.zipf("content_id", len(rows), prefix="page"),
+            }
         elif kind == "ad":
-            props |= {name: out.zipf(name, len(rows)) for name in ("ad_network", "interaction_type", "network_placement")}
+            props |= {
+                name: out.zipf(name, len(rows)) for name in ("ad_network", "interaction_type", "network_placement")
+            }
             props["ad_campaign_id"] = out.zipf("ad_campaign_id", len(rows), prefix="ad")
         else:
-            props |= {"form_id": out.zipf("form_id", len(rows), size=12), "content_id": out.zipf("content_id", len(rows), prefix="page")}
+            props |= {
+                "form_id": out.zipf("form_id", len(rows), size=12),
+                "content_id": out.zipf("content_id", len(rows), prefix="page"),
+            }
         out.emit(event, times, visitor=visitor[rows], properties=props)
 
     # conversion: a form view and the submission, often at the very same instant
     rows = np.flatnonzero(converts)
     tie = rng.random(len(rows)) < 0.3
     forms = out.zipf("form_id", len(rows), size=12)
-    out.emit("form_viewed", converted_at[rows] - np.where(tie, 0, rng.integers(1, HOUR_US, len(rows))),
-             visitor=visitor[rows], properties={"form_id": forms, **out.tracked(len(rows))})
-    out.emit("form_submission", converted_at[rows], contact=contact[rows], visitor=visitor[rows],
-             properties={"form_id": forms, "campaign_id": out.zipf("campaign_id", len(rows), a=2.2), **out.tracked(len(rows))})
+    out.emit(
+        "form_viewed",
+        converted_at[rows] - np.where(tie, 0, rng.integers(1, HOUR_US, len(rows))),
+        visitor=visitor[rows],
+        properties={"form_id": forms, **out.tracked(len(rows))},
+    )
+    out.emit(
+        "form_submission",
+        converted_at[rows],
+        contact=contact[rows],
+        visitor=visitor[rows],
+        properties={
+            "form_id": forms,
+            "campaign_id": out.zipf("campaign_id", len(rows), a=2.2),
+            **out.tracked(len(rows)),
+        },
+    )
     identity = _identity_rows(rng, visitor[rows], contact[rows], converted_at[rows])
 
     _contact_lifecycle(out, contact[rows], converted_at[rows])
@@ -208,8 +275,11 @@ def _identity_rows(rng: np.random.Generator, visitors: np.ndarray, contacts: np.
     all_contacts = np.concatenate([contacts, contacts[twice] + 1])
     all_times = np.concatenate([at, at[twice] + DAY_US])
     return pa.Table.from_arrays(
-        [_visitor_ids(all_visitors, len(all_visitors)), pa.array(all_contacts, pa.int64()),
-         pa.array(all_times, pa.timestamp("us", tz="UTC"))],
+        [
+            _visitor_ids(all_visitors, len(all_visitors)),
+            pa.array(all_contacts, pa.int64()),
+            pa.array(all_times, pa.timestamp("us", tz="UTC")),
+        ],
         schema=IDENTITY_SCHEMA,
     )
 
@@ -228,12 +298,22 @@ def _contact_lifecycle(out: _Block, contacts: np.ndarray, since: np.ndarray) -> 
     emails = rng.poisson(3, n)
     who = np.repeat(np.arange(n), emails)
     sent = _after(rng, since[who], HOUR_US, 40 * DAY_US)
-    email_props = lambda m: {"business_unit": out.zipf("business_unit", m), "campaign_id": out.zipf("campaign_id", m, a=2.2),  # noqa: E731
-                             "email_content_id": out.zipf("email_content_id", m, prefix="email")}
+
+    def email_props(m: int) -> dict[str, pa.Array]:
+        return {
+            "business_unit": out.zipf("business_unit", m),
+            "campaign_id": out.zipf("campaign_id", m, a=2.2),
+            "email_content_id": out.zipf("email_content_id", m, prefix="email"),
+        }
+
     out.emit("email_delivered", sent, contact=contacts[who], properties=email_props(len(who)))
-    for event, share, delay in (("email_opened", 0.5, HOUR_US), ("email_link_clicked", 0.15, 2 * HOUR_US),
-                                ("email_bounced", 0.02, 1), ("email_spam_reported", 0.01, 3 * HOUR_US),
-                                ("email_subscription_updated", 0.02, 4 * HOUR_US)):
+    for event, share, delay in (
+        ("email_opened", 0.5, HOUR_US),
+        ("email_link_clicked", 0.15, 2 * HOUR_US),
+        ("email_bounced", 0.02, 1),
+        ("email_spam_reported", 0.01, 3 * HOUR_US),
+        ("email_subscription_updated", 0.02, 4 * HOUR_US),
+    ):
         rows = np.flatnonzero(rng.random(len(who)) < share)
         props = email_props(len(rows))
         if event == "email_link_clicked":
@@ -241,20 +321,36 @@ def _contact_lifecycle(out: _Block, contacts: np.ndarray, since: np.ndarray) -> 
         out.emit(event, _after(rng, sent[rows], 1, delay + 1), contact=contacts[who[rows]], properties=props)
 
     simple = (
-        ("sales_email_sent", 0.3, 0, "user_id"), ("sales_email_opened", 0.2, 1, "user_id"),
-        ("sales_email_clicked", 0.06, 2, "user_id"), ("sales_email_replied", 0.05, 3, "user_id"),
-        ("call_started", 0.2, 1, "call"), ("call_ended", 0.19, 2, "call"),
-        ("document_shared", 0.15, 1, None), ("document_viewed", 0.1, 2, None), ("document_viewing_finished", 0.05, 3, None),
-        ("marketing_event_registered", 0.1, 1, "event"), ("marketing_event_attended", 0.06, 5, "event"),
-        ("marketing_event_cancelled", 0.02, 3, "event"), ("media_played", 0.1, 1, "media"),
-        ("sms_sent", 0.15, 1, None), ("sms_delivered", 0.13, 2, None), ("sms_link_clicked", 0.04, 3, None),
-        ("sms_dropped", 0.01, 2, None), ("sms_failed", 0.01, 2, None),
-        ("message_sent", 0.1, 1, None), ("message_delivered", 0.09, 2, None), ("message_opened", 0.06, 3, None),
+        ("sales_email_sent", 0.3, 0, "user_id"),
+        ("sales_email_opened", 0.2, 1, "user_id"),
+        ("sales_email_clicked", 0.06, 2, "user_id"),
+        ("sales_email_replied", 0.05, 3, "user_id"),
+        ("call_started", 0.2, 1, "call"),
+        ("call_ended", 0.19, 2, "call"),
+        ("document_shared", 0.15, 1, None),
+        ("document_viewed", 0.1, 2, None),
+        ("document_viewing_finished", 0.05, 3, None),
+        ("marketing_event_registered", 0.1, 1, "event"),
+        ("marketing_event_attended", 0.06, 5, "event"),
+        ("marketing_event_cancelled", 0.02, 3, "event"),
+        ("media_played", 0.1, 1, "media"),
+        ("sms_sent", 0.15, 1, None),
+        ("sms_delivered", 0.13, 2, None),
+        ("sms_link_clicked", 0.04, 3, None),
+        ("sms_dropped", 0.01, 2, None),
+        ("sms_failed", 0.01, 2, None),
+        ("message_sent", 0.1, 1, None),
+        ("message_delivered", 0.09, 2, None),
+        ("message_opened", 0.06, 3, None),
         ("message_failed", 0.01, 2, None),
-        ("sequence_enrolled", 0.3, 1, "sequence"), ("sequence_step_executed", 0.28, 2, "sequence"),
-        ("sequence_finished", 0.12, 9, "sequence"), ("sequence_unenrolled", 0.06, 5, "sequence"),
-        ("sequence_manually_unenrolled", 0.02, 5, "sequence"), ("sequence_email_unsubscribed", 0.02, 4, "sequence"),
-        ("sequence_email_bounced", 0.01, 3, "sequence"), ("sequence_errored", 0.01, 3, "sequence"),
+        ("sequence_enrolled", 0.3, 1, "sequence"),
+        ("sequence_step_executed", 0.28, 2, "sequence"),
+        ("sequence_finished", 0.12, 9, "sequence"),
+        ("sequence_unenrolled", 0.06, 5, "sequence"),
+        ("sequence_manually_unenrolled", 0.02, 5, "sequence"),
+        ("sequence_email_unsubscribed", 0.02, 4, "sequence"),
+        ("sequence_email_bounced", 0.01, 3, "sequence"),
+        ("sequence_errored", 0.01, 3, "sequence"),
     )
     for event, share, days, kind in simple:
         rows = some(share)
@@ -263,16 +359,29 @@ def _contact_lifecycle(out: _Block, contacts: np.ndarray, since: np.ndarray) -> 
         if kind == "user_id":
             props["user_id"] = out.zipf("user_id", m, prefix="user", size=15)
         elif kind == "call":
-            props |= {"call_owner": out.zipf("call_owner", m, prefix="user", size=15), "call_country": out.zipf("country", m)}
+            props |= {
+                "call_owner": out.zipf("call_owner", m, prefix="user", size=15),
+                "call_country": out.zipf("country", m),
+            }
         elif kind == "event":
-            props |= {"event_name": out.zipf("event_name", m, prefix="webinar", size=10), "event_origin": out.zipf("event_origin", m)}
+            props |= {
+                "event_name": out.zipf("event_name", m, prefix="webinar", size=10),
+                "event_origin": out.zipf("event_origin", m),
+            }
         elif kind == "media":
             props |= {"content_page": out.zipf("content_page", m, prefix="page"), **out.tracked(m)}
         elif kind == "sequence":
-            props |= {"sequence_id": out.zipf("sequence_id", m, prefix="seq", size=8),
-                      "template_id": out.zipf("template_id", m, prefix="tpl", size=20),
-                      "enrolled_by_user": out.zipf("enrolled_by_user", m, prefix="user", size=15)}
-        out.emit(event, _after(rng, since[rows], days * DAY_US + 1, (days + 5) * DAY_US), contact=contacts[rows], properties=props)
+            props |= {
+                "sequence_id": out.zipf("sequence_id", m, prefix="seq", size=8),
+                "template_id": out.zipf("template_id", m, prefix="tpl", size=20),
+                "enrolled_by_user": out.zipf("enrolled_by_user", m, prefix="user", size=15),
+            }
+        out.emit(
+            event,
+            _after(rng, since[rows], days * DAY_US + 1, (days + 5) * DAY_US),
+            contact=contacts[rows],
+            properties=props,
+        )
 
     _meetings_and_deals(out, contacts, since)
 
@@ -283,16 +392,31 @@ def _meetings_and_deals(out: _Block, contacts: np.ndarray, since: np.ndarray) ->
     via_sequence = rng.random(len(met)) < 0.3
     met_at = _after(rng, since[met], HOUR_US, 20 * DAY_US)
     owners = out.zipf("meeting_owner", len(met), prefix="user", size=15)
-    meeting_props = {"meeting_owner": owners, "meeting_type": out.zipf("meeting_type", len(met)),
-                     "form_id": out.zipf("form_id", len(met), size=12)}
+    meeting_props = {
+        "meeting_owner": owners,
+        "meeting_type": out.zipf("meeting_type", len(met)),
+        "form_id": out.zipf("form_id", len(met), size=12),
+    }
     direct = np.flatnonzero(~via_sequence)
-    out.emit("meeting_booked", met_at[direct], contact=contacts[met[direct]],
-             properties={k: v.take(pa.array(direct)) for k, v in meeting_props.items()})
+    out.emit(
+        "meeting_booked",
+        met_at[direct],
+        contact=contacts[met[direct]],
+        properties={k: v.take(pa.array(direct)) for k, v in meeting_props.items()},
+    )
     seq = np.flatnonzero(via_sequence)
-    out.emit("sequence_meeting_booked", met_at[seq], contact=contacts[met[seq]],
-             properties={"sequence_id": out.zipf("sequence_id", len(seq), prefix="seq", size=8)})
-    out.emit("meeting_outcome_changed", met_at + rng.integers(DAY_US, 3 * DAY_US, len(met)), contact=contacts[met],
-             properties={**meeting_props, "meeting_outcome": out.zipf("meeting_outcome", len(met), a=1.3)})
+    out.emit(
+        "sequence_meeting_booked",
+        met_at[seq],
+        contact=contacts[met[seq]],
+        properties={"sequence_id": out.zipf("sequence_id", len(seq), prefix="seq", size=8)},
+    )
+    out.emit(
+        "meeting_outcome_changed",
+        met_at + rng.integers(DAY_US, 3 * DAY_US, len(met)),
+        contact=contacts[met],
+        properties={**meeting_props, "meeting_outcome": out.zipf("meeting_outcome", len(met), a=1.3)},
+    )
 
     dealt = np.flatnonzero(rng.random(len(met)) < 0.5)
     deal_ids = contacts[met[dealt]] * 10 + 7
@@ -304,14 +428,29 @@ def _meetings_and_deals(out: _Block, contacts: np.ndarray, since: np.ndarray) ->
     for stage_index, stage in enumerate(DEAL_STAGES[:5]):
         rows = np.flatnonzero(reached > stage_index)
         step_at = stage_times[rows] + stage_index * 3 * DAY_US + rng.integers(0, DAY_US, len(rows))
-        out.emit("deal_stage_changed", step_at, contact=contacts[met[dealt[rows]]],
-                 deal=deal_ids[rows], properties={"deal_stage": pa.array([stage] * len(rows), pa.string()),
-                                                  "pipeline": pipeline.take(pa.array(rows))})
+        out.emit(
+            "deal_stage_changed",
+            step_at,
+            contact=contacts[met[dealt[rows]]],
+            deal=deal_ids[rows],
+            properties={
+                "deal_stage": pa.array([stage] * len(rows), pa.string()),
+                "pipeline": pipeline.take(pa.array(rows)),
+            },
+        )
     for final, mask in (("closedwon", won), ("closedlost", lost)):
         rows = np.flatnonzero(mask)
         final_at = stage_times[rows] + rng.integers(4 * DAY_US, 16 * DAY_US, len(rows))
-        out.emit("deal_stage_changed", final_at, contact=contacts[met[dealt[rows]]], deal=deal_ids[rows],
-                 properties={"deal_stage": pa.array([final] * len(rows), pa.string()), "pipeline": pipeline.take(pa.array(rows))})
+        out.emit(
+            "deal_stage_changed",
+            final_at,
+            contact=contacts[met[dealt[rows]]],
+            deal=deal_ids[rows],
+            properties={
+                "deal_stage": pa.array([final] * len(rows), pa.string()),
+                "pipeline": pipeline.take(pa.array(rows)),
+            },
+        )
         if final == "closedwon":
             _payments(out, contacts[met[dealt[rows]]], deal_ids[rows], final_at)
 
@@ -321,13 +460,23 @@ def _payments(out: _Block, contacts: np.ndarray, deals: np.ndarray, won_at: np.n
     amount = np.round(rng.lognormal(7, 1, n), 2)
     paid_at = won_at + rng.integers(HOUR_US, 5 * DAY_US, n)
     succeeded = rng.random(n) < 0.9
-    for event, rows, offset in (("payment_initiated", np.arange(n), 0), ("payment_succeeded", np.flatnonzero(succeeded), 60_000_000),
-                                ("payment_failed", np.flatnonzero(~succeeded), 60_000_000)):
-        out.emit(event, paid_at[rows] + offset, contact=contacts[rows], deal=deals[rows], properties={"amount": amount[rows]})
+    for event, rows, offset in (
+        ("payment_initiated", np.arange(n), 0),
+        ("payment_succeeded", np.flatnonzero(succeeded), 60_000_000),
+        ("payment_failed", np.flatnonzero(~succeeded), 60_000_000),
+    ):
+        out.emit(
+            event, paid_at[rows] + offset, contact=contacts[rows], deal=deals[rows], properties={"amount": amount[rows]}
+        )
     refunded = np.flatnonzero(succeeded & (rng.random(n) < 0.08))
-    for event, rows, offset in (("refund_started", refunded, 10 * DAY_US), ("refund_succeeded", refunded[::2], 11 * DAY_US),
-                                ("refund_failed", refunded[1::2], 11 * DAY_US)):
-        out.emit(event, paid_at[rows] + offset, contact=contacts[rows], deal=deals[rows], properties={"amount": amount[rows]})
+    for event, rows, offset in (
+        ("refund_started", refunded, 10 * DAY_US),
+        ("refund_succeeded", refunded[::2], 11 * DAY_US),
+        ("refund_failed", refunded[1::2], 11 * DAY_US),
+    ):
+        out.emit(
+            event, paid_at[rows] + offset, contact=contacts[rows], deal=deals[rows], properties={"amount": amount[rows]}
+        )
 
 
 def _drop_some_actors(rng: np.random.Generator, events: pa.Table) -> pa.Table:
@@ -335,8 +484,9 @@ def _drop_some_actors(rng: np.random.Generator, events: pa.Table) -> pa.Table:
     orphan = pa.array(rng.random(events.num_rows) < 0.0005)
     for name in ("contact_id", "visitor_id"):
         column = events.column(name)
-        events = events.set_column(events.schema.get_field_index(name), name,
-                                   pc.if_else(orphan, pa.scalar(None, column.type), column))
+        events = events.set_column(
+            events.schema.get_field_index(name), name, pc.if_else(orphan, pa.scalar(None, column.type), column)
+        )
     return events
 
 
@@ -354,8 +504,10 @@ def iter_blocks(n_events: int, *, seed: int = 0) -> Iterator[tuple[pa.Table, pa.
 def sample_events(n_events: int = 100_000, *, seed: int = 0) -> tuple[pa.Table, pa.Table]:
     """``n_events`` sample events and the identity map, in memory (Arrow tables)."""
     blocks = list(iter_blocks(n_events, seed=seed))
-    return (pa.concat_tables([b[0] for b in blocks]).combine_chunks(),
-            pa.concat_tables([b[1] for b in blocks]).combine_chunks())
+    return (
+        pa.concat_tables([b[0] for b in blocks]).combine_chunks(),
+        pa.concat_tables([b[1] for b in blocks]).combine_chunks(),
+    )
 
 
 def write_sample(
@@ -370,7 +522,10 @@ def write_sample(
     out.mkdir(parents=True, exist_ok=True)
     paths = SamplePaths(out / "events.parquet", out / "identity.parquet")
     done = 0
-    with pq.ParquetWriter(paths.events, SCHEMA) as events_writer, pq.ParquetWriter(paths.identity, IDENTITY_SCHEMA) as identity_writer:
+    with (
+        pq.ParquetWriter(paths.events, SCHEMA) as events_writer,
+        pq.ParquetWriter(paths.identity, IDENTITY_SCHEMA) as identity_writer,
+    ):
         for events, identity in iter_blocks(n_events, seed=seed):
             events_writer.write_table(events, row_group_size=1_000_000)
             identity_writer.write_table(identity)

@@ -23,7 +23,7 @@ from journey_widgets._resources import resource_path
 from journey_widgets.binding import BoundEvents, EventSchema, bind_events, check_journey_against_data
 from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.errors import JourneyError
-from journey_widgets.model import Journey, describe_location
+from journey_widgets.model import TOO_DEEP, Journey, describe_location, validation_errors
 from journey_widgets.result import JourneyResult
 from journey_widgets.suggestions import suggest_values
 
@@ -34,11 +34,20 @@ def _errors_of(exc: Exception) -> list[dict[str, Any]]:
     """Validation errors as ``{"loc": [...], "message": ...}`` for inline display in the editor."""
     if isinstance(exc, pydantic.ValidationError):
         return [
-            {"loc": [p for p in e["loc"] if isinstance(p, str | int)], "where": describe_location(e["loc"]),
-             "message": e["msg"].removeprefix("Value error, ")}
-            for e in exc.errors(include_url=False)
+            {
+                "loc": [p for p in e["loc"] if isinstance(p, str | int)],
+                "where": describe_location(e["loc"]),
+                "message": e["msg"].removeprefix("Value error, "),
+            }
+            for e in validation_errors(exc)
         ]
     return [{"loc": list(getattr(exc, "location", ()) or ()), "where": "", "message": str(exc)}]
+
+
+def _one_line(exc: BaseException) -> str:
+    """``Type: first line of the message``, for errors the user did not cause (backend, connection)."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
 
 
 class JourneyEditor(anywidget.AnyWidget):
@@ -61,6 +70,15 @@ class JourneyEditor(anywidget.AnyWidget):
     message = traitlets.Unicode("").tag(sync=True)
     # The last valid result's funnel rows, shown as numbers beside the chart.
     funnel = traitlets.List().tag(sync=True)
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply state from the browser; a journey that is not a JSON object is explained, not raised."""
+        journey = sync_data.get("journey", {})
+        if not isinstance(journey, dict):
+            message = f"the journey must be a JSON object, got {type(journey).__name__}"
+            self.errors = [{"loc": [], "where": "", "message": message}]
+            sync_data = {key: value for key, value in sync_data.items() if key != "journey"}
+        super().set_state(sync_data)
 
 
 class JourneyBuilder(ipywidgets.VBox):
@@ -131,6 +149,13 @@ class JourneyBuilder(ipywidgets.VBox):
         except (pydantic.ValidationError, JourneyError) as exc:
             self.editor.errors = _errors_of(exc)
             return None
+        except RecursionError:
+            self.editor.errors = [{"loc": [], "where": "", "message": TOO_DEEP}]
+            return None
+        except Exception as exc:  # the data check's query failed: a backend error, shown as one line
+            self.editor.errors = []
+            self.editor.message, self.editor.status = _one_line(exc), "error"
+            return None
         self.editor.errors = []
         return journey
 
@@ -171,8 +196,7 @@ class JourneyBuilder(ipywidgets.VBox):
             self._show(funnel, journey)
         except Exception as exc:  # a backend error: one line in the widget, the kernel stays alive
             if generation == self._generation:
-                first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-                self.editor.message = f"{type(exc).__name__}: {first_line}"
+                self.editor.message = _one_line(exc)
                 self.editor.status = "error"
 
     def _show(self, funnel: Any, journey: Journey) -> None:
@@ -194,6 +218,8 @@ class JourneyBuilder(ipywidgets.VBox):
             reply = {"type": "suggestions", "id": content.get("id"), "values": values}
         except JourneyError as exc:
             reply = {"type": "suggestions", "id": content.get("id"), "values": [], "error": str(exc)}
+        except Exception as exc:  # the backend failed: the editor shows it next to the filter
+            reply = {"type": "suggestions", "id": content.get("id"), "values": [], "error": _one_line(exc)}
         self.editor.send(reply)
 
     # ------------------------------------------------------------------ catalog for the picker
@@ -206,8 +232,15 @@ class JourneyBuilder(ipywidgets.VBox):
         if custom:
             data["categories"].append({"id": "custom", "label": "Custom (from your data)"})
             data["events"] += [
-                {"id": e, "category": "custom", "label": e, "anonymous": True, "properties": [], "description": "",
-                 "custom": True}
+                {
+                    "id": e,
+                    "category": "custom",
+                    "label": e,
+                    "anonymous": True,
+                    "properties": [],
+                    "description": "",
+                    "custom": True,
+                }
                 for e in custom
             ]
         return data

@@ -45,7 +45,11 @@ def events_frame(rows: list[dict]) -> pd.DataFrame:
 def identity_frame(rows: list[tuple[str, int, float]]) -> pd.DataFrame:
     """Identity rows (visitor, contact, identified at minutes)."""
     frame = pd.DataFrame(
-        {"visitor_id": [r[0] for r in rows], "contact_id": [r[1] for r in rows], "identified_at": [at(r[2]) for r in rows]}
+        {
+            "visitor_id": [r[0] for r in rows],
+            "contact_id": [r[1] for r in rows],
+            "identified_at": [at(r[2]) for r in rows],
+        }
     )
     frame["visitor_id"] = frame["visitor_id"].astype("string")
     frame["contact_id"] = frame["contact_id"].astype("Int64")
@@ -76,165 +80,401 @@ V, F, M, W = "page_visited", "form_submission", "meeting_booked", "deal_stage_ch
 ABC = journey(V, F, M)
 
 CASES = [
-    Case("simple ordered", ABC, [ev(V, 0, 1), ev(F, 10, 1), ev(M, 20, 1), ev(V, 0, 2), ev(F, 5, 2), ev(V, 3, 3)],
-         {"actors": [3, 2, 1], "dropped_off": [0, 1, 1], "conversion_from_previous": [1.0, 2 / 3, 0.5],
-          "conversion_from_start": [1.0, 2 / 3, 1 / 3]}),
+    Case(
+        "simple ordered",
+        ABC,
+        [ev(V, 0, 1), ev(F, 10, 1), ev(M, 20, 1), ev(V, 0, 2), ev(F, 5, 2), ev(V, 3, 3)],
+        {
+            "actors": [3, 2, 1],
+            "dropped_off": [0, 1, 1],
+            "conversion_from_previous": [1.0, 2 / 3, 0.5],
+            "conversion_from_start": [1.0, 2 / 3, 1 / 3],
+        },
+    ),
     Case("wrong order does not count", ABC, [ev(F, 0, 1), ev(V, 10, 1), ev(M, 5, 1)], {"actors": [1, 0, 0]}),
     Case("same instant is not later", ABC, [ev(V, 0, 1), ev(F, 0, 1), ev(M, 1, 1)], {"actors": [1, 0, 0]}),
-    Case("same instant later stage after a real step", ABC, [ev(V, 0, 1), ev(F, 1, 1), ev(M, 1, 1)],
-         {"actors": [1, 1, 0]}),
-    Case("one microsecond later is later", ABC,
-         [ev(V, "2026-01-05T00:00:00.000000Z", 1), ev(F, "2026-01-05T00:00:00.000001Z", 1),
-          ev(M, "2026-01-05T00:00:00.000002Z", 1)],
-         {"actors": [1, 1, 1], "median_seconds_from_previous": [None, 1e-6, 1e-6]}),
+    Case(
+        "same instant later stage after a real step",
+        ABC,
+        [ev(V, 0, 1), ev(F, 1, 1), ev(M, 1, 1)],
+        {"actors": [1, 1, 0]},
+    ),
+    Case(
+        "one microsecond later is later",
+        ABC,
+        [
+            ev(V, "2026-01-05T00:00:00.000000Z", 1),
+            ev(F, "2026-01-05T00:00:00.000001Z", 1),
+            ev(M, "2026-01-05T00:00:00.000002Z", 1),
+        ],
+        {"actors": [1, 1, 1], "median_seconds_from_previous": [None, 1e-6, 1e-6]},
+    ),
     Case("window edge inclusive", ABC, [ev(V, 0, 1), ev(F, 30, 1), ev(M, 60, 1)], {"actors": [1, 1, 1]}),
-    Case("window edge plus one microsecond", ABC,
-         [ev(V, "2026-01-05T00:00:00Z", 1), ev(F, 30, 1), ev(M, "2026-01-05T01:00:00.000001Z", 1)],
-         {"actors": [1, 1, 0]}),
-    Case("later start reaches deeper", ABC, [ev(V, 0, 1), ev(F, 50, 1), ev(V, 55, 1), ev(M, 100, 1), ev(F, 70, 1)],
-         {"actors": [1, 1, 1], "paths": {"1": {"depth": 3, "reached": [55, 70, 100]}}}),
-    Case("earliest start among equal depths", ABC, [ev(V, 0, 1), ev(V, 10, 1), ev(F, 20, 1)],
-         {"actors": [1, 1, 0], "paths": {"1": {"depth": 2, "reached": [0, 20]}},
-          "median_seconds_from_previous": [None, 1200.0, None]}),
-    Case("greedy earliest next stage", ABC, [ev(V, 0, 1), ev(F, 10, 1), ev(F, 20, 1), ev(M, 15, 1)],
-         {"actors": [1, 1, 1], "paths": {"1": {"depth": 3, "reached": [0, 10, 15]}}}),
-    Case("repeated events", ABC, [ev(V, t, 1) for t in (0, 1, 2, 3)] + [ev(F, 4, 1), ev(F, 4, 1), ev(M, 9, 1)],
-         {"actors": [1, 1, 1], "paths": {"1": {"depth": 3, "reached": [0, 4, 9]}}}),
-    Case("branching first listed step wins at same instant", journey(V, [M, "sequence_meeting_booked"]),
-         [ev(V, 0, 1), ev("sequence_meeting_booked", 5, 1), ev(M, 5, 1), ev(V, 0, 2), ev("sequence_meeting_booked", 3, 2)],
-         {"actors": [2, 2], "branches": [(1, 1, V, 2), (2, 1, M, 1), (2, 2, "sequence_meeting_booked", 1)]}),
-    Case("branching earlier step wins over listing", journey(V, [M, "sequence_meeting_booked"]),
-         [ev(V, 0, 1), ev("sequence_meeting_booked", 4, 1), ev(M, 5, 1)],
-         {"branches": [(1, 1, V, 1), (2, 2, "sequence_meeting_booked", 1)]}),
-    Case("event matching two stages", journey(V, V, V), [ev(V, 0, 1), ev(V, 1, 1), ev(V, 1, 2)],
-         {"actors": [2, 1, 0]}),
-    Case("same event type three times", journey(V, V, V), [ev(V, 0, 1), ev(V, 1, 1), ev(V, 2, 1)], {"actors": [1, 1, 1]}),
-    Case("date range on the start only", ABC | {"date_range": {"start": "2026-01-05T00:10:00Z", "end": "2026-01-05T00:20:00Z"}},
-         [ev(V, 0, 1), ev(F, 30, 1), ev(V, 10, 2), ev(F, 25, 2), ev(M, 40, 2), ev(V, 20, 3), ev(F, 21, 3)],
-         {"actors": [1, 1, 1]}),
-    Case("date range start can reach later stages after its end", ABC | {"date_range": {"end": "2026-01-05T00:01:00Z"}},
-         [ev(V, 0, 1), ev(F, 50, 1), ev(V, 2, 1), ev(M, 55, 1)], {"actors": [1, 1, 1]}),
-    Case("exclusion inside removes the actor", ABC | {"exclusions": [{"event": "email_spam_reported", "between": [1, 3]}]},
-         [ev(V, 0, 1), ev(F, 10, 1), ev("email_spam_reported", 15, 1), ev(M, 20, 1), ev(V, 0, 2), ev(F, 10, 2)],
-         {"actors": [1, 1, 0]}),
-    Case("exclusion at stage i instant does not count", ABC | {"exclusions": [{"event": "email_spam_reported", "between": [1, 2]}]},
-         [ev(V, 0, 1), ev("email_spam_reported", 0, 1), ev(F, 10, 1)], {"actors": [1, 1, 0]}),
-    Case("exclusion at stage j instant counts", ABC | {"exclusions": [{"event": "email_spam_reported", "between": [1, 2]}]},
-         [ev(V, 0, 1), ev("email_spam_reported", 10, 1), ev(F, 10, 1)], {"actors": [0, 0, 0]}),
-    Case("exclusion after stage j is fine", ABC | {"exclusions": [{"event": "email_spam_reported", "between": [1, 2]}]},
-         [ev(V, 0, 1), ev(F, 10, 1), ev("email_spam_reported", 11, 1)], {"actors": [1, 1, 0]}),
-    Case("exclusion with stage j unreached uses the window end",
-         ABC | {"exclusions": [{"event": "email_spam_reported", "between": [2, 3]}]},
-         [ev(V, 0, 1), ev(F, 10, 1), ev("email_spam_reported", 60, 1), ev(V, 0, 2), ev(F, 10, 2),
-          ev("email_spam_reported", 61, 2)],
-         {"actors": [1, 1, 0]}),
-    Case("exclusion before stage i reached is ignored",
-         ABC | {"exclusions": [{"event": "email_spam_reported", "between": [2, 3]}]},
-         [ev(V, 0, 1), ev("email_spam_reported", 5, 1)], {"actors": [1, 0, 0]}),
-    Case("path chosen before exclusions", ABC | {"exclusions": [{"event": "email_spam_reported", "between": [1, 2]}]},
-         [ev(V, 0, 1), ev("email_spam_reported", 5, 1), ev(F, 10, 1), ev(V, 100, 1)], {"actors": [0, 0, 0]}),
-    Case("anonymous visitor needs include_anonymous", journey(V, F),
-         [ev(V, 0, visitor="a"), ev(V, 0, 1, "b"), ev(F, 5, 1)], {"actors": [1, 1], "anonymous_actors": [0, 0]}),
-    Case("anonymous visitors counted", journey({"event": V, "include_anonymous": True}, F),
-         [ev(V, 0, visitor="a"), ev(V, 1, visitor="b"), ev(V, 0, 1, "c"), ev(F, 5, 1)],
-         {"actors": [3, 1], "anonymous_actors": [2, 0]}),
-    Case("identity stitching joins visitor and contact", journey({"event": V, "include_anonymous": True}, F),
-         [ev(V, 0, visitor="a"), ev(F, 5, 7, "a"), ev(V, 1, visitor="b")],
-         {"actors": [2, 1], "anonymous_actors": [1, 0], "paths": {"7": {"depth": 2, "reached": [0, 5]}}},
-         identity=[("a", 7, 5)]),
-    Case("stitched visitor events match without include_anonymous", journey(V, F),
-         [ev(V, 0, visitor="a"), ev(F, 5, 7)], {"actors": [1, 1]}, identity=[("a", 7, 5)]),
-    Case("visitor mapped to two contacts takes the first", journey(V, F),
-         [ev(V, 0, visitor="a"), ev(F, 5, 8), ev(F, 6, 9)],
-         {"actors": [1, 1], "paths": {"8": {"depth": 2, "reached": [0, 5]}}},
-         identity=[("a", 9, 30), ("a", 8, 10)]),
+    Case(
+        "window edge plus one microsecond",
+        ABC,
+        [ev(V, "2026-01-05T00:00:00Z", 1), ev(F, 30, 1), ev(M, "2026-01-05T01:00:00.000001Z", 1)],
+        {"actors": [1, 1, 0]},
+    ),
+    Case(
+        "later start reaches deeper",
+        ABC,
+        [ev(V, 0, 1), ev(F, 50, 1), ev(V, 55, 1), ev(M, 100, 1), ev(F, 70, 1)],
+        {"actors": [1, 1, 1], "paths": {"1": {"depth": 3, "reached": [55, 70, 100]}}},
+    ),
+    Case(
+        "earliest start among equal depths",
+        ABC,
+        [ev(V, 0, 1), ev(V, 10, 1), ev(F, 20, 1)],
+        {
+            "actors": [1, 1, 0],
+            "paths": {"1": {"depth": 2, "reached": [0, 20]}},
+            "median_seconds_from_previous": [None, 1200.0, None],
+        },
+    ),
+    Case(
+        "greedy earliest next stage",
+        ABC,
+        [ev(V, 0, 1), ev(F, 10, 1), ev(F, 20, 1), ev(M, 15, 1)],
+        {"actors": [1, 1, 1], "paths": {"1": {"depth": 3, "reached": [0, 10, 15]}}},
+    ),
+    Case(
+        "repeated events",
+        ABC,
+        [ev(V, t, 1) for t in (0, 1, 2, 3)] + [ev(F, 4, 1), ev(F, 4, 1), ev(M, 9, 1)],
+        {"actors": [1, 1, 1], "paths": {"1": {"depth": 3, "reached": [0, 4, 9]}}},
+    ),
+    Case(
+        "branching first listed step wins at same instant",
+        journey(V, [M, "sequence_meeting_booked"]),
+        [
+            ev(V, 0, 1),
+            ev("sequence_meeting_booked", 5, 1),
+            ev(M, 5, 1),
+            ev(V, 0, 2),
+            ev("sequence_meeting_booked", 3, 2),
+        ],
+        {"actors": [2, 2], "branches": [(1, 1, V, 2), (2, 1, M, 1), (2, 2, "sequence_meeting_booked", 1)]},
+    ),
+    Case(
+        "branching earlier step wins over listing",
+        journey(V, [M, "sequence_meeting_booked"]),
+        [ev(V, 0, 1), ev("sequence_meeting_booked", 4, 1), ev(M, 5, 1)],
+        {"branches": [(1, 1, V, 1), (2, 2, "sequence_meeting_booked", 1)]},
+    ),
+    Case("event matching two stages", journey(V, V, V), [ev(V, 0, 1), ev(V, 1, 1), ev(V, 1, 2)], {"actors": [2, 1, 0]}),
+    Case(
+        "same event type three times", journey(V, V, V), [ev(V, 0, 1), ev(V, 1, 1), ev(V, 2, 1)], {"actors": [1, 1, 1]}
+    ),
+    Case(
+        "date range on the start only",
+        ABC | {"date_range": {"start": "2026-01-05T00:10:00Z", "end": "2026-01-05T00:20:00Z"}},
+        [ev(V, 0, 1), ev(F, 30, 1), ev(V, 10, 2), ev(F, 25, 2), ev(M, 40, 2), ev(V, 20, 3), ev(F, 21, 3)],
+        {"actors": [1, 1, 1]},
+    ),
+    Case(
+        "date range start can reach later stages after its end",
+        ABC | {"date_range": {"end": "2026-01-05T00:01:00Z"}},
+        [ev(V, 0, 1), ev(F, 50, 1), ev(V, 2, 1), ev(M, 55, 1)],
+        {"actors": [1, 1, 1]},
+    ),
+    Case(
+        "exclusion inside removes the actor",
+        ABC | {"exclusions": [{"event": "email_spam_reported", "between": [1, 3]}]},
+        [ev(V, 0, 1), ev(F, 10, 1), ev("email_spam_reported", 15, 1), ev(M, 20, 1), ev(V, 0, 2), ev(F, 10, 2)],
+        {"actors": [1, 1, 0]},
+    ),
+    Case(
+        "exclusion at stage i instant does not count",
+        ABC | {"exclusions": [{"event": "email_spam_reported", "between": [1, 2]}]},
+        [ev(V, 0, 1), ev("email_spam_reported", 0, 1), ev(F, 10, 1)],
+        {"actors": [1, 1, 0]},
+    ),
+    Case(
+        "exclusion at stage j instant counts",
+        ABC | {"exclusions": [{"event": "email_spam_reported", "between": [1, 2]}]},
+        [ev(V, 0, 1), ev("email_spam_reported", 10, 1), ev(F, 10, 1)],
+        {"actors": [0, 0, 0]},
+    ),
+    Case(
+        "exclusion after stage j is fine",
+        ABC | {"exclusions": [{"event": "email_spam_reported", "between": [1, 2]}]},
+        [ev(V, 0, 1), ev(F, 10, 1), ev("email_spam_reported", 11, 1)],
+        {"actors": [1, 1, 0]},
+    ),
+    Case(
+        "exclusion with stage j unreached uses the window end",
+        ABC | {"exclusions": [{"event": "email_spam_reported", "between": [2, 3]}]},
+        [
+            ev(V, 0, 1),
+            ev(F, 10, 1),
+            ev("email_spam_reported", 60, 1),
+            ev(V, 0, 2),
+            ev(F, 10, 2),
+            ev("email_spam_reported", 61, 2),
+        ],
+        {"actors": [1, 1, 0]},
+    ),
+    Case(
+        "exclusion before stage i reached is ignored",
+        ABC | {"exclusions": [{"event": "email_spam_reported", "between": [2, 3]}]},
+        [ev(V, 0, 1), ev("email_spam_reported", 5, 1)],
+        {"actors": [1, 0, 0]},
+    ),
+    Case(
+        "path chosen before exclusions",
+        ABC | {"exclusions": [{"event": "email_spam_reported", "between": [1, 2]}]},
+        [ev(V, 0, 1), ev("email_spam_reported", 5, 1), ev(F, 10, 1), ev(V, 100, 1)],
+        {"actors": [0, 0, 0]},
+    ),
+    Case(
+        "anonymous visitor needs include_anonymous",
+        journey(V, F),
+        [ev(V, 0, visitor="a"), ev(V, 0, 1, "b"), ev(F, 5, 1)],
+        {"actors": [1, 1], "anonymous_actors": [0, 0]},
+    ),
+    Case(
+        "anonymous visitors counted",
+        journey({"event": V, "include_anonymous": True}, F),
+        [ev(V, 0, visitor="a"), ev(V, 1, visitor="b"), ev(V, 0, 1, "c"), ev(F, 5, 1)],
+        {"actors": [3, 1], "anonymous_actors": [2, 0]},
+    ),
+    Case(
+        "identity stitching joins visitor and contact",
+        journey({"event": V, "include_anonymous": True}, F),
+        [ev(V, 0, visitor="a"), ev(F, 5, 7, "a"), ev(V, 1, visitor="b")],
+        {"actors": [2, 1], "anonymous_actors": [1, 0], "paths": {"7": {"depth": 2, "reached": [0, 5]}}},
+        identity=[("a", 7, 5)],
+    ),
+    Case(
+        "stitched visitor events match without include_anonymous",
+        journey(V, F),
+        [ev(V, 0, visitor="a"), ev(F, 5, 7)],
+        {"actors": [1, 1]},
+        identity=[("a", 7, 5)],
+    ),
+    Case(
+        "visitor mapped to two contacts takes the first",
+        journey(V, F),
+        [ev(V, 0, visitor="a"), ev(F, 5, 8), ev(F, 6, 9)],
+        {"actors": [1, 1], "paths": {"8": {"depth": 2, "reached": [0, 5]}}},
+        identity=[("a", 9, 30), ("a", 8, 10)],
+    ),
     Case("events without actor are ignored", journey(V), [ev(V, 0), ev(V, 1, 1)], {"actors": [1]}),
-    Case("contact and visitor ids that look alike are different actors",
-         journey({"event": V, "include_anonymous": True}), [ev(V, 0, 1), ev(V, 0, visitor="1")],
-         {"actors": [2], "anonymous_actors": [1]}),
-    Case("filters: eq and neq with nulls", journey({"event": V, "filters": [{"property": "country", "op": "neq", "value": "US"}]}),
-         [ev(V, 0, 1, country="US"), ev(V, 0, 2, country="DE"), ev(V, 0, 3)], {"actors": [2]}),
-    Case("filters: in fails on null", journey({"event": V, "filters": [{"property": "country", "op": "in", "value": ["US", "DE"]}]}),
-         [ev(V, 0, 1, country="US"), ev(V, 0, 2, country="FR"), ev(V, 0, 3)], {"actors": [1]}),
-    Case("filters: not_in passes null", journey({"event": V, "filters": [{"property": "country", "op": "not_in", "value": ["US"]}]}),
-         [ev(V, 0, 1, country="US"), ev(V, 0, 2, country="FR"), ev(V, 0, 3)], {"actors": [2]}),
-    Case("filters: contains is case-sensitive",
-         journey({"event": V, "filters": [{"property": "original_url", "op": "contains", "value": "Pricing"}]}),
-         [ev(V, 0, 1, original_url="/Pricing/x"), ev(V, 0, 2, original_url="/pricing"), ev(V, 0, 3)], {"actors": [1]}),
-    Case("filters: not_contains passes null",
-         journey({"event": V, "filters": [{"property": "original_url", "op": "not_contains", "value": "blog"}]}),
-         [ev(V, 0, 1, original_url="/blog/a"), ev(V, 0, 2, original_url="/home"), ev(V, 0, 3)], {"actors": [2]}),
-    Case("filters: starts_with is case-sensitive",
-         journey({"event": V, "filters": [{"property": "original_url", "op": "starts_with", "value": "/Blog"}]}),
-         [ev(V, 0, 1, original_url="/Blog/a"), ev(V, 0, 2, original_url="/blog/b"), ev(V, 0, 3)], {"actors": [1]}),
-    Case("filters: is_known and is_unknown",
-         journey({"event": V, "filters": [{"property": "country", "op": "is_unknown"}]},
-                 {"event": F, "filters": [{"property": "form_id", "op": "is_known"}]}),
-         [ev(V, 0, 1), ev(F, 1, 1, form_id="f"), ev(V, 0, 2, country="US"), ev(V, 0, 3), ev(F, 1, 3)],
-         {"actors": [2, 1]}),
-    Case("filters: numeric comparisons",
-         journey({"event": "payment_succeeded", "filters": [{"property": "amount", "op": "gt", "value": 10},
-                                                            {"property": "amount", "op": "lte", "value": 100}]}),
-         [ev("payment_succeeded", 0, 1, amount=10.0), ev("payment_succeeded", 0, 2, amount=10.5),
-          ev("payment_succeeded", 0, 3, amount=100.0), ev("payment_succeeded", 0, 4, amount=100.01),
-          ev("payment_succeeded", 0, 5)], {"actors": [2]}),
-    Case("filters: between is inclusive",
-         journey({"event": "payment_succeeded", "filters": [{"property": "amount", "op": "between", "value": [5, 7]}]}),
-         [ev("payment_succeeded", 0, 1, amount=5.0), ev("payment_succeeded", 0, 2, amount=7.0),
-          ev("payment_succeeded", 0, 3, amount=7.5), ev("payment_succeeded", 0, 4)], {"actors": [2]}),
-    Case("filters: gte and lt on text",
-         journey({"event": V, "filters": [{"property": "country", "op": "gte", "value": "DE"},
-                                          {"property": "country", "op": "lt", "value": "US"}]}),
-         [ev(V, 0, 1, country="DE"), ev(V, 0, 2, country="GB"), ev(V, 0, 3, country="US"), ev(V, 0, 4, country="AT")],
-         {"actors": [2]}),
-    Case("tz-aware times in another zone compare in UTC", ABC,
-         [ev(V, "2026-01-05T01:00:00+01:00", 1), ev(F, "2026-01-05T00:30:00+00:00", 1), ev(M, "2026-01-05T02:00:00+01:00", 1)],
-         {"actors": [1, 1, 1], "mean_seconds_from_previous": [None, 1800.0, 1800.0]}),
-    Case("no starts gives zero rows per stage", ABC, [ev(F, 0, 1), ev(M, 5, 1)],
-         {"actors": [0, 0, 0], "conversion_from_start": [None, None, None], "conversion_from_previous": [None, None, None]}),
+    Case(
+        "contact and visitor ids that look alike are different actors",
+        journey({"event": V, "include_anonymous": True}),
+        [ev(V, 0, 1), ev(V, 0, visitor="1")],
+        {"actors": [2], "anonymous_actors": [1]},
+    ),
+    Case(
+        "filters: eq and neq with nulls",
+        journey({"event": V, "filters": [{"property": "country", "op": "neq", "value": "US"}]}),
+        [ev(V, 0, 1, country="US"), ev(V, 0, 2, country="DE"), ev(V, 0, 3)],
+        {"actors": [2]},
+    ),
+    Case(
+        "filters: in fails on null",
+        journey({"event": V, "filters": [{"property": "country", "op": "in", "value": ["US", "DE"]}]}),
+        [ev(V, 0, 1, country="US"), ev(V, 0, 2, country="FR"), ev(V, 0, 3)],
+        {"actors": [1]},
+    ),
+    Case(
+        "filters: not_in passes null",
+        journey({"event": V, "filters": [{"property": "country", "op": "not_in", "value": ["US"]}]}),
+        [ev(V, 0, 1, country="US"), ev(V, 0, 2, country="FR"), ev(V, 0, 3)],
+        {"actors": [2]},
+    ),
+    Case(
+        "filters: contains is case-sensitive",
+        journey({"event": V, "filters": [{"property": "original_url", "op": "contains", "value": "Pricing"}]}),
+        [ev(V, 0, 1, original_url="/Pricing/x"), ev(V, 0, 2, original_url="/pricing"), ev(V, 0, 3)],
+        {"actors": [1]},
+    ),
+    Case(
+        "filters: not_contains passes null",
+        journey({"event": V, "filters": [{"property": "original_url", "op": "not_contains", "value": "blog"}]}),
+        [ev(V, 0, 1, original_url="/blog/a"), ev(V, 0, 2, original_url="/home"), ev(V, 0, 3)],
+        {"actors": [2]},
+    ),
+    Case(
+        "filters: starts_with is case-sensitive",
+        journey({"event": V, "filters": [{"property": "original_url", "op": "starts_with", "value": "/Blog"}]}),
+        [ev(V, 0, 1, original_url="/Blog/a"), ev(V, 0, 2, original_url="/blog/b"), ev(V, 0, 3)],
+        {"actors": [1]},
+    ),
+    Case(
+        "filters: is_known and is_unknown",
+        journey(
+            {"event": V, "filters": [{"property": "country", "op": "is_unknown"}]},
+            {"event": F, "filters": [{"property": "form_id", "op": "is_known"}]},
+        ),
+        [ev(V, 0, 1), ev(F, 1, 1, form_id="f"), ev(V, 0, 2, country="US"), ev(V, 0, 3), ev(F, 1, 3)],
+        {"actors": [2, 1]},
+    ),
+    Case(
+        "filters: numeric comparisons",
+        journey(
+            {
+                "event": "payment_succeeded",
+                "filters": [
+                    {"property": "amount", "op": "gt", "value": 10},
+                    {"property": "amount", "op": "lte", "value": 100},
+                ],
+            }
+        ),
+        [
+            ev("payment_succeeded", 0, 1, amount=10.0),
+            ev("payment_succeeded", 0, 2, amount=10.5),
+            ev("payment_succeeded", 0, 3, amount=100.0),
+            ev("payment_succeeded", 0, 4, amount=100.01),
+            ev("payment_succeeded", 0, 5),
+        ],
+        {"actors": [2]},
+    ),
+    Case(
+        "filters: between is inclusive",
+        journey({"event": "payment_succeeded", "filters": [{"property": "amount", "op": "between", "value": [5, 7]}]}),
+        [
+            ev("payment_succeeded", 0, 1, amount=5.0),
+            ev("payment_succeeded", 0, 2, amount=7.0),
+            ev("payment_succeeded", 0, 3, amount=7.5),
+            ev("payment_succeeded", 0, 4),
+        ],
+        {"actors": [2]},
+    ),
+    Case(
+        "filters: gte and lt on text",
+        journey(
+            {
+                "event": V,
+                "filters": [
+                    {"property": "country", "op": "gte", "value": "DE"},
+                    {"property": "country", "op": "lt", "value": "US"},
+                ],
+            }
+        ),
+        [ev(V, 0, 1, country="DE"), ev(V, 0, 2, country="GB"), ev(V, 0, 3, country="US"), ev(V, 0, 4, country="AT")],
+        {"actors": [2]},
+    ),
+    Case(
+        "tz-aware times in another zone compare in UTC",
+        ABC,
+        [
+            ev(V, "2026-01-05T01:00:00+01:00", 1),
+            ev(F, "2026-01-05T00:30:00+00:00", 1),
+            ev(M, "2026-01-05T02:00:00+01:00", 1),
+        ],
+        {"actors": [1, 1, 1], "mean_seconds_from_previous": [None, 1800.0, 1800.0]},
+    ),
+    Case(
+        "no starts gives zero rows per stage",
+        ABC,
+        [ev(F, 0, 1), ev(M, 5, 1)],
+        {
+            "actors": [0, 0, 0],
+            "conversion_from_start": [None, None, None],
+            "conversion_from_previous": [None, None, None],
+        },
+    ),
     Case("empty events", ABC, [], {"actors": [0, 0, 0], "branches": []}),
-    Case("any order counts distinct stages", journey(V, F, M, order="any"),
-         [ev(M, 0, 1), ev(V, 10, 1), ev(F, 20, 1), ev(F, 0, 2), ev(F, 5, 2), ev(V, 0, 3), ev(M, 61, 3)],
-         {"actors": [3, 1, 1], "median_seconds_from_previous": [None, None, None], "branches": []}),
+    Case(
+        "any order counts distinct stages",
+        journey(V, F, M, order="any"),
+        [ev(M, 0, 1), ev(V, 10, 1), ev(F, 20, 1), ev(F, 0, 2), ev(F, 5, 2), ev(V, 0, 3), ev(M, 61, 3)],
+        {"actors": [3, 1, 1], "median_seconds_from_previous": [None, None, None], "branches": []},
+    ),
     Case("any order window is inclusive", journey(V, F, order="any"), [ev(F, 0, 1), ev(V, 60, 1)], {"actors": [1, 1]}),
-    Case("any order start must be in range",
-         journey(V, F, order="any", date_range={"start": "2026-01-05T00:30:00Z"}),
-         [ev(F, 0, 1), ev(V, 40, 1), ev(V, 0, 2), ev(F, 10, 2)], {"actors": [1, 0]}),
-    Case("deal journey counts deals", journey(W, "payment_succeeded", object="deal"),
-         [ev(W, 0, 1, deal=100, deal_stage="closedwon"), ev("payment_succeeded", 5, 2, deal=100),
-          ev(W, 0, 1, deal=101), ev(W, 0, 3)],
-         {"actors": [2, 1], "anonymous_actors": [0, 0], "paths": {"100": {"depth": 2, "reached": [0, 5]}}}),
-    Case("breakdown top N with Other and null",
-         journey(V, F, breakdown={"property": "country", "limit": 2}),
-         [ev(V, 0, 1, country="US"), ev(F, 1, 1), ev(V, 0, 2, country="US"), ev(V, 0, 3, country="DE"),
-          ev(F, 1, 3), ev(V, 0, 4), ev(V, 0, 5), ev(V, 0, 6, country="FR"), ev(V, 0, 7, country="AT")],
-         {"breakdown_rows": [("US", 1, 2), ("US", 2, 1), (None, 1, 2), (None, 2, 0), ("Other", 1, 3), ("Other", 2, 1)]}),
-    Case("breakdown ties by value ascending",
-         journey(V, breakdown={"property": "country", "limit": 1}),
-         [ev(V, 0, 1, country="US"), ev(V, 0, 2, country="DE")],
-         {"breakdown_rows": [("DE", 1, 1), ("Other", 1, 1)]}),
-    Case("breakdown value from the first listed step at the start instant",
-         journey([{"event": V}, {"event": "cta_clicked"}], F, breakdown={"property": "country"}),
-         [ev("cta_clicked", 0, 1, country="AA"), ev(V, 0, 1, country="ZZ"), ev(V, 0, 1, country="YY"), ev(V, 0, 1),
-          ev(F, 3, 1)],
-         {"breakdown_rows": [("YY", 1, 1), ("YY", 2, 1)]}),
-    Case("nearest-rank median and p90, n=10",
-         journey(V, F), [e for c in range(1, 11) for e in (ev(V, 0, c), ev(F, c, c))],
-         {"median_seconds_from_previous": [None, 300.0], "p90_seconds_from_previous": [None, 540.0],
-          "mean_seconds_from_previous": [None, 330.0]}),
-    Case("nearest-rank median and p90, n=11",
-         journey(V, F), [e for c in range(1, 12) for e in (ev(V, 0, c), ev(F, c, c))],
-         {"median_seconds_from_previous": [None, 360.0], "p90_seconds_from_previous": [None, 600.0]}),
-    Case("nearest-rank n=2 and n=1", journey(V, F, M),
-         [ev(V, 0, 1), ev(F, 1, 1), ev(M, 3, 1), ev(V, 0, 2), ev(F, 2, 2)],
-         {"median_seconds_from_previous": [None, 60.0, 120.0], "p90_seconds_from_previous": [None, 120.0, 120.0]}),
-    Case("trend by day, week and month", journey(V, F),
-         [ev(V, "2026-01-31T23:00:00Z", 1), ev(F, "2026-01-31T23:30:00Z", 1), ev(V, "2026-02-01T00:10:00Z", 2),
-          ev(V, "2026-02-02T00:10:00Z", 3), ev(F, "2026-02-02T00:20:00Z", 3)],
-         {"actors": [3, 2]},
-         trend={"day": [("2026-01-31", 1, 1), ("2026-02-01", 1, 0), ("2026-02-02", 1, 1)],
-                "week": [("2026-01-26", 2, 1), ("2026-02-02", 1, 1)],
-                "month": [("2026-01-01", 1, 1), ("2026-02-01", 2, 1)]}),
+    Case(
+        "any order start must be in range",
+        journey(V, F, order="any", date_range={"start": "2026-01-05T00:30:00Z"}),
+        [ev(F, 0, 1), ev(V, 40, 1), ev(V, 0, 2), ev(F, 10, 2)],
+        {"actors": [1, 0]},
+    ),
+    Case(
+        "deal journey counts deals",
+        journey(W, "payment_succeeded", object="deal"),
+        [
+            ev(W, 0, 1, deal=100, deal_stage="closedwon"),
+            ev("payment_succeeded", 5, 2, deal=100),
+            ev(W, 0, 1, deal=101),
+            ev(W, 0, 3),
+        ],
+        {"actors": [2, 1], "anonymous_actors": [0, 0], "paths": {"100": {"depth": 2, "reached": [0, 5]}}},
+    ),
+    Case(
+        "breakdown top N with Other and null",
+        journey(V, F, breakdown={"property": "country", "limit": 2}),
+        [
+            ev(V, 0, 1, country="US"),
+            ev(F, 1, 1),
+            ev(V, 0, 2, country="US"),
+            ev(V, 0, 3, country="DE"),
+            ev(F, 1, 3),
+            ev(V, 0, 4),
+            ev(V, 0, 5),
+            ev(V, 0, 6, country="FR"),
+            ev(V, 0, 7, country="AT"),
+        ],
+        {"breakdown_rows": [("US", 1, 2), ("US", 2, 1), (None, 1, 2), (None, 2, 0), ("Other", 1, 3), ("Other", 2, 1)]},
+    ),
+    Case(
+        "breakdown ties by value ascending",
+        journey(V, breakdown={"property": "country", "limit": 1}),
+        [ev(V, 0, 1, country="US"), ev(V, 0, 2, country="DE")],
+        {"breakdown_rows": [("DE", 1, 1), ("Other", 1, 1)]},
+    ),
+    Case(
+        "breakdown value from the first listed step at the start instant",
+        journey([{"event": V}, {"event": "cta_clicked"}], F, breakdown={"property": "country"}),
+        [
+            ev("cta_clicked", 0, 1, country="AA"),
+            ev(V, 0, 1, country="ZZ"),
+            ev(V, 0, 1, country="YY"),
+            ev(V, 0, 1),
+            ev(F, 3, 1),
+        ],
+        {"breakdown_rows": [("YY", 1, 1), ("YY", 2, 1)]},
+    ),
+    Case(
+        "nearest-rank median and p90, n=10",
+        journey(V, F),
+        [e for c in range(1, 11) for e in (ev(V, 0, c), ev(F, c, c))],
+        {
+            "median_seconds_from_previous": [None, 300.0],
+            "p90_seconds_from_previous": [None, 540.0],
+            "mean_seconds_from_previous": [None, 330.0],
+        },
+    ),
+    Case(
+        "nearest-rank median and p90, n=11",
+        journey(V, F),
+        [e for c in range(1, 12) for e in (ev(V, 0, c), ev(F, c, c))],
+        {"median_seconds_from_previous": [None, 360.0], "p90_seconds_from_previous": [None, 600.0]},
+    ),
+    Case(
+        "nearest-rank n=2 and n=1",
+        journey(V, F, M),
+        [ev(V, 0, 1), ev(F, 1, 1), ev(M, 3, 1), ev(V, 0, 2), ev(F, 2, 2)],
+        {"median_seconds_from_previous": [None, 60.0, 120.0], "p90_seconds_from_previous": [None, 120.0, 120.0]},
+    ),
+    Case(
+        "trend by day, week and month",
+        journey(V, F),
+        [
+            ev(V, "2026-01-31T23:00:00Z", 1),
+            ev(F, "2026-01-31T23:30:00Z", 1),
+            ev(V, "2026-02-01T00:10:00Z", 2),
+            ev(V, "2026-02-02T00:10:00Z", 3),
+            ev(F, "2026-02-02T00:20:00Z", 3),
+        ],
+        {"actors": [3, 2]},
+        trend={
+            "day": [("2026-01-31", 1, 1), ("2026-02-01", 1, 0), ("2026-02-02", 1, 1)],
+            "week": [("2026-01-26", 2, 1), ("2026-02-02", 1, 1)],
+            "month": [("2026-01-01", 1, 1), ("2026-02-01", 2, 1)],
+        },
+    ),
 ]
 
 
@@ -251,17 +491,31 @@ def _same(actual: Any, expected: Any) -> bool:
 def check_case(case: Case, tables: dict[str, pd.DataFrame], trends: dict[str, pd.DataFrame] | None = None) -> None:
     """Assert the case's expected numbers on result tables in the SPEC §7 format."""
     funnel = tables["funnel"]
-    for column in ("actors", "anonymous_actors", "dropped_off", "conversion_from_previous", "conversion_from_start",
-                   "median_seconds_from_previous", "mean_seconds_from_previous", "p90_seconds_from_previous"):
+    for column in (
+        "actors",
+        "anonymous_actors",
+        "dropped_off",
+        "conversion_from_previous",
+        "conversion_from_start",
+        "median_seconds_from_previous",
+        "mean_seconds_from_previous",
+        "p90_seconds_from_previous",
+    ):
         if column in case.expected:
             got = [None if pd.isna(v) else v for v in funnel[column].tolist()]
             want = case.expected[column]
             assert len(got) == len(want) and all(map(_same, got, want)), f"{case.name}: {column} {got} != {want}"
     if "branches" in case.expected:
-        got = [tuple(r) for r in tables["branches"][["stage_index", "step_index", "event", "actors"]].itertuples(index=False)]
+        got = [
+            tuple(r)
+            for r in tables["branches"][["stage_index", "step_index", "event", "actors"]].itertuples(index=False)
+        ]
         assert got == case.expected["branches"], f"{case.name}: branches {got}"
     if "breakdown_rows" in case.expected:
-        got = [(None if pd.isna(b) else b, s, a) for b, s, a in funnel[["breakdown", "stage_index", "actors"]].itertuples(index=False)]
+        got = [
+            (None if pd.isna(b) else b, s, a)
+            for b, s, a in funnel[["breakdown", "stage_index", "actors"]].itertuples(index=False)
+        ]
         assert got == case.expected["breakdown_rows"], f"{case.name}: breakdown {got}"
     for actor_id, want in case.expected.get("paths", {}).items():
         rows = tables["paths"][tables["paths"].actor_id == actor_id]
@@ -272,5 +526,8 @@ def check_case(case: Case, tables: dict[str, pd.DataFrame], trends: dict[str, pd
         assert reached == [at(m) for m in want["reached"]], f"{case.name}: reached {reached}"
     for period, want in case.trend.items():
         assert trends is not None
-        got = [(str(p.date()), s, c) for p, s, c in trends[period][["period", "started", "completed"]].itertuples(index=False)]
+        got = [
+            (str(p.date()), s, c)
+            for p, s, c in trends[period][["period", "started", "completed"]].itertuples(index=False)
+        ]
         assert got == want, f"{case.name}: trend {period} {got}"

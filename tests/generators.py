@@ -8,12 +8,18 @@ domains with nulls; visitors get stitched to contacts through an identity table.
 from __future__ import annotations
 
 import pandas as pd
+from cases import at, events_frame, identity_frame
 from hypothesis import strategies as st
 
-from cases import at, events_frame, identity_frame
-
-EVENTS = ("page_visited", "cta_clicked", "form_submission", "meeting_booked", "sequence_meeting_booked",
-          "email_spam_reported", "payment_succeeded")
+EVENTS = (
+    "page_visited",
+    "cta_clicked",
+    "form_submission",
+    "meeting_booked",
+    "sequence_meeting_booked",
+    "email_spam_reported",
+    "payment_succeeded",
+)
 ANONYMOUS_EVENTS = {"page_visited", "cta_clicked"}
 GRID_MINUTES = (0, 1, 2, 5, 10, 30, 59, 60, 61, 90, 120, 1440)
 WINDOWS = ("PT1M", "PT30M", "PT60M", "P1D")
@@ -55,26 +61,48 @@ def events_frames(draw) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         events["occurred_at"] = events["occurred_at"].dt.tz_convert("Europe/Oslo")
     identity = None
     if draw(st.booleans()):
-        links = draw(st.lists(st.tuples(st.sampled_from(VISITORS), st.sampled_from(CONTACTS),
-                                        st.sampled_from(GRID_MINUTES)), min_size=1, max_size=4))
+        links = draw(
+            st.lists(
+                st.tuples(st.sampled_from(VISITORS), st.sampled_from(CONTACTS), st.sampled_from(GRID_MINUTES)),
+                min_size=1,
+                max_size=4,
+            )
+        )
         identity = identity_frame(links)
     return events, identity
 
 
 FILTERS = st.one_of(
-    st.builds(lambda op, v: {"property": "country", "op": op, "value": v},
-              st.sampled_from(("eq", "neq", "gte", "lt")), st.sampled_from(("US", "DE", "GB"))),
-    st.builds(lambda op, v: {"property": "country", "op": op, "value": list(v)},
-              st.sampled_from(("in", "not_in")), st.sets(st.sampled_from(("US", "DE", "GB")), min_size=1, max_size=2)
-              .map(sorted)),
-    st.builds(lambda op, p: {"property": p, "op": op}, st.sampled_from(("is_known", "is_unknown")),
-              st.sampled_from(("country", "form_id", "amount"))),
-    st.builds(lambda op, v: {"property": "amount", "op": op, "value": v},
-              st.sampled_from(("gt", "gte", "lt", "lte", "eq", "neq")), st.sampled_from((1, 5.0, 7.5))),
-    st.builds(lambda lo, hi: {"property": "amount", "op": "between", "value": [min(lo, hi), max(lo, hi)]},
-              st.sampled_from((1.0, 5.0)), st.sampled_from((5.0, 10.0))),
-    st.builds(lambda op, v: {"property": "original_url", "op": op, "value": v},
-              st.sampled_from(("contains", "not_contains", "starts_with")), st.sampled_from(("/Blog", "pricing", "a"))),
+    st.builds(
+        lambda op, v: {"property": "country", "op": op, "value": v},
+        st.sampled_from(("eq", "neq", "gte", "lt")),
+        st.sampled_from(("US", "DE", "GB")),
+    ),
+    st.builds(
+        lambda op, v: {"property": "country", "op": op, "value": list(v)},
+        st.sampled_from(("in", "not_in")),
+        st.sets(st.sampled_from(("US", "DE", "GB")), min_size=1, max_size=2).map(sorted),
+    ),
+    st.builds(
+        lambda op, p: {"property": p, "op": op},
+        st.sampled_from(("is_known", "is_unknown")),
+        st.sampled_from(("country", "form_id", "amount")),
+    ),
+    st.builds(
+        lambda op, v: {"property": "amount", "op": op, "value": v},
+        st.sampled_from(("gt", "gte", "lt", "lte", "eq", "neq")),
+        st.sampled_from((1, 5.0, 7.5)),
+    ),
+    st.builds(
+        lambda lo, hi: {"property": "amount", "op": "between", "value": [min(lo, hi), max(lo, hi)]},
+        st.sampled_from((1.0, 5.0)),
+        st.sampled_from((5.0, 10.0)),
+    ),
+    st.builds(
+        lambda op, v: {"property": "original_url", "op": op, "value": v},
+        st.sampled_from(("contains", "not_contains", "starts_with")),
+        st.sampled_from(("/Blog", "pricing", "a")),
+    ),
 )
 
 
@@ -113,6 +141,8 @@ def journeys(draw) -> dict:
         j = draw(st.integers(i + 1, n_stages))
         journey["exclusions"] = [{"event": draw(st.sampled_from(EVENTS)), "between": [i, j]}]
     if draw(st.integers(0, 3)) == 0:
-        journey["breakdown"] = {"property": draw(st.sampled_from(("country", "form_id", "amount"))),
-                                "limit": draw(st.integers(1, 3))}
+        journey["breakdown"] = {
+            "property": draw(st.sampled_from(("country", "form_id", "amount"))),
+            "limit": draw(st.integers(1, 3)),
+        }
     return journey

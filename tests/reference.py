@@ -276,7 +276,7 @@ def reference_run(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | 
     if not breakdown and not groups:
         groups[(0, None)] = []
     funnel_rows, branch_rows = [], []
-    for (order, label), members in sorted(groups.items(), key=lambda kv: kv[0][0]):
+    for (_, label), members in sorted(groups.items(), key=lambda kv: kv[0][0]):
         counts = [sum(p.path.depth >= k for p in members) for k in range(1, len(stages) + 1)]
         for k, stage in enumerate(stages, start=1):
             reached = [p for p in members if p.path.depth >= k]
@@ -319,7 +319,8 @@ def reference_run(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | 
         "funnel": pd.DataFrame(funnel_rows, columns=funnel_columns),
         "branches": pd.DataFrame(branch_rows, columns=(["breakdown"] if breakdown else []) + list(BRANCH_COLUMNS)),
         "paths": pd.DataFrame(path_rows).sort_values(["actor_id", "is_anonymous"]).reset_index(drop=True)
-        if path_rows else pd.DataFrame(path_rows),
+        if path_rows
+        else pd.DataFrame(path_rows),
     }
 
 
@@ -341,7 +342,15 @@ def reference_trend(events: pd.DataFrame, journey: dict, identity: pd.DataFrame 
 
 
 FUNNEL_COLUMNS = (
-    "stage_index", "stage", "actors", "anonymous_actors", "conversion_from_previous", "conversion_from_start",
-    "dropped_off", "median_seconds_from_previous", "mean_seconds_from_previous", "p90_seconds_from_previous",
+    "stage_index",
+    "stage",
+    "actors",
+    "anonymous_actors",
+    "conversion_from_previous",
+    "conversion_from_start",
+    "dropped_off",
+    "median_seconds_from_previous",
+    "mean_seconds_from_previous",
+    "p90_seconds_from_previous",
 )
 BRANCH_COLUMNS = ("stage_index", "step_index", "event", "actors")

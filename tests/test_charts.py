@@ -59,10 +59,14 @@ def test_branches_use_catalog_labels(results):
 
 
 def test_breakdown_significance_matches_hand_computation():
-    funnel = pd.DataFrame({
-        "breakdown": ["A", "A", "B", "B", None, None], "stage_index": [1, 2] * 3, "stage": ["S1", "S2"] * 3,
-        "actors": [100, 45, 200, 60, 50, 10],
-    })
+    funnel = pd.DataFrame(
+        {
+            "breakdown": ["A", "A", "B", "B", None, None],
+            "stage_index": [1, 2] * 3,
+            "stage": ["S1", "S2"] * 3,
+            "actors": [100, 45, 200, 60, 50, 10],
+        }
+    )
     stats = C.breakdown_significance(funnel).set_index("breakdown")
     # A: 45/100 vs rest 70/250: pooled p = 115/350
     pooled = 115 / 350
@@ -122,7 +126,7 @@ def test_every_chart_renders_to_png_html_svg(results, tmp_path):
     html = C.save_chart(charts["funnel"], tmp_path / "f.html").read_text()
     assert "https://" not in html.split("<body>")[0] or "cdn" not in html.lower()
     assert C.save_chart(charts["funnel"], tmp_path / "f.svg").read_text().startswith("<svg")
-    with pytest.raises(ValueError, match="use .html, .svg or .png"):
+    with pytest.raises(ValueError, match=r"use \.html, \.svg or \.png"):
         C.save_chart(charts["funnel"], tmp_path / "f.gif")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from cases import CASES, check_case, events_frame, identity_frame
 from compare import assert_tables_equal, run_journey
 from reference import reference_run, reference_trend

@@ -18,13 +18,27 @@ SPEC_EXAMPLE = {
     "window": "P30D",
     "date_range": {"start": "2026-01-01T00:00:00Z", "end": "2026-07-01T00:00:00Z"},
     "stages": [
-        {"name": "Visited", "steps": [
-            {"event": "page_visited", "include_anonymous": True,
-             "filters": [{"property": "country", "op": "in", "value": ["US", "DE"]}]}]},
+        {
+            "name": "Visited",
+            "steps": [
+                {
+                    "event": "page_visited",
+                    "include_anonymous": True,
+                    "filters": [{"property": "country", "op": "in", "value": ["US", "DE"]}],
+                }
+            ],
+        },
         {"name": "Converted", "steps": [{"event": "form_submission"}]},
         {"name": "Met", "steps": [{"event": "meeting_booked"}, {"event": "sequence_meeting_booked"}]},
-        {"name": "Won", "steps": [{"event": "deal_stage_changed",
-                                   "filters": [{"property": "deal_stage", "op": "eq", "value": "closedwon"}]}]},
+        {
+            "name": "Won",
+            "steps": [
+                {
+                    "event": "deal_stage_changed",
+                    "filters": [{"property": "deal_stage", "op": "eq", "value": "closedwon"}],
+                }
+            ],
+        },
     ],
     "exclusions": [{"event": "email_spam_reported", "between": [1, 4]}],
     "breakdown": {"property": "country", "limit": 10},
@@ -67,15 +81,36 @@ def test_file_round_trip(tmp_path):
 
 def test_prop_builds_every_operator():
     filters = [
-        prop("amount") > 5, prop("amount") >= 5, prop("amount") < 5, prop("amount") <= 5,
-        prop("country") == "US", prop("country") != "US", prop("country").isin(["US"]),
-        prop("country").not_in(["US"]), prop("url").contains("x"), prop("url").not_contains("x"),
-        prop("url").startswith("https"), prop("amount").between(1, 2), prop("x").is_known(),
+        prop("amount") > 5,
+        prop("amount") >= 5,
+        prop("amount") < 5,
+        prop("amount") <= 5,
+        prop("country") == "US",
+        prop("country") != "US",
+        prop("country").isin(["US"]),
+        prop("country").not_in(["US"]),
+        prop("url").contains("x"),
+        prop("url").not_contains("x"),
+        prop("url").startswith("https"),
+        prop("amount").between(1, 2),
+        prop("x").is_known(),
         prop("x").is_unknown(),
     ]
     assert [f.op for f in filters] == [
-        "gt", "gte", "lt", "lte", "eq", "neq", "in", "not_in", "contains", "not_contains",
-        "starts_with", "between", "is_known", "is_unknown",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "eq",
+        "neq",
+        "in",
+        "not_in",
+        "contains",
+        "not_contains",
+        "starts_with",
+        "between",
+        "is_known",
+        "is_unknown",
     ]
     journey = Journey("All ops").stage("S", step("payment_succeeded", *filters))
     assert Journey.from_json(journey.to_json()) == journey
@@ -84,8 +119,12 @@ def test_prop_builds_every_operator():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("P30D", timedelta(days=30)), ("30d", timedelta(days=30)), ("PT12H", timedelta(hours=12)),
-        ("P1W", timedelta(days=7)), ("90m", timedelta(minutes=90)), ("PT0.5S", timedelta(seconds=0.5)),
+        ("P30D", timedelta(days=30)),
+        ("30d", timedelta(days=30)),
+        ("PT12H", timedelta(hours=12)),
+        ("P1W", timedelta(days=7)),
+        ("90m", timedelta(minutes=90)),
+        ("PT0.5S", timedelta(seconds=0.5)),
         ("P1DT2H3M4.000005S", timedelta(days=1, hours=2, minutes=3, seconds=4, microseconds=5)),
         ("12 hours", timedelta(hours=12)),
     ],
@@ -123,21 +162,76 @@ def _doc(**changes):
         (_doc(date_range={"start": "2026-07-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"}), "not before its end"),
         (_doc(stages=[{"name": "A", "steps": []}]), "stage 1, steps"),
         (_doc(stages=[{"name": "A", "steps": [{"event": "page_visited"}]}] * 2), "stage 2: name 'A' is already used"),
-        (_doc(stages=[{"name": "A", "steps": [{"event": "form_submission", "include_anonymous": True}]}]),
-         "stage 1, step 1: event 'form_submission' does not support anonymous visitors"),
-        (_doc(stages=[{"name": "A", "steps": [{"event": "page_visited", "filters": [
-            {"property": "amount", "op": "between", "value": [1]}]}]}]),
-         "stage 1, step 1, filter 1: op 'between' needs two values"),
-        (_doc(stages=[{"name": "A", "steps": [{"event": "page_visited", "filters": [
-            {"property": "country", "op": "is_known", "value": "US"}]}]}]), "op 'is_known' takes no value"),
-        (_doc(stages=[{"name": "A", "steps": [{"event": "page_visited", "filters": [
-            {"property": "country", "op": "in", "value": []}]}]}]), "needs a non-empty list"),
-        (_doc(stages=[{"name": "A", "steps": [{"event": "page_visited", "filters": [
-            {"property": "country", "op": "like", "value": "x"}]}]}]), "stage 1, step 1, filter 1, op"),
-        (_doc(stages=[{"name": f"S{i}", "steps": [{"event": "page_visited"}]} for i in range(21)]),
-         "stages: Tuple should have at most 20 items"),
-        (_doc(stages=[{"name": "A", "steps": [{"event": "page_visited"}] * 11}]),
-         "stage 1, steps: Tuple should have at most 10 items"),
+        (
+            _doc(stages=[{"name": "A", "steps": [{"event": "form_submission", "include_anonymous": True}]}]),
+            "stage 1, step 1: event 'form_submission' does not support anonymous visitors",
+        ),
+        (
+            _doc(
+                stages=[
+                    {
+                        "name": "A",
+                        "steps": [
+                            {
+                                "event": "page_visited",
+                                "filters": [{"property": "amount", "op": "between", "value": [1]}],
+                            }
+                        ],
+                    }
+                ]
+            ),
+            "stage 1, step 1, filter 1: op 'between' needs two values",
+        ),
+        (
+            _doc(
+                stages=[
+                    {
+                        "name": "A",
+                        "steps": [
+                            {
+                                "event": "page_visited",
+                                "filters": [{"property": "country", "op": "is_known", "value": "US"}],
+                            }
+                        ],
+                    }
+                ]
+            ),
+            "op 'is_known' takes no value",
+        ),
+        (
+            _doc(
+                stages=[
+                    {
+                        "name": "A",
+                        "steps": [
+                            {"event": "page_visited", "filters": [{"property": "country", "op": "in", "value": []}]}
+                        ],
+                    }
+                ]
+            ),
+            "needs a non-empty list",
+        ),
+        (
+            _doc(
+                stages=[
+                    {
+                        "name": "A",
+                        "steps": [
+                            {"event": "page_visited", "filters": [{"property": "country", "op": "like", "value": "x"}]}
+                        ],
+                    }
+                ]
+            ),
+            "stage 1, step 1, filter 1, op",
+        ),
+        (
+            _doc(stages=[{"name": f"S{i}", "steps": [{"event": "page_visited"}]} for i in range(21)]),
+            "stages: Tuple should have at most 20 items",
+        ),
+        (
+            _doc(stages=[{"name": "A", "steps": [{"event": "page_visited"}] * 11}]),
+            "stage 1, steps: Tuple should have at most 10 items",
+        ),
         (_doc(colour="red"), "colour: unknown field"),
         (_doc(order="any"), "exclusion 1: exclusions need an ordered journey"),
     ],

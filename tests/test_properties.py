@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from compare import assert_tables_equal, run_journey
 from generators import events_frames, journeys
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from reference import reference_run, reference_trend
 
 #: Generated cases per run; CI runs the default, JOURNEY_EXAMPLES raises it for a long local run.
 EXAMPLES = int(os.environ.get("JOURNEY_EXAMPLES", "300"))
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(data=events_frames(), journey=journeys(), period=st.sampled_from(("day", "week", "month")))
 def test_compiled_tables_equal_reference(data, journey, period):
     events, identity = data

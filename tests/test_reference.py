@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from cases import CASES, check_case, events_frame, identity_frame
 from reference import reference_run, reference_trend
 

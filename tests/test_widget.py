@@ -22,7 +22,9 @@ def data():
 @pytest.fixture
 def builder(data):
     events, identity = data
-    journey = Journey("V2C").stage("Visited", step("page_visited", anonymous=True)).stage("Converted", "form_submission")
+    journey = (
+        Journey("V2C").stage("Visited", step("page_visited", anonymous=True)).stage("Converted", "form_submission")
+    )
     built = JourneyBuilder(events, journey, identity=identity)
     built.wait()
     return built
@@ -53,8 +55,9 @@ def test_edit_from_the_browser_recomputes(builder):
 
 def test_invalid_edit_is_explained_and_last_result_kept(builder):
     before = list(builder.editor.funnel)
-    bad = builder.editor.journey | {"stages": [{"name": "A", "steps": [{"event": "form_submission",
-                                                                        "include_anonymous": True}]}]}
+    bad = builder.editor.journey | {
+        "stages": [{"name": "A", "steps": [{"event": "form_submission", "include_anonymous": True}]}]
+    }
     builder.editor.journey = bad
     builder.wait()
     assert builder.editor.errors[0]["loc"] == ["stages", 0, "steps", 0]
@@ -66,8 +69,12 @@ def test_invalid_edit_is_explained_and_last_result_kept(builder):
 
 def test_data_errors_point_at_the_filter(builder):
     doc = builder.editor.journey
-    doc = doc | {"stages": [doc["stages"][0] | {"steps": [{"event": "page_visited", "filters": [
-        {"property": "colour", "op": "eq", "value": "red"}]}]}]}
+    doc = doc | {
+        "stages": [
+            doc["stages"][0]
+            | {"steps": [{"event": "page_visited", "filters": [{"property": "colour", "op": "eq", "value": "red"}]}]}
+        ]
+    }
     builder.editor.journey = doc
     assert builder.editor.errors[0]["loc"] == ["stages", 0, "steps", 0, "filters", 0]
     assert "unknown property 'colour'" in builder.editor.errors[0]["message"]
@@ -134,12 +141,14 @@ def test_suggestions_are_bounded_and_searchable(data):
 
 
 def test_suggestions_on_a_million_distinct_values_stay_bounded_and_fast():
-    frame = pd.DataFrame({
-        "event_type": ["page_visited"] * 1_000_000,
-        "occurred_at": pd.Timestamp("2026-01-01", tz="UTC"),
-        "contact_id": pd.array(range(1_000_000), dtype="Int64"),
-        "order_id": [f"o{i}" for i in range(1_000_000)],
-    })
+    frame = pd.DataFrame(
+        {
+            "event_type": ["page_visited"] * 1_000_000,
+            "occurred_at": pd.Timestamp("2026-01-01", tz="UTC"),
+            "contact_id": pd.array(range(1_000_000), dtype="Int64"),
+            "order_id": [f"o{i}" for i in range(1_000_000)],
+        }
+    )
     bound = bind_events(frame)
     started = time.perf_counter()
     values = suggest_values(bound, "order_id", "o99")

@@ -10,8 +10,22 @@ from journey_widgets.charts._timing import time_between_stages_chart, time_distr
 from journey_widgets.charts._trend import trend_chart
 
 __all__ = [
-    "PALETTE", "THEME_NAME", "branches_chart", "breakdown_chart", "breakdown_significance", "chart_to_html",
-    "chart_to_png_bytes", "chart_to_svg", "compact", "duration", "funnel_chart", "percent", "save_chart",
-    "time_between_stages_chart", "time_distribution_chart", "trend_chart", "two_proportion_z_test",
+    "PALETTE",
+    "THEME_NAME",
+    "branches_chart",
+    "breakdown_chart",
+    "breakdown_significance",
+    "chart_to_html",
+    "chart_to_png_bytes",
+    "chart_to_svg",
+    "compact",
+    "duration",
+    "funnel_chart",
+    "percent",
+    "save_chart",
+    "time_between_stages_chart",
+    "time_distribution_chart",
+    "trend_chart",
+    "two_proportion_z_test",
     "wilson_interval",
 ]

@@ -9,7 +9,15 @@ import pandas as pd
 
 from journey_widgets.charts._stats import two_proportion_z_test, wilson_interval
 from journey_widgets.charts._theme import (
-    COUNT_FORMAT, HEIGHT_PER_ROW, PALETTE, SHARE_FORMAT, WIDTH, empty_chart, stage_labels, themed, tooltip,
+    COUNT_FORMAT,
+    HEIGHT_PER_ROW,
+    PALETTE,
+    SHARE_FORMAT,
+    WIDTH,
+    empty_chart,
+    stage_labels,
+    themed,
+    tooltip,
 )
 
 NULL_LABEL = "(no value)"
@@ -23,8 +31,17 @@ def breakdown_significance(funnel: pd.DataFrame, alpha: float = 0.05) -> pd.Data
     """Per segment: started, completed (last stage), conversion, 95% Wilson interval, and a pooled
     two-proportion z-test of the segment against all other segments together (two-sided; the segment
     is ``significant`` when p < ``alpha``)."""
-    columns = ["breakdown", "started", "completed", "conversion", "wilson_low", "wilson_high", "z", "p_value",
-               "significant"]
+    columns = [
+        "breakdown",
+        "started",
+        "completed",
+        "conversion",
+        "wilson_low",
+        "wilson_high",
+        "z",
+        "p_value",
+        "significant",
+    ]
     if funnel.empty:
         return pd.DataFrame(columns=columns)
     last = funnel.stage_index.max()
@@ -55,33 +72,64 @@ def breakdown_chart(
     data = funnel.assign(segment=_segments(funnel))
     segments = list(dict.fromkeys(data.segment))
     stats = breakdown_significance(funnel, alpha).rename(columns={"breakdown": "segment"})
-    stats["marker"] = ["★ differs (p < %g)" % alpha if s else "" for s in stats.significant]
+    stats["marker"] = [f"★ differs (p < {alpha:g})" if s else "" for s in stats.significant]
     order = stage_labels(data)
     color = alt.Color("segment:N", sort=segments, title="Segment", scale=alt.Scale(range=list(PALETTE)))
-    tips = tooltip(("segment", "Segment", None), ("stage", "Stage", None), ("actors", "Reached", COUNT_FORMAT),
-                   ("conversion_from_start", "From start", SHARE_FORMAT))
+    tips = tooltip(
+        ("segment", "Segment", None),
+        ("stage", "Stage", None),
+        ("actors", "Reached", COUNT_FORMAT),
+        ("conversion_from_start", "From start", SHARE_FORMAT),
+    )
     if layout == "overlaid":
-        lines = alt.Chart(data).mark_line(point=True).encode(
-            alt.X("stage:N", sort=order, title=None), alt.Y("conversion_from_start:Q", title="Conversion from start",
-                                                            axis=alt.Axis(format="%")), color, tooltip=tips)
+        lines = (
+            alt.Chart(data)
+            .mark_line(point=True)
+            .encode(
+                alt.X("stage:N", sort=order, title=None),
+                alt.Y("conversion_from_start:Q", title="Conversion from start", axis=alt.Axis(format="%")),
+                color,
+                tooltip=tips,
+            )
+        )
         funnels = lines.properties(width=WIDTH, height=260)
     else:
-        funnels = alt.Chart(data).mark_bar().encode(
-            alt.Y("stage:N", sort=order, title=None), alt.X("conversion_from_start:Q", title="Conversion from start",
-                                                           axis=alt.Axis(format="%")),
-            color, tooltip=tips,
-        ).properties(width=150, height=HEIGHT_PER_ROW * len(order)).facet(
-            column=alt.Column("segment:N", sort=segments, title=None), columns=4)
-    interval_tips = tooltip(("segment", "Segment", None), ("started", "Started", COUNT_FORMAT),
-                            ("completed", "Completed", COUNT_FORMAT), ("conversion", "Conversion", SHARE_FORMAT),
-                            ("wilson_low", "95% low", SHARE_FORMAT), ("wilson_high", "95% high", SHARE_FORMAT),
-                            ("p_value", "p-value vs rest", ".3g"))
-    base = alt.Chart(stats, title=alt.Title("Completed the journey, with 95% Wilson interval",
-                                            subtitle="★: differs from all other segments (two-proportion z-test)"))
+        funnels = (
+            alt.Chart(data)
+            .mark_bar()
+            .encode(
+                alt.Y("stage:N", sort=order, title=None),
+                alt.X("conversion_from_start:Q", title="Conversion from start", axis=alt.Axis(format="%")),
+                color,
+                tooltip=tips,
+            )
+            .properties(width=150, height=HEIGHT_PER_ROW * len(order))
+            .facet(column=alt.Column("segment:N", sort=segments, title=None), columns=4)
+        )
+    interval_tips = tooltip(
+        ("segment", "Segment", None),
+        ("started", "Started", COUNT_FORMAT),
+        ("completed", "Completed", COUNT_FORMAT),
+        ("conversion", "Conversion", SHARE_FORMAT),
+        ("wilson_low", "95% low", SHARE_FORMAT),
+        ("wilson_high", "95% high", SHARE_FORMAT),
+        ("p_value", "p-value vs rest", ".3g"),
+    )
+    base = alt.Chart(
+        stats,
+        title=alt.Title(
+            "Completed the journey, with 95% Wilson interval",
+            subtitle="★: differs from all other segments (two-proportion z-test)",
+        ),
+    )
     y = alt.Y("segment:N", sort=segments, title=None)
     intervals = alt.layer(
-        base.mark_rule(strokeWidth=2).encode(y, alt.X("wilson_low:Q", title="Conversion to the last stage",
-                                                      axis=alt.Axis(format=".1%", tickCount=5)), alt.X2("wilson_high:Q"), color),
+        base.mark_rule(strokeWidth=2).encode(
+            y,
+            alt.X("wilson_low:Q", title="Conversion to the last stage", axis=alt.Axis(format=".1%", tickCount=5)),
+            alt.X2("wilson_high:Q"),
+            color,
+        ),
         base.mark_point(filled=True, size=70).encode(y, alt.X("conversion:Q"), color, tooltip=interval_tips),
         base.mark_text(align="left", dx=8, fontSize=11).encode(y, alt.X("wilson_high:Q"), text="marker:N"),
     ).properties(width=WIDTH - 100, height=HEIGHT_PER_ROW * len(segments))

@@ -8,13 +8,28 @@ import altair as alt
 import pandas as pd
 
 from journey_widgets.charts._theme import (
-    ANONYMOUS, COUNT_FORMAT, DROPPED, HEIGHT_PER_ROW, REACHED, SECONDS_FORMAT, SHARE_FORMAT, WIDTH,
-    compact, empty_chart, percent, stage_labels, themed, tooltip,
+    ANONYMOUS,
+    COUNT_FORMAT,
+    DROPPED,
+    HEIGHT_PER_ROW,
+    REACHED,
+    SECONDS_FORMAT,
+    SHARE_FORMAT,
+    WIDTH,
+    compact,
+    empty_chart,
+    percent,
+    stage_labels,
+    themed,
+    tooltip,
 )
 
 ROW_TOOLTIP = (
-    ("stage", "Stage", None), ("actors", "Reached", COUNT_FORMAT), ("anonymous_actors", "Anonymous", COUNT_FORMAT),
-    ("dropped_off", "Dropped off", COUNT_FORMAT), ("conversion_from_previous", "From previous", SHARE_FORMAT),
+    ("stage", "Stage", None),
+    ("actors", "Reached", COUNT_FORMAT),
+    ("anonymous_actors", "Anonymous", COUNT_FORMAT),
+    ("dropped_off", "Dropped off", COUNT_FORMAT),
+    ("conversion_from_previous", "From previous", SHARE_FORMAT),
     ("conversion_from_start", "From start", SHARE_FORMAT),
     ("median_seconds_from_previous", "Median seconds from previous", SECONDS_FORMAT),
     ("mean_seconds_from_previous", "Mean seconds from previous", SECONDS_FORMAT),
@@ -52,25 +67,44 @@ def funnel_chart(
     value_axis = alt.X if horizontal else alt.Y
     stage_enc = stage_axis("stage:N", sort=order, title=None, axis=alt.Axis(labelLimit=180))
     value_enc = value_axis("value:Q", stack="zero", title="Contacts or deals", axis=alt.Axis(format="~s", tickCount=6))
-    size = {"width": WIDTH, "height": HEIGHT_PER_ROW * len(order)} if horizontal else {"width": 110 * len(order), "height": 300}
+    size = (
+        {"width": WIDTH, "height": HEIGHT_PER_ROW * len(order)}
+        if horizontal
+        else {"width": 110 * len(order), "height": 300}
+    )
     base = alt.Chart(data)
     bars = base.mark_bar().encode(
-        stage_enc, value_enc,
-        color=alt.Color("segment:N", scale=alt.Scale(domain=["Reached", "Dropped off"], range=[REACHED, DROPPED]),
-                        title=None),
+        stage_enc,
+        value_enc,
+        color=alt.Color(
+            "segment:N", scale=alt.Scale(domain=["Reached", "Dropped off"], range=[REACHED, DROPPED]), title=None
+        ),
         order=alt.Order("segment:N", sort="descending"),
         tooltip=tooltip(*ROW_TOOLTIP),
     )
     reached = base.transform_filter(alt.datum.segment == "Reached")
-    labels = reached.mark_text(align="left" if horizontal else "center", dx=4 if horizontal else 0,
-                               dy=0 if horizontal else -8, fontSize=11, color="#222").encode(
-        stage_enc, value_axis("value:Q"), text="label:N")
+    labels = reached.mark_text(
+        align="left" if horizontal else "center",
+        dx=4 if horizontal else 0,
+        dy=0 if horizontal else -8,
+        fontSize=11,
+        color="#222",
+    ).encode(stage_enc, value_axis("value:Q"), text="label:N")
     layers = [bars, labels]
     show_anonymous = bool(funnel.anonymous_actors.sum() > 0) if show_anonymous is None else show_anonymous
     if show_anonymous:
         layers.append(
-            reached.transform_filter(alt.datum.anonymous_actors > 0).mark_tick(color=ANONYMOUS, thickness=3, size=HEIGHT_PER_ROW * 0.8).encode(
-                stage_enc, value_axis("anonymous_actors:Q"), tooltip=tooltip(("anonymous_actors", "Anonymous", COUNT_FORMAT)))
+            reached.transform_filter(alt.datum.anonymous_actors > 0)
+            .mark_tick(color=ANONYMOUS, thickness=3, size=HEIGHT_PER_ROW * 0.8)
+            .encode(
+                stage_enc,
+                value_axis("anonymous_actors:Q"),
+                tooltip=tooltip(("anonymous_actors", "Anonymous", COUNT_FORMAT)),
+            )
         )
-    heading = alt.Title(title, subtitle="Orange tick: anonymous visitors among those reached") if show_anonymous else alt.Title(title)
+    heading = (
+        alt.Title(title, subtitle="Orange tick: anonymous visitors among those reached")
+        if show_anonymous
+        else alt.Title(title)
+    )
     return themed(alt.layer(*layers).properties(title=heading, **size))

@@ -66,7 +66,9 @@ def empty_chart(title: str) -> alt.Chart:
     """A valid chart that says there is nothing to show."""
     frame = pd.DataFrame({"text": ["No actors"]})
     return themed(
-        alt.Chart(frame, title=title).mark_text(fontSize=14, color="#666").encode(text="text:N")
+        alt.Chart(frame, title=title)
+        .mark_text(fontSize=14, color="#666")
+        .encode(text="text:N")
         .properties(width=WIDTH, height=60)
     )
 

@@ -7,8 +7,11 @@ import pandas as pd
 
 from journey_widgets.charts._theme import COUNT_FORMAT, SECONDS_FORMAT, WIDTH, duration, empty_chart, themed, tooltip
 
-_STATISTICS = {"median_seconds_from_previous": "Median", "mean_seconds_from_previous": "Mean",
-               "p90_seconds_from_previous": "90th percentile"}
+_STATISTICS = {
+    "median_seconds_from_previous": "Median",
+    "mean_seconds_from_previous": "Mean",
+    "p90_seconds_from_previous": "90th percentile",
+}
 
 
 def time_between_stages_chart(funnel: pd.DataFrame) -> alt.TopLevelMixin:
@@ -18,20 +21,31 @@ def time_between_stages_chart(funnel: pd.DataFrame) -> alt.TopLevelMixin:
     rows = rows[rows.stage_index > 1].dropna(subset=["median_seconds_from_previous"])
     if rows.empty:
         return empty_chart(title)
-    data = rows.melt(id_vars=["stage_index", "stage"], value_vars=list(_STATISTICS), var_name="statistic",
-                     value_name="seconds")
+    data = rows.melt(
+        id_vars=["stage_index", "stage"], value_vars=list(_STATISTICS), var_name="statistic", value_name="seconds"
+    )
     data["statistic"] = data.statistic.map(_STATISTICS)
     data["hours"] = data.seconds / 3600
     data["readable"] = data.seconds.map(duration)
     order = list(dict.fromkeys(data.sort_values("stage_index").stage))
     base = alt.Chart(data, title=alt.Title(title, subtitle="Line: median to 90th percentile; dots per statistic"))
     stage = alt.Y("stage:N", sort=order, title=None)
-    span = base.transform_filter(alt.datum.statistic != "Mean").mark_line(color="#999").encode(
-        stage, alt.X("hours:Q", title="Hours from the previous stage"), detail="stage:N")
+    span = (
+        base.transform_filter(alt.datum.statistic != "Mean")
+        .mark_line(color="#999")
+        .encode(stage, alt.X("hours:Q", title="Hours from the previous stage"), detail="stage:N")
+    )
     dots = base.mark_point(filled=True, size=90).encode(
-        stage, alt.X("hours:Q"), color=alt.Color("statistic:N", title=None, sort=list(_STATISTICS.values())),
-        tooltip=tooltip(("stage", "Stage", None), ("statistic", "Statistic", None), ("readable", "Time", None),
-                        ("seconds", "Seconds", SECONDS_FORMAT)))
+        stage,
+        alt.X("hours:Q"),
+        color=alt.Color("statistic:N", title=None, sort=list(_STATISTICS.values())),
+        tooltip=tooltip(
+            ("stage", "Stage", None),
+            ("statistic", "Statistic", None),
+            ("readable", "Time", None),
+            ("seconds", "Seconds", SECONDS_FORMAT),
+        ),
+    )
     return themed(alt.layer(span, dots).properties(width=WIDTH, height=40 * len(order)))
 
 
@@ -42,10 +56,22 @@ def time_distribution_chart(histogram: pd.DataFrame) -> alt.TopLevelMixin:
         return empty_chart(title)
     data = histogram.assign(start_hours=histogram.bin_start_seconds / 3600, end_hours=histogram.bin_end_seconds / 3600)
     order = list(dict.fromkeys(data.sort_values("stage_index").stage))
-    chart = alt.Chart(data).mark_bar().encode(
-        alt.X("start_hours:Q", title="Hours from the previous stage"), alt.X2("end_hours:Q"),
-        alt.Y("actors:Q", title="Paths", axis=alt.Axis(format="~s")),
-        tooltip=tooltip(("stage", "Stage", None), ("start_hours", "From (hours)", ",.1f"),
-                        ("end_hours", "To (hours)", ",.1f"), ("actors", "Paths", COUNT_FORMAT)),
-    ).properties(width=WIDTH, height=110)
-    return themed(chart.facet(row=alt.Row("stage:N", sort=order, title=None), title=title).resolve_scale(x="independent"))
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            alt.X("start_hours:Q", title="Hours from the previous stage"),
+            alt.X2("end_hours:Q"),
+            alt.Y("actors:Q", title="Paths", axis=alt.Axis(format="~s")),
+            tooltip=tooltip(
+                ("stage", "Stage", None),
+                ("start_hours", "From (hours)", ",.1f"),
+                ("end_hours", "To (hours)", ",.1f"),
+                ("actors", "Paths", COUNT_FORMAT),
+            ),
+        )
+        .properties(width=WIDTH, height=110)
+    )
+    return themed(
+        chart.facet(row=alt.Row("stage:N", sort=order, title=None), title=title).resolve_scale(x="independent")
+    )

@@ -27,11 +27,15 @@ class CompiledJourney:
 
     journey: Journey
     bound: BoundEvents
+    #: Compute the matching rows and the paths into temporary tables (for backends that cannot
+    #: take the whole journey as one nested query).
+    materialize_paths: bool = False
 
     @cached_property
     def rows(self) -> ir.Table:
         """Events matching a stage or exclusion, with actor, time and per-stage step columns."""
-        return journey_rows(self.bound, self.journey)
+        rows = journey_rows(self.bound, self.journey)
+        return rows.cache() if self.materialize_paths else rows
 
     @cached_property
     def internal_paths(self) -> ir.Table:
@@ -40,7 +44,7 @@ class CompiledJourney:
         paths = ordered_paths(rows, journey) if journey.order == "ordered" else any_order_paths(rows, journey)
         if journey.breakdown is not None:
             paths = with_labels(paths, journey.breakdown.limit)
-        return paths
+        return paths.cache() if self.materialize_paths else paths
 
     def funnel(self) -> ir.Table:
         """The funnel table of SPEC §7."""
@@ -67,6 +71,6 @@ class CompiledJourney:
         return tables.actors_table(self.internal_paths, self.journey, stage, dropped=dropped)
 
 
-def compile_journey(journey: Journey, bound: BoundEvents) -> CompiledJourney:
+def compile_journey(journey: Journey, bound: BoundEvents, *, materialize_paths: bool = False) -> CompiledJourney:
     """Compile ``journey`` (complete, checked against ``bound``) into Ibis expressions."""
-    return CompiledJourney(journey.check_complete(), bound)
+    return CompiledJourney(journey.check_complete(), bound, materialize_paths)

@@ -1,6 +1,6 @@
 """Any-order journeys (SPEC §5): the most distinct stages matched within one window.
 
-For each start row (matching some stage, in the date range) a forward RANGE window
+For each start row (matching some stage, in the date range) a RANGE window over
 ``[t, t + window]`` tells which stages have a matching event; their count is the row's depth.
 The actor's depth is the largest count; its start is the earliest start achieving it.
 """
@@ -24,12 +24,16 @@ from journey_widgets.compiler.paths import (
 )
 from journey_widgets.compiler.rows import BREAKDOWN, in_date_range, stage_column, window_us
 from journey_widgets.model import Journey
+from journey_widgets.portable import as_int
 
 
 def _start_rank(rows: ir.Table, n_stages: int) -> ir.IntegerValue:
     """Listing position of the first (stage, step) an event matches: the start event's priority."""
     return ibis.cases(
-        *[(rows[stage_column(k)].notnull(), rows[stage_column(k)].cast(dt.int32) + 16 * k) for k in range(1, n_stages + 1)],
+        *[
+            (rows[stage_column(k)].notnull(), rows[stage_column(k)].cast(dt.int32) + 16 * k)
+            for k in range(1, n_stages + 1)
+        ],
         else_=ibis.null(dt.int32),
     )
 
@@ -39,8 +43,10 @@ def any_order_paths(rows: ir.Table, journey: Journey) -> ir.Table:
     n_stages = len(journey.stages)
     matches = [rows[stage_column(k)].notnull() for k in range(1, n_stages + 1)]
     is_start = ibis.or_(*matches) & in_date_range(rows, journey)
-    ahead = actor_window(TIME, range=(0, window_us(journey)))
-    found = [m.cast(dt.int16).max().over(ahead) for m in matches]
+    # [t, t + window] as a frame reaching back over descending time: SQLite's SQL generator loses the
+    # upper bound of "BETWEEN CURRENT ROW AND w FOLLOWING".
+    ahead = actor_window(ibis.desc(TIME), range=(-window_us(journey), 0))
+    found = [as_int(m).max().over(ahead) for m in matches]
     count = sum(found[1:], found[0])
     table = rows.mutate(_jw_n=ibis.cases((is_start, count), else_=ibis.null(dt.int16)))
     table = table.mutate(_jw_best=table._jw_n.max().over(actor_window()))

@@ -65,10 +65,15 @@ def _depth_and_start(rows: ir.Table, journey: Journey, window: ir.IntegerScalar)
     table = table.mutate(
         **{
             DEPTH: ibis.cases(*by_depth, else_=ibis.null(dt.int16)).cast(dt.int16),
-            START: ibis.coalesce(*[table[f"_jw_q{k}"] for k in range(n_stages, 0, -1)]),
+            START: _first_not_null([table[f"_jw_q{k}"] for k in range(n_stages, 0, -1)]),
         }
     )
     return table.drop(*[f"_jw_a{k}" for k in range(1, n_stages + 1)], "_jw_e", *firsts)
+
+
+def _first_not_null(values: list[ir.Value]) -> ir.Value:
+    """COALESCE, also for a single value (SQLite rejects COALESCE with one argument)."""
+    return values[0] if len(values) == 1 else ibis.coalesce(*values)
 
 
 def _follow_path(table: ir.Table, journey: Journey, window: ir.IntegerScalar) -> ir.Table:
@@ -96,7 +101,9 @@ def _follow_path(table: ir.Table, journey: Journey, window: ir.IntegerScalar) ->
     }
     if journey.exclusions:
         packed["_jw_excluded"] = table._jw_excluded.max()
-    paths = group_by_actor(table).aggregate(**packed, **breakdown, **{DEPTH: table[DEPTH].max(), START: table[START].max()})
+    paths = group_by_actor(table).aggregate(
+        **packed, **breakdown, **{DEPTH: table[DEPTH].max(), START: table[START].max()}
+    )
     if journey.exclusions:
         paths = paths.filter(~paths._jw_excluded)
     reached = {}
@@ -114,7 +121,9 @@ def _flag_exclusions(table: ir.Table, journey: Journey, window: ir.IntegerScalar
         return table
     stages = sorted({k for x in journey.exclusions for k in x.between})
     first_at = {
-        k: ibis.cases((table[f"_jw_c{k}"].notnull(), table._jw_dt), else_=ibis.null(dt.int64)).min().over(actor_window())
+        k: ibis.cases((table[f"_jw_c{k}"].notnull(), table._jw_dt), else_=ibis.null(dt.int64))
+        .min()
+        .over(actor_window())
         for k in stages
     }
     table = table.mutate(**{f"_jw_f{k}": value for k, value in first_at.items()})

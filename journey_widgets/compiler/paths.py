@@ -27,7 +27,9 @@ def branch_column(k: int) -> str:
     return f"_jw_br{k}"
 
 
-def actor_window(order_by: str | None = None, *, range: tuple[int | None, int | None] | None = None) -> ibis.Window:
+def actor_window(
+    order_by: str | ir.Value | None = None, *, range: tuple[int | None, int | None] | None = None
+) -> ibis.Window:
     """A window over one actor's rows, optionally ordered by time with a RANGE frame."""
     if order_by is None:
         return ibis.window(group_by=list(ACTOR_KEYS))

@@ -12,6 +12,7 @@ from journey_widgets.binding import ANONYMOUS, CONTACT, VISITOR
 from journey_widgets.compiler.breakdown import LABEL, ORDER
 from journey_widgets.compiler.paths import DEPTH, START, branch_column, reached_column
 from journey_widgets.model import Journey
+from journey_widgets.portable import as_int, with_period_start
 
 Period = Literal["day", "week", "month"]
 _TRUNCATE_UNIT = {"day": "D", "week": "W", "month": "M"}
@@ -34,8 +35,8 @@ def funnel_table(paths: ir.Table, journey: Journey) -> ir.Table:
     counts = {}
     for k in range(1, n_stages + 1):
         reached = paths[DEPTH] >= k
-        counts[f"_jw_a{k}"] = reached.cast(dt.int64).sum()
-        counts[f"_jw_an{k}"] = (reached & paths[ANONYMOUS]).cast(dt.int64).sum()
+        counts[f"_jw_a{k}"] = as_int(reached).sum()
+        counts[f"_jw_an{k}"] = as_int(reached & paths[ANONYMOUS]).sum()
         if ordered and k > 1:
             counts[f"_jw_m{k}"] = _gap_us(paths, k).mean()
     wide = grouped.aggregate(**counts)
@@ -87,7 +88,9 @@ def _gaps(paths: ir.Table, journey: Journey, groups: list[str]) -> ir.Table:
     """One row per path and stage k >= 2 it reached: ``_jw_gap``, microseconds from stage k-1."""
     return ibis.union(
         *[
-            paths.filter(paths[DEPTH] >= k).select(*groups, stage_index=ibis.literal(k, type=dt.int64), _jw_gap=_gap_us(paths, k))
+            paths.filter(paths[DEPTH] >= k).select(
+                *groups, stage_index=ibis.literal(k, type=dt.int64), _jw_gap=_gap_us(paths, k)
+            )
             for k in range(2, len(journey.stages) + 1)
         ],
         distinct=False,
@@ -107,8 +110,11 @@ def time_histogram_table(paths: ir.Table, journey: Journey, bins: int) -> ir.Tab
     names = ibis.cases(*[(counts.stage_index == k, s.name) for k, s in enumerate(journey.stages, start=1)])
     start = (counts._jw_bin * counts._jw_width).cast(dt.float64) / _US_PER_SECOND
     return counts.select(
-        "stage_index", stage=names, bin_start_seconds=start,
-        bin_end_seconds=start + counts._jw_width.cast(dt.float64) / _US_PER_SECOND, actors="actors",
+        "stage_index",
+        stage=names,
+        bin_start_seconds=start,
+        bin_end_seconds=start + counts._jw_width.cast(dt.float64) / _US_PER_SECOND,
+        actors="actors",
     ).order_by(["stage_index", "bin_start_seconds"])
 
 
@@ -129,9 +135,16 @@ def _with_conversions(long: ir.Table, groups: list[str]) -> ir.Table:
         dropped_off=ibis.cases((is_first_stage, 0), else_=previous - long.actors).cast(dt.int64),
     )
     columns = [
-        "stage_index", "stage", "actors", "anonymous_actors", "conversion_from_previous",
-        "conversion_from_start", "dropped_off", "median_seconds_from_previous",
-        "mean_seconds_from_previous", "p90_seconds_from_previous",
+        "stage_index",
+        "stage",
+        "actors",
+        "anonymous_actors",
+        "conversion_from_previous",
+        "conversion_from_start",
+        "dropped_off",
+        "median_seconds_from_previous",
+        "mean_seconds_from_previous",
+        "p90_seconds_from_previous",
     ]
     return funnel.order_by([*groups[1:], "stage_index"]).select(*groups[:1], *columns)
 
@@ -148,19 +161,21 @@ def branches_table(paths: ir.Table, journey: Journey) -> ir.Table:
         )
         reached = paths.filter(paths[DEPTH] >= k, step.notnull())
         parts.append(
-            reached.group_by([*groups, step.name("step_index"), event.name("event")])
+            reached.group_by([*groups, step.cast(dt.int64).name("step_index"), event.name("event")])
             .aggregate(actors=reached.count())
             .mutate(stage_index=ibis.literal(k, type=dt.int64))
         )
     table = ibis.union(*parts, distinct=False)
-    order = [*groups[1:], "stage_index", "step_index"]
-    return table.order_by(order).select(
-        *groups[:1], "stage_index", table.step_index.cast(dt.int64).name("step_index"), "event", "actors"
-    )
+    table = table.select(*groups, "stage_index", "step_index", "event", "actors")
+    return table.order_by([*groups[1:], "stage_index", "step_index"]).select(*groups[:1], *table.columns[len(groups) :])
 
 
 def public_paths(paths: ir.Table, journey: Journey) -> ir.Table:
-    """The paths table of SPEC §7: actor_id, is_anonymous, depth, reached_at_k, branch_k."""
+    """The paths table of SPEC §7: actor_id, is_anonymous, depth, reached_at_k, branch_k.
+
+    ``reached_at_k`` are microseconds since the epoch (UTC) here, exact on every backend;
+    :class:`~journey_widgets.result.JourneyResult` turns them into UTC timestamps.
+    """
     actor_id = ibis.cases((paths[ANONYMOUS], paths[VISITOR]), else_=paths[CONTACT].cast(dt.string))
     columns: dict[str, ir.Value] = {
         "actor_id": actor_id,
@@ -168,7 +183,7 @@ def public_paths(paths: ir.Table, journey: Journey) -> ir.Table:
         "depth": paths[DEPTH].cast(dt.int64),
     }
     for k in range(1, len(journey.stages) + 1):
-        columns[f"reached_at_{k}"] = _as_timestamp(paths[reached_column(k)])
+        columns[f"reached_at_{k}"] = paths[reached_column(k)]
     for k in range(1, len(journey.stages) + 1):
         columns[f"branch_{k}"] = paths[branch_column(k)].cast(dt.int64)
     if journey.breakdown is not None:
@@ -177,22 +192,17 @@ def public_paths(paths: ir.Table, journey: Journey) -> ir.Table:
     return table.order_by(["actor_id", "is_anonymous"])
 
 
-def _naive_utc(microseconds: ir.IntegerValue) -> ir.TimestampValue:
-    """Microseconds since the epoch as a naive UTC timestamp (exact on every backend)."""
-    return ibis.timestamp("1970-01-01 00:00:00") + microseconds.as_interval("us")
-
-
-def _as_timestamp(microseconds: ir.IntegerValue) -> ir.TimestampValue:
-    return _naive_utc(microseconds).cast(dt.Timestamp(timezone="UTC"))
-
-
 def trend_table(paths: ir.Table, journey: Journey, period: Period) -> ir.Table:
-    """Per UTC period of the path start: actors started, completed (all stages), conversion."""
+    """Per UTC period of the path start: actors started, completed (all stages), conversion.
+
+    ``period`` is the period's start in microseconds since the epoch (exact on every backend);
+    :class:`~journey_widgets.result.JourneyResult` turns it into a UTC timestamp.
+    """
     if period not in _TRUNCATE_UNIT:
         raise ValueError(f"period must be 'day', 'week' or 'month', got {period!r}")
-    start = _naive_utc(paths[START]).truncate(_TRUNCATE_UNIT[period]).cast(dt.Timestamp(timezone="UTC"))
-    completed = (paths[DEPTH] == len(journey.stages)).cast(dt.int64)
-    trend = paths.group_by(start.name("period")).aggregate(started=paths.count(), completed=completed.sum())
+    dated = with_period_start(paths, START, _TRUNCATE_UNIT[period], "period")
+    completed = as_int(dated[DEPTH] == len(journey.stages))
+    trend = dated.group_by("period").aggregate(started=dated.count(), completed=completed.sum())
     trend = trend.mutate(conversion=trend.completed.cast(dt.float64) / trend.started)
     return trend.order_by("period")
 

@@ -6,6 +6,7 @@ Environment knobs:
   CHROMIUM_PATH      browser binary (default /usr/bin/chromium)
   BROWSER_TEST_ARTIFACTS  where screenshots/failure dumps go (default ./artifacts)
 """
+
 from __future__ import annotations
 
 import json
@@ -60,9 +61,7 @@ def _write_lab_settings(settings_dir: Path) -> None:
     """Silence the 'get notified about Jupyter news?' toast and update checks."""
     d = settings_dir / "@jupyterlab" / "apputils-extension"
     d.mkdir(parents=True, exist_ok=True)
-    (d / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
+    (d / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     # Save widget state into the notebook, so a reopened notebook shows the same journey.
     w = settings_dir / "@jupyter-widgets" / "jupyterlab-manager"
     w.mkdir(parents=True, exist_ok=True)
@@ -103,9 +102,14 @@ def lab_server(tmp_path_factory):
         PYTHONUNBUFFERED="1",
     )
     cmd = [
-        sys.executable, "-m", "jupyterlab",
-        "--no-browser", "--allow-root",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={TOKEN}",
         f"--ServerApp.root_dir={root}",
         "--LabApp.expose_app_in_browser=True",  # window.jupyterapp for commands
@@ -115,8 +119,9 @@ def lab_server(tmp_path_factory):
     ]
     log_path = base / "jupyterlab.log"
     log = open(log_path, "wb")
-    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+    )
     base_url = f"http://127.0.0.1:{port}"
 
     deadline = time.monotonic() + SERVER_START_TIMEOUT
@@ -131,8 +136,7 @@ def lab_server(tmp_path_factory):
             if time.monotonic() > deadline:
                 os.killpg(proc.pid, signal.SIGKILL)
                 log.close()
-                pytest.fail(f"jupyter lab not ready after {SERVER_START_TIMEOUT}s:\n"
-                            f"{log_path.read_text()[-3000:]}")
+                pytest.fail(f"jupyter lab not ready after {SERVER_START_TIMEOUT}s:\n{log_path.read_text()[-3000:]}")
             time.sleep(0.25)
 
     yield {"base_url": base_url, "token": TOKEN, "root": root, "log": log_path}

@@ -58,11 +58,19 @@ def test_build_a_journey_by_clicking(page, lab_server, artifacts_dir):
     t0 = time.monotonic()
     open_notebook(page, lab_server, "builder.ipynb")
     lab_js(page, "await app.commands.execute('notebook:run-all-cells');")
-    expect_ok(page, lambda: expect(page.locator(".jw-stage")).to_have_count(1, timeout=KERNEL_TIMEOUT),
-              "the builder did not render")
+    expect_ok(
+        page,
+        lambda: expect(page.locator(".jw-stage")).to_have_count(1, timeout=KERNEL_TIMEOUT),
+        "the builder did not render",
+    )
     wait_for_results(page, 1)
-    expect_ok(page, lambda: expect(page.locator(".vega-embed canvas, .vega-embed svg.marks").first).to_be_visible(
-        timeout=UI_TIMEOUT), "the funnel chart did not render offline")
+    expect_ok(
+        page,
+        lambda: expect(page.locator(".vega-embed canvas, .vega-embed svg.marks").first).to_be_visible(
+            timeout=UI_TIMEOUT
+        ),
+        "the funnel chart did not render offline",
+    )
     visitors_before = actors(page)[0]
 
     # stage 2: form submission
@@ -83,7 +91,8 @@ def test_build_a_journey_by_clicking(page, lab_server, artifacts_dir):
     pick(page, 2, "sequence meet", "Sequence meeting booked")
     page.locator(".jw-stage").nth(2).locator(".jw-remove-step").first.click()
     expect(page.locator(".jw-stage").nth(2).locator(".jw-step-label")).to_have_text(
-        ["Meeting booked", "Sequence meeting booked"])
+        ["Meeting booked", "Sequence meeting booked"]
+    )
     name = page.locator(".jw-stage").nth(2).locator(".jw-stage-name")
     name.fill("Met")
     name.press("Enter")
@@ -101,8 +110,13 @@ def test_build_a_journey_by_clicking(page, lab_server, artifacts_dir):
     expect(page.locator(".jw-filter datalist option[value='US']")).to_have_count(1, timeout=UI_TIMEOUT)
     value.fill("US")
     value.press("Enter")
-    expect_ok(page, lambda: expect(page.locator(".jw-funnel-table .jw-actors").first).not_to_have_text(
-        f"{visitors_before:,}", timeout=UI_TIMEOUT), "the numbers did not change after the filter")
+    expect_ok(
+        page,
+        lambda: expect(page.locator(".jw-funnel-table .jw-actors").first).not_to_have_text(
+            f"{visitors_before:,}", timeout=UI_TIMEOUT
+        ),
+        "the numbers did not change after the filter",
+    )
     wait_for_results(page, 3)
     filtered = actors(page)
     assert filtered[0] < visitors_before

@@ -1,0 +1,92 @@
+"""Where backends differ, the formulation that gives every backend the same exact numbers.
+
+Each function takes the backend's name (``ibis`` backend ``.name``) and returns an Ibis expression.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+
+#: Backends whose timestamps are text and whose microsecond extraction is not exact (SQLite's
+#: ``strftime('%f')`` has milliseconds): the fraction is read from the text instead.
+_TEXT_TIMESTAMPS = frozenset({"sqlite"})
+
+#: Backends storing Arrow timestamps whose cast to an integer is exact (DataFusion's epoch and
+#: microsecond extraction accept only some timestamp types).
+_INTEGER_TIMESTAMPS = frozenset({"datafusion"})
+
+#: Backends whose SQL parser cannot take the whole journey as one nested query (SQLite's parser
+#: stack overflows): the paths are computed once into a temporary table.
+MATERIALIZE_PATHS = frozenset({"sqlite"})
+
+
+def backend_name(table: ir.Table) -> str:
+    """The name of the backend a table lives on (in-memory tables run on DuckDB)."""
+    try:
+        return table.get_backend().name
+    except Exception:  # an unbound memtable: executed by the default backend
+        return ibis.get_backend().name
+
+
+def as_int(condition: ir.BooleanValue) -> ir.IntegerValue:
+    """1 where ``condition`` holds, else 0 (PostgreSQL cannot cast a boolean to a big integer)."""
+    return condition.ifelse(1, 0)
+
+
+def epoch_microseconds(column: ir.TimestampValue, backend: str) -> ir.IntegerValue:
+    """Microseconds since 1970-01-01 UTC, exactly; tz-aware values compare in UTC, naive ones are UTC."""
+    if backend in _INTEGER_TIMESTAMPS:
+        return column.cast(dt.Timestamp(scale=6, timezone=column.type().timezone)).cast(dt.int64)
+    seconds = column.epoch_seconds().cast(dt.int64) * 1_000_000
+    if backend in _TEXT_TIMESTAMPS:
+        fraction = column.cast(dt.string).re_extract(r"\.([0-9]{1,6})", 1)
+        micros = ibis.cases(
+            (fraction.length() > 0, fraction.rpad(6, "0").cast(dt.int64)), else_=ibis.literal(0, type=dt.int64)
+        )
+        return seconds + micros
+    return seconds + column.microsecond().cast(dt.int64)
+
+
+_US_PER_DAY = 86_400_000_000
+#: Days from 0000-03-01 to 1970-01-01 (proleptic Gregorian): shifted day counts are non-negative,
+#: so the backends' integer division and modulo agree with Python's.
+_SHIFT_DAYS = 719_468
+
+
+def with_period_start(table: ir.Table, microseconds: str, unit: str, name: str) -> ir.Table:
+    """Add column ``name``: the start of the UTC day / ISO week (Monday) / month containing the time
+    in column ``microseconds``, itself in microseconds since the epoch.
+
+    Plain integer arithmetic (the month after H. Hinnant's ``civil_from_days``), so it is exact on every
+    backend whatever its date functions; every backend divides integers as ``FLOOR(double / double)``,
+    so dividends stay far below 2**53. Each step is its own projection: SQLite's parser rejects the
+    deeply nested expression that inlining would produce.
+    """
+    days = f"{name}_days"
+    table = table.mutate(**{days: table[microseconds] // _US_PER_DAY + _SHIFT_DAYS})  # since 0000-03-01
+    if unit == "D":
+        start = table[days]
+    elif unit == "W":  # 0000-03-01 was a Wednesday: Monday-based weeks start 2 days earlier
+        start = table[days] - (table[days] + 2) % 7
+    else:
+        table = _with_day_of_month(table, days, f"{name}_mday")
+        start = table[days] - table[f"{name}_mday"] + 1
+    table = table.mutate(**{name: (start - _SHIFT_DAYS) * _US_PER_DAY})
+    return table.drop(*[c for c in table.columns if c.startswith(f"{name}_")])
+
+
+def _with_day_of_month(table: ir.Table, days: str, name: str) -> ir.Table:
+    """Add column ``name``: the day of the month (1-31) of a day count since 0000-03-01."""
+    era_day = table[days] % 146_097
+    table = table.mutate(_jw_era_day=era_day)
+    era_day = table._jw_era_day
+    table = table.mutate(_jw_era_year=(era_day - era_day // 1_460 + era_day // 36_524 - era_day // 146_096) // 365)
+    era_year = table._jw_era_year
+    table = table.mutate(_jw_year_day=era_day - (365 * era_year + era_year // 4 - era_year // 100))
+    year_day = table._jw_year_day
+    month = (5 * year_day + 2) // 153  # 0 = March
+    return table.mutate(**{name: year_day - (153 * month + 2) // 5 + 1}).drop(
+        "_jw_era_day", "_jw_era_year", "_jw_year_day"
+    )

@@ -1,0 +1,38 @@
+"""Backend-specific data loading, in one place: the same pandas frames on every executed backend."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+
+#: Executed backends; JOURNEY_BACKENDS narrows them (e.g. "duckdb,sqlite").
+ALL_BACKENDS = ("duckdb", "sqlite")
+BACKENDS = tuple(b for b in os.environ.get("JOURNEY_BACKENDS", ",".join(ALL_BACKENDS)).split(",") if b)
+
+
+#: The PostgreSQL server the suite uses (`.ci/run` starts one on 127.0.0.1).
+POSTGRES_URL = os.environ.get("JOURNEY_POSTGRES_URL", "postgres://journey:journey@127.0.0.1:5432/journey")
+
+
+def connect(backend: str) -> Any:
+    """A fresh connection to ``backend``."""
+    if backend == "postgres":
+        return ibis.connect(POSTGRES_URL)
+    return getattr(ibis, backend).connect()
+
+
+def load(con: Any, name: str, frame: pd.DataFrame | None) -> ir.Table | None:
+    """Create table ``name`` from ``frame`` with the frame's exact column types (nulls as NULL)."""
+    if frame is None:
+        return None
+    schema = ibis.memtable(frame).schema()
+    if con.name == "sqlite":  # its loader binds Python values: None for nulls
+        rows: Any = frame.astype(object).where(frame.notna(), None)
+    else:
+        rows = pa.Table.from_pandas(frame, schema=schema.to_pyarrow(), preserve_index=False)
+    return con.create_table(name, rows, schema=schema, overwrite=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from journey_widgets.check import DataCheck, check
 from journey_widgets.errors import (
     CatalogError,
     DataBindingError,
@@ -34,6 +35,7 @@ __all__ = [
     "Breakdown",
     "CatalogError",
     "DataBindingError",
+    "DataCheck",
     "DateRange",
     "Exclusion",
     "Filter",
@@ -43,6 +45,7 @@ __all__ = [
     "Stage",
     "Step",
     "UnsupportedBackendError",
+    "check",
     "prop",
     "step",
     *_LAZY,

@@ -6,16 +6,16 @@ Everything here is checked before any query runs, and every error names the colu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from journey_widgets.portable import backend_name, epoch_microseconds
 from journey_widgets.errors import DataBindingError
 from journey_widgets.model import ORDER_OPS, TEXT_OPS, Filter, Journey, Step
+from journey_widgets.portable import backend_name, epoch_microseconds, runnable
+from journey_widgets.sources import read_table
 
 if TYPE_CHECKING:
     from journey_widgets.catalog import Catalog
@@ -56,6 +56,13 @@ class BoundEvents:
     table: ir.Table
     schema: EventSchema = field(default_factory=EventSchema)
     identity: ir.Table | None = None
+    #: The SQL dialect the journey compiles for: the table's backend unless compiling for another.
+    dialect: str | None = None
+
+    @property
+    def target(self) -> str:
+        """The backend or SQL dialect whose formulations the compiler uses."""
+        return self.dialect or backend_name(self.table)
 
     @property
     def properties(self) -> list[str]:
@@ -83,7 +90,7 @@ class BoundEvents:
         table = events.mutate(
             **{
                 EVENT: events[schema.event_type],
-                TIME: epoch_microseconds(events[schema.occurred_at], backend_name(events)),
+                TIME: epoch_microseconds(events[schema.occurred_at], self.target),
                 CONTACT: contact,
                 VISITOR: visitor,
                 ANONYMOUS: contact.isnull(),
@@ -121,30 +128,9 @@ def _column_or_null(table: ir.Table, name: str | None, type_: dt.DataType) -> ir
 
 # ---------------------------------------------------------------------------------------- loading
 def as_table(data: Any, *, what: str = "events") -> ir.Table:
-    """An Ibis table from an Ibis table, a DataFrame (pandas/Polars), an Arrow table or a file path."""
-    if isinstance(data, ir.Table):
-        return data
-    if isinstance(data, str | Path):
-        return _read_file(Path(data), what)
-    try:
-        return ibis.memtable(data)
-    except Exception as exc:  # ibis raises several types for unsupported inputs
-        raise DataBindingError(
-            f"cannot use a {type(data).__name__} as the {what} table: pass an Ibis table, a pandas or "
-            "Polars DataFrame, an Arrow table, or a Parquet/CSV path"
-        ) from exc
-
-
-def _read_file(path: Path, what: str) -> ir.Table:
-    if not path.exists():
-        raise DataBindingError(f"the {what} file {str(path)!r} does not exist")
-    suffixes = {s.lower() for s in path.suffixes} or {p.suffix.lower() for p in path.glob("*")}
-    if ".parquet" in suffixes or path.is_dir():
-        source = str(path / "*.parquet") if path.is_dir() else str(path)
-        return ibis.read_parquet(source)
-    if ".csv" in suffixes:
-        return ibis.read_csv(str(path))
-    raise DataBindingError(f"cannot read the {what} file {str(path)!r}: use .parquet or .csv")
+    """An Ibis table that can run a journey, from an Ibis table, a DataFrame (pandas/Polars), an Arrow
+    table, a Parquet/CSV path or a database ``URL#table`` (see :func:`journey_widgets.sources.read_table`)."""
+    return runnable(read_table(data, what=what))
 
 
 # ---------------------------------------------------------------------------------------- checks

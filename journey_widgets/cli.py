@@ -31,9 +31,16 @@ def _parser() -> argparse.ArgumentParser:
         "table as CSV, or write it to --output (.csv, .json; .html/.png/.svg write the chart).",
     )
     run.add_argument("journey", type=Path, metavar="JOURNEY.json")
-    run.add_argument("--events", required=True, help="events: a Parquet or CSV file (or folder)")
-    run.add_argument("--identity", help="identity map visitor_id -> contact_id: Parquet or CSV")
-    run.add_argument("--backend", default="duckdb", choices=["duckdb"], help="engine (default: duckdb)")
+    run.add_argument(
+        "--events", required=True, help="events: a Parquet or CSV file (or folder), or a database URL#TABLE"
+    )
+    run.add_argument("--identity", help="identity map visitor_id -> contact_id: a file or URL#TABLE")
+    run.add_argument(
+        "--backend",
+        default="duckdb",
+        choices=["duckdb", "sqlite", "polars", "datafusion", "pyspark"],
+        help="engine that reads the files (default: duckdb); a URL brings its own (postgres://...)",
+    )
     run.add_argument("--output", type=Path, help="write here instead of printing (.csv, .json, .html, .png, .svg)")
     run.add_argument("--format", choices=["csv", "json"], default=None, help="printed format (default: csv)")
 
@@ -122,10 +129,11 @@ def _run(args: argparse.Namespace) -> None:
     if output is not None and output.suffix.lower() not in _OUTPUT_KINDS:
         raise JourneyError(f"--output must end in one of {', '.join(_OUTPUT_KINDS)}, got {str(output)!r}")
     journey = Journey.load(args.journey)
-    from journey_widgets.binding import as_table
+    from journey_widgets.sources import connect, is_url, read_table
 
-    events = as_table(args.events)
-    identity = as_table(args.identity, what="identity") if args.identity else None
+    files_on = None if is_url(args.events) and (not args.identity or is_url(args.identity)) else connect(args.backend)
+    events = read_table(args.events, connection=files_on)
+    identity = read_table(args.identity, connection=files_on, what="identity") if args.identity else None
     funnel = journey.run(events, identity=identity).funnel
     if output is None:
         text = funnel.to_json(orient="records", indent=2) if args.format == "json" else funnel.to_csv(index=False)

@@ -387,6 +387,25 @@ class Journey(_Frozen):
 
         return JourneyResult.compute(self, events, identity=identity, schema=schema)
 
+    def to_sql(
+        self,
+        dialect: str,
+        *,
+        events: Any = None,
+        identity: Any = None,
+        schema: Any = None,
+        table: str = "funnel",
+    ) -> str:
+        """The SQL of one result table (``funnel``, ``branches`` or ``paths``) for a warehouse dialect
+        (``bigquery``, ``snowflake``, ``trino``, ``clickhouse``, ``databricks``, ...), over ``events``
+        or, by default, over tables named ``events`` and ``identity`` shaped like the sample data."""
+        from journey_widgets.result import JourneyResult
+        from journey_widgets.sample import sample_tables
+
+        if events is None:
+            events, identity = sample_tables()
+        return JourneyResult.compute(self, events, identity=identity, schema=schema).to_sql(dialect, table=table)
+
     def show(self, events: Any, *, identity: Any = None, schema: Any = None) -> Any:
         """Open this journey in the step-builder widget."""
         from journey_widgets.widget import JourneyBuilder

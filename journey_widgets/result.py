@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ import pyarrow as pa
 from journey_widgets.binding import BoundEvents, EventSchema, bind_events
 from journey_widgets.compiler import CompiledJourney, compile_journey
 from journey_widgets.compiler.tables import Period
-from journey_widgets.portable import MATERIALIZE_PATHS, backend_name
+from journey_widgets.portable import MATERIALIZE_PATHS
 
 if TYPE_CHECKING:
     from journey_widgets.catalog import Catalog
@@ -55,7 +56,7 @@ class JourneyResult:
     def _executed(self) -> CompiledJourney:
         """What runs: the compiled journey, with its paths in a temporary table where the backend needs it."""
         compiled = self.compiled
-        if backend_name(compiled.bound.table) not in MATERIALIZE_PATHS:
+        if compiled.bound.target not in MATERIALIZE_PATHS:
             return compiled
         return compile_journey(compiled.journey, compiled.bound, materialize_paths=True)
 
@@ -97,8 +98,12 @@ class JourneyResult:
         return {"funnel": self.compiled.funnel(), "branches": self.compiled.branches(), "paths": self.compiled.paths()}
 
     def to_sql(self, dialect: str | None = None, *, table: str = "funnel") -> str:
-        """The SQL of one result table (default: the funnel) for ``dialect`` (default: the backend's)."""
-        return ibis.to_sql(self.expr[table], dialect=dialect)
+        """The SQL of one result table (default: the funnel) for ``dialect`` (default: the backend's),
+        compiled with that dialect's formulations where engines differ."""
+        if dialect is None or dialect == self.compiled.bound.target:
+            return ibis.to_sql(self.expr[table], dialect=dialect)
+        retargeted = compile_journey(self.journey, dataclasses.replace(self.compiled.bound, dialect=dialect))
+        return ibis.to_sql(getattr(retargeted, table)(), dialect=dialect)
 
 
 _NULLABLE_INTEGERS = {

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -499,6 +500,16 @@ def iter_blocks(n_events: int, *, seed: int = 0) -> Iterator[tuple[pa.Table, pa.
         produced += events.num_rows
         block += 1
         yield events, identity
+
+
+def sample_tables() -> tuple[Any, Any]:
+    """Unbound Ibis tables ``events`` and ``identity`` with the sample data's schemas (for compiling SQL)."""
+    import ibis
+
+    return (
+        ibis.table(ibis.Schema.from_pyarrow(SCHEMA), name="events"),
+        ibis.table(ibis.Schema.from_pyarrow(IDENTITY_SCHEMA), name="identity"),
+    )
 
 
 def sample_events(n_events: int = 100_000, *, seed: int = 0) -> tuple[pa.Table, pa.Table]:

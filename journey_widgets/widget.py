@@ -28,6 +28,9 @@ from journey_widgets.result import JourneyResult
 from journey_widgets.suggestions import suggest_values
 
 DEBOUNCE_SECONDS = 0.3
+#: Taken around every query a builder runs, from its worker thread or the kernel's: a connection
+#: (DuckDB's, for one) refuses a call while another thread's call is running on it.
+_BACKEND_LOCK = threading.RLock()
 
 
 def _errors_of(exc: Exception) -> list[dict[str, Any]]:
@@ -94,16 +97,19 @@ class JourneyBuilder(ipywidgets.VBox):
         catalog: Catalog | None = None,
     ) -> None:
         alt.JupyterChart.enable_offline()
-        self._bound: BoundEvents = bind_events(events, identity=identity, schema=schema)
         self._catalog = catalog or default_catalog()
+        with _BACKEND_LOCK:
+            self._bound: BoundEvents = bind_events(events, identity=identity, schema=schema)
+            catalog_for_editor = self._catalog_for_editor()
         self._generation = 0
         self._lock = threading.Lock()
+        self._edit_lock = threading.Lock()
         self._timer: threading.Timer | None = None
         self._settled = threading.Event()  # set when the latest edit's result (or error) is shown
         self._settled.set()
         self._last_valid: Journey | None = None
         self.result: JourneyResult | None = None
-        self.editor = JourneyEditor(catalog=self._catalog_for_editor(), columns=self._columns())
+        self.editor = JourneyEditor(catalog=catalog_for_editor, columns=self._columns())
         self.chart = alt.JupyterChart(_placeholder_chart())
         super().__init__([self.editor, self.chart])
         self.add_class("jw-builder")
@@ -116,6 +122,8 @@ class JourneyBuilder(ipywidgets.VBox):
     @property
     def journey(self) -> Journey:
         """The journey as a model (the last valid one when the editor holds an invalid draft)."""
+        if self.editor.errors and self._last_valid is not None:  # e.g. a property the data lacks
+            return self._last_valid
         try:
             return Journey.from_dict(self.editor.journey)
         except JourneyError:
@@ -145,7 +153,8 @@ class JourneyBuilder(ipywidgets.VBox):
     def _validate(self, document: dict[str, Any]) -> Journey | None:
         try:
             journey = Journey.model_validate(document).check_complete()
-            check_journey_against_data(self._bound, journey, catalog=self._catalog)
+            with _BACKEND_LOCK:
+                check_journey_against_data(self._bound, journey, catalog=self._catalog)
         except (pydantic.ValidationError, JourneyError) as exc:
             self.editor.errors = _errors_of(exc)
             return None
@@ -159,20 +168,23 @@ class JourneyBuilder(ipywidgets.VBox):
         self.editor.errors = []
         return journey
 
-    def _on_journey(self, change: dict[str, Any]) -> None:
-        journey = self._validate(change["new"])
-        if journey is None:
-            return
-        self._last_valid = journey
-        with self._lock:
-            self._generation += 1
-            generation = self._generation
-            self._settled.clear()
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = threading.Timer(DEBOUNCE_SECONDS, self._compute, args=(journey, generation))
-            self._timer.daemon = True
-            self._timer.start()
+    def _on_journey(self, _change: dict[str, Any]) -> None:
+        # One edit at a time, and always the trait's current value: a notification arriving late
+        # (edits from several threads) must not schedule an older document after a newer one.
+        with self._edit_lock:
+            journey = self._validate(self.editor.journey)
+            if journey is None:
+                return
+            self._last_valid = journey
+            with self._lock:
+                self._generation += 1
+                generation = self._generation
+                self._settled.clear()
+                if self._timer is not None:
+                    self._timer.cancel()
+                self._timer = threading.Timer(DEBOUNCE_SECONDS, self._compute, args=(journey, generation))
+                self._timer.daemon = True
+                self._timer.start()
 
     def _compute(self, journey: Journey, generation: int) -> None:
         with self._lock:
@@ -188,8 +200,9 @@ class JourneyBuilder(ipywidgets.VBox):
 
     def _run(self, journey: Journey, generation: int) -> None:
         try:
-            result = JourneyResult.compute(journey, self._bound)
-            funnel = result.funnel
+            with _BACKEND_LOCK:
+                result = JourneyResult.compute(journey, self._bound)
+                funnel = result.funnel
             if generation != self._generation:
                 return  # a newer edit superseded this computation: never show a stale result
             self.result = result
@@ -214,7 +227,8 @@ class JourneyBuilder(ipywidgets.VBox):
         if not isinstance(content, dict) or content.get("type") != "suggest":
             return
         try:
-            values = suggest_values(self._bound, str(content.get("property", "")), str(content.get("search", "")))
+            with _BACKEND_LOCK:
+                values = suggest_values(self._bound, str(content.get("property", "")), str(content.get("search", "")))
             reply = {"type": "suggestions", "id": content.get("id"), "values": values}
         except JourneyError as exc:
             reply = {"type": "suggestions", "id": content.get("id"), "values": [], "error": str(exc)}

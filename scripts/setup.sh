@@ -8,6 +8,7 @@ VENV=${VENV:-.venv}
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium fonts-liberation)
+command -v pg_lsclusters >/dev/null 2>&1 || need_apt+=(postgresql)
 if ((${#need_apt[@]})); then
   if [[ $(id -u) -eq 0 ]]; then
     export DEBIAN_FRONTEND=noninteractive
@@ -16,6 +17,10 @@ if ((${#need_apt[@]})); then
   else
     echo "setup: please install these Debian packages: ${need_apt[*]}" >&2
   fi
+fi
+
+if [[ $(id -u) -eq 0 ]] && command -v pg_lsclusters >/dev/null 2>&1; then
+  bash scripts/postgres.sh start
 fi
 
 if [[ ! -x "$VENV/bin/python" ]]; then

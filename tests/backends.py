@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 import ibis
@@ -11,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 #: Executed backends; JOURNEY_BACKENDS narrows them (e.g. "duckdb,sqlite").
-ALL_BACKENDS = ("duckdb", "sqlite")
+ALL_BACKENDS = ("duckdb", "sqlite", "datafusion", "postgres", "polars")
 BACKENDS = tuple(b for b in os.environ.get("JOURNEY_BACKENDS", ",".join(ALL_BACKENDS)).split(",") if b)
 
 
@@ -23,6 +24,8 @@ def connect(backend: str) -> Any:
     """A fresh connection to ``backend``."""
     if backend == "postgres":
         return ibis.connect(POSTGRES_URL)
+    if backend == "pyspark":
+        return ibis.pyspark.connect(_spark_session())
     return getattr(ibis, backend).connect()
 
 
@@ -35,4 +38,22 @@ def load(con: Any, name: str, frame: pd.DataFrame | None) -> ir.Table | None:
         rows: Any = frame.astype(object).where(frame.notna(), None)
     else:
         rows = pa.Table.from_pandas(frame, schema=schema.to_pyarrow(), preserve_index=False)
+    if con.name == "pyspark":  # a temporary view: nothing written to a warehouse directory
+        return con.create_view(name, ibis.memtable(rows, schema=schema), overwrite=True)
     return con.create_table(name, rows, schema=schema, overwrite=True)
+
+
+def _spark_session() -> Any:
+    """One local Spark session for the whole run, sized for a small machine, in UTC."""
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers need this venv's pandas
+    return (
+        SparkSession.builder.master("local[2]")
+        .appName("journey_widgets tests")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "2g")
+        .getOrCreate()
+    )

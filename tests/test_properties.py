@@ -4,24 +4,37 @@ from __future__ import annotations
 
 import os
 
+from backends import load
 from compare import assert_tables_equal, run_journey
 from generators import events_frames, journeys
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference import reference_run, reference_trend
 
-#: Generated cases per run; CI runs the default, JOURNEY_EXAMPLES raises it for a long local run.
+#: Generated cases per run on DuckDB; CI runs the default, JOURNEY_EXAMPLES raises it for a long local run.
 EXAMPLES = int(os.environ.get("JOURNEY_EXAMPLES", "300"))
+#: The other backends run a tenth as many (each case loads its tables into the backend).
+OTHER_BACKEND_EXAMPLES = max(1, EXAMPLES // 10)
 
 
-@settings(
-    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
-)
-@given(data=events_frames(), journey=journeys(), period=st.sampled_from(("day", "week", "month")))
-def test_compiled_tables_equal_reference(data, journey, period):
-    events, identity = data
-    tables, result = run_journey(events, journey, identity)
-    expected = reference_run(events, journey, identity)
-    for name in ("funnel", "branches", "paths"):
-        assert_tables_equal(tables[name], expected[name], name)
-    assert_tables_equal(result.trend(period), reference_trend(events, journey, identity, period), "trend")
+def test_compiled_tables_equal_reference(connection):
+    examples = EXAMPLES if connection.name == "duckdb" else OTHER_BACKEND_EXAMPLES
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        database=None,
+    )
+    @given(data=events_frames(), journey=journeys(), period=st.sampled_from(("day", "week", "month")))
+    def compiled_equals_reference(data, journey, period):
+        events, identity = data
+        tables, result = run_journey(
+            load(connection, "events", events), journey, load(connection, "identity", identity)
+        )
+        expected = reference_run(events, journey, identity)
+        for name in ("funnel", "branches", "paths"):
+            assert_tables_equal(tables[name], expected[name], name)
+        assert_tables_equal(result.trend(period), reference_trend(events, journey, identity, period), "trend")
+
+    compiled_equals_reference()

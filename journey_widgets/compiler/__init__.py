@@ -16,9 +16,11 @@ from journey_widgets.compiler import tables
 from journey_widgets.compiler.any_order import any_order_paths
 from journey_widgets.compiler.breakdown import with_labels
 from journey_widgets.compiler.ordered import ordered_paths
+from journey_widgets.compiler.paths import Checkpoint, materialized, unchanged
 from journey_widgets.compiler.rows import journey_rows
 from journey_widgets.compiler.tables import Period
 from journey_widgets.model import Journey
+from journey_widgets.portable import check_supported
 
 
 @dataclass(frozen=True)
@@ -34,17 +36,23 @@ class CompiledJourney:
     @cached_property
     def rows(self) -> ir.Table:
         """Events matching a stage or exclusion, with actor, time and per-stage step columns."""
-        rows = journey_rows(self.bound, self.journey)
-        return rows.cache() if self.materialize_paths else rows
+        return self._checkpoint(journey_rows(self.bound, self.journey))
+
+    @property
+    def _checkpoint(self) -> Checkpoint:
+        return materialized if self.materialize_paths else unchanged
 
     @cached_property
     def internal_paths(self) -> ir.Table:
         """One row per actor with a start (internal columns, times in microseconds)."""
         journey, rows = self.journey, self.rows
-        paths = ordered_paths(rows, journey) if journey.order == "ordered" else any_order_paths(rows, journey)
+        if journey.order == "ordered":
+            paths = ordered_paths(rows, journey, self._checkpoint)
+        else:
+            paths = any_order_paths(rows, journey)
         if journey.breakdown is not None:
             paths = with_labels(paths, journey.breakdown.limit)
-        return paths.cache() if self.materialize_paths else paths
+        return self._checkpoint(paths)
 
     def funnel(self) -> ir.Table:
         """The funnel table of SPEC §7."""
@@ -73,4 +81,5 @@ class CompiledJourney:
 
 def compile_journey(journey: Journey, bound: BoundEvents, *, materialize_paths: bool = False) -> CompiledJourney:
     """Compile ``journey`` (complete, checked against ``bound``) into Ibis expressions."""
-    return CompiledJourney(journey.check_complete(), bound, materialize_paths)
+    check_supported(len(journey.check_complete().stages), bound.target)
+    return CompiledJourney(journey, bound, materialize_paths)

@@ -22,12 +22,15 @@ from journey_widgets.binding import TIME
 from journey_widgets.compiler.breakdown import start_value
 from journey_widgets.compiler.paths import (
     ACTOR_COLUMNS,
+    CHECKPOINT_EVERY,
     DEPTH,
     START,
+    Checkpoint,
     actor_window,
     branch_column,
     group_by_actor,
     reached_column,
+    unchanged,
 )
 from journey_widgets.compiler.rows import BREAKDOWN, exclusion_column, in_date_range, stage_column, window_us
 from journey_widgets.model import Journey
@@ -37,13 +40,17 @@ _PACK = 16
 _STRICTLY_BEFORE = (None, -1)
 
 
-def ordered_paths(rows: ir.Table, journey: Journey) -> ir.Table:
-    """One row per actor with a start: depth, start, reached times and branches (exclusions applied)."""
+def ordered_paths(rows: ir.Table, journey: Journey, checkpoint: Checkpoint = unchanged) -> ir.Table:
+    """One row per actor with a start: depth, start, reached times and branches (exclusions applied).
+
+    ``checkpoint`` is applied between passes and every few stages (see :data:`Checkpoint`).
+    """
     window = ibis.literal(window_us(journey), type=dt.int64)
-    return _follow_path(_depth_and_start(rows, journey, window), journey, window)
+    depth_and_start = checkpoint(_depth_and_start(rows, journey, window, checkpoint))
+    return _follow_path(depth_and_start, journey, window, checkpoint)
 
 
-def _depth_and_start(rows: ir.Table, journey: Journey, window: ir.IntegerScalar) -> ir.Table:
+def _depth_and_start(rows: ir.Table, journey: Journey, window: ir.IntegerScalar, checkpoint: Checkpoint) -> ir.Table:
     """Every row of an actor with a start, with the actor's ``_jw_depth`` and path ``_jw_start``."""
     n_stages = len(journey.stages)
     is_start = rows[stage_column(1)].notnull() & in_date_range(rows, journey)
@@ -55,6 +62,8 @@ def _depth_and_start(rows: ir.Table, journey: Journey, window: ir.IntegerScalar)
         table = table.mutate(
             **{f"_jw_a{k}": ibis.cases((table[stage_column(k)].notnull(), previous), else_=ibis.null(dt.int64))}
         )
+        if k % CHECKPOINT_EVERY == 0:
+            table = checkpoint(table)
     firsts = {}
     for k in range(1, n_stages + 1):
         reached = table[f"_jw_a{k}"]
@@ -76,7 +85,7 @@ def _first_not_null(values: list[ir.Value]) -> ir.Value:
     return values[0] if len(values) == 1 else ibis.coalesce(*values)
 
 
-def _follow_path(table: ir.Table, journey: Journey, window: ir.IntegerScalar) -> ir.Table:
+def _follow_path(table: ir.Table, journey: Journey, window: ir.IntegerScalar, checkpoint: Checkpoint) -> ir.Table:
     n_stages = len(journey.stages)
     offset = table[TIME] - table[START]
     table = table.filter(table[START].notnull(), offset >= 0, offset <= window).mutate(_jw_dt=offset)
@@ -87,7 +96,9 @@ def _follow_path(table: ir.Table, journey: Journey, window: ir.IntegerScalar) ->
         table = table.mutate(
             **{f"_jw_c{k}": ibis.cases((table[stage_column(k)].notnull(), previous), else_=ibis.null(dt.int8))}
         )
-    table = _flag_exclusions(table, journey, window)
+        if k % CHECKPOINT_EVERY == 0:
+            table = checkpoint(table)
+    table = checkpoint(_flag_exclusions(table, journey, window))
     breakdown = {}
     if journey.breakdown is not None:
         at_start = table[stage_column(1)].notnull() & (table._jw_dt == 0)

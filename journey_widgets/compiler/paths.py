@@ -6,6 +6,8 @@ microseconds), ``_jw_r{k}`` (time stage k was reached, microseconds) and ``_jw_b
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ibis
 import ibis.expr.types as ir
 
@@ -25,6 +27,23 @@ def reached_column(k: int) -> str:
 def branch_column(k: int) -> str:
     """Step index (1-based) by which the path reached stage ``k``."""
     return f"_jw_br{k}"
+
+
+#: Called on intermediate tables of the path computation: unchanged by default; backends whose SQL
+#: parser cannot take deeply nested queries (SQLite) compute them into temporary tables.
+Checkpoint = Callable[[ir.Table], ir.Table]
+#: Stages between two checkpoints within a pass.
+CHECKPOINT_EVERY = 3
+
+
+def unchanged(table: ir.Table) -> ir.Table:
+    """The default :data:`Checkpoint`: the table itself."""
+    return table
+
+
+def materialized(table: ir.Table) -> ir.Table:
+    """A :data:`Checkpoint` computing the table into a temporary table on its backend."""
+    return table.cache()
 
 
 def actor_window(

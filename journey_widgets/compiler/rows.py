@@ -18,6 +18,7 @@ import ibis.expr.types as ir
 from journey_widgets.binding import ANONYMOUS, CONTACT, EVENT, TIME, VISITOR, BoundEvents
 from journey_widgets.compiler.matching import stage_step_index, step_predicate
 from journey_widgets.model import Journey
+from journey_widgets.portable import as_text
 
 ACTOR_KEYS = (CONTACT, VISITOR)
 BREAKDOWN = "_jw_b"
@@ -59,7 +60,7 @@ def journey_rows(bound: BoundEvents, journey: Journey) -> ir.Table:
         for e, exclusion in enumerate(journey.exclusions, start=1)
     }
     if journey.breakdown is not None:
-        columns[BREAKDOWN] = table[journey.breakdown.property].cast(dt.string)
+        columns[BREAKDOWN] = as_text(table[journey.breakdown.property], bound.target)
     rows = table.select(CONTACT, VISITOR, ANONYMOUS, TIME, **columns)
     matches = [rows[stage_column(k)].notnull() for k in range(1, len(journey.stages) + 1)]
     matches += [rows[exclusion_column(e)] for e in range(1, len(journey.exclusions) + 1)]

@@ -13,8 +13,8 @@ from reference import reference_run, reference_trend
 
 #: Generated cases per run on DuckDB; CI runs the default, JOURNEY_EXAMPLES raises it for a long local run.
 EXAMPLES = int(os.environ.get("JOURNEY_EXAMPLES", "300"))
-#: The other backends run a tenth as many (each case loads its tables into the backend).
-OTHER_BACKEND_EXAMPLES = max(1, EXAMPLES // 10)
+#: The other backends run a fifteenth as many (each case loads its tables into the backend).
+OTHER_BACKEND_EXAMPLES = max(1, EXAMPLES // 15)
 
 
 def test_compiled_tables_equal_reference(connection):

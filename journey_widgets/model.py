@@ -14,6 +14,7 @@ losslessly and publishes its JSON Schema. Builder methods return new objects::
 from __future__ import annotations
 
 import json
+import math
 import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -114,6 +115,10 @@ class Filter(_Frozen):
     @field_validator("value", mode="before")
     @classmethod
     def _lists_as_tuples(cls, value: Any) -> Any:
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if isinstance(item, float) and not math.isfinite(item):
+                raise ValueError(f"value {item!r} is not a finite number (JSON cannot hold it)")
         return tuple(value) if isinstance(value, list) else value
 
     @field_serializer("value")

@@ -9,6 +9,7 @@ VENV=${VENV:-.venv}
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium fonts-liberation)
 command -v pg_lsclusters >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless) # PySpark in the backend tests
 if ((${#need_apt[@]})); then
   if [[ $(id -u) -eq 0 ]]; then
     export DEBIAN_FRONTEND=noninteractive

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 #: Executed backends; JOURNEY_BACKENDS narrows them (e.g. "duckdb,sqlite").
-ALL_BACKENDS = ("duckdb", "sqlite", "datafusion", "postgres", "polars")
+ALL_BACKENDS = ("duckdb", "sqlite", "datafusion", "postgres", "polars", "pyspark")
 BACKENDS = tuple(b for b in os.environ.get("JOURNEY_BACKENDS", ",".join(ALL_BACKENDS)).split(",") if b)
 
 
@@ -38,8 +38,9 @@ def load(con: Any, name: str, frame: pd.DataFrame | None) -> ir.Table | None:
         rows: Any = frame.astype(object).where(frame.notna(), None)
     else:
         rows = pa.Table.from_pandas(frame, schema=schema.to_pyarrow(), preserve_index=False)
-    if con.name == "pyspark":  # a temporary view: nothing written to a warehouse directory
-        return con.create_view(name, ibis.memtable(rows, schema=schema), overwrite=True)
+    if con.name == "pyspark":  # Arrow straight into a temporary view (its pandas path mangles nulls)
+        con._session.createDataFrame(rows).createOrReplaceTempView(name)
+        return con.table(name)
     return con.create_table(name, rows, schema=schema, overwrite=True)
 
 
@@ -49,10 +50,11 @@ def _spark_session() -> Any:
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers need this venv's pandas
     return (
-        SparkSession.builder.master("local[2]")
+        SparkSession.builder.master("local[1]")
         .appName("journey_widgets tests")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.default.parallelism", "1")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.memory", "2g")
         .getOrCreate()

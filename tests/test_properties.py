@@ -15,10 +15,12 @@ from reference import reference_run, reference_trend
 EXAMPLES = int(os.environ.get("JOURNEY_EXAMPLES", "300"))
 #: The other backends run a fifteenth as many (each case loads its tables into the backend).
 OTHER_BACKEND_EXAMPLES = max(1, EXAMPLES // 15)
+#: Spark plans every query for seconds, even on a few rows: a handful per run.
+SPARK_EXAMPLES = max(1, EXAMPLES // 60)
 
 
 def test_compiled_tables_equal_reference(connection):
-    examples = EXAMPLES if connection.name == "duckdb" else OTHER_BACKEND_EXAMPLES
+    examples = {"duckdb": EXAMPLES, "pyspark": SPARK_EXAMPLES}.get(connection.name, OTHER_BACKEND_EXAMPLES)
 
     @settings(
         max_examples=examples,

@@ -171,3 +171,35 @@ def test_save_and_load(builder, data, tmp_path):
     builder.save(path)
     reopened = JourneyBuilder.load(path, data[0], identity=data[1])
     assert reopened.journey == builder.journey
+
+
+def test_kernel_interrupt_during_a_query_keeps_the_builder_working(builder, monkeypatch):
+    """A kernel interrupt (KeyboardInterrupt in the main thread) while a query runs in the builder's worker
+    thread: the cell stops, the definition is kept, and the next edit computes as usual."""
+    import _thread
+
+    from journey_widgets import widget as widget_module
+
+    started, release = threading.Event(), threading.Event()
+    real = widget_module.JourneyResult.compute
+
+    def slow(journey, bound):
+        if journey.name == "slow":
+            started.set()
+            release.wait(10)
+        return real(journey, bound)
+
+    monkeypatch.setattr(widget_module.JourneyResult, "compute", staticmethod(slow))
+    builder.editor.journey = builder.editor.journey | {"name": "slow"}
+    assert started.wait(5)
+    threading.Timer(0.2, _thread.interrupt_main).start()  # what Jupyter's interrupt button does
+    with pytest.raises(KeyboardInterrupt):
+        builder.wait(timeout=10)
+    release.set()
+    assert builder.editor.journey["name"] == "slow"
+    builder.editor.journey = builder.editor.journey | {"name": "after the interrupt"}
+    time.sleep(0.5)
+    builder.wait()
+    assert builder.editor.status != "error"
+    assert builder.result.journey.name == "after the interrupt"
+    assert builder.result.funnel["actors"].iloc[0] > 0

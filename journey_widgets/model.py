@@ -19,10 +19,10 @@ import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_serializer, field_validator, model_validator
 
 from journey_widgets.durations import format_duration, parse_duration
 from journey_widgets.errors import JourneyDefinitionError
@@ -33,6 +33,16 @@ if TYPE_CHECKING:
 MAX_STAGES = 20
 MAX_STEPS = 10
 MAX_NAME_LENGTH = 200
+
+
+def _without_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError(f"{_shown(text)} contains a NUL character, which databases cannot hold in text")
+    return text
+
+
+#: Names and texts that reach the database as literals: no NUL (SQLite and PostgreSQL refuse it).
+Text = Annotated[str, AfterValidator(_without_nul)]
 TOO_DEEP = "the journey document is nested too deeply to be a journey"
 Scalar = str | int | float | bool
 Op = Literal[
@@ -80,7 +90,7 @@ class _Frozen(BaseModel):
 class Filter(_Frozen):
     """A condition on an event property; all of a step's filters must hold."""
 
-    property: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
+    property: Text = Field(min_length=1, max_length=MAX_NAME_LENGTH)
     op: Op
     value: Any = None
 
@@ -119,6 +129,8 @@ class Filter(_Frozen):
         for item in values:
             if isinstance(item, float) and not math.isfinite(item):
                 raise ValueError(f"value {item!r} is not a finite number (JSON cannot hold it)")
+            if isinstance(item, str):
+                _without_nul(item)
         return tuple(value) if isinstance(value, list) else value
 
     @field_serializer("value")
@@ -136,7 +148,7 @@ def _is_number(value: object) -> bool:
 class Step(_Frozen):
     """An event type with property filters: one way to reach a stage."""
 
-    event: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
+    event: Text = Field(min_length=1, max_length=MAX_NAME_LENGTH)
     filters: tuple[Filter, ...] = ()
     include_anonymous: bool = False
 
@@ -157,7 +169,7 @@ class Step(_Frozen):
 class Stage(_Frozen):
     """A named stage, reached by any one of its steps (OR)."""
 
-    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
+    name: Text = Field(min_length=1, max_length=MAX_NAME_LENGTH)
     steps: tuple[Step, ...] = Field(min_length=1, max_length=MAX_STEPS)
 
 
@@ -204,7 +216,7 @@ class DateRange(_Frozen):
 class Breakdown(_Frozen):
     """Split the results by a property of the path's start event."""
 
-    property: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
+    property: Text = Field(min_length=1, max_length=MAX_NAME_LENGTH)
     limit: int = Field(default=10, ge=1, le=1000)
 
 
@@ -212,7 +224,7 @@ class Journey(_Frozen):
     """An ordered list of stages plus the settings of SPEC §4 (version 1)."""
 
     version: Literal[1] = 1
-    name: str = Field(default="Journey", min_length=1, max_length=MAX_NAME_LENGTH)
+    name: Text = Field(default="Journey", min_length=1, max_length=MAX_NAME_LENGTH)
     object: Literal["contact", "deal"] = "contact"
     order: Literal["ordered", "any"] = "ordered"
     window: timedelta = timedelta(days=30)

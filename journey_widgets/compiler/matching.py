@@ -1,6 +1,7 @@
 """Event matching (SPEC §5): filters, steps and stages as Ibis boolean/int expressions.
 
-User values enter only as Ibis literals, so they reach the backend as bound values.
+User values enter only as typed Ibis literals, which Ibis' SQL compiler quotes and escapes: no user
+text is ever formatted into SQL here.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ Everything here is checked before any query runs, and every error names the colu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import ibis
@@ -172,7 +173,12 @@ def _require_column(table: ir.Table, name: str, role: str, what: str = "events")
             f"the {what} table has no column {name!r} for the role {role!r}; its columns are "
             f"{', '.join(map(repr, table.columns))} (map yours with EventSchema({role}=...))"
         )
-    return table[name].type()
+    type_ = table[name].type()
+    if type_.is_unknown():
+        raise DataBindingError(
+            f"{what} column {name!r} ({role}) mixes value types (e.g. text and numbers): make them one type"
+        )
+    return type_
 
 
 def _check_roles(bound: BoundEvents, journey: Journey | None) -> None:
@@ -283,11 +289,24 @@ def _value_fits(value: object, type_: dt.DataType) -> bool:
         return isinstance(value, str)
     if type_.is_boolean():
         return isinstance(value, bool)
+    if type_.is_integer() and isinstance(value, int) and not isinstance(value, bool):
+        return _INT64_MIN <= value <= _INT64_MAX
     if type_.is_numeric():
         return isinstance(value, int | float) and not isinstance(value, bool)
     if type_.is_timestamp() or type_.is_date():
-        return isinstance(value, str)
+        return isinstance(value, str) and _is_iso_time(value)
     return False
+
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _is_iso_time(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_custom_events(bound: BoundEvents, journey: Journey, unknown: list[str]) -> None:

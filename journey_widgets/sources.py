@@ -67,6 +67,8 @@ def read_table(source: Any, *, backend: str = "duckdb", connection: Any = None, 
     if isinstance(source, str | Path):
         return _file_table(Path(source), connection or _shared_connection(backend), what)
     try:
+        if source is None:
+            raise TypeError("no table")
         return ibis.memtable(source)
     except Exception as exc:  # ibis raises several types for unsupported inputs
         raise DataBindingError(

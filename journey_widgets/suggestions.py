@@ -20,10 +20,9 @@ def suggest_values(bound: BoundEvents, property: str, search: str = "", limit: i
     table = bound.table
     column = table[property]
     rows = table.filter(column.notnull())
-    text = column.cast(dt.string)
-    if search:
+    counts = rows.group_by(column.cast(dt.string).name("value")).aggregate(count=rows.count())
+    if search:  # on the distinct values, not on every row
         needle = ibis.literal(search[:MAX_SEARCH_LENGTH].lower(), type=dt.string)
-        rows = rows.filter(text.lower().contains(needle))
-    counts = rows.group_by(text.name("value")).aggregate(count=rows.count())
+        counts = counts.filter(counts.value.lower().contains(needle))
     top = counts.order_by([ibis.desc("count"), "value"]).limit(min(limit, MAX_SUGGESTIONS))
     return [{"value": row["value"], "count": int(row["count"])} for row in top.to_pyarrow().to_pylist()]

@@ -129,11 +129,10 @@ def _run(args: argparse.Namespace) -> None:
     if output is not None and output.suffix.lower() not in _OUTPUT_KINDS:
         raise JourneyError(f"--output must end in one of {', '.join(_OUTPUT_KINDS)}, got {str(output)!r}")
     journey = Journey.load(args.journey)
-    from journey_widgets.sources import connect, is_url, read_table
+    from journey_widgets.sources import read_table
 
-    files_on = None if is_url(args.events) and (not args.identity or is_url(args.identity)) else connect(args.backend)
-    events = read_table(args.events, connection=files_on)
-    identity = read_table(args.identity, connection=files_on, what="identity") if args.identity else None
+    events = read_table(args.events, backend=args.backend)  # files of one run share the engine's connection
+    identity = read_table(args.identity, backend=args.backend, what="identity") if args.identity else None
     funnel = journey.run(events, identity=identity).funnel
     if output is None:
         text = funnel.to_json(orient="records", indent=2) if args.format == "json" else funnel.to_csv(index=False)

@@ -19,7 +19,7 @@ from journey_widgets.compiler.paths import (
     START,
     actor_window,
     branch_column,
-    group_by_actor,
+    per_actor,
     reached_column,
 )
 from journey_widgets.compiler.rows import BREAKDOWN, in_date_range, stage_column, window_us
@@ -55,9 +55,7 @@ def any_order_paths(rows: ir.Table, journey: Journey) -> ir.Table:
     breakdown = {}
     if journey.breakdown is not None:
         table, breakdown[BREAKDOWN] = start_value(table, table[TIME] == table[START], _start_rank(table, n_stages))
-    paths = group_by_actor(table).aggregate(
-        **{DEPTH: table._jw_n.max().cast(dt.int16), START: table[START].max()}, **breakdown
-    )
+    paths = per_actor(table, **{DEPTH: table._jw_n.max().cast(dt.int16), START: table[START].max()}, **breakdown)
     no_times = {reached_column(k): ibis.null(dt.int64) for k in range(1, n_stages + 1)}
     no_branches = {branch_column(k): ibis.null(dt.int16) for k in range(1, n_stages + 1)}
     extra = [BREAKDOWN] if journey.breakdown is not None else []

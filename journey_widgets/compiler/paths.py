@@ -11,10 +11,10 @@ from collections.abc import Callable
 import ibis
 import ibis.expr.types as ir
 
-from journey_widgets.binding import ANONYMOUS
-from journey_widgets.compiler.rows import ACTOR_KEYS
+from journey_widgets.binding import ANONYMOUS, CONTACT, VISITOR
+from journey_widgets.compiler.rows import ACTOR
 
-ACTOR_COLUMNS = (*ACTOR_KEYS, ANONYMOUS)
+ACTOR_COLUMNS = (CONTACT, VISITOR, ANONYMOUS)
 DEPTH = "_jw_depth"
 START = "_jw_start"
 
@@ -51,10 +51,11 @@ def actor_window(
 ) -> ibis.Window:
     """A window over one actor's rows, optionally ordered by time with a RANGE frame."""
     if order_by is None:
-        return ibis.window(group_by=list(ACTOR_KEYS))
-    return ibis.window(group_by=list(ACTOR_KEYS), order_by=order_by, range=range)
+        return ibis.window(group_by=ACTOR)
+    return ibis.window(group_by=ACTOR, order_by=order_by, range=range)
 
 
-def group_by_actor(table: ir.Table) -> ir.expr.types.GroupedTable:
-    """Group by the actor keys (and its anonymity, which the keys determine)."""
-    return table.group_by(list(ACTOR_COLUMNS))
+def per_actor(table: ir.Table, **aggregates: ir.Scalar) -> ir.Table:
+    """One row per actor: its ``_jw_actor``, contact, visitor and anonymity, and ``aggregates``."""
+    actor = {CONTACT: table[CONTACT].max(), VISITOR: table[VISITOR].max(), ANONYMOUS: table[ANONYMOUS].any()}
+    return table.group_by(ACTOR).aggregate(**actor, **aggregates)

@@ -1,6 +1,7 @@
 """The journey's event rows: one row per event that matches a stage or an exclusion.
 
-Columns: the actor (``_jw_contact``, ``_jw_visitor``, ``_jw_anonymous``), the time ``_jw_t``
+Columns: the actor (``_jw_contact``, ``_jw_visitor``, ``_jw_anonymous``, and ``_jw_actor``, one
+int64 numbering the actors, on which the windows partition), the time ``_jw_t``
 (int64 microseconds, UTC), ``_jw_s{k}`` (the step index by which the event matches stage k, or
 null), ``_jw_x{e}`` (it matches exclusion e) and ``_jw_b`` (the breakdown value as text).
 """
@@ -20,7 +21,7 @@ from journey_widgets.compiler.matching import stage_step_index, step_predicate
 from journey_widgets.model import Journey
 from journey_widgets.portable import as_text
 
-ACTOR_KEYS = (CONTACT, VISITOR)
+ACTOR = "_jw_actor"
 BREAKDOWN = "_jw_b"
 
 
@@ -64,7 +65,22 @@ def journey_rows(bound: BoundEvents, journey: Journey) -> ir.Table:
     rows = table.select(CONTACT, VISITOR, ANONYMOUS, TIME, **columns)
     matches = [rows[stage_column(k)].notnull() for k in range(1, len(journey.stages) + 1)]
     matches += [rows[exclusion_column(e)] for e in range(1, len(journey.exclusions) + 1)]
-    return rows.filter(functools.reduce(operator.or_, matches))
+    return _with_actor_number(rows.filter(functools.reduce(operator.or_, matches)))
+
+
+def _with_actor_number(rows: ir.Table) -> ir.Table:
+    """Add ``_jw_actor``: contacts numbered from 0 up, anonymous visitors from -1 down.
+
+    Engines partition and group on one integer far faster than on (contact, visitor text), and
+    the two keys are never both set, so two plain equality joins number every row.
+    """
+    contacts = rows.filter(rows[CONTACT].notnull()).select(_jw_key_contact=rows[CONTACT]).distinct()
+    contacts = contacts.mutate(_jw_contact_number=ibis.row_number().over(order_by=contacts._jw_key_contact))
+    visitors = rows.filter(rows[CONTACT].isnull()).select(_jw_key_visitor=rows[VISITOR]).distinct()
+    visitors = visitors.mutate(_jw_visitor_number=-1 - ibis.row_number().over(order_by=visitors._jw_key_visitor))
+    keyed = rows.left_join(contacts, rows[CONTACT] == contacts._jw_key_contact)
+    keyed = keyed.left_join(visitors, keyed[VISITOR] == visitors._jw_key_visitor)
+    return keyed.select(*rows.columns, **{ACTOR: keyed._jw_contact_number.coalesce(keyed._jw_visitor_number)})
 
 
 def in_date_range(rows: ir.Table, journey: Journey) -> ir.BooleanValue:

@@ -19,13 +19,13 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from journey_widgets.binding import TIME
-from journey_widgets.compiler.breakdown import start_value
 from journey_widgets.compiler.paths import (
     ACTOR_COLUMNS,
     CHECKPOINT_EVERY,
     DEPTH,
     START,
     Checkpoint,
+    actor_columns,
     actor_window,
     branch_column,
     per_actor,
@@ -37,7 +37,7 @@ from journey_widgets.model import Journey
 
 #: Paths pack (time since start, step index) into one integer; step indices lie in 1..15.
 _PACK = 16
-_STRICTLY_BEFORE = (None, -1)
+_BEFORE = (None, -1)
 
 
 def ordered_paths(rows: ir.Table, journey: Journey, checkpoint: Checkpoint = unchanged) -> ir.Table:
@@ -47,8 +47,29 @@ def ordered_paths(rows: ir.Table, journey: Journey, checkpoint: Checkpoint = unc
     (see :data:`Checkpoint`).
     """
     window = ibis.literal(window_us(journey), type=dt.int64)
-    depth_and_start = checkpoint(_depth_and_start(rows, journey, window, checkpoint))
+    instants = checkpoint(_instants(rows, journey))
+    depth_and_start = checkpoint(_depth_and_start(instants, journey, window, checkpoint))
     return _follow_path(depth_and_start, journey, window)
+
+
+def _instants(rows: ir.Table, journey: Journey) -> ir.Table:
+    """One row per actor and instant: per stage the first listed step matched, whether an exclusion
+    matched, and the breakdown value of the first listed stage-1 step's events (the smallest).
+
+    Events at one instant are not ordered (SPEC §5): as one row, "strictly before" is a ROWS frame.
+    """
+    first_step = rows[stage_column(1)]
+    aggregates = {stage_column(k): rows[stage_column(k)].min() for k in range(1, len(journey.stages) + 1)}
+    aggregates |= {exclusion_column(e): rows[exclusion_column(e)].any() for e in range(1, len(journey.exclusions) + 1)}
+    steps = range(1, len(journey.stages[0].steps) + 1)
+    if journey.breakdown is not None:
+        no_value = ibis.null(dt.string)
+        aggregates |= {f"_jw_b{j}": ibis.cases((first_step == j, rows[BREAKDOWN]), else_=no_value).min() for j in steps}
+    instants = rows.group_by([ACTOR, TIME]).aggregate(**actor_columns(rows), **aggregates)
+    if journey.breakdown is None:
+        return instants
+    value = ibis.cases(*[(instants[stage_column(1)] == j, instants[f"_jw_b{j}"]) for j in steps], else_=no_value)
+    return instants.mutate(**{BREAKDOWN: value}).drop(*[f"_jw_b{j}" for j in steps])
 
 
 def _latest_before_needed(journey: Journey) -> set[int]:
@@ -97,8 +118,8 @@ def _depth_and_start(rows: ir.Table, journey: Journey, window: ir.IntegerScalar,
 
 
 def _latest_before(table: ir.Table, k: int) -> ir.IntegerValue:
-    """The latest ``A_k`` among the actor's rows strictly before this row's time."""
-    return table[f"_jw_a{k}"].max().over(actor_window(TIME, range=_STRICTLY_BEFORE))
+    """The latest ``A_k`` among the actor's instants before this one."""
+    return table[f"_jw_a{k}"].max().over(actor_window(TIME, rows=_BEFORE))
 
 
 def _first_not_null(values: list[ir.Value]) -> ir.Value:
@@ -118,8 +139,8 @@ def _follow_path(table: ir.Table, journey: Journey, window: ir.IntegerScalar) ->
     table = table.mutate(_jw_dt=table[TIME] - table[START])
     aggregates = {}
     if journey.breakdown is not None:
-        at_start = table[stage_column(1)].notnull() & (table._jw_dt == 0)
-        table, aggregates[BREAKDOWN] = start_value(table, at_start, table[stage_column(1)].cast(dt.int32))
+        at_start = ibis.cases((table._jw_dt == 0, table[BREAKDOWN]), else_=ibis.null(dt.string))
+        aggregates[BREAKDOWN] = at_start.min()
     in_window = (table._jw_dt >= 0) & (table._jw_dt <= window)
     for k in range(1, n_stages + 1):
         step_index = table[stage_column(k)]

@@ -47,15 +47,22 @@ def materialized(table: ir.Table) -> ir.Table:
 
 
 def actor_window(
-    order_by: str | ir.Value | None = None, *, range: tuple[int | None, int | None] | None = None
+    order_by: str | ir.Value | None = None,
+    *,
+    range: tuple[int | None, int | None] | None = None,
+    rows: tuple[int | None, int | None] | None = None,
 ) -> ibis.Window:
-    """A window over one actor's rows, optionally ordered by time with a RANGE frame."""
+    """A window over one actor's rows, optionally ordered by time with a RANGE or ROWS frame."""
     if order_by is None:
         return ibis.window(group_by=ACTOR)
-    return ibis.window(group_by=ACTOR, order_by=order_by, range=range)
+    return ibis.window(group_by=ACTOR, order_by=order_by, range=range, rows=rows)
+
+
+def actor_columns(table: ir.Table) -> dict[str, ir.Scalar]:
+    """Aggregates carrying the actor's contact, visitor and anonymity through a group by ``_jw_actor``."""
+    return {CONTACT: table[CONTACT].max(), VISITOR: table[VISITOR].max(), ANONYMOUS: table[ANONYMOUS].any()}
 
 
 def per_actor(table: ir.Table, **aggregates: ir.Scalar) -> ir.Table:
     """One row per actor: its ``_jw_actor``, contact, visitor and anonymity, and ``aggregates``."""
-    actor = {CONTACT: table[CONTACT].max(), VISITOR: table[VISITOR].max(), ANONYMOUS: table[ANONYMOUS].any()}
-    return table.group_by(ACTOR).aggregate(**actor, **aggregates)
+    return table.group_by(ACTOR).aggregate(**actor_columns(table), **aggregates)

@@ -4,25 +4,70 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from journey_widgets.binding import BoundEvents
 from journey_widgets.errors import DataBindingError
 
 MAX_SUGGESTIONS = 50
 MAX_SEARCH_LENGTH = 200
+#: Distinct values a :class:`ValueIndex` keeps per property (the most frequent ones).
+MAX_INDEXED = 100_000
 
 
 def suggest_values(bound: BoundEvents, property: str, search: str = "", limit: int = MAX_SUGGESTIONS) -> list[dict]:
     """Up to ``limit`` (at most 50) distinct non-null values of ``property`` with their counts,
     most frequent first, optionally only those containing ``search`` (case-insensitive)."""
+    counts = _value_counts(bound, property)
+    if search:  # on the distinct values, not on every row
+        needle = ibis.literal(_needle(search), type=dt.string)
+        counts = counts.filter(counts.value.lower().contains(needle))
+    return _as_suggestions(counts.limit(min(limit, MAX_SUGGESTIONS)).to_pyarrow())
+
+
+class ValueIndex:
+    """Suggestions from each property's value counts, counted on the backend once per property and
+    then searched in memory, so typing a search runs no query.
+
+    A property with more than :data:`MAX_INDEXED` distinct values keeps its most frequent ones for
+    the unfiltered list; its searches go to the backend (:func:`suggest_values`).
+    """
+
+    def __init__(self, bound: BoundEvents) -> None:
+        self._bound = bound
+        self._counts: dict[str, tuple[pa.Table, bool]] = {}
+
+    def suggest(self, property: str, search: str = "", limit: int = MAX_SUGGESTIONS) -> list[dict]:
+        """What :func:`suggest_values` returns, from the in-memory counts where they are complete."""
+        counts, complete = self._counts_of(property)
+        if search and not complete:
+            return suggest_values(self._bound, property, search, limit)
+        if search:
+            counts = counts.filter(pc.match_substring(pc.utf8_lower(counts.column("value")), _needle(search)))
+        return _as_suggestions(counts.slice(0, min(limit, MAX_SUGGESTIONS)))
+
+    def _counts_of(self, property: str) -> tuple[pa.Table, bool]:
+        if property not in self._counts:
+            counts = _value_counts(self._bound, property).limit(MAX_INDEXED + 1).to_pyarrow()
+            self._counts[property] = (counts.slice(0, MAX_INDEXED), counts.num_rows <= MAX_INDEXED)
+        return self._counts[property]
+
+
+def _value_counts(bound: BoundEvents, property: str) -> ir.Table:
+    """Distinct non-null values of ``property`` as text with their counts, most frequent first."""
     if property not in bound.properties:
         raise DataBindingError(f"unknown property {property!r}: not a property column of the events table")
-    table = bound.table
-    column = table[property]
-    rows = table.filter(column.notnull())
+    column = bound.table[property]
+    rows = bound.table.filter(column.notnull())
     counts = rows.group_by(column.cast(dt.string).name("value")).aggregate(count=rows.count())
-    if search:  # on the distinct values, not on every row
-        needle = ibis.literal(search[:MAX_SEARCH_LENGTH].lower(), type=dt.string)
-        counts = counts.filter(counts.value.lower().contains(needle))
-    top = counts.order_by([ibis.desc("count"), "value"]).limit(min(limit, MAX_SUGGESTIONS))
-    return [{"value": row["value"], "count": int(row["count"])} for row in top.to_pyarrow().to_pylist()]
+    return counts.order_by([ibis.desc("count"), "value"])
+
+
+def _needle(search: str) -> str:
+    return search[:MAX_SEARCH_LENGTH].lower()
+
+
+def _as_suggestions(counts: pa.Table) -> list[dict]:
+    return [{"value": row["value"], "count": int(row["count"])} for row in counts.to_pylist()]

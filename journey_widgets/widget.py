@@ -2,12 +2,15 @@
 
 ``JourneyBuilder`` is a small ipywidgets box: the editor (an anywidget, frontend in ``js/``) and the
 funnel chart (an offline ``altair.JupyterChart``). The journey lives in one traitlet as the SPEC §4
-JSON; edits are validated at once (errors shown next to the control), recomputed on the backend
-after a short debounce in a worker thread, and a newer edit supersedes an older computation.
+JSON; edits are validated at once (errors shown next to the control) and recomputed on the backend
+in a worker thread: at once when it is idle, else right after the running query, with only the newest
+of the edits made meanwhile (a newer edit always supersedes an older one).
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import json
 import threading
 from pathlib import Path
@@ -22,12 +25,11 @@ import traitlets
 from journey_widgets._resources import resource_path
 from journey_widgets.binding import BoundEvents, EventSchema, bind_events, check_journey_against_data
 from journey_widgets.catalog import Catalog, default_catalog
-from journey_widgets.errors import JourneyError
-from journey_widgets.model import TOO_DEEP, Journey, describe_location, validation_errors
+from journey_widgets.errors import CatalogError, JourneyError
+from journey_widgets.model import TOO_DEEP, Journey, Step, describe_location, validation_errors
 from journey_widgets.result import JourneyResult
-from journey_widgets.suggestions import suggest_values
+from journey_widgets.suggestions import ValueIndex
 
-DEBOUNCE_SECONDS = 0.3
 #: Taken around every query a builder runs, from its worker thread or the kernel's: a connection
 #: (DuckDB's, for one) refuses a call while another thread's call is running on it.
 _BACKEND_LOCK = threading.RLock()
@@ -97,19 +99,20 @@ class JourneyBuilder(ipywidgets.VBox):
         catalog: Catalog | None = None,
     ) -> None:
         alt.JupyterChart.enable_offline()
-        self._catalog = catalog or default_catalog()
         with _BACKEND_LOCK:
             self._bound: BoundEvents = bind_events(events, identity=identity, schema=schema)
-            catalog_for_editor = self._catalog_for_editor()
+            self._catalog = _with_data_events(catalog or default_catalog(), self._bound)
         self._generation = 0
         self._lock = threading.Lock()
         self._edit_lock = threading.Lock()
-        self._timer: threading.Timer | None = None
+        self._pending: tuple[Journey, int] | None = None  # the newest edit not yet computed
+        self._worker: threading.Thread | None = None
         self._settled = threading.Event()  # set when the latest edit's result (or error) is shown
         self._settled.set()
         self._last_valid: Journey | None = None
+        self._values = ValueIndex(self._bound)
         self.result: JourneyResult | None = None
-        self.editor = JourneyEditor(catalog=catalog_for_editor, columns=self._columns())
+        self.editor = JourneyEditor(catalog=self._catalog.to_dict(), columns=self._columns())
         self.chart = alt.JupyterChart(_placeholder_chart())
         super().__init__([self.editor, self.chart])
         self.add_class("jw-builder")
@@ -153,7 +156,10 @@ class JourneyBuilder(ipywidgets.VBox):
     def _validate(self, document: dict[str, Any]) -> Journey | None:
         try:
             journey = Journey.model_validate(document).check_complete()
-            with _BACKEND_LOCK:
+            # The catalog holds every event type of the data, so the check queries the backend only
+            # to confirm an unknown event is absent: only then wait for a running query.
+            unknown = any(not self._catalog.has_event(step.event) for step in _steps_of(journey))
+            with _BACKEND_LOCK if unknown else contextlib.nullcontext():
                 check_journey_against_data(self._bound, journey, catalog=self._catalog)
         except (pydantic.ValidationError, JourneyError) as exc:
             self.editor.errors = _errors_of(exc)
@@ -178,25 +184,29 @@ class JourneyBuilder(ipywidgets.VBox):
             self._last_valid = journey
             with self._lock:
                 self._generation += 1
-                generation = self._generation
+                self._pending = (journey, self._generation)
                 self._settled.clear()
-                if self._timer is not None:
-                    self._timer.cancel()
-                self._timer = threading.Timer(DEBOUNCE_SECONDS, self._compute, args=(journey, generation))
-                self._timer.daemon = True
-                self._timer.start()
+                if self._worker is None:
+                    self._worker = threading.Thread(target=self._work, name="journey-builder", daemon=True)
+                    self._worker.start()
+
+    def _work(self) -> None:
+        """Compute the newest pending edit until none is left (edits made meanwhile coalesce)."""
+        while True:
+            with self._lock:
+                if self._pending is None:
+                    self._worker = None
+                    self._settled.set()
+                    return
+                journey, generation = self._pending
+                self._pending = None
+            self._compute(journey, generation)
 
     def _compute(self, journey: Journey, generation: int) -> None:
-        with self._lock:
-            if generation != self._generation:
-                return
-            self._timer = None
+        if generation != self._generation:
+            return
         self.editor.status = "running"
-        try:
-            self._run(journey, generation)
-        finally:
-            if generation == self._generation:
-                self._settled.set()
+        self._run(journey, generation)
 
     def _run(self, journey: Journey, generation: int) -> None:
         try:
@@ -228,7 +238,7 @@ class JourneyBuilder(ipywidgets.VBox):
             return
         try:
             with _BACKEND_LOCK:
-                values = suggest_values(self._bound, str(content.get("property", "")), str(content.get("search", "")))
+                values = self._values.suggest(str(content.get("property", "")), str(content.get("search", "")))
             reply = {"type": "suggestions", "id": content.get("id"), "values": values}
         except JourneyError as exc:
             reply = {"type": "suggestions", "id": content.get("id"), "values": [], "error": str(exc)}
@@ -236,32 +246,25 @@ class JourneyBuilder(ipywidgets.VBox):
             reply = {"type": "suggestions", "id": content.get("id"), "values": [], "error": _one_line(exc)}
         self.editor.send(reply)
 
-    # ------------------------------------------------------------------ catalog for the picker
-    def _catalog_for_editor(self) -> dict[str, Any]:
-        data = self._catalog.to_dict()
-        column = self._bound.table[self._bound.schema.event_type]
-        known = {e["id"] for e in data["events"]}
-        present = column.value_counts().order_by(column).to_pyarrow().column(0).to_pylist()
-        custom = [e for e in present if isinstance(e, str) and e not in known]
-        if custom:
-            data["categories"].append({"id": "custom", "label": "Custom (from your data)"})
-            data["events"] += [
-                {
-                    "id": e,
-                    "category": "custom",
-                    "label": e,
-                    "anonymous": True,
-                    "properties": [],
-                    "description": "",
-                    "custom": True,
-                }
-                for e in custom
-            ]
-        return data
-
     def _columns(self) -> list[dict[str, str]]:
         table = self._bound.table
         return [{"name": name, "kind": _kind(table[name].type())} for name in self._bound.properties]
+
+
+def _with_data_events(catalog: Catalog, bound: BoundEvents) -> Catalog:
+    """A copy of ``catalog`` with the data's event types it lacks, for the step picker and checks."""
+    column = bound.table[bound.schema.event_type]
+    present = column.value_counts().order_by(column).to_pyarrow().column(0).to_pylist()
+    extended = copy.deepcopy(catalog)
+    for event in present:
+        if isinstance(event, str) and not extended.has_event(event):
+            with contextlib.suppress(CatalogError):  # an id no step could name (empty, too long)
+                extended.register_event(event, anonymous=True)
+    return extended
+
+
+def _steps_of(journey: Journey) -> list[Step]:
+    return [step for stage in journey.stages for step in stage.steps] + list(journey.exclusions)
 
 
 def _kind(type_: Any) -> str:

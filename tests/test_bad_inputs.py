@@ -1332,12 +1332,7 @@ SMALL = (
 
 
 @pytest.fixture
-def fast_debounce(monkeypatch):
-    monkeypatch.setattr(widget_module, "DEBOUNCE_SECONDS", 0.01)
-
-
-@pytest.fixture
-def builder(fast_debounce) -> JourneyBuilder:
+def builder() -> JourneyBuilder:
     built = JourneyBuilder(EVENTS, SMALL)
     built.wait()
     assert built.editor.status == "idle" and len(built.editor.funnel) == 3, built.editor.message
@@ -1496,7 +1491,7 @@ def _broken_events() -> ibis.Table:
     return table.mutate(score=table.score_text.cast("float64")).drop("score_text")
 
 
-def test_widget_backend_error_mid_query_is_one_line(fast_debounce):
+def test_widget_backend_error_mid_query_is_one_line():
     builder = JourneyBuilder(_broken_events(), SMALL)
     builder.wait()
     assert builder.editor.status == "idle"  # the broken column is not read yet
@@ -1513,7 +1508,7 @@ def test_widget_backend_error_mid_query_is_one_line(fast_debounce):
     assert builder.editor.status == "idle" and builder.editor.message == "" and builder.result.journey.name == "Again"
 
 
-def test_widget_suggestions_on_a_broken_column_answer_with_the_error(fast_debounce, monkeypatch):
+def test_widget_suggestions_on_a_broken_column_answer_with_the_error(monkeypatch):
     builder = JourneyBuilder(_broken_events(), SMALL)
     sent: list = []
     monkeypatch.setattr(builder.editor, "send", sent.append)
@@ -1535,7 +1530,6 @@ def test_widget_failing_data_check_is_one_line(builder, monkeypatch):
 
 
 def test_widget_rapid_edits_end_with_the_last_one(builder, monkeypatch):
-    monkeypatch.setattr(widget_module, "DEBOUNCE_SECONDS", 0.3)  # the real debounce
     started = time.perf_counter()
     for hours in range(1, 101):
         builder.editor.journey = small(window=f"PT{hours}H", name=f"edit {hours}")
@@ -1547,7 +1541,6 @@ def test_widget_rapid_edits_end_with_the_last_one(builder, monkeypatch):
 
 
 def test_widget_rapid_edits_ending_invalid_keep_the_last_valid(builder, monkeypatch):
-    monkeypatch.setattr(widget_module, "DEBOUNCE_SECONDS", 0.3)
     for index in range(1, 101):
         document = small(name=f"edit {index}")
         if index % 3 == 0:  # every third edit is broken: the last one (99) is valid, 100 is not
@@ -1751,7 +1744,7 @@ def test_fuzz_message_handler_never_raises(fuzz_builder, content):
         json.dumps(reply, allow_nan=True)
 
 
-def test_widget_suggestions_while_computing_share_the_connection(fast_debounce, monkeypatch):
+def test_widget_suggestions_while_computing_share_the_connection(monkeypatch):
     """Suggestions (kernel thread) during a computation (worker thread): both answer, neither fails."""
     events, _ = sample_events(20_000, seed=5)
     builder = JourneyBuilder(events, SMALL)

@@ -1,4 +1,4 @@
-"""The builder's Python side: sync, validation, debounce and supersession, bounded suggestions."""
+"""The builder's Python side: sync, validation, coalescing and supersession, bounded suggestions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 
 from journey_widgets import Journey, sample_events, step
 from journey_widgets.binding import bind_events
+from journey_widgets.errors import DataBindingError
 from journey_widgets.suggestions import suggest_values
 from journey_widgets.widget import JourneyBuilder
 
@@ -80,7 +81,7 @@ def test_data_errors_point_at_the_filter(builder):
     assert "unknown property 'colour'" in builder.editor.errors[0]["message"]
 
 
-def test_rapid_edits_are_debounced_into_one_query(builder, monkeypatch):
+def test_rapid_edits_coalesce_into_the_first_and_the_last_query(builder, monkeypatch):
     calls = []
     original = builder._compute
     monkeypatch.setattr(builder, "_compute", lambda j, g: (calls.append(g), original(j, g)))
@@ -89,7 +90,7 @@ def test_rapid_edits_are_debounced_into_one_query(builder, monkeypatch):
     builder.wait()
     assert builder.result.journey.window.days == 20
     assert len([c for c in calls if c == builder._generation]) == 1
-    assert len(calls) <= 3  # timers cancelled: at most a couple slipped through before cancel
+    assert len(calls) <= 2  # the first edit at once, then only the newest of those made meanwhile
 
 
 def test_slow_query_is_superseded_by_a_fast_one(builder, monkeypatch):
@@ -138,6 +139,27 @@ def test_suggestions_are_bounded_and_searchable(data):
     counts = [v["count"] for v in values]
     assert counts == sorted(counts, reverse=True)
     assert all("page-1" in v["value"] for v in suggest_values(bound, "content_id", "PAGE-1"))
+
+
+@pytest.mark.parametrize("indexed", [100_000, 60])  # every value kept; the 60 most frequent kept
+def test_value_index_answers_as_the_backend_and_counts_once(data, monkeypatch, indexed):
+    from journey_widgets import suggestions
+
+    bound = bind_events(data[0])
+    searches = ["", "PAGE-1", "page-12", "e-3", "zzz", "", "1"]
+    expected = [suggest_values(bound, "content_id", search) for search in searches]
+    monkeypatch.setattr(suggestions, "MAX_INDEXED", indexed)
+    queries = []
+    real = suggestions._value_counts
+    monkeypatch.setattr(suggestions, "_value_counts", lambda *args: queries.append(args[1]) or real(*args))
+    index = suggestions.ValueIndex(bound)
+    assert [index.suggest("content_id", search) for search in searches] == expected
+    # one count per property; when values were left out, searches ask the backend
+    searched_on_backend = 0 if indexed == 100_000 else len([s for s in searches if s])
+    assert queries == ["content_id"] * (1 + searched_on_backend)
+    assert index.suggest("country", limit=3) == suggest_values(bound, "country", limit=3)
+    with pytest.raises(DataBindingError, match="unknown property 'colour'"):
+        index.suggest("colour")
 
 
 def test_suggestions_on_a_million_distinct_values_stay_bounded_and_fast():

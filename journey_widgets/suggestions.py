@@ -61,7 +61,12 @@ def _value_counts(bound: BoundEvents, property: str) -> ir.Table:
         raise DataBindingError(f"unknown property {property!r}: not a property column of the events table")
     column = bound.table[property]
     rows = bound.table.filter(column.notnull())
-    counts = rows.group_by(column.cast(dt.string).name("value")).aggregate(count=rows.count())
+    counts = rows.group_by(_jw_raw=column).aggregate(_jw_count=rows.count())
+    if not column.type().is_string():  # cast the distinct values, not every row (then merge equal texts)
+        as_text = counts.mutate(value=counts._jw_raw.cast(dt.string))
+        counts = as_text.group_by("value").aggregate(count=as_text._jw_count.sum())
+    else:
+        counts = counts.select(value=counts._jw_raw, count=counts._jw_count)
     return counts.order_by([ibis.desc("count"), "value"])
 
 

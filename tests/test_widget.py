@@ -162,6 +162,16 @@ def test_value_index_answers_as_the_backend_and_counts_once(data, monkeypatch, i
         index.suggest("colour")
 
 
+def test_suggestions_of_a_number_column_are_its_values_as_text(data):
+    """Counted per distinct number, then shown as text: the counts of pandas' value_counts."""
+    amounts = data[0].column("amount").to_pandas().dropna()
+    expected = amounts.value_counts()
+    values = suggest_values(bind_events(data[0]), "amount", limit=50)
+    assert len(values) == min(50, len(expected))
+    assert sorted(v["count"] for v in values) == sorted(expected.sort_values(ascending=False).iloc[:50])
+    assert all(float(v["value"]) in expected.index and expected[float(v["value"])] == v["count"] for v in values)
+
+
 def test_suggestions_on_a_million_distinct_values_stay_bounded_and_fast():
     frame = pd.DataFrame(
         {

@@ -34,10 +34,7 @@ SEARCHES = ("", "1", "2", "3", "4", "5", "6", "7", "8", "9", "no-such-value")
 
 def measure_floor(files: SampleFiles, name: str) -> list[Measurement]:
     """The floor query, from connecting to DuckDB to the fetched result."""
-    document = journey_document(name)
-    started = perf_counter()
-    rows = floor(files, document)
-    return [{"kind": "floor", "inprocess_s": perf_counter() - started, "actor_rows": rows}]
+    return _timed_baseline("floor", floor, files, name, "actor_rows")
 
 
 def measure_api(files: SampleFiles, name: str) -> list[Measurement]:
@@ -88,10 +85,17 @@ def _compile_once(name: str, events: Any, identity: Any) -> tuple[float, float]:
 
 def measure_pandas(files: SampleFiles, name: str) -> list[Measurement]:
     """The notebook user's pandas groupby-apply, from reading the files to the counts per stage."""
+    return _timed_baseline("pandas", pandas_funnel, files, name, "actors")
+
+
+def _timed_baseline(
+    kind: str, baseline: Callable[[SampleFiles, dict[str, Any]], Any], files: SampleFiles, name: str, key: str
+) -> list[Measurement]:
+    """Time ``baseline`` on the journey's document; its result is recorded under ``key``."""
     document = journey_document(name)
     started = perf_counter()
-    actors = pandas_funnel(files, document)
-    return [{"kind": "pandas", "inprocess_s": perf_counter() - started, "actors": actors}]
+    value = baseline(files, document)
+    return [{"kind": kind, "inprocess_s": perf_counter() - started, key: value}]
 
 
 # ------------------------------------------------------------------------------------------ widget

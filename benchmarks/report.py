@@ -125,6 +125,11 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return lines + ["| " + " | ".join(row) + " |" for row in rows] + [""]
 
 
+def _section(title: str, text: str, headers: list[str], rows: list[list[str]]) -> list[str]:
+    """A report section: heading, explanation, table."""
+    return [f"## {title}", "", text, "", *_table(headers, rows)]
+
+
 # ------------------------------------------------------------------------------------------ sections
 def _runs(results: Results) -> list[str]:
     rows, mixed = [], []
@@ -170,15 +175,14 @@ def _main_table(results: Results) -> list[str]:
             )
     headers = ["events", "journey", "stages", "floor s", "API s", "CLI s", "API / floor", "CLI − API s"]
     headers += ["floor MiB", "API MiB", "CLI MiB", "n floor/API/CLI"]
-    return [
-        "## Wall time and memory",
-        "",
+    return _section(
+        "Wall time and memory",
         "Medians over the rounds. floor and API: in-process time of the query (from connecting / `read_table`"
         " to the fetched result); CLI: the whole `journey-widgets run` process. MiB: peak resident memory of"
         " the process (largest over the rounds).",
-        "",
-        *_table(headers, rows),
-    ]
+        headers,
+        rows,
+    )
 
 
 def _event_scaling(results: Results) -> list[str]:
@@ -195,14 +199,13 @@ def _event_scaling(results: Results) -> list[str]:
         slope = _exponent(measured[0][0], measured[0][1], measured[-1][0], measured[-1][1])
         rows.append([journey, *cells, _x(slope)])
     headers = ["journey", *(f"API at {size_label(e)}" for e in sizes), "exponent (1 = linear)"]
-    return [
-        "## Scaling in events",
-        "",
+    return _section(
+        "Scaling in events",
         "API median time and cost per event at each size; exponent: log-log slope from the smallest to the"
         " largest size measured.",
-        "",
-        *_table(headers, rows),
-    ]
+        headers,
+        rows,
+    )
 
 
 def _stage_scaling(results: Results) -> list[str]:
@@ -218,14 +221,13 @@ def _stage_scaling(results: Results) -> list[str]:
             [size_label(events), *(_s(t) for t in times), _x(slope), " / ".join(map(_x, ratios)), _x(ratio_slope)]
         )
     headers = ["events", "4 stages s", "8 stages s", "20 stages s", "exponent 4→20", "API / floor", "its exponent"]
-    return [
-        "## Scaling in stages",
-        "",
+    return _section(
+        "Scaling in stages",
         f"API median time of {', '.join(STAGE_JOURNEYS)} (4, 8 and 20 stages; they also differ in events read,"
         " filters, exclusions and the 20-stage one's breakdown, so the ratio to each one's floor is shown too).",
-        "",
-        *_table(headers, rows),
-    ]
+        headers,
+        rows,
+    )
 
 
 def _compile(results: Results) -> list[str]:
@@ -238,14 +240,13 @@ def _compile(results: Results) -> list[str]:
                 sql = statistics.median(r["sql_s"] for r in records)
                 total = statistics.median(r["inprocess_s"] for r in records)
                 rows.append([size_label(events), journey, str(_stages(journey)), _ms(total), _ms(build), _ms(sql)])
-    return [
-        "## Building and compiling the expression (no query)",
-        "",
+    return _section(
+        "Building and compiling the expression (no query)",
         "`Journey.load` + `JourneyResult.compute` + `compiled.funnel()` (build), then `ibis.to_sql` (SQL); median"
         " of 10 after a warm-up, per round, then the median over rounds.",
-        "",
-        *_table(["events", "journey", "stages", "total ms", "build ms", "to_sql ms"], rows),
-    ]
+        ["events", "journey", "stages", "total ms", "build ms", "to_sql ms"],
+        rows,
+    )
 
 
 def _widget(results: Results) -> list[str]:
@@ -310,14 +311,13 @@ def _pandas(results: Results) -> list[str]:
         _x(_divide(stats.inprocess, results.time(SMALL, "floor", "v2c_4")), 1),
         same,
     ]
-    return [
-        "## pandas groupby-apply at 1M events (v2c_4)",
-        "",
+    return _section(
+        "pandas groupby-apply at 1M events (v2c_4)",
         "What a notebook user would write: `read_parquet`, a merge for the identity, stage masks, sort,"
         " `groupby(actor).apply(greedy depth)`, counts per stage (in-process, from reading the files).",
-        "",
-        *_table(["median s", "peak MiB", "× API", "× floor", "counts equal the API's"], [row]),
-    ]
+        ["median s", "peak MiB", "× API", "× floor", "counts equal the API's"],
+        [row],
+    )
 
 
 def _reference(results: Results) -> list[str]:
@@ -332,14 +332,13 @@ def _reference(results: Results) -> list[str]:
                 rows.append([journey, verdict, _s(record["inprocess_s"]), "; ".join(record["failures"])])
     if not rows:
         return []
-    return [
-        "## Reference check at 1M events",
-        "",
+    return _section(
+        "Reference check at 1M events",
         "The API's funnel and branches tables against `tests/reference.py` (`assert_tables_equal`) on the same"
         " 1M events; the reference reads only the columns and event types the journey uses.",
-        "",
-        *_table(["journey", "funnel + branches", "reference s", "detail"], rows),
-    ]
+        ["journey", "funnel + branches", "reference s", "detail"],
+        rows,
+    )
 
 
 # ------------------------------------------------------------------------------------------ targets

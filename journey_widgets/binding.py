@@ -237,9 +237,14 @@ def check_journey_against_data(bound: BoundEvents, journey: Journey, *, catalog:
             _check_filter(bound, flt, place, (*location, "filters", index))
     if journey.breakdown is not None:
         _check_property(bound, journey.breakdown.property, "breakdown", ("breakdown",))
-    unknown = sorted({s.event for _, _, s in _steps_with_places(journey) if not catalog.has_event(s.event)})
+    unknown = unknown_events(journey, catalog)
     if unknown:
         _check_custom_events(bound, journey, unknown)
+
+
+def unknown_events(journey: Journey, catalog: Catalog) -> list[str]:
+    """The journey's event types (steps and exclusions) that ``catalog`` lacks, sorted."""
+    return sorted({s.event for _, _, s in _steps_with_places(journey) if not catalog.has_event(s.event)})
 
 
 def _steps_with_places(journey: Journey) -> list[tuple[str, tuple[str | int, ...], Step]]:

@@ -23,10 +23,16 @@ import pydantic
 import traitlets
 
 from journey_widgets._resources import resource_path
-from journey_widgets.binding import BoundEvents, EventSchema, bind_events, check_journey_against_data
+from journey_widgets.binding import (
+    BoundEvents,
+    EventSchema,
+    bind_events,
+    check_journey_against_data,
+    unknown_events,
+)
 from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.errors import CatalogError, JourneyError
-from journey_widgets.model import TOO_DEEP, Journey, Step, describe_location, validation_errors
+from journey_widgets.model import TOO_DEEP, Journey, describe_location, validation_errors
 from journey_widgets.result import JourneyResult
 from journey_widgets.suggestions import ValueIndex
 
@@ -158,7 +164,7 @@ class JourneyBuilder(ipywidgets.VBox):
             journey = Journey.model_validate(document).check_complete()
             # The catalog holds every event type of the data, so the check queries the backend only
             # to confirm an unknown event is absent: only then wait for a running query.
-            unknown = any(not self._catalog.has_event(step.event) for step in _steps_of(journey))
+            unknown = unknown_events(journey, self._catalog)
             with _BACKEND_LOCK if unknown else contextlib.nullcontext():
                 check_journey_against_data(self._bound, journey, catalog=self._catalog)
         except (pydantic.ValidationError, JourneyError) as exc:
@@ -261,10 +267,6 @@ def _with_data_events(catalog: Catalog, bound: BoundEvents) -> Catalog:
             with contextlib.suppress(CatalogError):  # an id no step could name (empty, too long)
                 extended.register_event(event, anonymous=True)
     return extended
-
-
-def _steps_of(journey: Journey) -> list[Step]:
-    return [step for stage in journey.stages for step in stage.steps] + list(journey.exclusions)
 
 
 def _kind(type_: Any) -> str:

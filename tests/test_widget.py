@@ -209,8 +209,13 @@ def test_kernel_interrupt_during_a_query_keeps_the_builder_working(builder, monk
     """A kernel interrupt (KeyboardInterrupt in the main thread) while a query runs in the builder's worker
     thread: the cell stops, the definition is kept, and the next edit computes as usual."""
     import _thread
+    import signal
 
     from journey_widgets import widget as widget_module
+
+    # as in a Jupyter kernel; a shell starting the tests in the background leaves SIGINT ignored,
+    # and interrupt_main() then does nothing
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     started, release = threading.Event(), threading.Event()
     real = widget_module.JourneyResult.compute

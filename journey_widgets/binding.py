@@ -71,12 +71,13 @@ class BoundEvents:
         roles = set(self.schema.role_columns().values())
         return [name for name in self.table.columns if name not in roles]
 
-    def normalized(self, journey: Journey) -> ir.Table:
+    def normalized(self, journey: Journey, target: str | None = None) -> ir.Table:
         """Events with the internal actor and time columns of :mod:`journey_widgets.compiler`.
 
         Adds ``_jw_event``, ``_jw_t`` (int64 microseconds since the epoch, UTC), ``_jw_contact``
         (the actor: contact or deal id, or null), ``_jw_visitor`` (the anonymous visitor when there is
-        no contact) and ``_jw_anonymous``. Rows with no actor or no time are dropped.
+        no contact) and ``_jw_anonymous``. Rows with no actor or no time are dropped. ``target``
+        (default: :attr:`target`) is the dialect whose formulation of times is used.
         """
         events, schema = self.table, self.schema
         if journey.object == "deal":
@@ -91,7 +92,7 @@ class BoundEvents:
         table = events.mutate(
             **{
                 EVENT: events[schema.event_type],
-                TIME: epoch_microseconds(events[schema.occurred_at], self.target),
+                TIME: epoch_microseconds(events[schema.occurred_at], target or self.target),
                 CONTACT: contact,
                 VISITOR: visitor,
                 ANONYMOUS: contact.isnull(),

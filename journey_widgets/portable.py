@@ -9,7 +9,6 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from journey_widgets.errors import UnsupportedBackendError
 
 #: Backends whose timestamps are text and whose microsecond extraction is not exact (SQLite's
 #: ``strftime('%f')`` has milliseconds): the fraction is read from the text instead.
@@ -19,30 +18,15 @@ _TEXT_TIMESTAMPS = frozenset({"sqlite"})
 #: microsecond extraction accept only some timestamp types).
 _INTEGER_TIMESTAMPS = frozenset({"datafusion"})
 
-#: Backends whose SQL parser cannot take a long journey as one nested query (SQLite's parser stack,
-#: DataFusion's recursion limit): intermediate tables are computed into temporary tables.
+#: Backends that would recompute a table each time a query reads it (Spark, DataFusion), or whose SQL
+#: parser cannot take a long journey as one nested query (SQLite's parser stack): the timeline and
+#: the paths are computed into temporary tables.
 MATERIALIZE_PATHS = frozenset({"sqlite", "datafusion", "pyspark"})
 
 
 #: Backends that cannot run a journey's window functions (Ibis' Polars backend has none): their
 #: tables are handed to embedded DuckDB through Arrow.
 _NO_WINDOW_FUNCTIONS = frozenset({"polars"})
-
-
-#: The most stages an engine runs: the planners of DataFusion and Spark need memory growing steeply
-#: with each stage of the window pipeline (measured on 20k events: DataFusion 8 stages in 6 s, 12 past
-#: 8 GB; Spark 8 stages in 94 s, 20 past a 2 GB driver heap).
-MAX_STAGES = {"datafusion": 8, "pyspark": 8}
-
-
-def check_supported(journey_stages: int, backend: str) -> None:
-    """Raise :class:`UnsupportedBackendError` for a journey the engine cannot run."""
-    limit = MAX_STAGES.get(backend)
-    if limit is not None and journey_stages > limit:
-        raise UnsupportedBackendError(
-            f"the {backend} backend runs journeys of up to {limit} stages, this one has {journey_stages}: "
-            "run it on DuckDB (ibis.memtable(table.to_pyarrow())) or shorten it"
-        )
 
 
 def runnable(table: ir.Table) -> ir.Table:

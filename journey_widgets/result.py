@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -15,7 +14,6 @@ import pyarrow as pa
 from journey_widgets.binding import BoundEvents, EventSchema, bind_events
 from journey_widgets.compiler import CompiledJourney, compile_journey
 from journey_widgets.compiler.tables import Period
-from journey_widgets.portable import MATERIALIZE_PATHS
 
 if TYPE_CHECKING:
     from journey_widgets.catalog import Catalog
@@ -52,14 +50,6 @@ class JourneyResult:
     def journey(self) -> Journey:
         return self.compiled.journey
 
-    @cached_property
-    def _executed(self) -> CompiledJourney:
-        """What runs: the compiled journey, with its paths in a temporary table where the backend needs it."""
-        compiled = self.compiled
-        if compiled.bound.target not in MATERIALIZE_PATHS:
-            return compiled
-        return compile_journey(compiled.journey, compiled.bound, materialize_paths=True)
-
     def _execute(self, key: str, expr: ir.Table) -> pd.DataFrame:
         if key not in self._cache:
             self._cache[key] = _to_pandas(expr)
@@ -68,41 +58,43 @@ class JourneyResult:
     @property
     def funnel(self) -> pd.DataFrame:
         """The funnel table (SPEC §7)."""
-        return self._execute("funnel", self._executed.funnel())
+        return self._execute("funnel", self.compiled.funnel())
 
     @property
     def branches(self) -> pd.DataFrame:
         """The branch table (SPEC §7)."""
-        return self._execute("branches", self._executed.branches())
+        return self._execute("branches", self.compiled.branches())
 
     @property
     def paths(self) -> pd.DataFrame:
         """The paths table (SPEC §7): one row per actor."""
-        return self._execute("paths", self._executed.paths())
+        return self._execute("paths", self.compiled.paths())
 
     def trend(self, period: Period = "week") -> pd.DataFrame:
         """Started, completed and conversion per ``period`` ("day", "week", "month") of the start."""
-        return self._execute(f"trend-{period}", self._executed.trend(period))
+        return self._execute(f"trend-{period}", self.compiled.trend(period))
 
     def time_histogram(self, bins: int = 20) -> pd.DataFrame:
         """Binned time from the previous stage (computed on the backend), per stage."""
-        return self._execute(f"histogram-{bins}", self._executed.time_histogram(bins))
+        return self._execute(f"histogram-{bins}", self.compiled.time_histogram(bins))
 
     def actors(self, stage: int | str, *, dropped: bool = False) -> pd.DataFrame:
         """Actors who reached ``stage`` (by index or name), or dropped off just before it."""
-        return _to_pandas(self._executed.actors(stage, dropped=dropped))
+        return _to_pandas(self.compiled.actors(stage, dropped=dropped))
 
     @cached_property
     def expr(self) -> dict[str, ir.Table]:
-        """The Ibis expressions of the funnel, branches and paths tables."""
-        return {"funnel": self.compiled.funnel(), "branches": self.compiled.branches(), "paths": self.compiled.paths()}
+        """The Ibis expressions of the funnel, branches and paths tables (one query each, nothing
+        computed ahead into temporary tables)."""
+        compiled = compile_journey(self.journey, self.compiled.bound, materialize=False)
+        return {"funnel": compiled.funnel(), "branches": compiled.branches(), "paths": compiled.paths()}
 
     def to_sql(self, dialect: str | None = None, *, table: str = "funnel") -> str:
         """The SQL of one result table (default: the funnel) for ``dialect`` (default: the backend's),
         compiled with that dialect's formulations where engines differ."""
-        if dialect is None or dialect == self.compiled.bound.target:
+        if dialect is None or dialect == self.compiled.target:
             return ibis.to_sql(self.expr[table], dialect=dialect)
-        retargeted = compile_journey(self.journey, dataclasses.replace(self.compiled.bound, dialect=dialect))
+        retargeted = compile_journey(self.journey, self.compiled.bound, dialect=dialect)
         return ibis.to_sql(getattr(retargeted, table)(), dialect=dialect)
 
 

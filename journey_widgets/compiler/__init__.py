@@ -1,7 +1,14 @@
 """Compile a journey on bound events into Ibis expressions (SPEC §5); the backend does the work.
 
 ``compile_journey(journey, bound)`` returns a :class:`CompiledJourney` whose methods give the
-result tables of SPEC §7 as unexecuted Ibis expressions.
+result tables of SPEC §7 as unexecuted Ibis expressions. The plan, for every backend:
+
+1. **rows** (:mod:`.rows`): the events matching a stage or exclusion, narrowed to actor number, time,
+   step indices and flags;
+2. **timeline** (:mod:`.instants`): one row per actor and instant, and one window pass (one sort);
+3. **paths** (:mod:`.ordered`, :mod:`.any_order`): one row per actor, by joins into one stage's
+   instants at a time;
+4. **tables** (:mod:`.tables`): funnel, branches, paths, trend... by aggregation.
 """
 
 from __future__ import annotations
@@ -15,42 +22,60 @@ from journey_widgets.binding import BoundEvents
 from journey_widgets.compiler import tables
 from journey_widgets.compiler.any_order import any_order_paths
 from journey_widgets.compiler.breakdown import with_labels
+from journey_widgets.compiler.columns import ACTOR, ANONYMOUS
+from journey_widgets.compiler.instants import any_order_timeline, instants, ordered_timeline
 from journey_widgets.compiler.ordered import ordered_paths
 from journey_widgets.compiler.paths import Checkpoint, materialized, unchanged
-from journey_widgets.compiler.rows import journey_rows
+from journey_widgets.compiler.rows import JourneyRows, journey_rows
 from journey_widgets.compiler.tables import Period
 from journey_widgets.model import Journey
-from journey_widgets.portable import check_supported
+from journey_widgets.portable import MATERIALIZE_PATHS, backend_name
 
 
 @dataclass(frozen=True)
 class CompiledJourney:
-    """The journey's Ibis expressions over one events table."""
+    """The journey's Ibis expressions over one events table, for one SQL dialect."""
 
     journey: Journey
     bound: BoundEvents
-    #: Compute the matching rows and the paths into temporary tables (for backends that cannot
-    #: take the whole journey as one nested query).
-    materialize_paths: bool = False
-
-    @cached_property
-    def rows(self) -> ir.Table:
-        """Events matching a stage or exclusion, with actor, time and per-stage step columns."""
-        return self._checkpoint(journey_rows(self.bound, self.journey))
+    #: The backend or SQL dialect whose formulations are used.
+    target: str
+    #: Compute the timeline and the paths into temporary tables (engines that would recompute a
+    #: table each time the query reads it, or cannot parse the whole journey as one query).
+    materialize: bool = False
 
     @property
     def _checkpoint(self) -> Checkpoint:
-        return materialized if self.materialize_paths else unchanged
+        return materialized if self.materialize else unchanged
+
+    @cached_property
+    def rows(self) -> JourneyRows:
+        """Events matching a stage or exclusion (actor number, time, steps, flags) and the actors."""
+        return journey_rows(self.bound, self.journey, self.target)
+
+    @cached_property
+    def timeline(self) -> ir.Table:
+        """One row per actor and instant with the columns of the single window pass."""
+        journey = self.journey
+        ordered = journey.order == "ordered"
+        valued = frozenset()
+        if journey.breakdown is not None:
+            valued = frozenset({1}) if ordered else frozenset(range(1, len(journey.stages) + 1))
+        by_instant = instants(self.rows.events, journey, valued)
+        timeline = ordered_timeline(by_instant, journey) if ordered else any_order_timeline(by_instant, journey)
+        return self._checkpoint(timeline)
 
     @cached_property
     def internal_paths(self) -> ir.Table:
         """One row per actor with a start (internal columns, times in microseconds)."""
-        journey, rows = self.journey, self.rows
+        journey = self.journey
+        has_breakdown = journey.breakdown is not None
         if journey.order == "ordered":
-            paths = ordered_paths(rows, journey, self._checkpoint)
+            paths = ordered_paths(self.timeline, journey, breakdown_stage=1 if has_breakdown else None)
         else:
-            paths = any_order_paths(rows, journey)
-        if journey.breakdown is not None:
+            paths = any_order_paths(self.timeline, journey, breakdown=has_breakdown)
+        paths = paths.mutate(**{ANONYMOUS: paths[ACTOR] < 0})
+        if has_breakdown:
             paths = with_labels(paths, journey.breakdown.limit)
         return self._checkpoint(paths)
 
@@ -64,7 +89,7 @@ class CompiledJourney:
 
     def paths(self) -> ir.Table:
         """The paths table of SPEC §7."""
-        return tables.public_paths(self.internal_paths, self.journey)
+        return tables.public_paths(self.internal_paths, self.rows.actors, self.journey)
 
     def trend(self, period: Period = "week") -> ir.Table:
         """Started, completed and conversion per day, week (from Monday) or month of the start, UTC."""
@@ -76,10 +101,23 @@ class CompiledJourney:
 
     def actors(self, stage: int | str, *, dropped: bool = False) -> ir.Table:
         """Actors who reached ``stage``, or who reached the stage before it and dropped off."""
-        return tables.actors_table(self.internal_paths, self.journey, stage, dropped=dropped)
+        return tables.actors_table(self.internal_paths, self.rows.actors, self.journey, stage, dropped=dropped)
 
 
-def compile_journey(journey: Journey, bound: BoundEvents, *, materialize_paths: bool = False) -> CompiledJourney:
-    """Compile ``journey`` (complete, checked against ``bound``) into Ibis expressions."""
-    check_supported(len(journey.check_complete().stages), bound.target)
-    return CompiledJourney(journey, bound, materialize_paths)
+def compile_journey(
+    journey: Journey, bound: BoundEvents, *, dialect: str | None = None, materialize: bool | None = None
+) -> CompiledJourney:
+    """Compile ``journey`` (complete, checked against ``bound``) into Ibis expressions.
+
+    ``dialect`` (default: the events' backend) chooses the formulations where engines differ.
+    ``materialize`` (default: what the events' backend needs to execute) computes intermediate
+    tables into temporary tables; SQL for another dialect is never materialized.
+    """
+    journey.check_complete()
+    target = dialect or backend_name(bound.table)
+    if materialize is None:
+        materialize = dialect is None and target in MATERIALIZE_PATHS
+    return CompiledJourney(journey, bound, target, materialize)
+
+
+__all__ = ["CompiledJourney", "Period", "compile_journey"]

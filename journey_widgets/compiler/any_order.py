@@ -1,62 +1,108 @@
-"""Any-order journeys (SPEC §5): the most distinct stages matched within one window.
+"""Any-order journeys (SPEC §5): the most distinct stages matched within one window of a start.
 
-For each start row (matching some stage, in the date range) a RANGE window over
-``[t, t + window]`` tells which stages have a matching event; their count is the row's depth.
-The actor's depth is the largest count; its start is the earliest start achieving it.
+The timeline (:func:`~journey_widgets.compiler.instants.any_order_timeline`) gives every instant the
+earliest instant of each stage in ``[t, t + window]``; at a start, the stages found there are its
+depth. The actor's depth is the largest, its start the earliest start reaching it. For exclusions, the
+path lists the stages found from that start in time order (then stage number), and the exclusion's
+stage numbers count these entries.
 """
 
 from __future__ import annotations
+
+import functools
+import operator
 
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from journey_widgets.binding import TIME
-from journey_widgets.compiler.breakdown import start_value
-from journey_widgets.compiler.paths import (
-    ACTOR_COLUMNS,
+from journey_widgets.compiler.columns import (
+    ACTOR,
+    BREAKDOWN,
     DEPTH,
+    EXCLUDED,
     START,
-    actor_window,
+    TIME,
     branch_column,
-    per_actor,
+    first_column,
+    next_exclusion_column,
     reached_column,
+    stage_value_column,
+    step_column,
 )
-from journey_widgets.compiler.rows import BREAKDOWN, in_date_range, stage_column, window_us
+from journey_widgets.compiler.rows import in_date_range, window_us
 from journey_widgets.model import Journey
 from journey_widgets.portable import as_int
 
 
-def _start_rank(rows: ir.Table, n_stages: int) -> ir.IntegerValue:
-    """Listing position of the first (stage, step) an event matches: the start event's priority."""
-    return ibis.cases(
-        *[
-            (rows[stage_column(k)].notnull(), rows[stage_column(k)].cast(dt.int32) + 16 * k)
-            for k in range(1, n_stages + 1)
-        ],
-        else_=ibis.null(dt.int32),
-    )
-
-
-def any_order_paths(rows: ir.Table, journey: Journey) -> ir.Table:
-    """One row per actor with a start: depth and start; reached times and branches are null."""
+def any_order_paths(timeline: ir.Table, journey: Journey, breakdown: bool = False) -> ir.Table:
+    """One row per actor with a start and no exclusion: ``_jw_actor``, depth, start (and the value of
+    the start event: its first listed stage and step)."""
     n_stages = len(journey.stages)
-    matches = [rows[stage_column(k)].notnull() for k in range(1, n_stages + 1)]
-    is_start = ibis.or_(*matches) & in_date_range(rows, journey)
-    # [t, t + window] as a frame reaching back over descending time: SQLite's SQL generator loses the
-    # upper bound of "BETWEEN CURRENT ROW AND w FOLLOWING".
-    ahead = actor_window(ibis.desc(TIME), range=(-window_us(journey), 0))
-    found = [as_int(m).max().over(ahead) for m in matches]
-    count = sum(found[1:], found[0])
-    table = rows.mutate(_jw_n=ibis.cases((is_start, count), else_=ibis.null(dt.int16)))
-    table = table.mutate(_jw_best=table._jw_n.max().over(actor_window()))
-    best_start = ibis.cases((table._jw_n == table._jw_best, table[TIME]), else_=ibis.null(dt.int64))
-    table = table.mutate(**{START: best_start.min().over(actor_window())})
-    breakdown = {}
-    if journey.breakdown is not None:
-        table, breakdown[BREAKDOWN] = start_value(table, table[TIME] == table[START], _start_rank(table, n_stages))
-    paths = per_actor(table, **{DEPTH: table._jw_n.max().cast(dt.int16), START: table[START].max()}, **breakdown)
+    matches = [timeline[step_column(k)].notnull() for k in range(1, n_stages + 1)]
+    starts = timeline.filter(functools.reduce(operator.or_, matches) & in_date_range(timeline, journey))
+    found = [as_int(starts[first_column(k)].notnull()) for k in range(1, n_stages + 1)]
+    starts = starts.mutate(_jw_found=functools.reduce(operator.add, found))
+    deepest = starts.group_by(ACTOR).aggregate(_jw_best_actor=starts[ACTOR].max(), _jw_best=starts._jw_found.max())
+    deepest = deepest.drop(ACTOR)
+    candidates = starts.inner_join(
+        deepest, [starts[ACTOR] == deepest._jw_best_actor, starts._jw_found == deepest._jw_best]
+    )
+    earliest = candidates.group_by(ACTOR).aggregate(_jw_start_actor=candidates[ACTOR].max(), **{START: candidates[TIME].min()})
+    earliest = earliest.drop(ACTOR)
+    chosen = starts.inner_join(earliest, [starts[ACTOR] == earliest._jw_start_actor, starts[TIME] == earliest[START]])
+    columns = {DEPTH: chosen._jw_found.cast(dt.int16), START: chosen[START]}
+    if breakdown:
+        values = [(chosen[step_column(k)].notnull(), chosen[stage_value_column(k)]) for k in range(1, n_stages + 1)]
+        columns[BREAKDOWN] = ibis.cases(*values, else_=ibis.null(dt.string))
+    firsts = {first_column(k): chosen[first_column(k)] for k in range(1, n_stages + 1)}
+    paths = chosen.select(ACTOR, **columns, **firsts)
+    if journey.exclusions:
+        paths = _without_excluded(paths, timeline, journey)
     no_times = {reached_column(k): ibis.null(dt.int64) for k in range(1, n_stages + 1)}
     no_branches = {branch_column(k): ibis.null(dt.int16) for k in range(1, n_stages + 1)}
-    extra = [BREAKDOWN] if journey.breakdown is not None else []
-    return paths.filter(paths[DEPTH].notnull()).select(*ACTOR_COLUMNS, DEPTH, START, *extra, **no_times, **no_branches)
+    return paths.select(ACTOR, *columns, **no_times, **no_branches)
+
+
+def _without_excluded(paths: ir.Table, timeline: ir.Table, journey: Journey) -> ir.Table:
+    """Drop paths with an exclusion event strictly after their i-th entry and at or before their j-th
+    (or, with fewer than j entries, the window's end)."""
+    n_stages = len(journey.stages)
+    entries = sorted({k for x in journey.exclusions for k in x.between})
+    paths = paths.mutate(**{_entry(i): _entry_time(paths, n_stages, i) for i in entries})
+    starts_of = sorted({x.between[0] for x in journey.exclusions})
+    for i in starts_of:
+        numbers = [e for e, x in enumerate(journey.exclusions, start=1) if x.between[0] == i]
+        at = timeline.select(
+            _jw_at_actor=timeline[ACTOR],
+            _jw_at_time=timeline[TIME],
+            **{f"_jw_after{e}": timeline[next_exclusion_column(e)] for e in numbers},
+        )
+        joined = paths.left_join(at, [paths[ACTOR] == at._jw_at_actor, paths[_entry(i)] == at._jw_at_time])
+        paths = joined.drop("_jw_at_actor", "_jw_at_time")
+    end = paths[START] + ibis.literal(window_us(journey), type=dt.int64)
+    flags = ibis.literal(False)
+    for e, exclusion in enumerate(journey.exclusions, start=1):
+        after = paths[f"_jw_after{e}"]
+        flags |= after.notnull() & (after <= paths[_entry(exclusion.between[1])].coalesce(end))
+    return paths.mutate(**{EXCLUDED: flags}).filter(lambda t: ~t[EXCLUDED])
+
+
+def _entry(i: int) -> str:
+    return f"_jw_entry{i}"
+
+
+def _entry_time(paths: ir.Table, n_stages: int, i: int) -> ir.IntegerValue:
+    """The time of the path's i-th entry: the stage whose (time, stage number) ranks i-th."""
+    firsts = [paths[first_column(k)] for k in range(1, n_stages + 1)]
+
+    def rank(k: int) -> ir.IntegerValue:
+        earlier = [
+            as_int(firsts[m].notnull() & ((firsts[m] <= firsts[k]) if m < k else (firsts[m] < firsts[k])))
+            for m in range(n_stages)
+            if m != k
+        ]
+        return functools.reduce(operator.add, earlier, ibis.literal(1, type=dt.int64))
+
+    cases = [(firsts[k].notnull() & (rank(k) == i), firsts[k]) for k in range(n_stages)]
+    return ibis.cases(*cases, else_=ibis.null(dt.int64))

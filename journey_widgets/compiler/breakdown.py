@@ -1,8 +1,4 @@
-"""Breakdown (SPEC §5): the property value of the path's start event, top N kept, the rest "Other".
-
-At the start instant, the events of the first listed step (any order: the first (stage, step) in
-listing order) decide; among them the smallest non-null value wins.
-"""
+"""Breakdown labels (SPEC §5): the top ``limit`` values keep their name, the rest are merged."""
 
 from __future__ import annotations
 
@@ -10,27 +6,15 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from journey_widgets.compiler.paths import actor_window
-from journey_widgets.compiler.rows import BREAKDOWN
+from journey_widgets.compiler.columns import BREAKDOWN
 
 LABEL = "breakdown"
 ORDER = "_jw_order"
 OTHER = "Other"
 
 
-def start_value(table: ir.Table, at_start: ir.BooleanValue, rank: ir.IntegerValue) -> tuple[ir.Table, ir.Value]:
-    """The table with the best start rank per actor, and the per-actor aggregate of the start value.
-
-    ``at_start`` marks the start event's rows, ``rank`` their listing priority (lower is first).
-    """
-    first_rank = ibis.cases((at_start, rank), else_=ibis.null(dt.int32)).min().over(actor_window())
-    table = table.mutate(_jw_at_start=at_start, _jw_rank=rank, _jw_first_rank=first_rank)
-    chosen = table._jw_at_start & (table._jw_rank == table._jw_first_rank)
-    return table, ibis.cases((chosen, table[BREAKDOWN]), else_=ibis.null(dt.string)).min()
-
-
 def with_labels(paths: ir.Table, limit: int) -> ir.Table:
-    """Replace ``_jw_b`` by the ``breakdown`` label and its display order ``_jw_order``.
+    """Replace ``_jw_breakdown`` by the ``breakdown`` label and its display order ``_jw_order``.
 
     The ``limit`` values with most actors keep their name (ties by value, null last); the rest
     become "Other", ordered last.
@@ -40,11 +24,11 @@ def with_labels(paths: ir.Table, limit: int) -> ir.Table:
     counts = counts.mutate(_jw_pos=ranking)
     kept = counts._jw_pos < limit
     labels = counts.select(
-        _jw_value=counts[BREAKDOWN],
+        _jw_label_value=counts[BREAKDOWN],
         **{
             LABEL: ibis.cases((kept, counts[BREAKDOWN]), else_=ibis.literal(OTHER, type=dt.string)),
             ORDER: ibis.cases((kept, counts._jw_pos), else_=ibis.literal(limit, type=dt.int64)),
         },
     )
-    joined = paths.inner_join(labels, paths[BREAKDOWN].identical_to(labels._jw_value))
-    return joined.drop("_jw_value", BREAKDOWN)
+    joined = paths.inner_join(labels, paths[BREAKDOWN].identical_to(labels._jw_label_value))
+    return joined.drop("_jw_label_value", BREAKDOWN)

@@ -8,9 +8,17 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from journey_widgets.binding import ANONYMOUS, CONTACT, VISITOR
 from journey_widgets.compiler.breakdown import LABEL, ORDER
-from journey_widgets.compiler.paths import DEPTH, START, branch_column, reached_column
+from journey_widgets.compiler.columns import (
+    ACTOR,
+    ANONYMOUS,
+    CONTACT,
+    DEPTH,
+    START,
+    VISITOR,
+    branch_column,
+    reached_column,
+)
 from journey_widgets.model import Journey
 from journey_widgets.portable import as_int, with_period_start
 
@@ -170,13 +178,15 @@ def branches_table(paths: ir.Table, journey: Journey) -> ir.Table:
     return table.order_by([*groups[1:], "stage_index", "step_index"]).select(*groups[:1], *table.columns[len(groups) :])
 
 
-def public_paths(paths: ir.Table, journey: Journey) -> ir.Table:
+def public_paths(paths: ir.Table, actors: ir.Table, journey: Journey) -> ir.Table:
     """The paths table of SPEC §7: actor_id, is_anonymous, depth, reached_at_k, branch_k.
 
     ``reached_at_k`` are microseconds since the epoch (UTC) here, exact on every backend;
     :class:`~journey_widgets.result.JourneyResult` turns them into UTC timestamps.
     """
-    actor_id = ibis.cases((paths[ANONYMOUS], paths[VISITOR]), else_=paths[CONTACT].cast(dt.string))
+    keys = actors.select(_jw_key_actor=actors[ACTOR], _jw_key_contact=actors[CONTACT], _jw_key_visitor=actors[VISITOR])
+    paths = paths.inner_join(keys, paths[ACTOR] == keys._jw_key_actor)
+    actor_id = ibis.cases((paths[ANONYMOUS], paths._jw_key_visitor), else_=paths._jw_key_contact.cast(dt.string))
     columns: dict[str, ir.Value] = {
         "actor_id": actor_id,
         "is_anonymous": paths[ANONYMOUS],
@@ -207,10 +217,12 @@ def trend_table(paths: ir.Table, journey: Journey, period: Period) -> ir.Table:
     return trend.order_by("period")
 
 
-def actors_table(paths: ir.Table, journey: Journey, stage: int | str, *, dropped: bool = False) -> ir.Table:
+def actors_table(
+    paths: ir.Table, actors: ir.Table, journey: Journey, stage: int | str, *, dropped: bool = False
+) -> ir.Table:
     """Actors who reached ``stage`` (or, with ``dropped``, reached the stage before but not it)."""
     index = stage_index(journey, stage)
-    public = public_paths(paths, journey)
+    public = public_paths(paths, actors, journey)
     if dropped:
         if index == 1:
             raise ValueError("no one drops off at stage 1: ask for dropped=True at stage 2 or later")

@@ -1,0 +1,65 @@
+"""The compiler's internal column names, defined once (user columns never start with ``_jw_``).
+
+Each name means one thing everywhere in the compiler. Per-stage and per-exclusion names take the
+1-based stage number ``k`` or exclusion number ``e``.
+"""
+
+from __future__ import annotations
+
+from journey_widgets.binding import ANONYMOUS, CONTACT, EVENT, TIME, VISITOR
+
+__all__ = ["ANONYMOUS", "CONTACT", "EVENT", "TIME", "VISITOR"]
+
+#: One int64 per actor: contacts (or deals) numbered from 0 up, anonymous visitors from -1 down.
+ACTOR = "_jw_actor"
+#: The event's breakdown property as text (event rows only).
+VALUE = "_jw_value"
+#: The earliest start in ``[t - window, t]`` (instants).
+EARLIEST_START = "_jw_earliest_start"
+#: Per actor: the depth its path reaches, and the path's start time t1 (microseconds).
+DEPTH = "_jw_depth"
+START = "_jw_start"
+#: Per actor: its path was removed by an exclusion.
+EXCLUDED = "_jw_excluded"
+#: Per actor: the breakdown value its path is attributed to (text, null is a value).
+BREAKDOWN = "_jw_breakdown"
+
+
+def step_column(k: int) -> str:
+    """The 1-based index of the first listed step of stage ``k`` the event (instant) matches, or null."""
+    return f"_jw_step{k}"
+
+
+def exclusion_column(e: int) -> str:
+    """Whether the event (instant) matches exclusion ``e``."""
+    return f"_jw_excl{e}"
+
+
+def stage_value_column(k: int) -> str:
+    """The breakdown value of the instant's event that matches stage ``k`` by its branch."""
+    return f"_jw_value{k}"
+
+
+def next_column(k: int) -> str:
+    """The earliest stage-``k`` instant of the actor strictly after this one (microseconds)."""
+    return f"_jw_next{k}"
+
+
+def next_exclusion_column(e: int) -> str:
+    """The earliest instant matching exclusion ``e`` strictly after this one (microseconds)."""
+    return f"_jw_next_excl{e}"
+
+
+def first_column(k: int) -> str:
+    """Any order: the earliest stage-``k`` instant in ``[t, t + window]`` (microseconds)."""
+    return f"_jw_first{k}"
+
+
+def reached_column(k: int) -> str:
+    """Per actor: when its path reached stage ``k`` (microseconds)."""
+    return f"_jw_reached{k}"
+
+
+def branch_column(k: int) -> str:
+    """Per actor: the step (1-based) by which its path reached stage ``k``."""
+    return f"_jw_branch{k}"

@@ -267,8 +267,6 @@ class Journey(_Frozen):
                 raise ValueError(f"stage {index}: name {stage.name!r} is already used by stage {seen[stage.name]}")
             seen[stage.name] = index
         for index, exclusion in enumerate(self.exclusions, start=1):
-            if self.order == "any":
-                raise ValueError(f"exclusion {index}: exclusions need an ordered journey")
             if exclusion.between[1] > len(self.stages):
                 raise ValueError(
                     f"exclusion {index}: between {list(exclusion.between)} names stage "

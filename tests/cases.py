@@ -475,6 +475,36 @@ CASES = [
             "month": [("2026-01-01", 1, 1), ("2026-02-01", 2, 1)],
         },
     ),
+    # any-order exclusions: "between [i, j]" counts the path's entries in time order (then stage number)
+    Case(
+        "any order exclusion between path entries",
+        journey(V, F, M, order="any", exclusions=[{"event": "email_spam_reported", "between": [1, 2]}]),
+        [
+            *[ev(M, 0, 1), ev("email_spam_reported", 5, 1), ev(V, 10, 1), ev(F, 20, 1)],  # spam in (0, 10]
+            *[ev(V, 0, 2), ev(F, 10, 2), ev("email_spam_reported", 15, 2), ev(M, 20, 2)],  # after entry 2
+            *[ev(F, 0, 3), ev("email_spam_reported", 0, 3), ev(V, 30, 3)],  # at entry 1: not strictly after
+        ],
+        {"actors": [2, 2, 1]},
+    ),
+    Case(
+        "any order exclusion runs to the window end without entry j",
+        journey(V, F, M, order="any", exclusions=[{"event": "email_spam_reported", "between": [2, 3]}]),
+        [
+            *[ev(V, 0, 1), ev(F, 10, 1), ev("email_spam_reported", 50, 1)],  # no 3rd entry: (10, 60]
+            *[ev(V, 0, 2), ev(F, 10, 2), ev("email_spam_reported", 61, 2)],  # past the window
+            *[ev(V, 0, 3), ev("email_spam_reported", 5, 3)],  # only 1 entry: never reached entry 2
+        ],
+        {"actors": [2, 1, 0]},
+    ),
+    Case(
+        "any order entries at one instant go by stage number",
+        journey(V, F, M, order="any", exclusions=[{"event": "email_spam_reported", "between": [2, 3]}]),
+        [
+            *[ev(V, 10, 1), ev(F, 10, 1), ev("email_spam_reported", 20, 1), ev(M, 30, 1)],  # F is entry 2
+            *[ev(F, 0, 2), ev(M, 0, 2), ev("email_spam_reported", 0, 2), ev(V, 40, 2)],  # M is entry 2, at 0
+        ],
+        {"actors": [1, 1, 1]},
+    ),
 ]
 
 

@@ -136,7 +136,7 @@ def journeys(draw) -> dict:
     if draw(st.integers(0, 4)) == 0:
         start, end = sorted(draw(st.lists(st.sampled_from(GRID_MINUTES), min_size=2, max_size=2, unique=True)))
         journey["date_range"] = {"start": at(start).isoformat(), "end": at(end).isoformat()}
-    if journey["order"] == "ordered" and n_stages >= 2 and draw(st.integers(0, 3)) == 0:
+    if n_stages >= 2 and draw(st.integers(0, 3)) == 0:
         i = draw(st.integers(1, n_stages - 1))
         j = draw(st.integers(i + 1, n_stages))
         journey["exclusions"] = [{"event": draw(st.sampled_from(EVENTS)), "between": [i, j]}]

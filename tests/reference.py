@@ -149,9 +149,14 @@ def any_order_path(events: list[Event], journey: dict, in_range) -> Path | None:
     window = _window(journey)
     best: Path | None = None
     for start in sorted((e for e in events if e.stage_steps and in_range(e.t)), key=lambda e: e.t):
-        stages = {k for e in events if start.t <= e.t <= start.t + window for k in e.stage_steps}
-        if best is None or len(stages) > best.depth:
-            best = Path(len(stages), start.t, [], [])
+        firsts: dict[int, int] = {}
+        for e in events:
+            if start.t <= e.t <= start.t + window:
+                for k in e.stage_steps:
+                    firsts[k] = min(firsts.get(k, e.t), e.t)
+        if best is None or len(firsts) > best.depth:
+            entries = sorted((t, k) for k, t in firsts.items())  # the path: time order, then stage number
+            best = Path(len(firsts), start.t, [t for t, _ in entries], [])
     return best
 
 
@@ -238,7 +243,7 @@ def actor_paths(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | No
     result = []
     for (anonymous, actor_id), actor_events in sorted(by_actor.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         path = (ordered_path if ordered else any_order_path)(actor_events, journey, in_range)
-        if path is None or (ordered and excluded(actor_events, path, journey)):
+        if path is None or excluded(actor_events, path, journey):
             continue
         value = start_value(actor_events, path, journey) if journey.get("breakdown") else None
         result.append(ActorPath(anonymous, actor_id, path, value))

@@ -644,12 +644,6 @@ DEFINITION_CASES = [
         "exclusion 1, between: Field required",
     ),
     case(
-        "definition-exclusion-in-any-order-journey",
-        lambda: load(doc(order="any")),
-        D,
-        "exclusion 1: exclusions need an ordered journey",
-    ),
-    case(
         "definition-second-exclusion-out-of-range",
         lambda: load(
             doc(

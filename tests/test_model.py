@@ -233,7 +233,6 @@ def _doc(**changes):
             "stage 1, steps: Tuple should have at most 10 items",
         ),
         (_doc(colour="red"), "colour: unknown field"),
-        (_doc(order="any"), "exclusion 1: exclusions need an ordered journey"),
     ],
 )
 def test_invalid_definitions_name_the_culprit(doc, message):

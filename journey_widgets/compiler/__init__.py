@@ -71,7 +71,9 @@ class CompiledJourney:
         journey = self.journey
         has_breakdown = journey.breakdown is not None
         if journey.order == "ordered":
-            paths = ordered_paths(self.timeline, journey, breakdown_stage=1 if has_breakdown else None)
+            paths = ordered_paths(
+                self.timeline, journey, breakdown_stage=1 if has_breakdown else None, checkpoint=self._checkpoint
+            )
         else:
             paths = any_order_paths(self.timeline, journey, breakdown=has_breakdown)
         paths = paths.mutate(**{ANONYMOUS: paths[ACTOR] < 0})

@@ -14,8 +14,6 @@ __all__ = ["ANONYMOUS", "CONTACT", "EVENT", "TIME", "VISITOR"]
 ACTOR = "_jw_actor"
 #: The event's breakdown property as text (event rows only).
 VALUE = "_jw_value"
-#: The earliest start in ``[t - window, t]`` (instants).
-EARLIEST_START = "_jw_earliest_start"
 #: Per actor: the depth its path reaches, and the path's start time t1 (microseconds).
 DEPTH = "_jw_depth"
 START = "_jw_start"

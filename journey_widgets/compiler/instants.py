@@ -17,7 +17,6 @@ import ibis.expr.types as ir
 
 from journey_widgets.compiler.columns import (
     ACTOR,
-    EARLIEST_START,
     TIME,
     VALUE,
     exclusion_column,
@@ -64,9 +63,11 @@ def is_start(table: ir.Table, journey: Journey) -> ir.BooleanValue:
 
 
 def ordered_timeline(table: ir.Table, journey: Journey) -> ir.Table:
-    """Instants with, from one window pass: ``_jw_next{k}`` for stages 2..N, ``_jw_next_excl{e}`` and
-    ``_jw_earliest_start`` (the earliest start in ``[t - window, t]``)."""
-    later = ibis.window(group_by=ACTOR, order_by=TIME, rows=(1, None))
+    """Instants with, from one window pass: ``_jw_next{k}`` for stages 2..N and ``_jw_next_excl{e}``.
+
+    The frame runs over descending time up to the row before (DataFusion's "1 FOLLOWING to UNBOUNDED
+    FOLLOWING" frame counts the current row when later rows are null)."""
+    later = _later_rows()
     columns = {
         next_column(k): _time_where(table, table[step_column(k)].notnull()).min().over(later)
         for k in range(2, len(journey.stages) + 1)
@@ -75,9 +76,12 @@ def ordered_timeline(table: ir.Table, journey: Journey) -> ir.Table:
         next_exclusion_column(e): _time_where(table, table[exclusion_column(e)]).min().over(later)
         for e in range(1, len(journey.exclusions) + 1)
     }
-    reach_back = ibis.window(group_by=ACTOR, order_by=TIME, range=(-window_us(journey), 0))
-    columns[EARLIEST_START] = _time_where(table, is_start(table, journey)).min().over(reach_back)
-    return table.mutate(**columns)
+    return table.mutate(**columns) if columns else table
+
+
+def _later_rows() -> ibis.Window:
+    """The actor's instants strictly after this one (one row per instant)."""
+    return ibis.window(group_by=ACTOR, order_by=ibis.desc(TIME), rows=(None, -1))
 
 
 def any_order_timeline(table: ir.Table, journey: Journey) -> ir.Table:
@@ -85,16 +89,23 @@ def any_order_timeline(table: ir.Table, journey: Journey) -> ir.Table:
     ``_jw_next_excl{e}``, from one window pass over descending time (SQLite's SQL generator loses the
     upper bound of "BETWEEN CURRENT ROW AND w FOLLOWING", so the frame reaches back instead)."""
     ahead = ibis.window(group_by=ACTOR, order_by=ibis.desc(TIME), range=(-window_us(journey), 0))
-    earlier_rows = ibis.window(group_by=ACTOR, order_by=ibis.desc(TIME), rows=(None, -1))
-    columns = {
-        first_column(k): _time_where(table, table[step_column(k)].notnull()).min().over(ahead)
+    # a time beyond every event instead of null: DataFusion's sliding MIN counts rows that left a RANGE
+    # frame when the rest of the frame is null
+    never = ibis.literal(_NEVER, type=dt.int64)
+    firsts = {
+        k: ibis.cases((table[step_column(k)].notnull(), table[TIME]), else_=never).min().over(ahead)
         for k in range(1, len(journey.stages) + 1)
     }
+    columns = {first_column(k): ibis.cases((first < never, first), else_=ibis.null(dt.int64)) for k, first in firsts.items()}
     columns |= {
-        next_exclusion_column(e): _time_where(table, table[exclusion_column(e)]).min().over(earlier_rows)
+        next_exclusion_column(e): _time_where(table, table[exclusion_column(e)]).min().over(_later_rows())
         for e in range(1, len(journey.exclusions) + 1)
     }
     return table.mutate(**columns)
+
+
+#: Later than any event (microseconds, year 148,000): a frame's minimum of "no time".
+_NEVER = 2**62
 
 
 def _time_where(table: ir.Table, condition: ir.BooleanValue) -> ir.IntegerValue:

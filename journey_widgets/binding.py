@@ -79,7 +79,8 @@ class BoundEvents:
         no contact) and ``_jw_anonymous``. Rows with no actor or no time are dropped. ``target``
         (default: :attr:`target`) is the dialect whose formulation of times is used.
         """
-        events, schema = self.table, self.schema
+        schema = self.schema
+        events = self.table.select(*_columns_read(self.table, schema, journey))
         if journey.object == "deal":
             contact: ir.Value = events[schema.deal_id]
             visitor: ir.Value = ibis.null(dt.string)
@@ -122,6 +123,15 @@ class BoundEvents:
         joined = joined.drop("_jw_map_visitor")
         mapped = joined._jw_map_contact
         return joined, (joined[schema.contact_id].coalesce(mapped) if schema.contact_id else mapped)
+
+
+def _columns_read(table: ir.Table, schema: EventSchema, journey: Journey) -> list[str]:
+    """The columns a journey reads: its roles and the properties its steps and breakdown name."""
+    steps = [s for stage in journey.stages for s in stage.steps] + list(journey.exclusions)
+    names = set(schema.role_columns().values()) | {f.property for s in steps for f in s.filters}
+    if journey.breakdown is not None:
+        names.add(journey.breakdown.property)
+    return [name for name in table.columns if name in names]
 
 
 def _column_or_null(table: ir.Table, name: str | None, type_: dt.DataType) -> ir.Value:

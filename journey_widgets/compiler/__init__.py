@@ -22,7 +22,7 @@ from journey_widgets.binding import BoundEvents
 from journey_widgets.compiler import tables
 from journey_widgets.compiler.any_order import any_order_paths
 from journey_widgets.compiler.breakdown import with_labels
-from journey_widgets.compiler.columns import ACTOR, ANONYMOUS
+from journey_widgets.compiler.columns import ACTOR, ANONYMOUS, DEPTH, START
 from journey_widgets.compiler.instants import any_order_timeline, instants, ordered_timeline
 from journey_widgets.compiler.ordered import ordered_paths
 from journey_widgets.compiler.paths import Checkpoint, materialized, unchanged
@@ -66,32 +66,49 @@ class CompiledJourney:
         return self._checkpoint(timeline)
 
     @cached_property
-    def internal_paths(self) -> ir.Table:
-        """One row per actor with a start (internal columns, times in microseconds)."""
+    def _chosen(self) -> tuple[ir.Table, ir.Table | None]:
         journey = self.journey
         has_breakdown = journey.breakdown is not None
-        if journey.order == "ordered":
-            paths = ordered_paths(
-                self.timeline, journey, breakdown_stage=1 if has_breakdown else None, checkpoint=self._checkpoint
-            )
-        else:
-            paths = any_order_paths(self.timeline, journey, breakdown=has_breakdown)
+        if journey.order != "ordered":
+            return any_order_paths(self.timeline, journey, breakdown=has_breakdown), None
+        chosen = ordered_paths(
+            self.timeline, journey, breakdown_stage=1 if has_breakdown else None, checkpoint=self._checkpoint
+        )
+        return chosen.actors, chosen.steps
+
+    @cached_property
+    def internal_paths(self) -> ir.Table:
+        """One row per actor with a path: ``_jw_actor``, depth, start (microseconds), anonymity and
+        the breakdown label."""
+        paths = self._chosen[0]
         paths = paths.mutate(**{ANONYMOUS: paths[ACTOR] < 0})
-        if has_breakdown:
-            paths = with_labels(paths, journey.breakdown.limit)
+        if self.journey.breakdown is not None:
+            paths = with_labels(paths, self.journey.breakdown.limit)
         return self._checkpoint(paths)
+
+    @cached_property
+    def internal_steps(self) -> ir.Table | None:
+        """Ordered journeys: one row per actor and stage its path reached, with the actor's columns."""
+        steps = self._chosen[1]
+        if steps is None:
+            return None
+        paths = self.internal_paths
+        extra = [c for c in paths.columns if c not in (ACTOR, START, DEPTH)]
+        actor = paths.select(_jw_step_actor=paths[ACTOR], *extra)
+        joined = steps.inner_join(actor, steps[ACTOR] == actor._jw_step_actor).drop("_jw_step_actor")
+        return self._checkpoint(joined)
 
     def funnel(self) -> ir.Table:
         """The funnel table of SPEC §7."""
-        return tables.funnel_table(self.internal_paths, self.journey)
+        return tables.funnel_table(self.internal_paths, self.internal_steps, self.journey)
 
     def branches(self) -> ir.Table:
         """The branch table of SPEC §7."""
-        return tables.branches_table(self.internal_paths, self.journey)
+        return tables.branches_table(self.internal_steps, self.journey)
 
     def paths(self) -> ir.Table:
         """The paths table of SPEC §7."""
-        return tables.public_paths(self.internal_paths, self.rows.actors, self.journey)
+        return tables.public_paths(self.internal_paths, self.internal_steps, self.rows.actors, self.journey)
 
     def trend(self, period: Period = "week") -> ir.Table:
         """Started, completed and conversion per day, week (from Monday) or month of the start, UTC."""
@@ -99,11 +116,11 @@ class CompiledJourney:
 
     def time_histogram(self, bins: int = 20) -> ir.Table:
         """Binned time from the previous stage per stage (for the distribution chart)."""
-        return tables.time_histogram_table(self.internal_paths, self.journey, bins)
+        return tables.time_histogram_table(self.internal_steps, self.journey, bins)
 
     def actors(self, stage: int | str, *, dropped: bool = False) -> ir.Table:
         """Actors who reached ``stage``, or who reached the stage before it and dropped off."""
-        return tables.actors_table(self.internal_paths, self.rows.actors, self.journey, stage, dropped=dropped)
+        return tables.actors_table(self.paths(), self.journey, stage, dropped=dropped)
 
 
 def compile_journey(

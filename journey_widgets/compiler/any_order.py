@@ -20,13 +20,10 @@ from journey_widgets.compiler.columns import (
     ACTOR,
     BREAKDOWN,
     DEPTH,
-    EXCLUDED,
     START,
     TIME,
-    branch_column,
     first_column,
     next_exclusion_column,
-    reached_column,
     stage_value_column,
     step_column,
 )
@@ -59,9 +56,7 @@ def any_order_paths(timeline: ir.Table, journey: Journey, breakdown: bool = Fals
     paths = chosen.select(ACTOR, **columns, **firsts)
     if journey.exclusions:
         paths = _without_excluded(paths, timeline, journey)
-    no_times = {reached_column(k): ibis.null(dt.int64) for k in range(1, n_stages + 1)}
-    no_branches = {branch_column(k): ibis.null(dt.int16) for k in range(1, n_stages + 1)}
-    return paths.select(ACTOR, *columns, **no_times, **no_branches)
+    return paths.select(ACTOR, *columns)
 
 
 def _without_excluded(paths: ir.Table, timeline: ir.Table, journey: Journey) -> ir.Table:
@@ -85,7 +80,7 @@ def _without_excluded(paths: ir.Table, timeline: ir.Table, journey: Journey) -> 
     for e, exclusion in enumerate(journey.exclusions, start=1):
         after = paths[f"_jw_after{e}"]
         flags |= after.notnull() & (after <= paths[_entry(exclusion.between[1])].coalesce(end))
-    return paths.mutate(**{EXCLUDED: flags}).filter(lambda t: ~t[EXCLUDED])
+    return paths.filter(~flags)
 
 
 def _entry(i: int) -> str:

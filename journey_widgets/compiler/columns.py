@@ -17,8 +17,11 @@ VALUE = "_jw_value"
 #: Per actor: the depth its path reaches, and the path's start time t1 (microseconds).
 DEPTH = "_jw_depth"
 START = "_jw_start"
-#: Per actor: its path was removed by an exclusion.
-EXCLUDED = "_jw_excluded"
+#: Per actor and stage its path reached: when, by which step (1-based), and the microseconds since
+#: the stage before (null at stage 1).
+REACHED_AT = "_jw_reached_at"
+BRANCH = "_jw_branch"
+GAP = "_jw_gap"
 #: Per actor: the breakdown value its path is attributed to (text, null is a value).
 BREAKDOWN = "_jw_breakdown"
 
@@ -51,13 +54,3 @@ def next_exclusion_column(e: int) -> str:
 def first_column(k: int) -> str:
     """Any order: the earliest stage-``k`` instant in ``[t, t + window]`` (microseconds)."""
     return f"_jw_first{k}"
-
-
-def reached_column(k: int) -> str:
-    """Per actor: when its path reached stage ``k`` (microseconds)."""
-    return f"_jw_reached{k}"
-
-
-def branch_column(k: int) -> str:
-    """Per actor: the step (1-based) by which its path reached stage ``k``."""
-    return f"_jw_branch{k}"

@@ -19,21 +19,25 @@ a stage costs its own rows, not another sort of the whole table.
 
 from __future__ import annotations
 
+import functools
+import operator
+from dataclasses import dataclass
+
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from journey_widgets.compiler.columns import (
     ACTOR,
+    BRANCH,
     BREAKDOWN,
     DEPTH,
-    EXCLUDED,
+    GAP,
+    REACHED_AT,
     START,
     TIME,
-    branch_column,
     next_column,
     next_exclusion_column,
-    reached_column,
     stage_value_column,
     step_column,
 )
@@ -46,15 +50,27 @@ _STAGE = "_jw_stage"
 _AT = "_jw_at"
 _LATEST = "_jw_latest"
 _NEXT = "_jw_next"
+_PREVIOUS = "_jw_previous"
+_BRANCH = "_jw_step"
 #: Stages between two checkpoints of the stage-by-stage joins (SQLite's parser takes a few levels).
 CHECKPOINT_EVERY = 2
 
 
+@dataclass(frozen=True)
+class OrderedPaths:
+    """The chosen paths: one row per actor, and one row per stage each path reached."""
+
+    #: ``_jw_actor``, ``_jw_depth``, ``_jw_start`` (and ``_jw_breakdown``).
+    actors: ir.Table
+    #: ``_jw_actor``, ``stage_index``, ``_jw_reached_at``, ``_jw_branch``, ``_jw_gap`` (from the stage before).
+    steps: ir.Table
+
+
 def ordered_paths(
     timeline: ir.Table, journey: Journey, breakdown_stage: int | None = None, checkpoint: Checkpoint = unchanged
-) -> ir.Table:
-    """One row per actor with a start and no exclusion: ``_jw_actor``, depth, start, per stage the
-    time reached and the branch, and (given ``breakdown_stage``) the value of that stage's event.
+) -> OrderedPaths:
+    """The paths of the actors with a start and no exclusion; (given ``breakdown_stage``) the actor's
+    breakdown value is that of the event by which its path reached that stage.
 
     ``checkpoint`` is applied to the joined tables every :data:`CHECKPOINT_EVERY` stages."""
     window = ibis.literal(window_us(journey), type=dt.int64)
@@ -125,52 +141,74 @@ def _follow_path(
     window: ir.IntegerScalar,
     breakdown_stage: int | None,
     checkpoint: Checkpoint,
-) -> ir.Table:
-    """The greedy path from each actor's chosen start, joined one stage at a time."""
+) -> OrderedPaths:
+    """The greedy path from each actor's chosen start, one stage at a time: each stage joins the
+    positions reached so far with that stage's instants. Exclusions carry the next exclusion time
+    after stage i along the path and are decided at stage j (or at the path's last stage)."""
     n_stages = len(journey.stages)
-    path = chosen
-    exclusions_after = {
-        k: [e for e, x in enumerate(journey.exclusions, start=1) if x.between[0] == k] for k in range(1, n_stages + 1)
-    }
+    position = chosen.select(ACTOR, DEPTH, START, **{_AT: chosen[START], _PREVIOUS: ibis.null(dt.int64)})
+    steps, excluded, values = [], [], None
     for k in range(1, n_stages + 1):
-        if k == 1:
-            reached = path[START]
-        else:
-            following = path[_NEXT]
-            reached = ibis.cases((following <= path[START] + window, following), else_=ibis.null(dt.int64))
-        path = path.mutate(**{reached_column(k): reached})
-        if k > 1:
-            path = path.drop(_NEXT)
         instants = _stage_instants(timeline, k)
-        columns = {branch_column(k): instants[step_column(k)]}
+        columns = {_BRANCH: instants[step_column(k)]}
         if k < n_stages:
             columns[_NEXT] = instants[next_column(k + 1)]
-        columns |= {f"_jw_after{e}": instants[next_exclusion_column(e)] for e in exclusions_after[k]}
+        columns |= {_after(e): instants[next_exclusion_column(e)] for e in _exclusions_from(journey, k)}
         if breakdown_stage == k:
             columns[BREAKDOWN] = instants[stage_value_column(k)]
         instants = instants.select(_jw_stage_actor=instants[ACTOR], _jw_stage_time=instants[TIME], **columns)
-        kept = path.columns
-        joined = path.left_join(
-            instants,
-            [path[ACTOR] == instants._jw_stage_actor, path[reached_column(k)] == instants._jw_stage_time],
+        row = position.inner_join(
+            instants, [position[ACTOR] == instants._jw_stage_actor, position[_AT] == instants._jw_stage_time]
+        ).drop("_jw_stage_actor", "_jw_stage_time")
+        steps.append(
+            row.select(
+                ACTOR,
+                stage_index=ibis.literal(k, type=dt.int64),
+                **{REACHED_AT: row[_AT], BRANCH: row[_BRANCH].cast(dt.int16), GAP: row[_AT] - row[_PREVIOUS]},
+            )
         )
-        path = joined.select(*kept, *columns)
-        if k % CHECKPOINT_EVERY == 0:
-            path = checkpoint(path)
-    if journey.exclusions:
-        path = path.mutate(**{EXCLUDED: _excluded(path, journey, path[START] + window)}).filter(lambda t: ~t[EXCLUDED])
-    reached_columns = [c for k in range(1, n_stages + 1) for c in (reached_column(k), branch_column(k))]
-    extra = [BREAKDOWN] if breakdown_stage is not None else []
-    return path.select(ACTOR, DEPTH, START, *reached_columns, *extra)
+        if breakdown_stage == k:
+            values = row.select(_jw_value_actor=row[ACTOR], **{BREAKDOWN: row[BREAKDOWN]})
+        flags = _exclusion_flags(row, journey, k, row[START] + window)
+        if flags is not None:
+            excluded.append(row.filter(flags).select(ACTOR))
+        if k < n_stages:
+            pending = [_after(e) for e, x in enumerate(journey.exclusions, start=1) if x.between[0] <= k < x.between[1]]
+            moved = row.filter(row[_NEXT].notnull() & (row[_NEXT] <= row[START] + window))
+            position = moved.select(ACTOR, DEPTH, START, *pending, **{_AT: moved[_NEXT], _PREVIOUS: moved[_AT]})
+            if k % CHECKPOINT_EVERY == 0:
+                position = checkpoint(position)
+    actors = chosen.select(ACTOR, DEPTH, START)
+    if values is not None:
+        actors = actors.inner_join(values, actors[ACTOR] == values._jw_value_actor).drop("_jw_value_actor")
+    all_steps = ibis.union(*steps, distinct=False)
+    if excluded:
+        removed = ibis.union(*excluded, distinct=False)
+        actors = actors.anti_join(removed, actors[ACTOR] == removed[ACTOR])
+        all_steps = all_steps.anti_join(removed, all_steps[ACTOR] == removed[ACTOR])
+    return OrderedPaths(actors, all_steps)
 
 
-def _excluded(path: ir.Table, journey: Journey, end: ir.IntegerValue) -> ir.BooleanValue:
-    """An exclusion event strictly after stage i of the path and at or before stage j (or, stage j not
-    reached, the window's end)."""
-    flags = ibis.literal(False)
+def _after(e: int) -> str:
+    return f"_jw_after{e}"
+
+
+def _exclusions_from(journey: Journey, k: int) -> list[int]:
+    """The exclusions whose window opens at stage k."""
+    return [e for e, x in enumerate(journey.exclusions, start=1) if x.between[0] == k]
+
+
+def _exclusion_flags(row: ir.Table, journey: Journey, k: int, end: ir.IntegerValue) -> ir.BooleanValue | None:
+    """At the path's stage k: an exclusion event strictly after stage i and at or before stage j = k, or
+    (the path ending here before stage j) at or before the window's end."""
+    flags = []
     for e, exclusion in enumerate(journey.exclusions, start=1):
         i, j = exclusion.between
-        after_i = path[f"_jw_after{e}"]
-        until = path[reached_column(j)].coalesce(end)
-        flags |= (path[DEPTH] >= i) & after_i.notnull() & (after_i <= until)
-    return flags
+        after = row[_after(e)] if i <= k <= j else None
+        if after is None:
+            continue
+        if k == j:
+            flags.append(after.notnull() & (after <= row[_AT]))
+        else:
+            flags.append((row[DEPTH] == k) & after.notnull() & (after <= end))
+    return functools.reduce(operator.or_, flags) if flags else None

@@ -1,4 +1,10 @@
-"""Result tables of SPEC §7 from a path table: funnel, branches, public paths, trend, actors."""
+"""Result tables of SPEC §7 from the chosen paths: funnel, branches, public paths, trend, actors.
+
+They read two internal tables: *paths*, one row per actor (``_jw_actor``, ``_jw_depth``,
+``_jw_start``, ``_jw_anonymous``, and the breakdown ``breakdown``/``_jw_order``), and, for ordered
+journeys, *steps*, one row per actor and stage its path reached (``stage_index``, ``_jw_reached_at``,
+``_jw_branch``, ``_jw_gap``, with the same actor columns).
+"""
 
 from __future__ import annotations
 
@@ -12,12 +18,13 @@ from journey_widgets.compiler.breakdown import LABEL, ORDER
 from journey_widgets.compiler.columns import (
     ACTOR,
     ANONYMOUS,
+    BRANCH,
     CONTACT,
     DEPTH,
+    GAP,
+    REACHED_AT,
     START,
     VISITOR,
-    branch_column,
-    reached_column,
 )
 from journey_widgets.model import Journey
 from journey_widgets.portable import as_int, with_period_start
@@ -31,85 +38,66 @@ def _groups(journey: Journey) -> list[str]:
     return [LABEL, ORDER] if journey.breakdown is not None else []
 
 
-def _gap_us(paths: ir.Table, k: int) -> ir.IntegerValue:
-    """Microseconds from stage k-1 to stage k on the path."""
-    return paths[reached_column(k)] - paths[reached_column(k - 1)]
-
-
-def funnel_table(paths: ir.Table, journey: Journey) -> ir.Table:
+def funnel_table(paths: ir.Table, steps: ir.Table | None, journey: Journey) -> ir.Table:
     """One row per stage (per breakdown value): counts, conversions, drop-off, time from previous."""
-    groups, n_stages, ordered = _groups(journey), len(journey.stages), journey.order == "ordered"
+    groups, n_stages = _groups(journey), len(journey.stages)
     grouped = paths.group_by(groups) if groups else paths
     counts = {}
     for k in range(1, n_stages + 1):
         reached = paths[DEPTH] >= k
-        counts[f"_jw_a{k}"] = as_int(reached).sum()
-        counts[f"_jw_an{k}"] = as_int(reached & paths[ANONYMOUS]).sum()
-        if ordered and k > 1:
-            counts[f"_jw_m{k}"] = _gap_us(paths, k).mean()
+        counts[f"_jw_actors{k}"] = as_int(reached).sum()
+        counts[f"_jw_anonymous{k}"] = as_int(reached & paths[ANONYMOUS]).sum()
     wide = grouped.aggregate(**counts)
-    no_seconds = ibis.null(dt.float64)
     long = ibis.union(
         *[
             wide.select(
                 *groups,
                 stage_index=ibis.literal(k, type=dt.int64),
                 stage=ibis.literal(stage.name, type=dt.string),
-                actors=wide[f"_jw_a{k}"].coalesce(0),
-                anonymous_actors=wide[f"_jw_an{k}"].coalesce(0),
-                mean_seconds_from_previous=(
-                    wide[f"_jw_m{k}"] / _US_PER_SECOND if f"_jw_m{k}" in wide.columns else no_seconds
-                ),
+                actors=wide[f"_jw_actors{k}"].coalesce(0),
+                anonymous_actors=wide[f"_jw_anonymous{k}"].coalesce(0),
             )
             for k, stage in enumerate(journey.stages, start=1)
         ],
         distinct=False,
     )
-    if ordered and n_stages > 1:
-        quantiles = _nearest_rank_quantiles(paths, journey)
+    no_seconds = ibis.null(dt.float64)
+    if steps is not None and n_stages > 1:
         keys = [ORDER, "stage_index"] if groups else ["stage_index"]
-        long = long.left_join(quantiles, keys).drop(*[f"{k}_right" for k in keys])
+        long = long.left_join(_gap_statistics(steps, groups), keys).drop(*[f"{k}_right" for k in keys])
     else:
-        long = long.mutate(median_seconds_from_previous=no_seconds, p90_seconds_from_previous=no_seconds)
+        long = long.mutate(
+            median_seconds_from_previous=no_seconds,
+            mean_seconds_from_previous=no_seconds,
+            p90_seconds_from_previous=no_seconds,
+        )
     return _with_conversions(long, groups)
 
 
-def _nearest_rank_quantiles(paths: ir.Table, journey: Journey) -> ir.Table:
-    """Median and p90 of the gaps: the value at rank ceil(q n) of the n sorted values (SPEC §5)."""
-    groups = [ORDER] if journey.breakdown is not None else []
-    gaps = _gaps(paths, journey, groups)
-    partition = ibis.window(group_by=[*groups, "stage_index"], order_by="_jw_gap")
-    whole = ibis.window(group_by=[*groups, "stage_index"])
-    ranked = gaps.mutate(_jw_rank=ibis.row_number().over(partition) + 1, _jw_n=gaps.count().over(whole))
+def _gap_statistics(steps: ir.Table, groups: list[str]) -> ir.Table:
+    """Per stage k >= 2: mean, median and p90 of the time from stage k-1, the quantiles at rank
+    ceil(q n) of the n sorted values (nearest rank: every backend returns the same value)."""
+    keys = [*groups[1:], "stage_index"]
+    gaps = steps.filter(steps.stage_index >= 2).select(*keys, _jw_gap=steps[GAP])
+    partition = ibis.window(group_by=keys, order_by="_jw_gap")
+    ranked = gaps.mutate(_jw_rank=ibis.row_number().over(partition) + 1, _jw_n=gaps.count().over(group_by=keys))
 
     def at_rank(rank: ir.IntegerValue) -> ir.FloatingValue:
         value = ibis.cases((ranked._jw_rank == rank, ranked._jw_gap), else_=ibis.null(dt.int64))
         return value.max().cast(dt.float64) / _US_PER_SECOND
 
-    return ranked.group_by([*groups, "stage_index"]).aggregate(
+    return ranked.group_by(keys).aggregate(
         median_seconds_from_previous=at_rank((ranked._jw_n + 1) // 2),
+        mean_seconds_from_previous=ranked._jw_gap.mean() / _US_PER_SECOND,
         p90_seconds_from_previous=at_rank((ranked._jw_n * 9 + 9) // 10),
     )
 
 
-def _gaps(paths: ir.Table, journey: Journey, groups: list[str]) -> ir.Table:
-    """One row per path and stage k >= 2 it reached: ``_jw_gap``, microseconds from stage k-1."""
-    return ibis.union(
-        *[
-            paths.filter(paths[DEPTH] >= k).select(
-                *groups, stage_index=ibis.literal(k, type=dt.int64), _jw_gap=_gap_us(paths, k)
-            )
-            for k in range(2, len(journey.stages) + 1)
-        ],
-        distinct=False,
-    )
-
-
-def time_histogram_table(paths: ir.Table, journey: Journey, bins: int) -> ir.Table:
+def time_histogram_table(steps: ir.Table | None, journey: Journey, bins: int) -> ir.Table:
     """Binned time from the previous stage, per stage: equal-width bins from 0 to the largest gap."""
-    if journey.order != "ordered" or len(journey.stages) < 2:
+    if steps is None or len(journey.stages) < 2:
         raise ValueError("time between stages needs an ordered journey with at least two stages")
-    gaps = _gaps(paths, journey, [])
+    gaps = steps.filter(steps.stage_index >= 2).select("stage_index", _jw_gap=steps[GAP])
     widest = gaps.group_by("stage_index").aggregate(_jw_max=gaps._jw_gap.max())
     gaps = gaps.inner_join(widest, "stage_index")
     width = (gaps._jw_max // bins + 1).cast(dt.int64)
@@ -157,49 +145,65 @@ def _with_conversions(long: ir.Table, groups: list[str]) -> ir.Table:
     return funnel.order_by([*groups[1:], "stage_index"]).select(*groups[:1], *columns)
 
 
-def branches_table(paths: ir.Table, journey: Journey) -> ir.Table:
+def branches_table(steps: ir.Table | None, journey: Journey) -> ir.Table:
     """Per stage and step, how many paths reached the stage by that step (ordered journeys)."""
     groups = _groups(journey)
-    parts = []
-    for k, stage in enumerate(journey.stages, start=1):
-        step = paths[branch_column(k)]
-        event = ibis.cases(
-            *[(step == j, ibis.literal(s.event, type=dt.string)) for j, s in enumerate(stage.steps, start=1)],
-            else_=ibis.null(dt.string),
-        )
-        reached = paths.filter(paths[DEPTH] >= k, step.notnull())
-        parts.append(
-            reached.group_by([*groups, step.cast(dt.int64).name("step_index"), event.name("event")])
-            .aggregate(actors=reached.count())
-            .mutate(stage_index=ibis.literal(k, type=dt.int64))
-        )
-    table = ibis.union(*parts, distinct=False)
+    if steps is None:
+        return _no_branches(journey)
+    event = ibis.cases(
+        *[
+            ((steps.stage_index == k) & (steps[BRANCH] == j), ibis.literal(step.event, type=dt.string))
+            for k, stage in enumerate(journey.stages, start=1)
+            for j, step in enumerate(stage.steps, start=1)
+        ],
+        else_=ibis.null(dt.string),
+    )
+    table = steps.group_by([*groups, "stage_index", steps[BRANCH].cast(dt.int64).name("step_index"), event.name("event")])
+    table = table.aggregate(actors=steps.count())
     table = table.select(*groups, "stage_index", "step_index", "event", "actors")
     return table.order_by([*groups[1:], "stage_index", "step_index"]).select(*groups[:1], *table.columns[len(groups) :])
 
 
-def public_paths(paths: ir.Table, actors: ir.Table, journey: Journey) -> ir.Table:
+def _no_branches(journey: Journey) -> ir.Table:
+    schema = {"stage_index": dt.int64, "step_index": dt.int64, "event": dt.string, "actors": dt.int64}
+    if journey.breakdown is not None:
+        schema = {LABEL: dt.string} | schema
+    return ibis.memtable({name: [] for name in schema}, schema=schema)
+
+
+def public_paths(paths: ir.Table, steps: ir.Table | None, actors: ir.Table, journey: Journey) -> ir.Table:
     """The paths table of SPEC §7: actor_id, is_anonymous, depth, reached_at_k, branch_k.
 
     ``reached_at_k`` are microseconds since the epoch (UTC) here, exact on every backend;
     :class:`~journey_widgets.result.JourneyResult` turns them into UTC timestamps.
     """
+    n_stages = len(journey.stages)
     keys = actors.select(_jw_key_actor=actors[ACTOR], _jw_key_contact=actors[CONTACT], _jw_key_visitor=actors[VISITOR])
-    paths = paths.inner_join(keys, paths[ACTOR] == keys._jw_key_actor)
-    actor_id = ibis.cases((paths[ANONYMOUS], paths._jw_key_visitor), else_=paths._jw_key_contact.cast(dt.string))
+    table = paths.inner_join(keys, paths[ACTOR] == keys._jw_key_actor)
+    reached: dict[str, ir.Value] = {f"reached_at_{k}": ibis.null(dt.int64) for k in range(1, n_stages + 1)}
+    reached |= {f"branch_{k}": ibis.null(dt.int64) for k in range(1, n_stages + 1)}
+    if steps is not None:
+        wide = steps.group_by(_jw_wide_actor=steps[ACTOR]).aggregate(
+            **{f"reached_at_{k}": _at_stage(steps, k, REACHED_AT) for k in range(1, n_stages + 1)},
+            **{f"branch_{k}": _at_stage(steps, k, BRANCH).cast(dt.int64) for k in range(1, n_stages + 1)},
+        )
+        table = table.left_join(wide, table[ACTOR] == wide._jw_wide_actor)
+        reached = {name: table[name] for name in reached}
+    actor_id = ibis.cases((table[ANONYMOUS], table._jw_key_visitor), else_=table._jw_key_contact.cast(dt.string))
     columns: dict[str, ir.Value] = {
         "actor_id": actor_id,
-        "is_anonymous": paths[ANONYMOUS],
-        "depth": paths[DEPTH].cast(dt.int64),
+        "is_anonymous": table[ANONYMOUS],
+        "depth": table[DEPTH].cast(dt.int64),
+        **reached,
     }
-    for k in range(1, len(journey.stages) + 1):
-        columns[f"reached_at_{k}"] = paths[reached_column(k)]
-    for k in range(1, len(journey.stages) + 1):
-        columns[f"branch_{k}"] = paths[branch_column(k)].cast(dt.int64)
     if journey.breakdown is not None:
-        columns[LABEL] = paths[LABEL]
-    table = paths.select(**columns)
-    return table.order_by(["actor_id", "is_anonymous"])
+        columns[LABEL] = table[LABEL]
+    return table.select(**columns).order_by(["actor_id", "is_anonymous"])
+
+
+def _at_stage(steps: ir.Table, k: int, column: str) -> ir.Value:
+    """Per actor (in an aggregation): ``column`` of its stage-k step."""
+    return ibis.cases((steps.stage_index == k, steps[column]), else_=ibis.null(steps[column].type())).max()
 
 
 def trend_table(paths: ir.Table, journey: Journey, period: Period) -> ir.Table:
@@ -217,12 +221,10 @@ def trend_table(paths: ir.Table, journey: Journey, period: Period) -> ir.Table:
     return trend.order_by("period")
 
 
-def actors_table(
-    paths: ir.Table, actors: ir.Table, journey: Journey, stage: int | str, *, dropped: bool = False
-) -> ir.Table:
-    """Actors who reached ``stage`` (or, with ``dropped``, reached the stage before but not it)."""
+def actors_table(public: ir.Table, journey: Journey, stage: int | str, *, dropped: bool = False) -> ir.Table:
+    """Actors of the public paths table who reached ``stage`` (or, with ``dropped``, reached the stage
+    before but not it)."""
     index = stage_index(journey, stage)
-    public = public_paths(paths, actors, journey)
     if dropped:
         if index == 1:
             raise ValueError("no one drops off at stage 1: ask for dropped=True at stage 2 or later")

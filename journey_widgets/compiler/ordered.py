@@ -159,7 +159,7 @@ def _follow_path(
         instants = instants.select(_jw_stage_actor=instants[ACTOR], _jw_stage_time=instants[TIME], **columns)
         row = position.inner_join(
             instants, [position[ACTOR] == instants._jw_stage_actor, position[_AT] == instants._jw_stage_time]
-        ).drop("_jw_stage_actor", "_jw_stage_time")
+        ).select(*position.columns, *columns)
         steps.append(
             row.select(
                 ACTOR,

@@ -52,6 +52,17 @@ class JourneyResult:
     def journey(self) -> Journey:
         return self.compiled.journey
 
+    def renamed(self, journey: Journey) -> JourneyResult:
+        """This result under ``journey``'s names (it differs from this one's journey in names only): the
+        funnel already computed is relabelled, no query runs."""
+        result = JourneyResult(dataclasses.replace(self.compiled, journey=journey))
+        if "funnel" in self._cache:
+            names = {index: stage.name for index, stage in enumerate(journey.stages, start=1)}
+            funnel = self._cache["funnel"].copy()
+            funnel["stage"] = funnel["stage_index"].map(names).astype(funnel["stage"].dtype)
+            result._cache["funnel"] = funnel
+        return result
+
     @cached_property
     def _executed(self) -> CompiledJourney:
         """What runs: the compiled journey, with its paths in a temporary table where the backend needs it."""

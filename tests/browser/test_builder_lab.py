@@ -5,6 +5,7 @@ the page and find the journey restored. Screenshots go to artifacts/."""
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -147,3 +148,122 @@ def test_build_a_journey_by_clicking(page, lab_server, artifacts_dir):
     widget_errors = [e for e in page.console_errors if "widget" in e.lower()]
     assert not widget_errors, widget_errors
     print(f"\nTIMING built in {t_built:.1f}s")
+
+
+def kernel_run(page, code: str) -> str:
+    """Run `code` in the notebook's kernel without touching the page's focus; return its output text."""
+    return lab_js(
+        page,
+        """const kernel = nb.sessionContext.session.kernel;
+        const future = kernel.requestExecute({code: arg, store_history: false});
+        let out = "";
+        future.onIOPub = (msg) => {
+          const c = msg.content;
+          if (c.text) out += c.text;
+          if (c.ename) out += `${c.ename}: ${c.evalue}`;
+        };
+        await future.done;
+        return out;""",
+        code,
+    )
+
+
+def focused(page) -> str:
+    """The focused element's class names ('' when focus left the builder)."""
+    return page.evaluate("() => document.activeElement.closest('.jw-root') ? document.activeElement.className : ''")
+
+
+def cells(page) -> tuple[int, int]:
+    return tuple(lab_js(page, "return [nb.content.widgets.length, nb.content.activeCellIndex];"))
+
+
+def test_keys_focus_drafts_and_errors_stay_in_the_builder(page, lab_server):
+    """A: notebook shortcuts do not act from inside the builder; C: a new stage is an incomplete draft and is not
+    computed; D: text being typed survives an update from the kernel; E: an error is shown at its control;
+    B: numbers of the last valid journey are dimmed and said to be; undo/redo from the keyboard."""
+    open_notebook(page, lab_server, "builder.ipynb")
+    lab_js(page, "await app.commands.execute('notebook:run-all-cells');")
+    expect(page.locator(".jw-stage")).to_have_count(1, timeout=KERNEL_TIMEOUT)
+    wait_for_results(page, 1)
+    lab_js(page, "nb.content.activeCellIndex = 0; nb.content.mode = 'command';")
+    before = cells(page)
+
+    # A: D D, B, A and arrows on a focused builder button leave the notebook's cells as they were
+    add = page.locator(".jw-add-stage")
+    add.focus()
+    for key in ["d", "d", "b", "a", "ArrowDown", "j", "k", "x", "z"]:
+        page.keyboard.press(key)
+    assert cells(page) == before, "a notebook shortcut acted from inside the builder"
+    assert "jw-add-stage" in focused(page)
+
+    # C: Enter on "+ Add stage" adds a draft stage: marked incomplete, not computed, numbers dimmed and labelled
+    page.keyboard.press("Enter")
+    draft = page.locator(".jw-stage").nth(1)
+    expect(draft).to_have_class(re.compile("jw-draft"))
+    expect(draft.locator(".jw-error:not([hidden])")).to_have_text("Incomplete: pick a step", timeout=UI_TIMEOUT)
+    expect(page.locator(".jw-status")).to_contain_text("Incomplete", timeout=UI_TIMEOUT)
+    expect(page.locator(".jw-numbers")).to_have_class(re.compile("jw-stale"))
+    assert "jw-add-step-search" in focused(page)  # focus moved to the new stage's step search
+    assert actors(page) and len(actors(page)) == 1  # the draft did not run (no 0 row)
+
+    # the step picker from the keyboard: type, Tab to the menu, arrow to the event, Enter picks it
+    page.keyboard.type("form sub")
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert draft.locator(".jw-step").count() == 0  # browsing with arrows picks nothing yet
+    page.keyboard.press("Enter")
+    expect(draft.locator(".jw-step-label")).to_have_text(["Form submission"])
+    wait_for_results(page, 2)
+    assert cells(page) == before
+
+    # D: typing in stage 2's name while the kernel sends an update keeps the text, focus and caret
+    name = draft.locator(".jw-stage-name")
+    name.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Conv")
+    kernel_run(
+        page,
+        'builder.editor.errors = [{"loc": ["stages", 0, "name"], "where": "", "message": "from the kernel"}]',
+    )
+    expect(page.locator(".jw-stage").nth(0).locator(".jw-error:not([hidden])")).to_have_text("from the kernel")
+    page.keyboard.type("erted")
+    assert name.input_value() == "Converted" and "jw-stage-name" in focused(page)
+    kernel_run(page, "builder.editor.errors = []")
+    page.keyboard.press("Enter")  # commits, focus stays
+    assert "jw-stage-name" in focused(page) and cells(page) == before
+    expect(page.locator(".jw-funnel-table td").filter(has_text="2. Converted")).to_have_count(1, timeout=UI_TIMEOUT)
+
+    # undo and redo from the keyboard (outside a text box)
+    add.focus()
+    page.keyboard.press("Control+z")
+    expect(name).to_have_value("Stage 2")
+    page.keyboard.press("Control+Shift+z")
+    expect(name).to_have_value("Converted")
+
+    # E: an invalid window is shown at its control in the user's words; builder.journey refuses it
+    window = page.locator(".jw-window")
+    window.fill("")
+    window.press("Enter")
+    expect(window).to_have_attribute("aria-invalid", "true", timeout=UI_TIMEOUT)
+    expect(page.locator(f"#{window.get_attribute('aria-describedby')}")).to_have_text("Type a number above 0")
+    expect(page.locator(".jw-status")).to_contain_text("last valid journey")
+    assert "not valid yet" in kernel_run(page, "builder.journey")
+    window.fill("14")
+    window.press("Enter")
+    expect(window).not_to_have_attribute("aria-invalid", "true", timeout=UI_TIMEOUT)
+    wait_for_results(page, 2)
+    assert '"window": "P14D"' in kernel_run(page, "print(builder.journey.to_json(indent=None))")
+
+    # E: a 5-digit year is not taken as a date: the kernel says so at the control
+    start = page.locator(".jw-start")
+    start.focus()
+    for key in "0301" + "12024":  # month, day, then a 5-digit year (the box fires "change" at every digit)
+        page.keyboard.press(key)
+    page.keyboard.press("Enter")
+    expect(start).to_have_attribute("aria-invalid", "true", timeout=UI_TIMEOUT)
+    expect(page.locator(f"#{start.get_attribute('aria-describedby')}")).to_have_text(
+        "Not a date: use a 4-digit year (YYYY-MM-DD)"
+    )
+    assert "not valid yet" in kernel_run(page, "builder.journey")
+    assert cells(page) == before

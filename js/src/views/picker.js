@@ -20,9 +20,11 @@ export function eventPicker(ctx, className, onPick) {
     oninput: () => fill(),
   }));
   const pick = () => {
-    if (select.value) onPick(select.value);
+    const id = select.value;
     browsing = false;
-    select.value = "";
+    search.value = "";
+    fill();
+    if (id) onPick(id);
   };
   select.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {

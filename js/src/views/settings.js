@@ -25,9 +25,19 @@ export function settingsView(ctx) {
   const commitWindow = () => set("window", joinWindow(amount.value, unit.value));
   const amount = box({ class: "jw-window", type: "number", min: "1", step: "1" }, commitWindow);
   const unit = /** @type {HTMLSelectElement} */ (h("select", { class: "jw-window-unit", onchange: commitWindow }));
-  // max keeps the browser's date box to 4-digit years; what it lets through anyway reaches the kernel, which says so
-  const start = box({ class: "jw-start", type: "date", max: "9999-12-31" }, () => set("start", start.value));
-  const end = box({ class: "jw-end", type: "date", max: "9999-12-31" }, () => set("end", end.value));
+  // A date box fires "change" at every digit of the year (0002, 0020, 0202, 2024): commit when it is left or on
+  // Enter. It is committed as typed (the box takes 5-digit years): the kernel rejects what is not a date, at this
+  // control, rather than the box silently changing the year.
+  /** @param {"start" | "end"} key */
+  const dateBox = (key) => {
+    const input = /** @type {HTMLInputElement} */ (h("input", {
+      class: `jw-${key}`, type: "date", onblur: () => set(key, input.value),
+      onkeydown: (/** @type {KeyboardEvent} */ e) => e.key === "Enter" && set(key, input.value),
+    }));
+    return input;
+  };
+  const start = dateBox("start");
+  const end = dateBox("end");
   const breakdown = /** @type {HTMLSelectElement} */ (h("select", { class: "jw-breakdown", onchange: () => set("breakdown", breakdown.value) }));
   const limit = box({ class: "jw-breakdown-limit", type: "number", min: "1", max: "1000" }, () => set("breakdown_limit", limit.value));
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -47,6 +48,23 @@ def actors(page):
 def wait_for_results(page, stages: int):
     expect(page.locator(".jw-status")).to_have_text("Up to date", timeout=UI_TIMEOUT)
     expect(page.locator(".jw-funnel-table tbody tr")).to_have_count(stages, timeout=UI_TIMEOUT)
+
+
+AXE = Path(__file__).resolve().parents[2] / "js" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def assert_accessible(page):
+    """axe-core (js/package.json's dev dependency, injected into the page) finds no serious or critical problem
+    in the builder."""
+    assert AXE.is_file(), f"{AXE} is missing: run `make setup` (npm ci in js/)"
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document.querySelector('.jw-root'), {resultTypes: ['violations']}))
+            .violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                                     nodes: v.nodes.slice(0, 3).map((n) => n.html)}))"""
+    )
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, json.dumps(serious, indent=1)
 
 
 def pick(page, stage, search, label):
@@ -120,6 +138,7 @@ def test_build_a_journey_by_clicking(page, lab_server, artifacts_dir):
     filtered = actors(page)
     assert filtered[0] < visitors_before
     t_built = time.monotonic() - t0
+    assert_accessible(page)
     page.locator(".jw-root").screenshot(path=str(artifacts_dir / "builder.png"))
     page.screenshot(path=str(artifacts_dir / "builder-page.png"))
 

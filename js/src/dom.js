@@ -37,7 +37,9 @@ export function uid(prefix) {
 /** Show `value` in a box, unless the box is being edited (focused): then the user's text wins.
  * @param {HTMLInputElement} input @param {string} value */
 export function setValue(input, value) {
-  if (input.ownerDocument.activeElement !== input && input.value !== value) input.value = value;
+  // the root node, not the document: in a shadow root (marimo) the document's active element is the host
+  const root = /** @type {Document | ShadowRoot} */ (input.getRootNode());
+  if (root.activeElement !== input && input.value !== value) input.value = value;
 }
 
 /** @param {HTMLElement} node @param {string} text */

@@ -10,8 +10,12 @@ import { follow, record, redo, startHistory, undo } from "./history.js";
 
 export const HISTORY_LIMIT = 100;
 
+/** JSON text with the keys of every object sorted (hosts may reorder them). @param {any} value @returns {string} */
+const canonical = (value) => JSON.stringify(value, (_key, v) =>
+  v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v);
+
 /** @param {any} a @param {any} b */
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const same = (a, b) => canonical(a) === canonical(b);
 
 /** @param {Model} model */
 export function connect(model) {

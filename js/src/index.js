@@ -23,8 +23,6 @@ const WATCHED = ["journey", "errors", "catalog", "columns", "status", "funnel", 
 /** @param {{model: Model, el: HTMLElement}} props */
 function render({ model, el }) {
   const store = connect(model);
-  /** @type {(() => HTMLElement | null | undefined)[]} */
-  const focusQueue = [];
   /** @type {Ctx} */
   const ctx = {
     journey: store.journey,
@@ -37,7 +35,8 @@ function render({ model, el }) {
       return { maxStages: limits.max_stages ?? MAX_STAGES, maxSteps: limits.max_steps ?? MAX_STEPS };
     },
     suggest: store.suggest,
-    focusLater: (find) => focusQueue.push(find),
+    // after the edit's synchronous update of the views
+    focusLater: (find) => queueMicrotask(() => find()?.focus()),
   };
 
   const tools = toolbar({ undo: () => store.undo(), redo: () => store.redo(), reset: () => store.reset() });
@@ -76,7 +75,6 @@ function render({ model, el }) {
     exclusions.update({ doc, errors });
     const rows = model.get("funnel") ?? [];
     results.update({ status: model.get("status"), hasResults: rows.length > 0, errors, rows, message: model.get("message") ?? "" });
-    for (const find of focusQueue.splice(0)) find()?.focus();
   }
 
   update();

@@ -187,6 +187,33 @@ def test_keys_focus_drafts_and_errors_stay_in_the_builder(page, lab_server):
     page.keyboard.press("Control+Shift+z")
     expect(name).to_have_value("Converted")
 
+    # reorder from the keyboard: the focus follows the moved stage
+    page.locator(".jw-stage").nth(1).locator(".jw-move-up").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".jw-stage-name").nth(0)).to_have_value("Converted")
+    assert "jw-stage-name" in focused(page)  # its "move up" is disabled now: the name box has the focus
+    page.locator(".jw-stage").nth(0).locator(".jw-move-down").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".jw-stage-name").nth(1)).to_have_value("Converted")
+    wait_for_results(page, 2)
+
+    # a filter from the keyboard: a draft until its value is typed; a value the data lacks says "0 in data"
+    page.locator(".jw-stage").nth(0).locator(".jw-add-filter").focus()
+    page.keyboard.press("Enter")
+    assert "jw-filter-property" in focused(page)
+    expect(page.locator(".jw-status")).to_contain_text("Incomplete", timeout=UI_TIMEOUT)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.type("no-such-page")
+    page.keyboard.press("Enter")
+    expect(page.locator(".jw-absent")).to_have_text("“no-such-page”: 0 in data", timeout=UI_TIMEOUT)
+    wait_for_results(page, 2)
+    page.locator(".jw-remove-filter").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".jw-filter")).to_have_count(0)
+    wait_for_results(page, 2)
+    assert cells(page) == before
+
     # E: an invalid window is shown at its control in the user's words; builder.journey refuses it
     window = page.locator(".jw-window")
     window.fill("")

@@ -72,6 +72,8 @@ class JourneyEditor(anywidget.AnyWidget):
     funnel = traitlets.List().tag(sync=True)
     # The journey the builder started with, for the editor's "Reset".
     initial = traitlets.Dict().tag(sync=True)
+    # The host's theme as the editor sees it, for the chart (another widget) to match.
+    theme = traitlets.Enum(["light", "dark"], default_value="light").tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         bundle = resource_path("static", "journey_builder.js")
@@ -125,6 +127,7 @@ class JourneyBuilder(ipywidgets.VBox):
         self.add_class("jw-builder")
         self.editor.observe(self._on_journey, names="journey")
         self.editor.on_msg(self._on_message)
+        self.editor.observe(self._on_theme, names="theme")
         start = journey or Journey("New journey").stage("Visited", "page_visited")
         self.editor.initial = start.to_dict()
         self.editor.journey = start.to_dict()
@@ -250,14 +253,27 @@ class JourneyBuilder(ipywidgets.VBox):
                     self.editor.status = "error"
 
     def _show(self, funnel: Any, journey: Journey) -> None:
-        from journey_widgets.charts import funnel_chart
-
         rows = funnel.astype(object).where(funnel.notna(), None).to_dict("records")
-        self.chart.chart = funnel_chart(funnel, title=journey.name)
+        self.chart.chart = self._funnel_chart(funnel, journey)
         with self.editor.hold_sync():
             self.editor.funnel = rows
             self.editor.message = ""
             self.editor.status = "idle"
+
+    def _funnel_chart(self, funnel: Any, journey: Journey) -> alt.TopLevelMixin:
+        from journey_widgets.charts import funnel_chart, on_dark
+
+        chart = funnel_chart(funnel, title=journey.name)
+        return on_dark(chart) if self.editor.theme == "dark" else chart
+
+    def _on_theme(self, change: dict[str, Any]) -> None:
+        # vega-embed's own dark theme (bundled with the offline chart): the host's theme, not a kernel-wide one
+        with self.chart.hold_sync():
+            self.chart.embed_options = {"theme": "dark"} if change["new"] == "dark" else None
+            if self.result is not None:
+                with _BACKEND_LOCK:
+                    funnel = self.result.funnel
+                self.chart.chart = self._funnel_chart(funnel, self.result.journey)
 
     # ------------------------------------------------------------------ messages from the editor
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:

@@ -309,3 +309,14 @@ def test_kernel_interrupt_during_a_query_keeps_the_builder_working(builder, monk
     assert builder.editor.status != "error"
     assert builder.result.journey.name == "after the interrupt"
     assert builder.result.funnel["actors"].iloc[0] > 0
+
+
+def test_the_chart_follows_the_hosts_theme(builder):
+    light_labels = builder.chart.chart.to_dict()["config"]["text"]["color"]
+    builder.editor.theme = "dark"  # what the editor reports from a dark JupyterLab or system theme
+    assert builder.chart.embed_options == {"theme": "dark"}
+    dark_labels = builder.chart.chart.to_dict()["config"]["text"]["color"]
+    assert (light_labels, dark_labels) == ("#222", "#ddd")
+    builder.editor.theme = "light"
+    assert builder.chart.embed_options is None
+    assert builder.chart.chart.to_dict()["config"]["text"]["color"] == "#222"

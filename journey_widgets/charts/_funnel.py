@@ -88,7 +88,6 @@ def funnel_chart(
         dx=4 if horizontal else 0,
         dy=0 if horizontal else -8,
         fontSize=11,
-        color="#222",
     ).encode(stage_enc, value_axis("value:Q"), text="label:N")
     layers = [bars, labels]
     show_anonymous = bool(funnel.anonymous_actors.sum() > 0) if show_anonymous is None else show_anonymous

@@ -26,8 +26,14 @@ def journey_theme() -> alt.theme.ThemeConfig:
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
             "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555"},
             "view": {"stroke": None},
+            "text": {"color": "#222"},  # labels beside bars; a dark host overrides it (see ``on_dark``)
         }
     }
+
+
+def on_dark(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``chart`` for a dark background (with vega-embed's dark theme): light label text."""
+    return chart.configure_text(color="#ddd")
 
 
 def themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

@@ -3,17 +3,17 @@
 // the views below are built once and updated in place from the model's state on every change.
 
 import "./journey_builder.css";
-import { h, setText } from "./dom.js";
+import { h, setText, syncList } from "./dom.js";
 import { looseErrors } from "./errors.js";
 import { addStage, MAX_STAGES, MAX_STEPS } from "./journey.js";
 import { containKeys } from "./keyboard.js";
 import { connect } from "./sync.js";
+import { watchTheme } from "./theme.js";
 import { exclusionsView } from "./views/exclusions.js";
 import { resultsView } from "./views/results.js";
 import { settingsView } from "./views/settings.js";
 import { dragState, stageCard } from "./views/stage.js";
 import { toolbar } from "./views/toolbar.js";
-import { syncList } from "./dom.js";
 
 /** @typedef {import("./types.js").Model} Model */
 /** @typedef {import("./types.js").Ctx} Ctx */
@@ -59,6 +59,11 @@ function render({ model, el }) {
   const root = h("div", { class: "jw-root", "data-lm-suppress-shortcuts": "true" }, [editor, results.el]);
   el.append(root);
   const releaseKeys = containKeys(root, { undo: () => store.undo(), redo: () => store.redo() });
+  // the kernel styles the chart to match (it is another widget, drawn by Altair)
+  const releaseTheme = watchTheme(root, (theme) => {
+    model.set("theme", theme);
+    model.save_changes();
+  });
 
   function update() {
     const doc = store.journey();
@@ -82,6 +87,7 @@ function render({ model, el }) {
   return () => {
     for (const name of WATCHED) model.off(`change:${name}`, update);
     releaseKeys();
+    releaseTheme();
     store.dispose();
   };
 }

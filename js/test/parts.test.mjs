@@ -7,6 +7,7 @@ import {
 } from "../src/filters.js";
 import { dayOf, joinWindow, splitWindow } from "../src/format.js";
 import { follow, record, redo, startHistory, undo } from "../src/history.js";
+import { isDark } from "../src/theme.js";
 import { describeStatus } from "../src/views/status.js";
 
 const catalog = {
@@ -108,4 +109,10 @@ test("event search matches label, id and category, grouped", () => {
   assert.deepEqual(searchEvents(catalog, "form").map((g) => g.category), ["forms"]);
   assert.deepEqual(searchEvents(catalog, "WEB")[0].events.map((e) => e.id), ["page_visited"]);
   assert.equal(searchEvents(catalog, "zzz").length, 0);
+});
+
+test("theme: a dark background is told from a light one", () => {
+  assert.equal(isDark("rgb(17, 17, 17)"), true);
+  assert.equal(isDark("rgb(255, 255, 255)"), false);
+  assert.equal(isDark("rgba(30, 30, 30, 1)"), true);
 });

@@ -63,6 +63,8 @@ def build_read_back_and_reload(page, server, artifacts_dir, host: str, path: str
     assert_accessible(page)
     page.locator(".jw-root").screenshot(path=str(artifacts_dir / f"builder-{host}.png"))
     page.screenshot(path=str(artifacts_dir / f"builder-{host}-page.png"))
+    if host == "lab":
+        check_both_themes(page, artifacts_dir)
 
     # read the definition back in Python
     lab_js(page, "nb.content.activeCellIndex = 1; await app.commands.execute('notebook:run-cell');")
@@ -86,6 +88,45 @@ def build_read_back_and_reload(page, server, artifacts_dir, host: str, path: str
     widget_errors = [e for e in page.console_errors if "widget" in e.lower()]
     assert not widget_errors, widget_errors
     print(f"\nTIMING {host}: built in {t_built:.1f}s")
+
+
+def switch_theme(page, theme: str, dark: bool):
+    lab_js(page, "await app.commands.execute('apputils:change-theme', {theme: arg});", theme)
+    page.wait_for_function(
+        "(dark) => document.body.dataset.jpThemeLight === String(!dark)", arg=dark, timeout=UI_TIMEOUT
+    )
+    expected = "{'theme': 'dark'}" if dark else "None"
+    expect_ok(
+        page,
+        lambda: page.wait_for_function(
+            """async (expected) => {
+                const nb = window.jupyterapp.shell.currentWidget;
+                const future = nb.sessionContext.session.kernel.requestExecute(
+                    {code: "print(builder.chart.embed_options)", store_history: false});
+                let out = "";
+                future.onIOPub = (msg) => { if (msg.content.text) out += msg.content.text; };
+                await future.done;
+                return out.trim() === expected;
+            }""",
+            arg=expected,
+            timeout=UI_TIMEOUT,
+            polling=500,
+        ),
+        f"the chart did not follow the {theme} theme",
+    )
+    expect(page.locator(".vega-embed canvas, .vega-embed svg.marks").first).to_be_visible(timeout=UI_TIMEOUT)
+
+
+def check_both_themes(page, artifacts_dir):
+    """The builder and its chart follow JupyterLab's light and dark themes; axe checks the dark one too."""
+    output = page.locator(".jp-Notebook .jp-CodeCell").first.locator(".jp-OutputArea")
+    output.screenshot(path=str(artifacts_dir / "theme-light.png"))
+    switch_theme(page, "JupyterLab Dark", dark=True)
+    background = page.evaluate("() => getComputedStyle(document.querySelector('.jw-root')).backgroundColor")
+    assert background != "rgb(255, 255, 255)", background
+    assert_accessible(page)
+    output.screenshot(path=str(artifacts_dir / "theme-dark.png"))
+    switch_theme(page, "JupyterLab Light", dark=False)
 
 
 def test_build_a_journey_by_clicking(page, lab_server, artifacts_dir):

@@ -227,6 +227,13 @@ def test_keys_focus_drafts_and_errors_stay_in_the_builder(page, lab_server):
     expect(name).to_have_value("Stage 2")
     page.keyboard.press("Control+Shift+z")
     expect(name).to_have_value("Converted")
+    # Reset goes back to the journey the builder started with; the Undo button brings the edits back
+    page.locator(".jw-reset").click()
+    expect(page.locator(".jw-stage")).to_have_count(1)
+    page.locator(".jw-undo").click()
+    expect(page.locator(".jw-stage-name")).to_have_count(2)
+    expect(page.locator(".jw-stage-name").nth(1)).to_have_value("Converted")
+    wait_for_results(page, 2)
 
     # reorder from the keyboard: the focus follows the moved stage
     page.locator(".jw-stage").nth(1).locator(".jw-move-up").focus()

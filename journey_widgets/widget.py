@@ -261,10 +261,9 @@ class JourneyBuilder(ipywidgets.VBox):
             self.editor.status = "idle"
 
     def _funnel_chart(self, funnel: Any, journey: Journey) -> alt.TopLevelMixin:
-        from journey_widgets.charts import funnel_chart, on_dark
+        from journey_widgets.charts import funnel_chart
 
-        chart = funnel_chart(funnel, title=journey.name)
-        return on_dark(chart) if self.editor.theme == "dark" else chart
+        return funnel_chart(funnel, title=journey.name, dark=self.editor.theme == "dark")
 
     def _on_theme(self, change: dict[str, Any]) -> None:
         # vega-embed's own dark theme (bundled with the offline chart): the host's theme, not a kernel-wide one

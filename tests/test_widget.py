@@ -315,8 +315,9 @@ def test_the_chart_follows_the_hosts_theme(builder):
     light_labels = builder.chart.chart.to_dict()["config"]["text"]["color"]
     builder.editor.theme = "dark"  # what the editor reports from a dark JupyterLab or system theme
     assert builder.chart.embed_options == {"theme": "dark"}
-    dark_labels = builder.chart.chart.to_dict()["config"]["text"]["color"]
-    assert (light_labels, dark_labels) == ("#222", "#ddd")
+    dark_spec = builder.chart.chart.to_dict()
+    assert (light_labels, dark_spec["config"]["text"]["color"]) == ("#222", "#ddd")
+    assert "#3F5F7A" in str(dark_spec["layer"])  # a darker drop-off under the light labels
     builder.editor.theme = "light"
     assert builder.chart.embed_options is None
     assert builder.chart.chart.to_dict()["config"]["text"]["color"] == "#222"

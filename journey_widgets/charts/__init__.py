@@ -5,7 +5,7 @@ from journey_widgets.charts._breakdown import breakdown_chart, breakdown_signifi
 from journey_widgets.charts._export import chart_to_html, chart_to_png_bytes, chart_to_svg, save_chart
 from journey_widgets.charts._funnel import funnel_chart
 from journey_widgets.charts._stats import two_proportion_z_test, wilson_interval
-from journey_widgets.charts._theme import PALETTE, THEME_NAME, compact, duration, on_dark, percent
+from journey_widgets.charts._theme import PALETTE, THEME_NAME, compact, duration, percent
 from journey_widgets.charts._timing import time_between_stages_chart, time_distribution_chart
 from journey_widgets.charts._trend import trend_chart
 
@@ -21,7 +21,6 @@ __all__ = [
     "compact",
     "duration",
     "funnel_chart",
-    "on_dark",
     "percent",
     "save_chart",
     "time_between_stages_chart",

@@ -30,14 +30,22 @@ const FALLBACK_LABELS = {
 export function operatorsFor(kind, registry) {
   if (registry?.length) {
     const fits = registry.filter((o) => !o.kinds || o.kinds.includes(kind));
-    return (fits.length ? fits : registry.filter((o) => o.arity === "none")).map(({ op, label }) => ({ op, label }));
+    return (fits.length ? fits : registry.filter((o) => arityOf(o.op, registry) === "none")).map(({ op, label }) => ({ op, label }));
   }
   const ops = FALLBACK_OPS_BY_KIND[/** @type {keyof typeof FALLBACK_OPS_BY_KIND} */ (kind)] ?? FALLBACK_OPS_BY_KIND.other;
   return ops.map((op) => ({ op, label: FALLBACK_LABELS[op] }));
 }
 
-/** How many values an operator takes. @param {string} op @returns {"none" | "one" | "list" | "pair"} */
-export function arityOf(op) {
+/** @type {Record<string, "none" | "one" | "list" | "pair">} */
+const ARITY_NAMES = { none: "none", zero: "none", one: "one", scalar: "one", list: "list", many: "list", pair: "pair", two: "pair" };
+
+/**
+ * How many values an operator takes: as the kernel's registry says when it lists the operator, else by its name.
+ * @param {string} op @param {OperatorSpec[] | null | undefined} registry @returns {"none" | "one" | "list" | "pair"}
+ */
+export function arityOf(op, registry = null) {
+  const listed = ARITY_NAMES[String(registry?.find((o) => o.op === op)?.arity ?? "")];
+  if (listed) return listed;
   if (op === "is_known" || op === "is_unknown") return "none";
   if (op === "in" || op === "not_in") return "list";
   if (op === "between") return "pair";
@@ -75,8 +83,8 @@ export function propertyGroups(catalog, columns, eventId) {
 }
 
 /** Turn the text of a value box into the JSON value the op expects; `undefined` while nothing is typed.
- * @param {string} op @param {string} text @param {string} kind */
-export function parseFilterValue(op, text, kind = "string") {
+ * @param {string} op @param {string} text @param {string} kind @param {OperatorSpec[] | null} registry */
+export function parseFilterValue(op, text, kind = "string", registry = null) {
   /** @param {string} t */
   const scalar = (t) => {
     const trimmed = t.trim();
@@ -84,7 +92,7 @@ export function parseFilterValue(op, text, kind = "string") {
     if (kind === "boolean") return trimmed === "true";
     return kind === "string" ? t : trimmed;
   };
-  const arity = arityOf(op);
+  const arity = arityOf(op, registry);
   if (arity === "none" || text.trim() === "") return undefined;
   if (arity === "list") return text.split(",").map((v) => v.trim()).filter((v) => v !== "").map(scalar);
   if (arity === "pair") return text.split(",").slice(0, 2).map((v) => scalar(v.trim()));

@@ -42,6 +42,9 @@ test("operators: the kernel's registry when it sends one, else the built-in menu
     { op: "eq", label: "equals" }, { op: "matches", label: "matches" }, { op: "is_known", label: "is set" },
   ]);
   assert.deepEqual(operatorsFor("number", registry).map((o) => o.op), ["eq", "is_known"]);
+  assert.equal(arityOf("is_known", registry), "none");
+  assert.equal(arityOf("matches", [{ op: "matches", label: "m", arity: "many" }]), "list");
+  assert.deepEqual(parseFilterValue("matches", "a, b", "string", [{ op: "matches", label: "m", arity: "list" }]), ["a", "b"]);
 });
 
 test("properties: the chosen event's first, labelled, then the other columns", () => {

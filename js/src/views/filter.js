@@ -34,9 +34,11 @@ export function filterRow(ctx) {
   }));
   const op = /** @type {HTMLSelectElement} */ (h("select", {
     class: "jw-filter-op",
-    onchange: () => edit({ op: op.value, value: parseFilterValue(op.value, formatFilterValue(props.filter.value), kind) }),
+    onchange: () => edit({
+      op: op.value, value: parseFilterValue(op.value, formatFilterValue(props.filter.value), kind, ctx.operators()),
+    }),
   }));
-  const commitValue = () => edit({ value: parseFilterValue(props.filter.op, value.value, kind) });
+  const commitValue = () => edit({ value: parseFilterValue(props.filter.op, value.value, kind, ctx.operators()) });
   const lastTerm = () => value.value.split(",").pop()?.trim() ?? "";
   const value = /** @type {HTMLInputElement} */ (h("input", {
     class: "jw-filter-value", type: "text", list: listId, autocomplete: "off",
@@ -92,7 +94,7 @@ export function filterRow(ctx) {
         label: g.label, options: g.properties.map((p) => ({ value: p.name, label: p.label })),
       })), filter.property);
       setOptions(op, [{ options: operatorsFor(kind, ctx.operators()).map((o) => ({ value: o.op, label: o.label })) }], filter.op);
-      const arity = arityOf(filter.op);
+      const arity = arityOf(filter.op, ctx.operators());
       value.hidden = arity === "none";
       value.placeholder = PLACEHOLDERS[arity];
       setValue(value, formatFilterValue(filter.value));

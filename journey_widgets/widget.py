@@ -231,7 +231,8 @@ class JourneyBuilder(ipywidgets.VBox):
     def _compute(self, journey: Journey, generation: int) -> None:
         if generation != self._generation:
             return
-        self.editor.status = "running"
+        if not self.editor.errors:  # else the editor's problems are the news, not this computation
+            self.editor.status = "running"
         self._run(journey, generation)
 
     def _run(self, journey: Journey, generation: int) -> None:
@@ -258,7 +259,7 @@ class JourneyBuilder(ipywidgets.VBox):
         with self.editor.hold_sync():
             self.editor.funnel = rows
             self.editor.message = ""
-            self.editor.status = "idle"
+            self.editor.status = "invalid" if self.editor.errors else "idle"  # an invalid edit made meanwhile
 
     def _funnel_chart(self, funnel: Any, journey: Journey) -> alt.TopLevelMixin:
         from journey_widgets.charts import funnel_chart

@@ -185,6 +185,28 @@ def test_slow_query_is_superseded_by_a_fast_one(builder, monkeypatch):
     assert builder.chart.chart.to_dict()["title"]["text"] == "fast"
 
 
+def test_an_invalid_edit_during_a_query_stays_invalid_after_it(builder, monkeypatch):
+    from journey_widgets import widget as widget_module
+
+    started, release = threading.Event(), threading.Event()
+    real = widget_module.JourneyResult.compute
+
+    def slow(journey, bound):
+        started.set()
+        release.wait(10)
+        return real(journey, bound)
+
+    monkeypatch.setattr(widget_module.JourneyResult, "compute", staticmethod(slow))
+    builder.editor.journey = builder.editor.journey | {"window": "P6D"}
+    assert started.wait(5)
+    builder.editor.journey = builder.editor.journey | {"window": "abc"}
+    assert builder.editor.status == "invalid"
+    release.set()
+    builder.wait()
+    assert builder.result.journey.window.days == 6  # the last valid journey's numbers, shown as such
+    assert builder.editor.status == "invalid"
+
+
 def test_backend_error_is_one_line_in_the_widget(builder, monkeypatch):
     from journey_widgets import widget as widget_module
 

@@ -164,7 +164,7 @@ def cells(page) -> tuple[int, int]:
     return tuple(lab_js(page, "return [nb.content.widgets.length, nb.content.activeCellIndex];"))
 
 
-def test_keys_focus_drafts_and_errors_stay_in_the_builder(page, lab_server):
+def test_keys_focus_drafts_and_errors_stay_in_the_builder(page, lab_server, artifacts_dir):
     """A: notebook shortcuts do not act from inside the builder; C: a new stage is an incomplete draft and is not
     computed; D: text being typed survives an update from the kernel; E: an error is shown at its control;
     B: numbers of the last valid journey are dimmed and said to be; undo/redo from the keyboard."""
@@ -259,6 +259,7 @@ def test_keys_focus_drafts_and_errors_stay_in_the_builder(page, lab_server):
     page.locator(".jw-remove-filter").focus()
     page.keyboard.press("Enter")
     expect(page.locator(".jw-filter")).to_have_count(0)
+    kernel_run(page, "builder.wait()")  # the status shown may not have left "Up to date" yet
     wait_for_results(page, 2)
     assert cells(page) == before
 
@@ -269,6 +270,8 @@ def test_keys_focus_drafts_and_errors_stay_in_the_builder(page, lab_server):
     expect(window).to_have_attribute("aria-invalid", "true", timeout=UI_TIMEOUT)
     expect(page.locator(f"#{window.get_attribute('aria-describedby')}")).to_have_text("Type a number above 0")
     expect(page.locator(".jw-status")).to_contain_text("last valid journey")
+    page.locator(".jw-root").screenshot(path=str(artifacts_dir / "builder-invalid.png"))
+    assert_accessible(page)  # errors and dimmed numbers stay readable
     assert "not valid yet" in kernel_run(page, "builder.journey")
     window.fill("14")
     window.press("Enter")

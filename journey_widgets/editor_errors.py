@@ -125,6 +125,8 @@ def _problem(loc: Loc, message: str, *, kind: str = "", source: Any = None) -> d
         return _incomplete(loc, "pick a step")
     if _is_draft_filter(loc, source):
         return _incomplete(loc, "type a value")
+    if kind == "string_too_short" and "filters" in loc and loc[-1] == "property":
+        return _incomplete(loc, "choose a property")
     relocated = next(((m, at, words) for pattern, at, words in _RELOCATED if (m := pattern.search(message))), None)
     if relocated:
         match, at, words = relocated

@@ -40,6 +40,11 @@ CASES = {
         "The first stage must come before the second",
     ),
     "filter with no value yet": (_filter(property="country", op="eq"), FILTER, "Incomplete: type a value"),
+    "filter with no property yet": (
+        _filter(property="", op="eq"),
+        [*FILTER, "property"],
+        "Incomplete: choose a property",
+    ),
     "between with one value": (
         _filter(property="amount", op="between", value=[5]),
         FILTER,

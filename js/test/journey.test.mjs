@@ -62,9 +62,11 @@ test("removing a stage renumbers the exclusions after it and drops those that na
   assert.equal(j.exclusions, undefined);
 });
 
-test("a new filter is a draft: no value until one is typed", () => {
-  const j = addFilter(base(), 0, 0, "country", "eq");
-  assert.deepEqual(j.stages[0].steps[0].filters, [{ property: "country", op: "eq" }]);
+test("a new filter is a draft: no property chosen and no value until one is typed", () => {
+  const j = addFilter(base(), 0, 0, "", "eq");
+  assert.deepEqual(j.stages[0].steps[0].filters, [{ property: "", op: "eq" }]);
+  const chosen = updateFilter(j, 0, 0, 0, { property: "country", op: "eq" });
+  assert.deepEqual(chosen.stages[0].steps[0].filters, [{ property: "country", op: "eq" }]);
 });
 
 test("changing a filter's property starts it over; an op without value drops it", () => {

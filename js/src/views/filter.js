@@ -58,6 +58,7 @@ export function filterRow(ctx) {
 
   /** @param {string} search */
   function suggest(search) {
+    if (!props.filter.property) return;
     ctx.suggest(props.filter.property, search, (values) => datalist.replaceChildren(
       ...values.map((v) => h("option", { value: v.value, label: `${formatCount(v.count)} events` })),
     ));
@@ -65,7 +66,7 @@ export function filterRow(ctx) {
 
   /** Look the filter's values up in the data; say "0 in data" for those it lacks. */
   function checkPresence() {
-    const wanted = lookedUpValues(props.filter.op, props.filter.value);
+    const wanted = props.filter.property ? lookedUpValues(props.filter.op, props.filter.value) : [];
     const key = JSON.stringify([props.filter.property, wanted]);
     if (key === checked) return;
     checked = key;
@@ -90,9 +91,10 @@ export function filterRow(ctx) {
       setAttr(op, "aria-label", `${where}: operator`);
       setAttr(value, "aria-label", `${where}: value`);
       setAttr(remove, "aria-label", `Remove filter ${next.f + 1} of stage ${next.s + 1}, step ${next.t + 1}`);
-      setOptions(property, propertyGroups(ctx.catalog(), ctx.columns(), next.event).map((g) => ({
+      const choose = filter.property ? [] : [{ options: [{ value: "", label: "Choose a property…" }] }];
+      setOptions(property, [...choose, ...propertyGroups(ctx.catalog(), ctx.columns(), next.event).map((g) => ({
         label: g.label, options: g.properties.map((p) => ({ value: p.name, label: p.label })),
-      })), filter.property);
+      }))], filter.property);
       setOptions(op, [{ options: operatorsFor(kind, ctx.operators()).map((o) => ({ value: o.op, label: o.label })) }], filter.op);
       const arity = arityOf(filter.op, ctx.operators());
       value.hidden = arity === "none";

@@ -4,7 +4,7 @@
 import { eventLabel } from "../catalog.js";
 import { h, setAttr, setText, syncList } from "../dom.js";
 import { errorSlot, errorsAt } from "../errors.js";
-import { operatorsFor, propertyGroups, propertyKind } from "../filters.js";
+import { operatorsFor } from "../filters.js";
 import { addFilter, removeStep, setAnonymous } from "../journey.js";
 import { filterRow } from "./filter.js";
 
@@ -24,12 +24,9 @@ export function stepRow(ctx) {
     onchange: () => ctx.commit(setAnonymous(ctx.journey(), props.s, props.t, anonymous.checked)),
   }));
   const anonymousLabel = h("label", { class: "jw-anonymous" }, [anonymous, " include anonymous visitors"]);
+  // a draft filter: the property is chosen first (the event's own are offered first), then the value
   const addFilterButton = h("button", { class: "jw-link jw-add-filter", type: "button", onclick: () => {
-    const { s, t, step } = props;
-    const first = propertyGroups(ctx.catalog(), ctx.columns(), step.event)[0]?.properties[0]?.name;
-    if (!first) return;
-    const kind = propertyKind(ctx.columns(), ctx.catalog(), first);
-    ctx.commit(addFilter(ctx.journey(), s, t, first, operatorsFor(kind, ctx.operators())[0].op));
+    ctx.commit(addFilter(ctx.journey(), props.s, props.t, "", operatorsFor("string", ctx.operators())[0].op));
     ctx.focusLater(() => filters.lastElementChild?.querySelector(".jw-filter-property"));
   } }, ["+ filter"]);
   const remove = h("button", {

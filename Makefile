@@ -9,7 +9,8 @@ setup:
 	bash scripts/setup.sh
 
 test: setup
-	node --test js/
+	node --test js/test/
+	cd js && npm run --silent check
 	$(PY) -m pytest -q tests notebooks --nbval-lax
 
 demo: setup

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +49,17 @@ class JourneyResult:
     @property
     def journey(self) -> Journey:
         return self.compiled.journey
+
+    def renamed(self, journey: Journey) -> JourneyResult:
+        """This result under ``journey``'s names (it differs from this one's journey in names only): the
+        funnel already computed is relabelled, no query runs."""
+        result = JourneyResult(replace(self.compiled, journey=journey))
+        if "funnel" in self._cache:
+            names = {index: stage.name for index, stage in enumerate(journey.stages, start=1)}
+            funnel = self._cache["funnel"].copy()
+            funnel["stage"] = funnel["stage_index"].map(names).astype(funnel["stage"].dtype)
+            result._cache["funnel"] = funnel
+        return result
 
     def _execute(self, key: str, expr: ir.Table) -> pd.DataFrame:
         if key not in self._cache:

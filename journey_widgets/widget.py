@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -31,28 +30,15 @@ from journey_widgets.binding import (
     unknown_events,
 )
 from journey_widgets.catalog import Catalog, default_catalog
-from journey_widgets.errors import CatalogError, JourneyError
-from journey_widgets.model import TOO_DEEP, Journey, describe_location, validation_errors
+from journey_widgets.editor_errors import editor_errors
+from journey_widgets.errors import CatalogError, JourneyDefinitionError, JourneyError
+from journey_widgets.model import Journey
 from journey_widgets.result import JourneyResult
 from journey_widgets.suggestions import ValueIndex
 
 #: Taken around every query a builder runs, from its worker thread or the kernel's: a connection
 #: (DuckDB's, for one) refuses a call while another thread's call is running on it.
 _BACKEND_LOCK = threading.RLock()
-
-
-def _errors_of(exc: Exception) -> list[dict[str, Any]]:
-    """Validation errors as ``{"loc": [...], "message": ...}`` for inline display in the editor."""
-    if isinstance(exc, pydantic.ValidationError):
-        return [
-            {
-                "loc": [p for p in e["loc"] if isinstance(p, str | int)],
-                "where": describe_location(e["loc"]),
-                "message": e["msg"].removeprefix("Value error, "),
-            }
-            for e in validation_errors(exc)
-        ]
-    return [{"loc": list(getattr(exc, "location", ()) or ()), "where": "", "message": str(exc)}]
 
 
 def _one_line(exc: BaseException) -> str:
@@ -64,6 +50,7 @@ def _one_line(exc: BaseException) -> str:
 class JourneyEditor(anywidget.AnyWidget):
     """The editor half of the builder: stages, steps, filters, settings, status and numbers."""
 
+    # One ES module bundled from js/src by esbuild (hatch_build.py in a wheel, scripts/setup.sh in a checkout).
     _esm = resource_path("static", "journey_builder.js")
     _css = resource_path("static", "journey_builder.css")
 
@@ -75,12 +62,27 @@ class JourneyEditor(anywidget.AnyWidget):
     columns = traitlets.List().tag(sync=True)
     # Validation problems of the current definition, shown next to the offending control.
     errors = traitlets.List().tag(sync=True)
-    # "idle", "running" or "error": drives the progress indicator.
-    status = traitlets.Unicode("idle").tag(sync=True)
+    # What the numbers shown are: "idle" (those of the journey in the editor), "running" (being computed),
+    # "invalid" (the editor holds an invalid or incomplete journey: they are the last valid one's) or
+    # "error" (the backend failed: they are the last valid one's).
+    status = traitlets.Enum(["idle", "running", "invalid", "error"], default_value="idle").tag(sync=True)
     # A backend error as one readable line (the definition and last results are kept).
     message = traitlets.Unicode("").tag(sync=True)
     # The last valid result's funnel rows, shown as numbers beside the chart.
     funnel = traitlets.List().tag(sync=True)
+    # The journey the builder started with, for the editor's "Reset".
+    initial = traitlets.Dict().tag(sync=True)
+    # The host's theme as the editor sees it, for the chart (another widget) to match.
+    theme = traitlets.Enum(["light", "dark"], default_value="light").tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        bundle = resource_path("static", "journey_builder.js")
+        if not bundle.is_file():
+            raise FileNotFoundError(
+                f"the builder's frontend is not built ({bundle} is missing): run `make setup`, "
+                "or `npm ci && npm run build` in js/"
+            )
+        super().__init__(**kwargs)
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Apply state from the browser; a journey that is not a JSON object is explained, not raised."""
@@ -88,7 +90,7 @@ class JourneyEditor(anywidget.AnyWidget):
         if not isinstance(journey, dict):
             message = f"the journey must be a JSON object, got {type(journey).__name__}"
             self.errors = [{"loc": [], "where": "", "message": message}]
-            sync_data = {key: value for key, value in sync_data.items() if key != "journey"}
+            sync_data = {key: value for key, value in sync_data.items() if key != "journey"} | {"status": "invalid"}
         super().set_state(sync_data)
 
 
@@ -116,6 +118,7 @@ class JourneyBuilder(ipywidgets.VBox):
         self._settled = threading.Event()  # set when the latest edit's result (or error) is shown
         self._settled.set()
         self._last_valid: Journey | None = None
+        self._scheduled: Journey | None = None  # the last journey computed or being computed
         self._values = ValueIndex(self._bound)
         self.result: JourneyResult | None = None
         self.editor = JourneyEditor(catalog=self._catalog.to_dict(), columns=self._columns())
@@ -124,29 +127,38 @@ class JourneyBuilder(ipywidgets.VBox):
         self.add_class("jw-builder")
         self.editor.observe(self._on_journey, names="journey")
         self.editor.on_msg(self._on_message)
+        self.editor.observe(self._on_theme, names="theme")
         start = journey or Journey("New journey").stage("Visited", "page_visited")
+        self.editor.initial = start.to_dict()
         self.editor.journey = start.to_dict()
 
     # ------------------------------------------------------------------ public API
     @property
     def journey(self) -> Journey:
-        """The journey as a model (the last valid one when the editor holds an invalid draft)."""
-        if self.editor.errors and self._last_valid is not None:  # e.g. a property the data lacks
-            return self._last_valid
-        try:
-            return Journey.from_dict(self.editor.journey)
-        except JourneyError:
-            if self._last_valid is None:
-                raise
-            return self._last_valid
+        """The journey in the editor. While the editor holds an invalid or incomplete journey this raises
+        :class:`JourneyDefinitionError` naming the problems; ``last_valid_journey`` is the one the numbers show."""
+        if self.editor.errors:
+            errors = self.editor.errors
+            problems = "; ".join(f"{e['where']}: {e['message']}" if e["where"] else e["message"] for e in errors)
+            raise JourneyDefinitionError(
+                f"the journey in the builder is not valid yet ({problems}); builder.last_valid_journey is the one "
+                "the numbers show"
+            )
+        return Journey.from_dict(self.editor.journey)
 
     @journey.setter
     def journey(self, value: Journey) -> None:
         self.editor.journey = value.to_dict()
 
+    @property
+    def last_valid_journey(self) -> Journey | None:
+        """The last valid journey the editor held: the one the numbers and chart show."""
+        return self._last_valid
+
     def save(self, path: str | Path) -> None:
-        """Write the current journey definition as JSON."""
-        Path(path).write_text(json.dumps(self.editor.journey, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        """Write the journey in the editor as JSON; an invalid or incomplete one is refused (nothing written)."""
+        text = self.journey.to_json(indent=2)
+        Path(path).write_text(text + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path, events: Any, **kwargs: Any) -> JourneyBuilder:
@@ -167,11 +179,10 @@ class JourneyBuilder(ipywidgets.VBox):
             unknown = unknown_events(journey, self._catalog)
             with _BACKEND_LOCK if unknown else contextlib.nullcontext():
                 check_journey_against_data(self._bound, journey, catalog=self._catalog)
-        except (pydantic.ValidationError, JourneyError) as exc:
-            self.editor.errors = _errors_of(exc)
-            return None
-        except RecursionError:
-            self.editor.errors = [{"loc": [], "where": "", "message": TOO_DEEP}]
+        except (pydantic.ValidationError, JourneyError, RecursionError) as exc:
+            with self.editor.hold_sync():
+                self.editor.errors = editor_errors(exc)
+                self.editor.status = "invalid"
             return None
         except Exception as exc:  # the data check's query failed: a backend error, shown as one line
             self.editor.errors = []
@@ -189,9 +200,18 @@ class JourneyBuilder(ipywidgets.VBox):
                 return
             self._last_valid = journey
             with self._lock:
+                # An edit of names only changes no number: show the numbers under the new names.
+                renamed = self._scheduled is not None and _numbers_of(journey) == _numbers_of(self._scheduled)
+                self._scheduled = journey
+                if renamed:
+                    if self._worker is None and self.result is not None:
+                        self.result = self.result.renamed(journey)
+                        self._show(self.result.funnel, journey)
+                    return  # else the running computation shows its numbers under these names
                 self._generation += 1
                 self._pending = (journey, self._generation)
                 self._settled.clear()
+                self.editor.status = "running"
                 if self._worker is None:
                     self._worker = threading.Thread(target=self._work, name="journey-builder", daemon=True)
                     self._worker.start()
@@ -211,32 +231,49 @@ class JourneyBuilder(ipywidgets.VBox):
     def _compute(self, journey: Journey, generation: int) -> None:
         if generation != self._generation:
             return
-        self.editor.status = "running"
+        if not self.editor.errors:  # else the editor's problems are the news, not this computation
+            self.editor.status = "running"
         self._run(journey, generation)
 
     def _run(self, journey: Journey, generation: int) -> None:
         try:
             with _BACKEND_LOCK:
                 result = JourneyResult.compute(journey, self._bound)
-                funnel = result.funnel
-            if generation != self._generation:
-                return  # a newer edit superseded this computation: never show a stale result
-            self.result = result
-            self._show(funnel, journey)
+                result.funnel  # runs the query, here in the worker thread  # noqa: B018
+            with self._lock:
+                if generation != self._generation:
+                    return  # a newer edit superseded this computation: never show a stale result
+                latest = self._scheduled or journey  # names edited meanwhile
+            self.result = result if latest is journey else result.renamed(latest)
+            self._show(self.result.funnel, latest)
         except Exception as exc:  # a backend error: one line in the widget, the kernel stays alive
             if generation == self._generation:
-                self.editor.message = _one_line(exc)
-                self.editor.status = "error"
+                self._scheduled = None  # the same journey again is computed again
+                with self.editor.hold_sync():
+                    self.editor.message = _one_line(exc)
+                    self.editor.status = "error"
 
     def _show(self, funnel: Any, journey: Journey) -> None:
-        from journey_widgets.charts import funnel_chart
-
         rows = funnel.astype(object).where(funnel.notna(), None).to_dict("records")
-        self.chart.chart = funnel_chart(funnel, title=journey.name)
+        self.chart.chart = self._funnel_chart(funnel, journey)
         with self.editor.hold_sync():
             self.editor.funnel = rows
             self.editor.message = ""
-            self.editor.status = "idle"
+            self.editor.status = "invalid" if self.editor.errors else "idle"  # an invalid edit made meanwhile
+
+    def _funnel_chart(self, funnel: Any, journey: Journey) -> alt.TopLevelMixin:
+        from journey_widgets.charts import funnel_chart
+
+        return funnel_chart(funnel, title=journey.name, dark=self.editor.theme == "dark")
+
+    def _on_theme(self, change: dict[str, Any]) -> None:
+        # vega-embed's own dark theme (bundled with the offline chart): the host's theme, not a kernel-wide one
+        with self.chart.hold_sync():
+            self.chart.embed_options = {"theme": "dark"} if change["new"] == "dark" else None
+            if self.result is not None:
+                with _BACKEND_LOCK:
+                    funnel = self.result.funnel
+                self.chart.chart = self._funnel_chart(funnel, self.result.journey)
 
     # ------------------------------------------------------------------ messages from the editor
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
@@ -267,6 +304,14 @@ def _with_data_events(catalog: Catalog, bound: BoundEvents) -> Catalog:
             with contextlib.suppress(CatalogError):  # an id no step could name (empty, too long)
                 extended.register_event(event, anonymous=True)
     return extended
+
+
+def _numbers_of(journey: Journey) -> dict[str, Any]:
+    """What the numbers depend on: the journey less its name and its stages' names."""
+    document = journey.to_dict()
+    document.pop("name")
+    document["stages"] = [{k: v for k, v in stage.items() if k != "name"} for stage in document["stages"]]
+    return document
 
 
 def _kind(type_: Any) -> str:

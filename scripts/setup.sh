@@ -8,6 +8,7 @@ VENV=${VENV:-.venv}
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium fonts-liberation)
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm) # bundles and type-checks the frontend (js/)
 command -v pg_lsclusters >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless) # PySpark in the backend tests
 if ((${#need_apt[@]})); then
@@ -23,6 +24,10 @@ fi
 if [[ $(id -u) -eq 0 ]] && command -v pg_lsclusters >/dev/null 2>&1; then
   bash scripts/postgres.sh start
 fi
+
+# The builder's frontend: esbuild bundles js/src into js/dist (what the widget loads), tsc type-checks it,
+# axe-core is injected by the accessibility browser test.
+(cd js && { [[ -d node_modules ]] || npm ci --no-audit --no-fund; } && npm run --silent build)
 
 if [[ ! -x "$VENV/bin/python" ]]; then
   python3 -m venv "$VENV"

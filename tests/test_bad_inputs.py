@@ -188,7 +188,7 @@ DEFINITION_CASES = [
         lambda: load(step_doc(0, 0, event="page_visitd")),
         DataBindingError,
         "stage 1 ('Visited'), step 1 (page_visitd)",
-        "unknown event type 'page_visitd'",
+        "The event page_visitd is in neither the step catalog nor the data",
     ),
     case(
         "definition-unknown-event-second-branch",
@@ -206,7 +206,7 @@ DEFINITION_CASES = [
         "definition-unknown-event-catalog-lookup",
         lambda: default_catalog().event("page_visitd"),
         CatalogError,
-        "unknown event type 'page_visitd'",
+        "The event page_visitd is in neither the step catalog nor the data",
         "did you mean 'page_visited'",
     ),
     case(
@@ -221,7 +221,7 @@ DEFINITION_CASES = [
         lambda: load(with_filter(property="colour", op="eq", value="red")),
         DataBindingError,
         "stage 1 ('Visited'), step 1 (page_visited), filter 1 (colour eq)",
-        "unknown property 'colour'",
+        "The data has no property colour",
     ),
     case(
         "definition-unknown-property-in-exclusion",
@@ -255,14 +255,14 @@ DEFINITION_CASES = [
         "definition-unknown-property-catalog-lookup",
         lambda: default_catalog().property("colour"),
         CatalogError,
-        "unknown property 'colour'",
+        "The data has no property colour",
         "did you mean 'country'",
     ),
     case(
         "definition-register-event-with-unknown-property",
         lambda: Catalog.default().register_event("webinar_joined", properties=["colour"]),
         CatalogError,
-        "unknown property 'colour'",
+        "The data has no property colour",
     ),
     case(
         "definition-register-event-twice",
@@ -445,7 +445,7 @@ DEFINITION_CASES = [
         "definition-value-number-for-text-column",
         lambda: load(with_filter(property="country", op="eq", value=3)),
         DataBindingError,
-        "value 3 does not fit column 'country'",
+        "3 does not fit country, which holds text",
     ),
     case(
         "definition-value-text-for-boolean-column",
@@ -1350,25 +1350,25 @@ WIDGET_CASES = [
         "widget-unknown-event",
         small_step(0, event="page_visitd"),
         ["stages", 0, "steps", 0],
-        "unknown event type 'page_visitd'",
+        "The event page_visitd is in neither the step catalog nor the data",
     ),
     (
         "widget-unknown-property",
         small_step(0, filters=[{"property": "colour", "op": "eq", "value": "red"}]),
         ["stages", 0, "steps", 0, "filters", 0],
-        "unknown property 'colour'",
+        "The data has no property colour",
     ),
     (
         "widget-value-does-not-fit-column",
         small_step(0, filters=[{"property": "country", "op": "eq", "value": 3}]),
         ["stages", 0, "steps", 0, "filters", 0],
-        "value 3 does not fit column 'country'",
+        "3 does not fit country, which holds text",
     ),
     (
         "widget-between-one-value",
         small_step(0, filters=[{"property": "amount", "op": "between", "value": [1]}]),
         ["stages", 0, "steps", 0, "filters", 0],
-        "needs two values",
+        "Type two values: low, high",
     ),
     (
         "widget-anonymous-not-allowed",
@@ -1376,7 +1376,12 @@ WIDGET_CASES = [
         ["stages", 1, "steps", 0],
         "event 'form_submission' does not support anonymous visitors",
     ),
-    ("widget-empty-stage", small(stages=[{"name": "A", "steps": []}]), ["stages", 0, "steps"], "at least 1 item"),
+    (
+        "widget-empty-stage",
+        small(stages=[{"name": "A", "steps": []}]),
+        ["stages", 0, "steps"],
+        "Incomplete: pick a step",
+    ),
     ("widget-no-stages", small(stages=[]), [], "has no stages"),
     ("widget-too-many-stages", small(stages=_many_stages(21)), ["stages"], "at most 20 items"),
     (
@@ -1385,34 +1390,34 @@ WIDGET_CASES = [
         ["stages", 0, "steps"],
         "at most 10 items",
     ),
-    ("widget-window-months", small(window="P1M"), ["window"], "cannot read the duration 'P1M'"),
-    ("widget-window-zero", small(window="PT0S"), ["window"], "positive duration"),
+    ("widget-window-months", small(window="P1M"), ["window"], "Type a number above 0"),
+    ("widget-window-zero", small(window="PT0S"), ["window"], "Type a number above 0"),
     ("widget-window-too-long", small(window="P99999999999D"), ["window"], "too long"),
     (
         "widget-date-range-reversed",
         small(date_range={"start": "2026-02-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"}),
         ["date_range"],
-        "is not before its end",
+        "“To” must be after “From”",
     ),
     (
         "widget-date-range-out-of-range",
         small(date_range={"start": "0001-01-01T00:00:00+01:00"}),
         ["date_range", "start"],
-        "out of range",
+        "This date is out of range",
     ),
     (
         "widget-exclusion-out-of-range",
         small(exclusions=[{"event": "email_spam_reported", "between": [1, 5]}]),
-        [],
-        "exclusion 1: between [1, 5] names stage 5",
+        ["exclusions", 0],
+        "There is no stage 5: the journey has 3 stages",
     ),
     ("widget-unknown-version", small(version=2), ["version"], "Input should be 1"),
     ("widget-unknown-field", small(colour="red"), ["colour"], "Extra inputs are not permitted"),
     (
         "widget-duplicate-stage-names",
         small(stages=[*SMALL.to_dict()["stages"][:2], {"name": "Visited", "steps": [{"event": "meeting_booked"}]}]),
-        [],
-        "stage 3: name 'Visited' is already used by stage 1",
+        ["stages", 2, "name"],
+        "Stage 1 already has this name",
     ),
     ("widget-long-name", small(name="n" * 201), ["name"], "at most 200 characters"),
     ("widget-stages-not-a-list", small(stages="Visited"), ["stages"], "valid tuple"),
@@ -1440,9 +1445,9 @@ def invalid_builder() -> JourneyBuilder:
 
 
 def _assert_kept(builder: JourneyBuilder) -> None:
-    assert builder.journey == SMALL  # the last valid journey
+    assert builder.last_valid_journey == SMALL
     assert builder.result.journey == SMALL and [row["actors"] for row in builder.editor.funnel] == [3, 1, 1]
-    assert builder.editor.status == "idle" and builder.editor.message == ""
+    assert builder.editor.status == "invalid" and builder.editor.message == ""
 
 
 @pytest.mark.parametrize(
@@ -1541,10 +1546,10 @@ def test_widget_rapid_edits_ending_invalid_keep_the_last_valid(builder, monkeypa
             document = small(name=f"edit {index}", window="P1M")
         builder.editor.journey = document if index != 100 else small_step(1, include_anonymous=True)
     builder.wait()
-    assert builder.result.journey.name == "edit 98" and builder.journey.name == "edit 98"
+    assert builder.result.journey.name == "edit 98" and builder.last_valid_journey.name == "edit 98"
     assert builder.editor.errors[0]["loc"] == ["stages", 1, "steps", 0]
     assert "'form_submission' does not support anonymous visitors" in builder.editor.errors[0]["message"]
-    assert builder.editor.status == "idle"
+    assert builder.editor.status == "invalid"
 
 
 def test_widget_edits_from_several_threads_never_raise(builder):
@@ -1710,13 +1715,19 @@ def test_fuzz_widget_documents_never_raise(fuzz_builder, data):
     else:
         fuzz_builder.editor.set_state({"journey": data})
     json.dumps(fuzz_builder.editor.errors, allow_nan=True)
-    assert isinstance(fuzz_builder.journey, Journey)  # the last valid one at worst
+    assert isinstance(fuzz_builder.last_valid_journey, Journey)
+    if fuzz_builder.editor.errors:  # the journey in the editor is refused with a clear error, never a stale one
+        with pytest.raises(JourneyDefinitionError, match="not valid yet"):
+            fuzz_builder.journey  # noqa: B018
+    else:
+        assert isinstance(fuzz_builder.journey, Journey)
 
 
 def test_fuzz_widget_settles_after_the_storm(fuzz_builder):
-    fuzz_builder.editor.journey = SMALL.to_dict()
+    settled = SMALL.to_dict() | {"window": "P29D"}  # an edit (the same document again would not be one)
+    fuzz_builder.editor.journey = settled
     fuzz_builder.wait()
-    assert fuzz_builder.editor.status == "idle" and fuzz_builder.result.journey == SMALL
+    assert fuzz_builder.editor.status == "idle" and fuzz_builder.result.journey == Journey.from_dict(settled)
 
 
 PROPERTIES = st.sampled_from(["country", "amount", "score", "flag", "seen_at", "contact_id", "nope", ""])

@@ -10,7 +10,7 @@ import pytest
 
 from journey_widgets import Journey, sample_events, step
 from journey_widgets.binding import bind_events
-from journey_widgets.errors import DataBindingError
+from journey_widgets.errors import DataBindingError, JourneyDefinitionError
 from journey_widgets.suggestions import suggest_values
 from journey_widgets.widget import JourneyBuilder
 
@@ -64,8 +64,77 @@ def test_invalid_edit_is_explained_and_last_result_kept(builder):
     assert builder.editor.errors[0]["loc"] == ["stages", 0, "steps", 0]
     assert "does not support anonymous visitors" in builder.editor.errors[0]["message"]
     assert builder.editor.funnel == before
+    assert builder.editor.status == "invalid"  # the numbers shown are the last valid journey's
     assert builder.editor.journey == bad  # the definition being edited is never lost
-    assert [s.name for s in builder.journey.stages] == ["Visited", "Converted"]  # last valid one
+    assert [s.name for s in builder.last_valid_journey.stages] == ["Visited", "Converted"]
+
+
+def test_journey_and_save_refuse_an_invalid_draft(builder, tmp_path):
+    """builder.journey never answers with the last valid journey while the editor shows another."""
+    builder.editor.journey = builder.editor.journey | {"window": "abc"}
+    with pytest.raises(JourneyDefinitionError, match=r"window: Type a number above 0.*last_valid_journey"):
+        builder.journey  # noqa: B018
+    with pytest.raises(JourneyDefinitionError, match="not valid yet"):
+        builder.save(tmp_path / "draft.json")
+    assert not (tmp_path / "draft.json").exists()
+    assert builder.last_valid_journey.window.days == 30
+
+
+def test_a_stage_with_no_step_is_incomplete_and_not_computed(builder, monkeypatch):
+    from journey_widgets import widget as widget_module
+
+    computed = []
+    monkeypatch.setattr(widget_module.JourneyResult, "compute", staticmethod(lambda j, b: computed.append(j)))
+    before = list(builder.editor.funnel)
+    document = builder.editor.journey
+    builder.editor.journey = document | {"stages": [*document["stages"], {"name": "Stage 3", "steps": []}]}
+    builder.wait()
+    assert builder.editor.errors == [
+        {
+            "loc": ["stages", 2, "steps"],
+            "where": "stage 3, steps",
+            "message": "Incomplete: pick a step",
+            "incomplete": True,
+        }
+    ]
+    assert builder.editor.status == "invalid" and builder.editor.funnel == before and computed == []
+
+
+def test_status_is_one_of_its_states(builder):
+    import traitlets
+
+    with pytest.raises(traitlets.TraitError):
+        builder.editor.status = "done"
+
+
+def test_the_journey_it_started_with_is_kept_for_reset(builder):
+    started = builder.editor.initial
+    builder.editor.journey = builder.editor.journey | {"window": "P3D"}
+    assert builder.editor.initial == started and started["window"] == "P30D"
+
+
+def test_renaming_changes_no_number_and_runs_no_query(builder, monkeypatch):
+    from journey_widgets import widget as widget_module
+
+    computed = []
+    real = widget_module.JourneyResult.compute
+    monkeypatch.setattr(
+        widget_module.JourneyResult, "compute", staticmethod(lambda j, b: computed.append(j) or real(j, b))
+    )
+    before = [row["actors"] for row in builder.editor.funnel]
+    document = builder.editor.journey
+    stages = [document["stages"][0] | {"name": "Landed"}, document["stages"][1]]
+    builder.editor.journey = document | {"name": "Renamed", "stages": stages}
+    builder.wait()
+    assert computed == []
+    assert [row["stage"] for row in builder.editor.funnel] == ["Landed", "Converted"]
+    assert [row["actors"] for row in builder.editor.funnel] == before
+    assert builder.editor.status == "idle"
+    assert builder.chart.chart.to_dict()["title"]["text"] == "Renamed"
+    assert builder.result.journey.name == "Renamed" and list(builder.result.funnel["stage"]) == ["Landed", "Converted"]
+    builder.editor.journey = builder.editor.journey | {"window": "P5D"}  # a number-changing edit still computes
+    builder.wait()
+    assert len(computed) == 1
 
 
 def test_data_errors_point_at_the_filter(builder):
@@ -78,7 +147,7 @@ def test_data_errors_point_at_the_filter(builder):
     }
     builder.editor.journey = doc
     assert builder.editor.errors[0]["loc"] == ["stages", 0, "steps", 0, "filters", 0]
-    assert "unknown property 'colour'" in builder.editor.errors[0]["message"]
+    assert builder.editor.errors[0]["message"] == "The data has no property colour"
 
 
 def test_rapid_edits_coalesce_into_the_first_and_the_last_query(builder, monkeypatch):
@@ -100,20 +169,42 @@ def test_slow_query_is_superseded_by_a_fast_one(builder, monkeypatch):
     real = widget_module.JourneyResult.compute
 
     def slow_then_fast(journey, bound):
-        if journey.name == "slow":
+        if journey.window.days == 2:
             release.wait(10)
         return real(journey, bound)
 
     monkeypatch.setattr(widget_module.JourneyResult, "compute", staticmethod(slow_then_fast))
-    builder.editor.journey = builder.editor.journey | {"name": "slow"}
+    builder.editor.journey = builder.editor.journey | {"window": "P2D", "name": "slow"}
     time.sleep(0.5)  # the slow query has started
-    builder.editor.journey = builder.editor.journey | {"name": "fast"}
+    builder.editor.journey = builder.editor.journey | {"window": "P3D", "name": "fast"}
     time.sleep(0.6)
     builder.wait()
     release.set()
     time.sleep(0.5)
     assert builder.result.journey.name == "fast"
     assert builder.chart.chart.to_dict()["title"]["text"] == "fast"
+
+
+def test_an_invalid_edit_during_a_query_stays_invalid_after_it(builder, monkeypatch):
+    from journey_widgets import widget as widget_module
+
+    started, release = threading.Event(), threading.Event()
+    real = widget_module.JourneyResult.compute
+
+    def slow(journey, bound):
+        started.set()
+        release.wait(10)
+        return real(journey, bound)
+
+    monkeypatch.setattr(widget_module.JourneyResult, "compute", staticmethod(slow))
+    builder.editor.journey = builder.editor.journey | {"window": "P6D"}
+    assert started.wait(5)
+    builder.editor.journey = builder.editor.journey | {"window": "abc"}
+    assert builder.editor.status == "invalid"
+    release.set()
+    builder.wait()
+    assert builder.result.journey.window.days == 6  # the last valid journey's numbers, shown as such
+    assert builder.editor.status == "invalid"
 
 
 def test_backend_error_is_one_line_in_the_widget(builder, monkeypatch):
@@ -123,12 +214,12 @@ def test_backend_error_is_one_line_in_the_widget(builder, monkeypatch):
         raise RuntimeError("connection lost\nstack line 1\nstack line 2")
 
     monkeypatch.setattr(widget_module.JourneyResult, "compute", staticmethod(broken))
-    builder.editor.journey = builder.editor.journey | {"name": "again"}
+    builder.editor.journey = builder.editor.journey | {"window": "P4D"}
     time.sleep(0.5)
     builder.wait()
     assert builder.editor.status == "error"
     assert builder.editor.message == "RuntimeError: connection lost"
-    assert builder.editor.journey["name"] == "again"
+    assert builder.editor.journey["window"] == "P4D"
 
 
 def test_suggestions_are_bounded_and_searchable(data):
@@ -221,22 +312,34 @@ def test_kernel_interrupt_during_a_query_keeps_the_builder_working(builder, monk
     real = widget_module.JourneyResult.compute
 
     def slow(journey, bound):
-        if journey.name == "slow":
+        if journey.window.days == 2:
             started.set()
             release.wait(10)
         return real(journey, bound)
 
     monkeypatch.setattr(widget_module.JourneyResult, "compute", staticmethod(slow))
-    builder.editor.journey = builder.editor.journey | {"name": "slow"}
+    builder.editor.journey = builder.editor.journey | {"name": "slow", "window": "P2D"}
     assert started.wait(5)
     threading.Timer(0.2, _thread.interrupt_main).start()  # what Jupyter's interrupt button does
     with pytest.raises(KeyboardInterrupt):
         builder.wait(timeout=10)
     release.set()
     assert builder.editor.journey["name"] == "slow"
-    builder.editor.journey = builder.editor.journey | {"name": "after the interrupt"}
+    builder.editor.journey = builder.editor.journey | {"name": "after the interrupt", "window": "P5D"}
     time.sleep(0.5)
     builder.wait()
     assert builder.editor.status != "error"
     assert builder.result.journey.name == "after the interrupt"
     assert builder.result.funnel["actors"].iloc[0] > 0
+
+
+def test_the_chart_follows_the_hosts_theme(builder):
+    light_labels = builder.chart.chart.to_dict()["config"]["text"]["color"]
+    builder.editor.theme = "dark"  # what the editor reports from a dark JupyterLab or system theme
+    assert builder.chart.embed_options == {"theme": "dark"}
+    dark_spec = builder.chart.chart.to_dict()
+    assert (light_labels, dark_spec["config"]["text"]["color"]) == ("#222", "#ddd")
+    assert "#3F5F7A" in str(dark_spec["layer"])  # a darker drop-off under the light labels
+    builder.editor.theme = "light"
+    assert builder.chart.embed_options is None
+    assert builder.chart.chart.to_dict()["config"]["text"]["color"] == "#222"

@@ -10,6 +10,7 @@ import pandas as pd
 from journey_widgets.charts._theme import (
     ANONYMOUS,
     COUNT_FORMAT,
+    DARK_DROPPED,
     DROPPED,
     HEIGHT_PER_ROW,
     REACHED,
@@ -18,6 +19,7 @@ from journey_widgets.charts._theme import (
     WIDTH,
     compact,
     empty_chart,
+    on_dark,
     percent,
     stage_labels,
     themed,
@@ -55,14 +57,17 @@ def funnel_chart(
     orientation: Literal["horizontal", "vertical"] = "horizontal",
     title: str | None = None,
     show_anonymous: bool | None = None,
+    dark: bool = False,
 ) -> alt.TopLevelMixin:
-    """Bars of actors per stage; drop-off stacked in a lighter colour; anonymous share marked."""
+    """Bars of actors per stage; drop-off stacked in a lighter colour; anonymous share marked. ``dark``: for a dark
+    background (the widget's, with vega-embed's dark theme)."""
     title = title or "Journey funnel"
     if funnel.empty or funnel.actors.sum() == 0:
         return empty_chart(title)
     data = funnel_data(funnel.drop(columns=["breakdown"], errors="ignore"))
     order = stage_labels(data)
     horizontal = orientation == "horizontal"
+    colours = [REACHED, DARK_DROPPED if dark else DROPPED]
     stage_axis = alt.Y if horizontal else alt.X
     value_axis = alt.X if horizontal else alt.Y
     stage_enc = stage_axis("stage:N", sort=order, title=None, axis=alt.Axis(labelLimit=180))
@@ -76,9 +81,7 @@ def funnel_chart(
     bars = base.mark_bar().encode(
         stage_enc,
         value_enc,
-        color=alt.Color(
-            "segment:N", scale=alt.Scale(domain=["Reached", "Dropped off"], range=[REACHED, DROPPED]), title=None
-        ),
+        color=alt.Color("segment:N", scale=alt.Scale(domain=["Reached", "Dropped off"], range=colours), title=None),
         order=alt.Order("segment:N", sort="descending"),
         tooltip=tooltip(*ROW_TOOLTIP),
     )
@@ -88,7 +91,6 @@ def funnel_chart(
         dx=4 if horizontal else 0,
         dy=0 if horizontal else -8,
         fontSize=11,
-        color="#222",
     ).encode(stage_enc, value_axis("value:Q"), text="label:N")
     layers = [bars, labels]
     show_anonymous = bool(funnel.anonymous_actors.sum() > 0) if show_anonymous is None else show_anonymous
@@ -107,4 +109,5 @@ def funnel_chart(
         if show_anonymous
         else alt.Title(title)
     )
-    return themed(alt.layer(*layers).properties(title=heading, **size))
+    chart = themed(alt.layer(*layers).properties(title=heading, **size))
+    return on_dark(chart) if dark else chart

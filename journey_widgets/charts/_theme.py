@@ -10,6 +10,7 @@ import pandas as pd
 #: Okabe–Ito, safe for the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 REACHED, DROPPED, ANONYMOUS = PALETTE[0], "#BBD5E8", PALETTE[1]
+DARK_DROPPED = "#3F5F7A"  # the drop-off on a dark background, under light labels
 WIDTH, HEIGHT_PER_ROW = 560, 34
 COUNT_FORMAT, SHARE_FORMAT, SECONDS_FORMAT = ",d", ".1%", ",.1f"
 THEME_NAME = "journey_widgets"
@@ -26,8 +27,14 @@ def journey_theme() -> alt.theme.ThemeConfig:
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
             "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555"},
             "view": {"stroke": None},
+            "text": {"color": "#222"},  # labels beside bars; a dark host overrides it (see ``on_dark``)
         }
     }
+
+
+def on_dark(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``chart`` for a dark background (with vega-embed's dark theme): light label text."""
+    return chart.configure_text(color="#ddd")
 
 
 def themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

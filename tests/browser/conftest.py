@@ -78,19 +78,59 @@ def pytest_runtest_makereport(item, call):
 
 
 # --------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="session")
-def lab_server(tmp_path_factory):
-    """Start `jupyter lab` on 127.0.0.1:<random port> in an isolated temp root.
+def _serve(base: Path, cmd: list[str], env: dict[str, str], ready_url: str, headers: dict[str, str]):
+    """Start `cmd` (a server on 127.0.0.1) in its own session; wait until `ready_url` answers. Returns the process
+    and its log file; `_stop` ends both."""
+    log_path = base / "server.log"
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(
+        cmd,
+        cwd=base / "root",
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while True:
+        if proc.poll() is not None:
+            log.close()
+            pytest.fail(f"{cmd[2]} exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(urllib.request.Request(ready_url, headers=headers), timeout=2):
+                break
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            if time.monotonic() > deadline:
+                os.killpg(proc.pid, signal.SIGKILL)
+                log.close()
+                pytest.fail(f"{cmd[2]} not ready after {SERVER_START_TIMEOUT}s:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.25)
+    return proc, log
 
-    Yields a dict with base_url, token, root. Shuts the server (and its kernels)
-    down via the REST API, then signals the process group as a fallback.
-    """
-    base = tmp_path_factory.mktemp("jlab")
+
+def _stop(proc: subprocess.Popen, log) -> None:
+    try:
+        proc.wait(SERVER_STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    log.close()
+
+
+def _jupyter_server(tmp_path_factory, app: str, app_class: str, extra: list[str]):
+    """Start `python -m <app>` (jupyterlab or notebook) on 127.0.0.1:<random port> in an isolated temp root,
+    with tests/browser/builder.ipynb. Yields base_url, token, root; shuts the server (and its kernels) down via
+    the REST API, then signals the process group as a fallback."""
+    base = tmp_path_factory.mktemp(app)
     root = base / "root"
     root.mkdir()
     shutil.copy(Path(__file__).parent / "builder.ipynb", root / "builder.ipynb")
     _write_lab_settings(base / "settings")
-
     port = _free_port()
     env = dict(
         os.environ,
@@ -104,7 +144,7 @@ def lab_server(tmp_path_factory):
     cmd = [
         sys.executable,
         "-m",
-        "jupyterlab",
+        app,
         "--no-browser",
         "--allow-root",
         "--ServerApp.ip=127.0.0.1",
@@ -112,50 +152,59 @@ def lab_server(tmp_path_factory):
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={TOKEN}",
         f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp for commands
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly",  # don't talk to PyPI
+        f"--{app_class}.expose_app_in_browser=True",  # window.jupyterapp for commands
+        *extra,
     ]
-    log_path = base / "jupyterlab.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
-    )
     base_url = f"http://127.0.0.1:{port}"
-
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while True:
-        if proc.poll() is not None:
-            log.close()
-            pytest.fail(f"jupyter lab exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-        try:
-            _http(f"{base_url}/api/status", timeout=2)
-            break
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            if time.monotonic() > deadline:
-                os.killpg(proc.pid, signal.SIGKILL)
-                log.close()
-                pytest.fail(f"jupyter lab not ready after {SERVER_START_TIMEOUT}s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.25)
-
-    yield {"base_url": base_url, "token": TOKEN, "root": root, "log": log_path}
-
-    # ---- teardown: graceful shutdown (kills kernels), then hard fallback
+    proc, log = _serve(base, cmd, env, f"{base_url}/api/status", {"Authorization": f"token {TOKEN}"})
+    yield {"base_url": base_url, "token": TOKEN, "root": root, "log": base / "server.log"}
     try:
         _http(f"{base_url}/api/shutdown", method="POST", timeout=5)
     except Exception:
         pass
-    try:
-        proc.wait(SERVER_STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    log.close()
+    _stop(proc, log)
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory):
+    """JupyterLab 4 serving tests/browser/builder.ipynb."""
+    quiet = [
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",  # don't talk to PyPI
+    ]
+    yield from _jupyter_server(tmp_path_factory, "jupyterlab", "LabApp", quiet)
+
+
+@pytest.fixture(scope="session")
+def notebook_server(tmp_path_factory):
+    """Jupyter Notebook 7 serving tests/browser/builder.ipynb."""
+    yield from _jupyter_server(tmp_path_factory, "notebook", "JupyterNotebookApp", [])
+
+
+@pytest.fixture(scope="session")
+def marimo_server(tmp_path_factory):
+    """`marimo run` (app mode: every cell runs, widgets are live) on notebooks/marimo_builder.py."""
+    base = tmp_path_factory.mktemp("marimo")
+    (base / "root").mkdir()
+    port = _free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "marimo",
+        "run",
+        str(PROJECT / "notebooks" / "marimo_builder.py"),
+        "--headless",
+        "--host=127.0.0.1",
+        f"--port={port}",
+        "--no-token",
+    ]
+    env = dict(os.environ, PYTHONUNBUFFERED="1", MARIMO_SKIP_UPDATE_CHECK="1")
+    base_url = f"http://127.0.0.1:{port}"
+    proc, log = _serve(base, cmd, env, f"{base_url}/health", {})
+    yield {"base_url": base_url, "log": base / "server.log"}
+    os.killpg(proc.pid, signal.SIGTERM)
+    _stop(proc, log)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,156 @@
+"""Problems of the journey being edited, in the editor's words, at the control they belong to.
+
+The model and the data check explain problems to a Python user ("Tuple should have at least 1 item",
+"got ('abc',)", "of type float64"). The editor shows each next to its control, in the words of what
+the user sees there; a part still being built (a stage with no step, a filter with no value) is marked
+``incomplete`` rather than wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pydantic
+
+from journey_widgets.errors import JourneyError
+from journey_widgets.model import TOO_DEEP, describe_location, validation_errors
+
+Loc = list[str | int]
+
+#: Operator names as the editor's menus show them (issue 14's operator registry will own these).
+OP_WORDS = {
+    "eq": "is", "neq": "is not", "in": "is any of", "not_in": "is none of", "contains": "contains",
+    "not_contains": "does not contain", "starts_with": "starts with", "gt": ">", "gte": "≥", "lt": "<",
+    "lte": "≤", "between": "between", "is_known": "is known", "is_unknown": "is unknown",
+}  # fmt: skip
+
+
+def _kind_words(type_text: str) -> str:
+    """What a column holds, for a person: ``float64`` -> ``numbers``."""
+    text = type_text.lower().lstrip("!")
+    if text.startswith("string"):
+        return "text"
+    if text.startswith(("int", "uint", "float", "decimal")):
+        return "numbers"
+    if text.startswith(("timestamp", "date")):
+        return "dates"
+    if text.startswith("boolean"):
+        return "true or false"
+    return text
+
+
+def _op(match: re.Match[str]) -> str:
+    return f"“{OP_WORDS.get(match['op'], match['op'])}”"
+
+
+# (pattern on the original message, the editor's words); first match wins. The data check prefixes
+# its messages with where the problem is ("stage 1 (Visited), step 1 (page_visited), filter 1: "),
+# which the editor shows by placing them.
+_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"op '(?P<op>\w+)' needs two values"), lambda m: "Type two values: low, high"),
+    (re.compile(r"op 'between' needs low <= high"), lambda m: "The first value must not be above the second"),
+    (
+        re.compile(r"op 'between' needs two (numbers or strings|values of one type)"),
+        lambda m: "Type two numbers, or two texts",
+    ),
+    (re.compile(r"op '(?P<op>\w+)' needs a non-empty list"), lambda m: "Type one or more values, separated by commas"),
+    (re.compile(r"op '(?P<op>\w+)' needs a non-empty text"), lambda m: f"{_op(m)} needs some text"),
+    (re.compile(r"op '(?P<op>\w+)' needs a single"), lambda m: f"{_op(m)} needs one number or text"),
+    (re.compile(r"op '(?P<op>\w+)' takes"), lambda m: f"{_op(m)} takes no value"),
+    (
+        re.compile(r"value (?P<value>.+) does not fit column '(?P<col>[^']+)' of type (?P<type>\S+)"),
+        lambda m: f"{m['value']} does not fit {m['col']}, which holds {_kind_words(m['type'])}",
+    ),
+    (
+        re.compile(r"'(?P<op>\w+)' needs a text column but '(?P<col>[^']+)' is (?P<type>\S+)"),
+        lambda m: f"{_op(m)} works on text; {m['col']} holds {_kind_words(m['type'])}",
+    ),
+    (
+        re.compile(r"'(?P<op>\w+)' cannot compare the boolean column '(?P<col>[^']+)'"),
+        lambda m: f"{_op(m)} cannot compare true or false ({m['col']})",
+    ),
+    (re.compile(r"unknown property '(?P<col>[^']+)'"), lambda m: f"The data has no property {m['col']}"),
+    (
+        re.compile(r"unknown event type '(?P<event>[^']+)'"),
+        lambda m: f"The event {m['event']} is in neither the step catalog nor the data",
+    ),
+    (re.compile(r"cannot read the duration|window must be a positive duration"), lambda m: "Type a number above 0"),
+    (re.compile(r"between must be two stage numbers"), lambda m: "The first stage must come before the second"),
+    (re.compile(r"date range start .* is not before its end"), lambda m: "“To” must be after “From”"),
+    (re.compile(r"out of range in UTC"), lambda m: "This date is out of range"),
+    (re.compile(r"valid datetime|valid date"), lambda m: "Not a date: use a 4-digit year (YYYY-MM-DD)"),
+]
+# Problems the model reports for the whole journey that belong to one control: (pattern, its loc, words)
+_RELOCATED: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Loc], Callable[[re.Match[str]], str]]] = [
+    (
+        re.compile(r"stage (?P<stage>\d+): name .* is already used by stage (?P<other>\d+)"),
+        lambda m: ["stages", int(m["stage"]) - 1, "name"],
+        lambda m: f"Stage {m['other']} already has this name",
+    ),
+    (
+        re.compile(r"exclusion (?P<index>\d+): between .* names stage (?P<stage>\d+) but the journey has (?P<n>\d+)"),
+        lambda m: ["exclusions", int(m["index"]) - 1],
+        lambda m: f"There is no stage {m['stage']}: the journey has {m['n']} stages",
+    ),
+]
+
+
+def _empty(loc: Sequence[str | int]) -> str:
+    if list(loc) == ["name"]:
+        return "Give the journey a name"
+    if len(loc) == 3 and loc[0] == "stages" and loc[2] == "name":
+        return "Give this stage a name"
+    return "This cannot be empty"
+
+
+def _incomplete(loc: Loc, todo: str) -> dict[str, Any]:
+    return {"loc": loc, "where": describe_location(loc), "message": f"Incomplete: {todo}", "incomplete": True}
+
+
+def _is_draft_filter(loc: Loc, source: Any) -> bool:
+    """A filter whose value is still to be typed (its operator needs one)."""
+    return (
+        isinstance(source, dict)
+        and "filters" in loc
+        and source.get("value") is None
+        and source.get("op") not in (None, "is_known", "is_unknown")
+    )
+
+
+def _problem(loc: Loc, message: str, *, kind: str = "", source: Any = None) -> dict[str, Any]:
+    """One problem for the editor: where (``loc``), what (``message``), and whether it is a draft part."""
+    if kind == "too_short" and len(loc) == 3 and loc[0] == "stages" and loc[2] == "steps":
+        return _incomplete(loc, "pick a step")
+    if _is_draft_filter(loc, source):
+        return _incomplete(loc, "type a value")
+    if kind == "string_too_short" and "filters" in loc and loc[-1] == "property":
+        return _incomplete(loc, "choose a property")
+    relocated = next(((m, at, words) for pattern, at, words in _RELOCATED if (m := pattern.search(message))), None)
+    if relocated:
+        match, at, words = relocated
+        loc, message = at(match), words(match)
+    elif kind == "string_too_short":
+        message = _empty(loc)
+    else:
+        message = next((words(m) for pattern, words in _RULES if (m := pattern.search(message))), message)
+    return {"loc": loc, "where": describe_location(loc), "message": message}
+
+
+def editor_errors(exc: Exception) -> list[dict[str, Any]]:
+    """The problems in ``exc`` as ``{"loc", "where", "message"[, "incomplete"]}`` for the editor."""
+    if isinstance(exc, pydantic.ValidationError):
+        return [
+            _problem(
+                [p for p in e["loc"] if isinstance(p, str | int)],
+                e["msg"].removeprefix("Value error, "),
+                kind=e["type"],
+                source=e.get("input"),
+            )
+            for e in validation_errors(exc)
+        ]
+    if isinstance(exc, RecursionError):
+        return [{"loc": [], "where": "", "message": TOO_DEEP}]
+    location = list(exc.location) if isinstance(exc, JourneyError) else []
+    return [_problem(location, str(exc))]

@@ -1,0 +1,60 @@
+// @ts-check
+// Numbers and durations as people read them.
+
+/** @param {number | null | undefined} n */
+export function formatCount(n) {
+  if (n === null || n === undefined) return "–";
+  return Number(n).toLocaleString("en-US");
+}
+
+/** @param {number | null | undefined} x */
+export function formatShare(x) {
+  return x === null || x === undefined ? "–" : `${(100 * x).toFixed(1)}%`;
+}
+
+/** @param {number | null | undefined} s */
+export function formatSeconds(s) {
+  if (s === null || s === undefined) return "–";
+  for (const [size, unit] of /** @type {[number, string][]} */ ([[86400, "d"], [3600, "h"], [60, "min"]])) {
+    if (s >= size) return `${(s / size).toFixed(1)} ${unit}`;
+  }
+  return `${s.toFixed(1)} s`;
+}
+
+/** The units a window is offered in, largest first, with their size in seconds. */
+export const WINDOW_UNITS = /** @type {const} */ ([
+  { unit: "weeks", seconds: 604800, iso: (/** @type {number} */ n) => `P${n}W` },
+  { unit: "days", seconds: 86400, iso: (/** @type {number} */ n) => `P${n}D` },
+  { unit: "hours", seconds: 3600, iso: (/** @type {number} */ n) => `PT${n}H` },
+  { unit: "minutes", seconds: 60, iso: (/** @type {number} */ n) => `PT${n}M` },
+]);
+
+const ISO = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
+
+/**
+ * A window (ISO 8601 text such as "P30D", "PT12H", "P1DT6H") as a number and the largest unit that holds
+ * it whole; `null` for text that is not such a duration.
+ * @param {string | undefined} text @returns {{amount: number, unit: string} | null}
+ */
+export function splitWindow(text) {
+  const match = ISO.exec((text ?? "P30D").trim());
+  if (!match || !match.slice(1).some(Boolean)) return null;
+  const [w, d, h, m, s] = match.slice(1).map((v) => Number(v ?? 0));
+  const seconds = w * 604800 + d * 86400 + h * 3600 + m * 60 + s;
+  const fit = WINDOW_UNITS.find((u) => seconds % u.seconds === 0 && (u.unit !== "weeks" || w > 0)) ??
+    WINDOW_UNITS[WINDOW_UNITS.length - 1];
+  return { amount: seconds / fit.seconds, unit: fit.unit };
+}
+
+/** ISO 8601 text for a number and unit; the number as typed when it is not one (the kernel explains).
+ * @param {string} amount @param {string} unit */
+export function joinWindow(amount, unit) {
+  const spec = WINDOW_UNITS.find((u) => u.unit === unit) ?? WINDOW_UNITS[1];
+  const n = Number(amount);
+  return amount.trim() !== "" && Number.isFinite(n) && n > 0 ? spec.iso(n) : amount.trim();
+}
+
+/** The date part (YYYY-MM-DD, or a longer year as typed) of a stored date. @param {string | undefined} value */
+export function dayOf(value) {
+  return value ? value.replace(/T.*$/, "") : "";
+}

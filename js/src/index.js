@@ -1,0 +1,95 @@
+// @ts-check
+// The journey step-builder (anywidget entry). The journey (SPEC §4 JSON) lives in the model's `journey` trait;
+// the views below are built once and updated in place from the model's state on every change.
+
+import "./journey_builder.css";
+import { h, setText, syncList } from "./dom.js";
+import { looseErrors } from "./errors.js";
+import { addStage, MAX_STAGES, MAX_STEPS } from "./journey.js";
+import { containKeys } from "./keyboard.js";
+import { connect } from "./sync.js";
+import { watchTheme } from "./theme.js";
+import { exclusionsView } from "./views/exclusions.js";
+import { resultsView } from "./views/results.js";
+import { settingsView } from "./views/settings.js";
+import { dragState, stageCard } from "./views/stage.js";
+import { toolbar } from "./views/toolbar.js";
+
+/** @typedef {import("./types.js").Model} Model */
+/** @typedef {import("./types.js").Ctx} Ctx */
+
+const WATCHED = ["journey", "errors", "catalog", "columns", "status", "funnel", "message", "operators", "limits"];
+
+/** @param {{model: Model, el: HTMLElement}} props */
+function render({ model, el }) {
+  const store = connect(model);
+  /** @type {Ctx} */
+  const ctx = {
+    journey: store.journey,
+    commit: store.commit.bind(store),
+    catalog: () => model.get("catalog"),
+    columns: () => model.get("columns") ?? [],
+    operators: () => model.get("operators") ?? null,
+    limits: () => {
+      const limits = model.get("limits") ?? {};
+      return { maxStages: limits.max_stages ?? MAX_STAGES, maxSteps: limits.max_steps ?? MAX_STEPS };
+    },
+    suggest: store.suggest,
+    // after the edit's synchronous update of the views
+    focusLater: (find) => queueMicrotask(() => find()?.focus()),
+  };
+
+  const tools = toolbar({ undo: () => store.undo(), redo: () => store.redo(), reset: () => store.reset() });
+  const settings = settingsView(ctx);
+  const loose = h("div", { class: "jw-loose-errors" });
+  const stages = h("div", { class: "jw-stages" });
+  /** @type {import("./dom.js").View<import("./views/stage.js").StageProps>[]} */
+  const stageViews = [];
+  const drag = dragState();
+  const addStageButton = /** @type {HTMLButtonElement} */ (h("button", {
+    class: "jw-add-stage", type: "button",
+    onclick: () => {
+      store.commit(addStage(store.journey(), ctx.limits().maxStages));
+      ctx.focusLater(() => stages.lastElementChild?.querySelector(".jw-add-step-search"));
+    },
+  }, ["+ Add stage"]));
+  const exclusions = exclusionsView(ctx);
+  const results = resultsView();
+  const editor = h("div", { class: "jw-editor" }, [tools.el, settings.el, loose, stages, addStageButton, exclusions.el]);
+  const root = h("div", { class: "jw-root", "data-lm-suppress-shortcuts": "true" }, [editor, results.el]);
+  el.append(root);
+  const releaseKeys = containKeys(root, { undo: () => store.undo(), redo: () => store.redo() });
+  // the kernel styles the chart to match (it is another widget, drawn by Altair)
+  const releaseTheme = watchTheme(root, (theme) => {
+    model.set("theme", theme);
+    model.save_changes();
+  });
+
+  function update() {
+    const doc = store.journey();
+    /** @type {import("./types.js").ErrorDoc[]} */
+    const errors = model.get("errors") ?? [];
+    const count = doc.stages?.length ?? 0;
+    tools.update(store.can());
+    settings.update({ doc, errors });
+    loose.replaceChildren(...looseErrors(errors, doc).map((e) =>
+      h("div", { class: "jw-error jw-error-general", role: "alert" }, [e.where ? `${e.where}: ${e.message}` : e.message])));
+    syncList(stages, stageViews, (doc.stages ?? []).map((stage, s) => ({ s, count, stage, errors })), () => stageCard(ctx, drag));
+    addStageButton.hidden = count >= ctx.limits().maxStages;
+    setText(addStageButton, "+ Add stage");
+    exclusions.update({ doc, errors });
+    const rows = model.get("funnel") ?? [];
+    results.update({ status: model.get("status"), hasResults: rows.length > 0, errors, rows, message: model.get("message") ?? "" });
+  }
+
+  update();
+  for (const name of WATCHED) model.on(`change:${name}`, update);
+  return () => {
+    for (const name of WATCHED) model.off(`change:${name}`, update);
+    releaseKeys();
+    releaseTheme();
+    store.dispose();
+  };
+}
+
+export default { render };

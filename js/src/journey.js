@@ -1,0 +1,192 @@
+// @ts-check
+// Edits of the journey document: pure functions that return a new document and leave the old one as it was.
+
+/** @typedef {import("./types.js").JourneyDoc} JourneyDoc */
+/** @typedef {import("./types.js").Filter} Filter */
+
+export const MAX_STAGES = 20;
+export const MAX_STEPS = 10;
+
+/** @param {JourneyDoc} journey @returns {JourneyDoc} */
+const copy = (journey) => structuredClone(journey);
+
+/** A name no stage has yet: "Stage n" for the next position. @param {JourneyDoc} journey */
+export function nextStageName(journey) {
+  const names = new Set(journey.stages.map((s) => s.name));
+  let n = journey.stages.length + 1;
+  while (names.has(`Stage ${n}`)) n += 1;
+  return `Stage ${n}`;
+}
+
+/** Append a stage with no step yet: a draft the kernel reports as incomplete until a step is picked.
+ * @param {JourneyDoc} journey @param {number} maxStages */
+export function addStage(journey, maxStages = MAX_STAGES) {
+  if (journey.stages.length >= maxStages) return journey;
+  const next = copy(journey);
+  next.stages.push({ name: nextStageName(journey), steps: [] });
+  return next;
+}
+
+/**
+ * Where each old stage number (1-based) lands after the stages are rearranged; `undefined` when removed.
+ * @param {number[]} order old 0-based indexes in their new order
+ */
+function renumbering(order) {
+  /** @type {Map<number, number>} */
+  const moved = new Map();
+  order.forEach((old, position) => moved.set(old + 1, position + 1));
+  return moved;
+}
+
+/** Renumber the exclusions' `between`; drop those whose stages are gone or no longer in order.
+ * @param {JourneyDoc} journey @param {number[]} order */
+function rearrange(journey, order) {
+  const next = copy(journey);
+  next.stages = order.map((old) => journey.stages[old]);
+  if (next.exclusions) {
+    const moved = renumbering(order);
+    next.exclusions = next.exclusions
+      .map((x) => ({ ...x, between: /** @type {[number, number]} */ (x.between.map((n) => moved.get(n) ?? 0)) }))
+      .filter((x) => x.between[0] > 0 && x.between[1] > 0 && x.between[0] < x.between[1]);
+    if (!next.exclusions.length) delete next.exclusions;
+  }
+  return next;
+}
+
+/** @param {number} count */
+const positions = (count) => Array.from({ length: count }, (_, i) => i);
+
+/** Remove a stage; exclusions follow their stages and go when one of theirs does.
+ * @param {JourneyDoc} journey @param {number} index */
+export function removeStage(journey, index) {
+  return rearrange(journey, positions(journey.stages.length).filter((i) => i !== index));
+}
+
+/** Move the stage at `from` to position `to` (0-based); exclusions keep pointing at the same stages.
+ * @param {JourneyDoc} journey @param {number} from @param {number} to */
+export function moveStage(journey, from, to) {
+  if (to < 0 || to >= journey.stages.length || from === to) return journey;
+  const order = positions(journey.stages.length);
+  order.splice(from, 1);
+  order.splice(to, 0, from);
+  return rearrange(journey, order);
+}
+
+/** @param {JourneyDoc} journey @param {number} index @param {string} name */
+export function renameStage(journey, index, name) {
+  const next = copy(journey);
+  next.stages[index].name = name;
+  return next;
+}
+
+/** @param {JourneyDoc} journey @param {number} stageIndex @param {string} event @param {number} maxSteps */
+export function addStep(journey, stageIndex, event, maxSteps = MAX_STEPS) {
+  if (journey.stages[stageIndex].steps.length >= maxSteps) return journey;
+  const next = copy(journey);
+  next.stages[stageIndex].steps.push({ event });
+  return next;
+}
+
+/** @param {JourneyDoc} journey @param {number} stageIndex @param {number} stepIndex */
+export function removeStep(journey, stageIndex, stepIndex) {
+  const next = copy(journey);
+  next.stages[stageIndex].steps.splice(stepIndex, 1);
+  return next;
+}
+
+/** @param {JourneyDoc} journey @param {number} stageIndex @param {number} stepIndex @param {boolean} on */
+export function setAnonymous(journey, stageIndex, stepIndex, on) {
+  const next = copy(journey);
+  const step = next.stages[stageIndex].steps[stepIndex];
+  if (on) step.include_anonymous = true;
+  else delete step.include_anonymous;
+  return next;
+}
+
+/** Operators that take no value. */
+export const NO_VALUE_OPS = new Set(["is_known", "is_unknown"]);
+
+/** Add a draft filter: a property and its first operator, no value yet (incomplete until one is typed).
+ * @param {JourneyDoc} journey @param {number} stageIndex @param {number} stepIndex @param {string} property
+ * @param {string} op */
+export function addFilter(journey, stageIndex, stepIndex, property, op) {
+  const next = copy(journey);
+  const step = next.stages[stageIndex].steps[stepIndex];
+  step.filters = [...(step.filters ?? []), { property, op }];
+  return next;
+}
+
+/**
+ * Patch a filter. A new property starts over (its operator `op` given, no value: the old value meant
+ * something else); an operator that takes no value drops it.
+ * @param {JourneyDoc} journey @param {number} stageIndex @param {number} stepIndex @param {number} filterIndex
+ * @param {Partial<Filter>} patch
+ */
+export function updateFilter(journey, stageIndex, stepIndex, filterIndex, patch) {
+  const next = copy(journey);
+  const filters = /** @type {Filter[]} */ (next.stages[stageIndex].steps[stepIndex].filters);
+  const old = filters[filterIndex];
+  /** @type {Filter} */
+  const merged = patch.property !== undefined && patch.property !== old.property
+    ? { property: patch.property, op: patch.op ?? old.op }
+    : { ...old, ...patch };
+  if (NO_VALUE_OPS.has(merged.op) || merged.value === undefined) delete merged.value;
+  filters[filterIndex] = merged;
+  return next;
+}
+
+/** @param {JourneyDoc} journey @param {number} stageIndex @param {number} stepIndex @param {number} filterIndex */
+export function removeFilter(journey, stageIndex, stepIndex, filterIndex) {
+  const next = copy(journey);
+  const step = next.stages[stageIndex].steps[stepIndex];
+  step.filters?.splice(filterIndex, 1);
+  if (!step.filters?.length) delete step.filters;
+  return next;
+}
+
+/**
+ * Set a journey-level setting; empty values remove optional parts. Dates are kept as typed (a 5-digit
+ * year included) so that the kernel reports them at their control instead of the editor dropping them.
+ * @param {JourneyDoc} journey @param {string} key @param {any} value
+ */
+export function setSetting(journey, key, value) {
+  const next = copy(journey);
+  if (key === "breakdown") {
+    if (!value) delete next.breakdown;
+    else next.breakdown = { property: value, limit: journey.breakdown?.limit ?? 10 };
+  } else if (key === "breakdown_limit") {
+    if (next.breakdown) next.breakdown.limit = Number(value);
+  } else if (key === "start" || key === "end") {
+    /** @type {Record<string, string>} */
+    const range = { ...(next.date_range ?? {}) };
+    if (value) range[key] = `${value}T00:00:00Z`;
+    else delete range[key];
+    if (Object.keys(range).length) next.date_range = range;
+    else delete next.date_range;
+  } else if (key === "name" || key === "order" || key === "window") {
+    next[key] = value;
+  }
+  return next;
+}
+
+/** @param {JourneyDoc} journey @param {string} event */
+export function addExclusion(journey, event) {
+  const next = copy(journey);
+  next.exclusions = [...(next.exclusions ?? []), { event, between: [1, Math.max(2, next.stages.length)] }];
+  return next;
+}
+
+/** @param {JourneyDoc} journey @param {number} index @param {[number, number]} between */
+export function setExclusionStages(journey, index, between) {
+  const next = copy(journey);
+  if (next.exclusions) next.exclusions[index] = { ...next.exclusions[index], between };
+  return next;
+}
+
+/** @param {JourneyDoc} journey @param {number} index */
+export function removeExclusion(journey, index) {
+  const next = copy(journey);
+  next.exclusions?.splice(index, 1);
+  if (!next.exclusions?.length) delete next.exclusions;
+  return next;
+}

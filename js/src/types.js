@@ -1,0 +1,51 @@
+// @ts-check
+// Shapes shared by the builder's modules (JSDoc only: this file exports nothing at run time).
+
+/** @typedef {{property: string, op: string, value?: any}} Filter */
+/** @typedef {{event: string, filters?: Filter[], include_anonymous?: boolean}} Step */
+/** @typedef {{name: string, steps: Step[]}} Stage */
+/** @typedef {{event: string, between: [number, number]}} Exclusion */
+/** @typedef {{property: string, limit?: number}} Breakdown */
+/**
+ * The journey document (SPEC §4 JSON), as the `journey` trait holds it.
+ * @typedef {{version?: number, name: string, stages: Stage[], exclusions?: Exclusion[], breakdown?: Breakdown,
+ *   date_range?: {start?: string, end?: string}, order?: string, window?: string}} JourneyDoc
+ */
+/** @typedef {{id: string, category: string, label: string, anonymous: boolean, properties: string[]}} EventSpec */
+/** @typedef {{name: string, label?: string, type?: string}} PropertySpec */
+/** @typedef {{categories: {id: string, label: string}[], events: EventSpec[], properties: PropertySpec[]}} CatalogDoc */
+/** @typedef {{name: string, kind: string}} Column */
+/** A validation problem from the kernel; `incomplete` marks a part still being built, not a mistake.
+ * @typedef {{loc: (string|number)[], message: string, where?: string, incomplete?: boolean}} ErrorDoc */
+/** @typedef {{op: string, label: string, arity?: string, kinds?: string[]}} OperatorSpec */
+/** @typedef {{max_stages?: number, max_steps?: number}} Limits */
+/** @typedef {{value: string, count: number}} Suggestion */
+/** @typedef {"idle" | "running" | "invalid" | "error"} Status */
+
+/**
+ * The part of anywidget's model the builder uses.
+ * @typedef {{
+ *   get: (name: string) => any,
+ *   set: (name: string, value: any) => void,
+ *   save_changes: () => void,
+ *   send: (content: any) => void,
+ *   on: (event: string, callback: (...args: any[]) => void) => void,
+ *   off: (event: string, callback: (...args: any[]) => void) => void,
+ * }} Model
+ */
+
+/**
+ * What every view gets: the current state (read when needed, never copied) and the actions.
+ * @typedef {{
+ *   journey: () => JourneyDoc,
+ *   commit: (next: JourneyDoc) => void,
+ *   catalog: () => CatalogDoc,
+ *   columns: () => Column[],
+ *   operators: () => OperatorSpec[] | null,
+ *   limits: () => {maxStages: number, maxSteps: number},
+ *   suggest: (property: string, search: string, reply: (values: Suggestion[]) => void) => void,
+ *   focusLater: (find: () => HTMLElement | null | undefined) => void,
+ * }} Ctx
+ */
+
+export {};

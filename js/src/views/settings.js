@@ -1,0 +1,85 @@
+// @ts-check
+// Journey-level settings: name, order, window (a number and a unit), date range, breakdown.
+
+import { h, setAttr, setOptions, setValue } from "../dom.js";
+import { errorSlot, errorsAt } from "../errors.js";
+import { WINDOW_UNITS, dayOf, joinWindow, splitWindow } from "../format.js";
+import { setSetting } from "../journey.js";
+
+/** @typedef {import("../types.js").Ctx} Ctx */
+/** @typedef {import("../types.js").JourneyDoc} JourneyDoc */
+/** @typedef {import("../types.js").ErrorDoc} ErrorDoc */
+/** @typedef {{doc: JourneyDoc, errors: ErrorDoc[]}} SettingsProps */
+
+/** @param {Ctx} ctx @returns {import("../dom.js").View<SettingsProps>} */
+export function settingsView(ctx) {
+  /** @param {string} key @param {any} value */
+  const set = (key, value) => ctx.commit(setSetting(ctx.journey(), key, value));
+  /** A text-like input that commits on change and on Enter. @param {Record<string, any>} props @param {() => void} onCommit */
+  const box = (props, onCommit) => /** @type {HTMLInputElement} */ (h("input", {
+    ...props, onchange: onCommit, onkeydown: (/** @type {KeyboardEvent} */ e) => e.key === "Enter" && onCommit(),
+  }));
+
+  const name = box({ class: "jw-journey-name", type: "text" }, () => set("name", name.value));
+  const order = /** @type {HTMLSelectElement} */ (h("select", { class: "jw-order", onchange: () => set("order", order.value) }));
+  const commitWindow = () => set("window", joinWindow(amount.value, unit.value));
+  const amount = box({ class: "jw-window", type: "number", min: "1", step: "1" }, commitWindow);
+  const unit = /** @type {HTMLSelectElement} */ (h("select", { class: "jw-window-unit", onchange: commitWindow }));
+  // A date box fires "change" at every digit of the year (0002, 0020, 0202, 2024): commit when it is left or on
+  // Enter. It is committed as typed (the box takes 5-digit years): the kernel rejects what is not a date, at this
+  // control, rather than the box silently changing the year.
+  /** @param {"start" | "end"} key */
+  const dateBox = (key) => {
+    const input = /** @type {HTMLInputElement} */ (h("input", {
+      class: `jw-${key}`, type: "date", onblur: () => set(key, input.value),
+      onkeydown: (/** @type {KeyboardEvent} */ e) => e.key === "Enter" && set(key, input.value),
+    }));
+    return input;
+  };
+  const start = dateBox("start");
+  const end = dateBox("end");
+  const breakdown = /** @type {HTMLSelectElement} */ (h("select", { class: "jw-breakdown", onchange: () => set("breakdown", breakdown.value) }));
+  const limit = box({ class: "jw-breakdown-limit", type: "number", min: "1", max: "1000" }, () => set("breakdown_limit", limit.value));
+
+  /** @param {string} label @param {HTMLElement[]} controls */
+  const field = (label, ...controls) =>
+    h("div", { class: "jw-setting", role: "group", "aria-label": label }, [h("span", { "aria-hidden": "true" }, [label]), ...controls]);
+  const slots = {
+    name: errorSlot(name), order: errorSlot(order), window: errorSlot(amount), start: errorSlot(start),
+    end: errorSlot(end), breakdown: errorSlot(breakdown), limit: errorSlot(limit),
+  };
+  const limitField = field("Top", limit, slots.limit.el);
+  for (const [control, label] of /** @type {[HTMLElement, string][]} */ ([[name, "Journey name"], [order, "Order of the stages"],
+    [amount, "Conversion window"], [unit, "Conversion window unit"], [start, "From (first day)"], [end, "To (day after the last)"],
+    [breakdown, "Break down by"], [limit, "Top segments"]])) control.setAttribute("aria-label", label);
+
+  return {
+    el: h("div", { class: "jw-settings" }, [
+      field("Name", name, slots.name.el), field("Order", order, slots.order.el),
+      field("Window", amount, unit, slots.window.el), field("From", start, slots.start.el), field("To", end, slots.end.el),
+      field("Breakdown", breakdown, slots.breakdown.el), limitField,
+    ]),
+    update({ doc, errors }) {
+      setValue(name, doc.name);
+      setOptions(order, [{ options: [{ value: "ordered", label: "in order" }, { value: "any", label: "any order" }] }],
+        doc.order === "any" ? "any" : "ordered");
+      const window = splitWindow(doc.window);
+      setOptions(unit, [{ options: WINDOW_UNITS.map((u) => ({ value: u.unit, label: u.unit })) }], window?.unit ?? unit.value ?? "days");
+      setValue(amount, window ? String(window.amount) : "");
+      setValue(start, dayOf(doc.date_range?.start));
+      setValue(end, dayOf(doc.date_range?.end));
+      setOptions(breakdown, [{ options: [{ value: "", label: "none" }, ...ctx.columns().map((c) => ({ value: c.name, label: c.name }))] }],
+        doc.breakdown?.property ?? "");
+      limitField.hidden = !doc.breakdown;
+      setValue(limit, String(doc.breakdown?.limit ?? 10));
+      setAttr(amount, "title", doc.window ?? "P30D");
+      slots.name.update(errorsAt(errors, [["name"]]));
+      slots.order.update(errorsAt(errors, [["order"]]));
+      slots.window.update(errorsAt(errors, [["window"]]));
+      slots.start.update(errorsAt(errors, [["date_range", "start"]]));
+      slots.end.update(errorsAt(errors, [["date_range"], ["date_range", "end"]]));
+      slots.breakdown.update(errorsAt(errors, [["breakdown"], ["breakdown", "property"]]));
+      slots.limit.update(errorsAt(errors, [["breakdown", "limit"]]));
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// @ts-check
+// The status line: what the numbers below are, in one sentence.
+
+import { h, setAttr, setText } from "../dom.js";
+
+/** @typedef {import("../types.js").Status} Status */
+/** @typedef {import("../types.js").ErrorDoc} ErrorDoc */
+/** @typedef {{status: Status, hasResults: boolean, errors: ErrorDoc[]}} StatusProps */
+
+/** The sentence for a state, and whether the numbers shown are not those of the journey in the editor.
+ * @param {StatusProps} props @returns {{text: string, stale: boolean}} */
+export function describeStatus({ status, hasResults, errors }) {
+  if (status === "running") return { text: "Computing…", stale: hasResults };
+  if (status === "invalid") {
+    const incomplete = errors.length > 0 && errors.every((e) => e.incomplete);
+    const todo = incomplete ? "Incomplete: finish the marked parts" : "Fix the marked fields";
+    return { text: hasResults ? `${todo}. The numbers are of the last valid journey.` : `${todo}.`, stale: hasResults };
+  }
+  if (status === "error") return { text: hasResults ? "Query failed. The numbers are of the last valid journey." : "Query failed.", stale: hasResults };
+  return { text: hasResults ? "Up to date" : "", stale: false };
+}
+
+/** @returns {import("../dom.js").View<StatusProps>} */
+export function statusLine() {
+  const spinner = h("span", { class: "jw-spinner", "aria-hidden": "true", hidden: true });
+  const text = h("span", { class: "jw-status-text" });
+  const el = h("div", { class: "jw-status", role: "status" }, [spinner, text]);
+  return {
+    el,
+    update(props) {
+      setAttr(el, "data-status", props.status);
+      spinner.hidden = props.status !== "running";
+      setText(text, describeStatus(props).text);
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// Unit tests of the builder's helpers: filters, formats, history, status, catalog search.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { searchEvents } from "../src/catalog.js";
+import {
+  arityOf, formatFilterValue, lookedUpValues, operatorsFor, parseFilterValue, propertyGroups, propertyKind,
+} from "../src/filters.js";
+import { dayOf, joinWindow, splitWindow } from "../src/format.js";
+import { follow, record, redo, startHistory, undo } from "../src/history.js";
+import { isDark } from "../src/theme.js";
+import { describeStatus } from "../src/views/status.js";
+
+const catalog = {
+  categories: [{ id: "forms", label: "Forms" }, { id: "web_pages", label: "Web pages" }],
+  events: [
+    { id: "form_submission", category: "forms", label: "Form submission", anonymous: false, properties: ["form_id"] },
+    { id: "page_visited", category: "web_pages", label: "Page visited", anonymous: true, properties: ["content_id", "country"] },
+  ],
+  properties: [{ name: "country", label: "Country", type: "string" }, { name: "content_id", label: "Content", type: "string" }],
+};
+
+test("filter values are parsed by op and kind; nothing typed is no value", () => {
+  assert.deepEqual(parseFilterValue("in", "US, DE ,", "string"), ["US", "DE"]);
+  assert.deepEqual(parseFilterValue("between", "5, 10", "number"), [5, 10]);
+  assert.equal(parseFilterValue("gt", "7.5", "number"), 7.5);
+  assert.equal(parseFilterValue("eq", "closedwon", "string"), "closedwon");
+  assert.equal(parseFilterValue("eq", "  ", "string"), undefined);
+  assert.equal(parseFilterValue("is_unknown", "x"), undefined);
+  assert.equal(formatFilterValue(["a", "b"]), "a, b");
+  assert.equal(arityOf("between"), "pair");
+});
+
+test("operators: the kernel's registry when it sends one, else the built-in menus", () => {
+  assert.deepEqual(operatorsFor("number", null).slice(0, 3).map((o) => o.op), ["eq", "neq", "gt"]);
+  assert.ok(!operatorsFor("number", undefined).some((o) => o.op === "contains"));
+  const registry = [
+    { op: "eq", label: "equals", arity: "one", kinds: ["string", "number"] },
+    { op: "matches", label: "matches", arity: "one", kinds: ["string"] },
+    { op: "is_known", label: "is set", arity: "none", kinds: ["string", "number", "other"] },
+  ];
+  assert.deepEqual(operatorsFor("string", registry), [
+    { op: "eq", label: "equals" }, { op: "matches", label: "matches" }, { op: "is_known", label: "is set" },
+  ]);
+  assert.deepEqual(operatorsFor("number", registry).map((o) => o.op), ["eq", "is_known"]);
+  assert.equal(arityOf("is_known", registry), "none");
+  assert.equal(arityOf("matches", [{ op: "matches", label: "m", arity: "many" }]), "list");
+  assert.deepEqual(parseFilterValue("matches", "a, b", "string", [{ op: "matches", label: "m", arity: "list" }]), ["a", "b"]);
+});
+
+test("properties: the chosen event's first, labelled, then the other columns", () => {
+  const columns = [{ name: "amount", kind: "number" }, { name: "country", kind: "string" }, { name: "content_id", kind: "string" }];
+  assert.deepEqual(propertyGroups(catalog, columns, "page_visited"), [
+    { label: "Properties of Page visited", properties: [{ name: "content_id", label: "Content (content_id)" }, { name: "country", label: "Country (country)" }] },
+    { label: "Other columns", properties: [{ name: "amount", label: "amount" }] },
+  ]);
+  assert.equal(propertyKind(columns, catalog, "amount"), "number");
+  assert.equal(propertyKind([], catalog, "country"), "string");
+});
+
+test("values looked up for '0 in data': those of is / is any of filters", () => {
+  assert.deepEqual(lookedUpValues("eq", "US"), ["US"]);
+  assert.deepEqual(lookedUpValues("in", ["US", "DE"]), ["US", "DE"]);
+  assert.deepEqual(lookedUpValues("gt", 5), []);
+  assert.deepEqual(lookedUpValues("eq", undefined), []);
+});
+
+test("windows: ISO text <-> a number and a unit", () => {
+  assert.deepEqual(splitWindow("P30D"), { amount: 30, unit: "days" });
+  assert.deepEqual(splitWindow(undefined), { amount: 30, unit: "days" });
+  assert.deepEqual(splitWindow("PT12H"), { amount: 12, unit: "hours" });
+  assert.deepEqual(splitWindow("P1DT6H"), { amount: 30, unit: "hours" });
+  assert.deepEqual(splitWindow("P2W"), { amount: 2, unit: "weeks" });
+  assert.deepEqual(splitWindow("PT90M"), { amount: 90, unit: "minutes" });
+  assert.equal(splitWindow("abc"), null);
+  assert.equal(joinWindow("7", "days"), "P7D");
+  assert.equal(joinWindow("12", "hours"), "PT12H");
+  assert.equal(joinWindow("", "days"), "");
+  assert.equal(joinWindow("-3", "days"), "-3");
+  assert.equal(dayOf("2026-03-01T00:00:00Z"), "2026-03-01");
+});
+
+test("history: undo, redo, a new edit clears redo, bounded", () => {
+  let h = startHistory("a", 3);
+  h = record(h, "b");
+  h = record(h, "c");
+  h = undo(h);
+  assert.equal(h.present, "b");
+  h = redo(h);
+  assert.equal(h.present, "c");
+  h = undo(h);
+  h = record(h, "d");
+  assert.deepEqual(h.future, []);
+  for (const x of ["e", "f", "g", "h"]) h = record(h, x);
+  assert.equal(h.past.length, 3);
+  assert.equal(undo(undo(undo(undo(h)))).present, "e");
+  assert.equal(follow(h, "k").past, h.past);
+});
+
+test("status: numbers that are not of the editor's journey are said to be stale", () => {
+  const incomplete = [{ loc: ["stages", 1, "steps"], message: "pick a step", incomplete: true }];
+  const wrong = [{ loc: ["window"], message: "type a number" }];
+  assert.deepEqual(describeStatus({ status: "idle", hasResults: true, errors: [] }), { text: "Up to date", stale: false });
+  assert.equal(describeStatus({ status: "running", hasResults: true, errors: [] }).stale, true);
+  const draft = describeStatus({ status: "invalid", hasResults: true, errors: incomplete });
+  assert.match(draft.text, /^Incomplete/);
+  assert.match(draft.text, /last valid journey/);
+  assert.equal(draft.stale, true);
+  assert.match(describeStatus({ status: "invalid", hasResults: false, errors: wrong }).text, /^Fix the marked/);
+});
+
+test("event search matches label, id and category, grouped", () => {
+  assert.deepEqual(searchEvents(catalog, "form").map((g) => g.category), ["forms"]);
+  assert.deepEqual(searchEvents(catalog, "WEB")[0].events.map((e) => e.id), ["page_visited"]);
+  assert.equal(searchEvents(catalog, "zzz").length, 0);
+});
+
+test("theme: a dark background is told from a light one", () => {
+  assert.equal(isDark("rgb(17, 17, 17)"), true);
+  assert.equal(isDark("rgb(255, 255, 255)"), false);
+  assert.equal(isDark("rgba(30, 30, 30, 1)"), true);
+});

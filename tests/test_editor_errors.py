@@ -1,0 +1,86 @@
+"""The editor's words for problems: at the control they belong to, no Python in them, drafts marked incomplete."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from journey_widgets.editor_errors import editor_errors
+from journey_widgets.errors import DataBindingError
+from journey_widgets.model import Journey
+
+BASE = {
+    "version": 1,
+    "name": "J",
+    "stages": [
+        {"name": "A", "steps": [{"event": "page_visited"}]},
+        {"name": "B", "steps": [{"event": "form_submission"}]},
+    ],
+}
+
+
+def _filter(**f):
+    return lambda d: d["stages"][0]["steps"][0].update(filters=[f])
+
+
+FILTER = ["stages", 0, "steps", 0, "filters", 0]
+CASES = {
+    "empty stage name": (lambda d: d["stages"][0].update(name=""), ["stages", 0, "name"], "Give this stage a name"),
+    "empty journey name": (lambda d: d.update(name=""), ["name"], "Give the journey a name"),
+    "window abc": (lambda d: d.update(window="abc"), ["window"], "Type a number above 0"),
+    "stage with no step": (
+        lambda d: d["stages"][1].update(steps=[]),
+        ["stages", 1, "steps"],
+        "Incomplete: pick a step",
+    ),
+    "exclusion backwards": (
+        lambda d: d.update(exclusions=[{"event": "email_spam_reported", "between": [2, 1]}]),
+        ["exclusions", 0],
+        "The first stage must come before the second",
+    ),
+    "filter with no value yet": (_filter(property="country", op="eq"), FILTER, "Incomplete: type a value"),
+    "filter with no property yet": (
+        _filter(property="", op="eq"),
+        [*FILTER, "property"],
+        "Incomplete: choose a property",
+    ),
+    "between with one value": (
+        _filter(property="amount", op="between", value=[5]),
+        FILTER,
+        "Type two values: low, high",
+    ),
+    "5-digit year": (
+        lambda d: d.update(date_range={"start": "12024-03-01T00:00:00Z"}),
+        ["date_range", "start"],
+        "Not a date: use a 4-digit year (YYYY-MM-DD)",
+    ),
+    "duplicate stage name": (
+        lambda d: d["stages"][1].update(name="A"),
+        ["stages", 1, "name"],
+        "Stage 1 already has this name",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_problems_are_placed_and_worded_for_the_editor(case):
+    edit, loc, message = CASES[case]
+    document = copy.deepcopy(BASE)
+    edit(document)
+    with pytest.raises(ValueError) as info:
+        Journey.model_validate(document).check_complete()
+    [problem] = editor_errors(info.value)
+    assert (problem["loc"], problem["message"]) == (loc, message)
+    assert problem.get("incomplete", False) == message.startswith("Incomplete")
+    assert not any(python in problem["message"] for python in ("Tuple", "got (", "float64", "None"))
+
+
+def test_data_problems_lose_their_python_types():
+    exc = DataBindingError(
+        "stage 1 (A), step 1 (page_visited), filter 1: value 'abc' does not fit column 'amount' of type float64",
+        location=tuple(FILTER),
+    )
+    [problem] = editor_errors(exc)
+    assert problem["loc"] == FILTER
+    assert problem["message"] == "'abc' does not fit amount, which holds numbers"

@@ -3,7 +3,8 @@
     python benchmarks/measure.py KIND --data DIR --journey NAME --result FILE
 
 Kinds: floor, api (also times building and compiling the expression), pandas, widget (edit refresh
-and value suggestions), reference (the API's tables against ``tests/reference.py``). Each times only
+and value suggestions), reference (the API's tables against ``tests/reference.py``), spark_floor and
+spark_api (the floor and the API on local Spark, see ``spark.py``). Each times only
 the work inside the process: the interpreter's start and the imports come before the clock starts.
 """
 
@@ -21,6 +22,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 from baselines import floor, pandas_funnel
+from spark import measure_spark_api, measure_spark_floor
 from common import ROOT, THREADS, SampleFiles, event_types, journey_document, journey_path
 
 Measurement = dict[str, Any]
@@ -202,6 +204,8 @@ WORKERS: dict[str, Callable[[SampleFiles, str], list[Measurement]]] = {
     "pandas": measure_pandas,
     "widget": measure_widget,
     "reference": measure_reference,
+    "spark_floor": measure_spark_floor,
+    "spark_api": measure_spark_api,
 }
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
-from journey_widgets.charts._theme import COUNT_FORMAT, HEIGHT_PER_ROW, WIDTH, empty_chart, themed, tooltip
+from journey_widgets.charts._theme import COUNT_FORMAT, HEIGHT_PER_ROW, WIDTH, empty_chart, tooltip
 
 
 def branches_chart(
@@ -37,4 +37,4 @@ def branches_chart(
     if mode == "grouped":
         encodings["yOffset"] = alt.YOffset("step:N")
     height = HEIGHT_PER_ROW * len(order) * (max(1, data.step.nunique()) if mode == "grouped" else 1)
-    return themed(alt.Chart(data, title=title).mark_bar().encode(**encodings).properties(width=WIDTH, height=height))
+    return alt.Chart(data, title=title).mark_bar().encode(**encodings).properties(width=WIDTH, height=height)

@@ -1,4 +1,9 @@
-"""Results of a journey run: DataFrames on demand, plus the Ibis expressions and their SQL."""
+"""Results of a journey run: DataFrames on demand, plus the Ibis expressions and their SQL.
+
+The rule of the API: a table that runs a query is a method (``funnel()``, ``branches()``, ``paths()``,
+``trend()``, ``time_histogram()``, ``actors()``), computed by the backend on the first call and then
+cached; cheap attributes (``journey``, ``expr``, ``plot``) are properties.
+"""
 
 from __future__ import annotations
 
@@ -16,17 +21,21 @@ from journey_widgets.binding import BoundEvents, EventSchema, bind_events
 from journey_widgets.compiler import CompiledJourney, compile_journey
 from journey_widgets.compiler.tables import Period
 from journey_widgets.portable import MATERIALIZE_PATHS
+from journey_widgets.progress import elapsed
 
 if TYPE_CHECKING:
     from journey_widgets.catalog import Catalog
     from journey_widgets.model import Journey
+    from journey_widgets.plot import PlotAccessor
 
 
-@dataclass
+@dataclass(repr=False)
 class JourneyResult:
     """A journey bound to events. Tables are computed by the backend when first read, then cached."""
 
     compiled: CompiledJourney
+    #: Show the elapsed time of queries over a second (off where something else shows progress).
+    progress: bool = True
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -62,23 +71,44 @@ class JourneyResult:
 
     def _execute(self, key: str, expr: ir.Table) -> pd.DataFrame:
         if key not in self._cache:
-            self._cache[key] = _to_pandas(expr)
+            with elapsed(f"{self.journey.name}: {key.split('-')[0]}", enabled=self.progress):
+                self._cache[key] = _to_pandas(expr)
         return self._cache[key]
 
-    @property
+    def cached(self, key: str) -> pd.DataFrame | None:
+        """A table already computed (``"funnel"``, ``"branches"``, ...), or None; never runs a query."""
+        return self._cache.get(key)
+
     def funnel(self) -> pd.DataFrame:
-        """The funnel table (SPEC §7)."""
+        """One row per stage (per breakdown segment): actors, anonymous actors, conversion from the
+        previous stage and from the start, drop-off, and median, mean and p90 seconds from the previous stage."""
         return self._execute("funnel", self._executed.funnel())
 
-    @property
     def branches(self) -> pd.DataFrame:
-        """The branch table (SPEC §7)."""
+        """Per stage and step (per breakdown segment): how many paths reached the stage by that step."""
         return self._execute("branches", self._executed.branches())
 
-    @property
     def paths(self) -> pd.DataFrame:
-        """The paths table (SPEC §7): one row per actor."""
+        """One row per contact, deal or visitor with a start: depth, ``reached_at_k`` (UTC) and ``branch_k``."""
         return self._execute("paths", self._executed.paths())
+
+    @property
+    def plot(self) -> PlotAccessor:
+        """The result's Altair charts: ``.plot.funnel()``, ``.branches()``, ``.timing()``, ``.trend()``,
+        ``.breakdown()``."""
+        from journey_widgets.plot import PlotAccessor
+
+        return PlotAccessor(self)
+
+    def __repr__(self) -> str:
+        from journey_widgets._repr import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        from journey_widgets._repr import result_html
+
+        return result_html(self)
 
     def trend(self, period: Period = "week") -> pd.DataFrame:
         """Started, completed and conversion per ``period`` ("day", "week", "month") of the start."""
@@ -90,7 +120,8 @@ class JourneyResult:
 
     def actors(self, stage: int | str, *, dropped: bool = False) -> pd.DataFrame:
         """Actors who reached ``stage`` (by index or name), or dropped off just before it."""
-        return _to_pandas(self._executed.actors(stage, dropped=dropped))
+        with elapsed(f"{self.journey.name}: actors", enabled=self.progress):
+            return _to_pandas(self._executed.actors(stage, dropped=dropped))
 
     @cached_property
     def expr(self) -> dict[str, ir.Table]:

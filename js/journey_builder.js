@@ -489,14 +489,26 @@ function render({ model, el }) {
     if (focusKey) editor.querySelector(`[data-key="${focusKey}"]`)?.focus();
   }
 
+  // While a query runs, the status line counts the seconds since it started.
+  let runningSince = 0;
+  const showElapsed = () => {
+    const shown = results.querySelector(".jw-elapsed");
+    const seconds = Math.floor((Date.now() - runningSince) / 1000);
+    if (shown) shown.textContent = seconds >= 1 ? ` ${seconds} s` : "";
+  };
+  const ticker = setInterval(showElapsed, 1000);
+
   function drawResults() {
     const status = model.get("status");
     const rows = model.get("funnel") ?? [];
     const broken = rows.length && "breakdown" in rows[0];
+    if (status !== "running") runningSince = 0;
+    else if (!runningSince) runningSince = Date.now();
     replaceWith(results,
       h("div", { class: `jw-status jw-status-${status}`, role: "status" }, [
         status === "running" ? h("span", { class: "jw-spinner", "aria-hidden": "true" }) : null,
         status === "running" ? "Computing…" : status === "error" ? "Query failed" : rows.length ? "Up to date" : "",
+        status === "running" ? h("span", { class: "jw-elapsed" }, []) : null,
       ]),
       model.get("message") ? h("div", { class: "jw-error jw-backend-error", role: "alert" }, [model.get("message")]) : null,
       rows.length ? h("table", { class: "jw-funnel-table" }, [
@@ -512,6 +524,7 @@ function render({ model, el }) {
         ]))),
       ]) : null,
     );
+    if (runningSince) showElapsed();
   }
 
   drawEditor();
@@ -527,6 +540,7 @@ function render({ model, el }) {
   model.on("change:message", onResults);
   model.on("msg:custom", onCustom);
   return () => {
+    clearInterval(ticker);
     model.off("change:journey", onJourney);
     model.off("change:errors", onJourney);
     model.off("change:catalog", onJourney);

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from journey_widgets import Journey, sample_events, step
-from journey_widgets.charts import save_chart
+from journey_widgets.charts import chart_to_png_bytes
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "visitor_to_customer.json"
 
@@ -41,7 +41,8 @@ def main(out: Path) -> None:
         "funnel_and_trend": plain.plot.funnel() | plain.plot.trend(),
     }
     for name, chart in charts.items():
-        print(save_chart(chart, out / f"{name}.png"))
+        (out / f"{name}.png").write_bytes(chart_to_png_bytes(chart, scale=1.0))
+        print(out / f"{name}.png")
 
 
 if __name__ == "__main__":

@@ -30,8 +30,8 @@ def branches_chart(
     order = list(dict.fromkeys(data.sort_values("stage_index").stage))
     encodings = {
         "y": alt.Y("stage:N", sort=order, title=None),
-        "x": alt.X("actors:Q", title="Paths reaching the stage", axis=alt.Axis(format="~s")),
-        "color": alt.Color("step:N", title="Step"),
+        "x": alt.X("actors:Q", title="Paths reaching the stage", axis=alt.Axis(format="~s", tickCount=6)),
+        "color": alt.Color("step:N", title="Step", legend=alt.Legend(columns=3, labelLimit=260)),
         "tooltip": tooltip(("stage", "Stage", None), ("step", "Step", None), ("actors", "Paths", COUNT_FORMAT)),
     }
     if mode == "grouped":

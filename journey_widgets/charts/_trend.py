@@ -34,9 +34,7 @@ def trend_chart(trend: pd.DataFrame) -> alt.TopLevelMixin:
     data = trend.assign(period=pd.to_datetime(trend.period).dt.tz_convert(None))
     period = alt.X("period:T", title="Start of period (UTC)")
     if "breakdown" in data:
-        segments = segment_labels(data)
-        order = {segment: i for i, segment in enumerate(dict.fromkeys(segments))}
-        return _segment_trend(data.assign(segment=segments, segment_order=segments.map(order)), period, title)
+        return _segment_trend(data.assign(segment=segment_labels(data)), period, title)
     base = alt.Chart(data).encode(period, tooltip=tooltip(*_TOOLTIP))
     volume = base.mark_bar(color=DROPPED, opacity=0.8).encode(
         alt.Y("started:Q", title="Started (bars)", axis=alt.Axis(format="~s"))
@@ -53,7 +51,9 @@ def _segment_trend(data: pd.DataFrame, period: alt.X, title: str) -> alt.TopLeve
         period, segment_color(segments), tooltip=tooltip(("segment", "Segment", None), *_TOOLTIP)
     )
     rate = base.mark_line(point=True).encode(alt.Y("conversion:Q", title="Conversion", axis=alt.Axis(format="%")))
-    volume = base.mark_bar().encode(alt.Y("started:Q", title="Started", axis=alt.Axis(format="~s")))
+    volume = base.mark_area().encode(
+        alt.Y("started:Q", stack="zero", title="Started (stacked)", axis=alt.Axis(format="~s"))
+    )
     return alt.vconcat(
         rate.properties(width=WIDTH, height=220), volume.properties(width=WIDTH, height=110), title=title
     )

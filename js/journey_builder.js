@@ -268,6 +268,16 @@ function errorNodes(errors, loc) {
   return errorsAt(errors, loc).map((e) => h("div", { class: "jw-error", role: "alert" }, [e.message]));
 }
 
+/**
+ * The running time of a query in the status line: nothing in its first second, then whole seconds.
+ * @param {number} since start, ms since the epoch
+ * @param {number} now ms since the epoch
+ */
+export function elapsedText(since, now) {
+  const seconds = Math.floor((now - since) / 1000);
+  return seconds >= 1 ? ` ${seconds} s` : "";
+}
+
 /** @param {{model: any, el: HTMLElement}} ctx */
 function render({ model, el }) {
   // Typing in the builder must not trigger JupyterLab's notebook shortcuts (Enter, A, B, D D…).
@@ -493,8 +503,7 @@ function render({ model, el }) {
   let runningSince = 0;
   const showElapsed = () => {
     const shown = results.querySelector(".jw-elapsed");
-    const seconds = Math.floor((Date.now() - runningSince) / 1000);
-    if (shown) shown.textContent = seconds >= 1 ? ` ${seconds} s` : "";
+    if (shown) shown.textContent = elapsedText(runningSince, Date.now());
   };
   const ticker = setInterval(showElapsed, 1000);
 

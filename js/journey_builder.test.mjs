@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  addExclusion, addFilter, addStage, addStep, errorsAt, looseErrors, moveStage, nextStageName, opsFor,
+  addExclusion, addFilter, elapsedText, addStage, addStep, errorsAt, looseErrors, moveStage, nextStageName, opsFor,
   parseFilterValue, propertiesFor, removeFilter, removeStage, removeStep, renameStage, searchEvents, setAnonymous,
   setSetting, updateFilter, MAX_STAGES,
 } from "./journey_builder.js";
@@ -98,4 +98,10 @@ test("errors are attached by exact location; the rest are loose", () => {
   const errors = [{ loc: ["stages", 0, "steps", 0], message: "a" }, { loc: ["stages", 4], message: "b" }];
   assert.equal(errorsAt(errors, ["stages", 0, "steps", 0]).length, 1);
   assert.deepEqual(looseErrors(errors, [["stages", 0, "steps", 0]]).map((e) => e.message), ["b"]);
+});
+
+test("the status line counts whole seconds of a running query after the first", () => {
+  assert.equal(elapsedText(10_000, 10_999), "");
+  assert.equal(elapsedText(10_000, 11_000), " 1 s");
+  assert.equal(elapsedText(10_000, 73_500), " 63 s");
 });

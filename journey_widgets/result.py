@@ -8,6 +8,7 @@ cached; cheap attributes (``journey``, ``expr``, ``plot``) are properties.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -69,10 +70,11 @@ class JourneyResult:
             return compiled
         return compile_journey(compiled.journey, compiled.bound, materialize_paths=True)
 
-    def _execute(self, key: str, expr: ir.Table) -> pd.DataFrame:
+    def _execute(self, key: str, table: Callable[[CompiledJourney], ir.Table]) -> pd.DataFrame:
+        """Run ``table`` of the executed journey once (timed: building it may fill temporary tables)."""
         if key not in self._cache:
             with elapsed(f"{self.journey.name}: {key.split('-')[0]}", enabled=self.progress):
-                self._cache[key] = _to_pandas(expr)
+                self._cache[key] = _to_pandas(table(self._executed))
         return self._cache[key]
 
     def cached(self, key: str) -> pd.DataFrame | None:
@@ -82,15 +84,15 @@ class JourneyResult:
     def funnel(self) -> pd.DataFrame:
         """One row per stage (per breakdown segment): actors, anonymous actors, conversion from the
         previous stage and from the start, drop-off, and median, mean and p90 seconds from the previous stage."""
-        return self._execute("funnel", self._executed.funnel())
+        return self._execute("funnel", CompiledJourney.funnel)
 
     def branches(self) -> pd.DataFrame:
         """Per stage and step (per breakdown segment): how many paths reached the stage by that step."""
-        return self._execute("branches", self._executed.branches())
+        return self._execute("branches", CompiledJourney.branches)
 
     def paths(self) -> pd.DataFrame:
         """One row per contact, deal or visitor with a start: depth, ``reached_at_k`` (UTC) and ``branch_k``."""
-        return self._execute("paths", self._executed.paths())
+        return self._execute("paths", CompiledJourney.paths)
 
     @property
     def plot(self) -> PlotAccessor:
@@ -112,11 +114,11 @@ class JourneyResult:
 
     def trend(self, period: Period = "week") -> pd.DataFrame:
         """Started, completed and conversion per ``period`` ("day", "week", "month") of the start."""
-        return self._execute(f"trend-{period}", self._executed.trend(period))
+        return self._execute(f"trend-{period}", lambda executed: executed.trend(period))
 
     def time_histogram(self, bins: int = 20) -> pd.DataFrame:
         """Binned time from the previous stage (computed on the backend), per stage."""
-        return self._execute(f"histogram-{bins}", self._executed.time_histogram(bins))
+        return self._execute(f"histogram-{bins}", lambda executed: executed.time_histogram(bins))
 
     def actors(self, stage: int | str, *, dropped: bool = False) -> pd.DataFrame:
         """Actors who reached ``stage`` (by index or name), or dropped off just before it."""

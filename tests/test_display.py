@@ -93,8 +93,9 @@ def _public_docstrings():
         module = importlib.import_module(info.name)
         yield info.name, module.__doc__ or ""
         for name, value in vars(module).items():
-            if name.startswith("_") or getattr(value, "__module__", None) != info.name:
-                continue
+            defined_in = getattr(value, "__module__", None) or ""
+            if name.startswith("_") or not defined_in.startswith("journey_widgets") or ".compiler" in defined_in:
+                continue  # private, imported from elsewhere, or the internal compiler
             yield f"{info.name}.{name}", inspect.getdoc(value) or ""
             for member, attribute in vars(value).items() if inspect.isclass(value) else ():
                 if not member.startswith("_"):

@@ -106,3 +106,16 @@ def _wait_for(url: str, token: str, server: subprocess.Popen, log: Path) -> tupl
         except OSError:
             time.sleep(0.3)
     pytest.fail(f"JupyterLab did not answer within 90 s:\n{log.read_text()[-2000:]}")
+
+
+def test_every_engine_has_an_extra_with_the_tested_pins():
+    import tomllib
+
+    from journey_widgets.sources import EXTRAS
+
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert set(EXTRAS.values()) | {"lab"} == {name for name in extras if name not in ("all", "test")}
+    assert extras["all"] == [f"journey-widgets[{','.join(['lab', 'polars', 'datafusion', 'postgres', 'spark'])}]"]
+    assert "journey-widgets[all]" in extras["test"]  # the suite tests exactly what users install
+    assert "datafusion>=51,<52" in extras["datafusion"] and "pyspark>=3.5,<4.1" in extras["spark"]
+    assert extras["lab"] == ["jupyterlab>=4.2"]

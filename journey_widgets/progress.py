@@ -1,8 +1,10 @@
 """A running elapsed time for queries that take more than a second (``tqdm.auto``: a widget in the
-notebook, a line on a terminal, nothing when output goes to a file or pipe)."""
+notebook, a line on a terminal, nothing when output goes to a file or pipe, or with the environment
+variable ``JOURNEY_WIDGETS_PROGRESS=0``)."""
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -14,7 +16,9 @@ _REFRESH_SECONDS = 0.5
 
 
 def _interactive() -> bool:
-    """In a Jupyter kernel or on a terminal (where a status line is seen, not logged)."""
+    """In a Jupyter kernel or on a terminal (where a status line is seen, not logged), unless turned off."""
+    if os.environ.get("JOURNEY_WIDGETS_PROGRESS") == "0":
+        return False
     shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
     return (bool(shell) and hasattr(shell, "kernel")) or sys.stderr.isatty()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -73,3 +74,11 @@ def test_cli_run_shows_progress(watched, monkeypatch, tmp_path):
     pq.write_table(events, events_file)
     err = _stderr_of(lambda: main(["run", str(EXAMPLE), "--events", str(events_file)]))
     assert "Visitor to customer: funnel: running" in err
+
+
+def test_the_environment_turns_progress_off(monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setenv("JOURNEY_WIDGETS_PROGRESS", "1")
+    assert progress._interactive()
+    monkeypatch.setenv("JOURNEY_WIDGETS_PROGRESS", "0")
+    assert not progress._interactive()

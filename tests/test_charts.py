@@ -258,3 +258,9 @@ def test_every_plot_method_returns_an_altair_chart(results):
     for chart in charts:
         assert isinstance(chart, alt.TopLevelMixin)
         assert chart.to_dict()["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+
+
+def test_timing_with_a_breakdown_draws_one_small_chart_per_segment(ten_segments):
+    spec = _spec(ten_segments.plot.timing())
+    assert spec["facet"]["field"] == "segment" and spec["columns"] == 2  # not all segments' dots on one row
+    assert spec["spec"]["layer"][0]["encoding"]["x"]["field"] == "hours"

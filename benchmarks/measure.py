@@ -40,14 +40,14 @@ def measure_floor(files: SampleFiles, name: str) -> list[Measurement]:
 
 
 def measure_api(files: SampleFiles, name: str) -> list[Measurement]:
-    """``read_table`` of both files through ``Journey.load(...).run(...).funnel``; then compile alone."""
+    """``read_table`` of both files through ``Journey.load(...).run(...).funnel()``; then compile alone."""
     import ibis.backends.duckdb  # noqa: F401  (imported before the clock, as the floor's duckdb is)
 
     from journey_widgets import Journey
 
     started = perf_counter()
     events, identity = _read_tables(files)
-    funnel = Journey.load(journey_path(name)).run(events, identity=identity).funnel
+    funnel = Journey.load(journey_path(name)).run(events, identity=identity).funnel()
     elapsed = perf_counter() - started
     compiles = [_compile_once(name, events, identity) for _ in range(COMPILE_REPETITIONS + 1)][1:]
     return [

@@ -77,6 +77,6 @@ def measure_spark_api(files: SampleFiles, name: str) -> list[dict[str, Any]]:
     _register(session, files)
     connection = ibis.pyspark.connect(session)
     result = Journey.load(journey_path(name)).run(connection.table("events"), identity=connection.table("identity"))
-    funnel = result.funnel
+    funnel = result.funnel()
     elapsed = perf_counter() - started
     return [{"kind": "spark_api", "inprocess_s": elapsed, "actors": [int(n) for n in funnel["actors"]]}]

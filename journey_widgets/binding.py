@@ -1,4 +1,4 @@
-"""Bind a user's events table to the journey: schema mapping, checks, actor resolution (SPEC §2).
+"""Bind a user's events table to the journey: schema mapping, checks, actor resolution.
 
 Everything here is checked before any query runs, and every error names the column or step.
 """
@@ -32,7 +32,7 @@ ANONYMOUS = f"{PREFIX}anonymous"
 
 @dataclass(frozen=True)
 class EventSchema:
-    """Which of the user's columns plays which role of SPEC §2 (defaults: the sample data's names)."""
+    """Which of the user's columns plays which role (defaults: the sample data's names)."""
 
     event_type: str = "event_type"
     occurred_at: str = "occurred_at"

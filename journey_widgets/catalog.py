@@ -1,4 +1,4 @@
-"""The step catalog (SPEC §3): events, their categories and filterable properties, as package data.
+"""The step catalog: events, their categories and filterable properties, as package data.
 
 ``Catalog.default()`` gives an independent copy users may extend with custom event types and
 properties; ``default_catalog()`` is the shared read-only instance.

@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
         "--dir", type=Path, default=Path("journey-demo"), help="folder for the notebooks (default journey-demo)"
     )
     demo.add_argument("--port", type=int, default=8888, help="port on 127.0.0.1 (default 8888)")
+    demo.add_argument("--no-browser", action="store_true", help="print the URL only, do not open a browser")
 
     catalog = commands.add_parser("catalog", help="list the step catalog's events and their properties")
     catalog.add_argument("--category", help="only this category (e.g. forms, web_pages)")
@@ -69,11 +70,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _demo(args: argparse.Namespace) -> None:
+    import importlib.util
     import secrets
     import shutil
     import subprocess
 
     from journey_widgets._resources import resource_names, resource_path
+
+    if importlib.util.find_spec("jupyterlab") is None:
+        raise JourneyError("the demo needs JupyterLab: pip install 'journey-widgets[lab]'")
 
     folder: Path = args.dir
     folder.mkdir(parents=True, exist_ok=True)
@@ -81,15 +86,18 @@ def _demo(args: argparse.Namespace) -> None:
         if not (folder / name).exists():
             shutil.copy(resource_path("notebooks", name), folder / name)
     token = secrets.token_hex(16)
-    url = f"http://127.0.0.1:{args.port}/lab/tree/quickstart.ipynb?token={token}"
+    start = "/lab/tree/quickstart.ipynb"
+    url = f"http://127.0.0.1:{args.port}{start}?token={token}"
     print(f"journey-widgets demo: JupyterLab on {folder.resolve()}\n  open {url}\n  (Ctrl-C stops it)", flush=True)
     command = [
         sys.executable,
         "-m",
         "jupyterlab",
-        "--no-browser",
+        f"--ServerApp.open_browser={not args.no_browser}",
+        f"--ServerApp.default_url={start}",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={args.port}",
+        "--ServerApp.port_retries=0",  # the printed URL stays right: fail if the port is taken
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={folder.resolve()}",
         "--LabApp.news_url=None",
@@ -97,7 +105,8 @@ def _demo(args: argparse.Namespace) -> None:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     with contextlib.suppress(KeyboardInterrupt):
-        subprocess.run(command, check=True)
+        if subprocess.run(command).returncode:
+            raise JourneyError("JupyterLab stopped with an error (see its log above)")
 
 
 def _catalog(args: argparse.Namespace) -> None:
@@ -133,7 +142,8 @@ def _run(args: argparse.Namespace) -> None:
 
     events = read_table(args.events, backend=args.backend)  # files of one run share the engine's connection
     identity = read_table(args.identity, backend=args.backend, what="identity") if args.identity else None
-    funnel = journey.run(events, identity=identity).funnel
+    result = journey.run(events, identity=identity)
+    funnel = result.funnel()  # a status line with the elapsed time on a terminal after a second
     if output is None:
         text = funnel.to_json(orient="records", indent=2) if args.format == "json" else funnel.to_csv(index=False)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -142,9 +152,9 @@ def _run(args: argparse.Namespace) -> None:
     elif output.suffix.lower() == ".json":
         funnel.to_json(output, orient="records", indent=2)
     else:
-        from journey_widgets.charts import funnel_chart, save_chart
+        from journey_widgets.charts import save_chart
 
-        save_chart(funnel_chart(funnel, title=journey.name), output)
+        save_chart(result.plot.funnel(), output)
 
 
 def _sample(args: argparse.Namespace) -> None:

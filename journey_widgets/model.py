@@ -1,7 +1,8 @@
-"""The journey definition: journey, stages, steps, filters (SPEC §4).
+"""The journey definition: journey, stages, steps, filters.
 
 One frozen pydantic model, used everywhere: it validates, round-trips the version-1 JSON
-losslessly and publishes its JSON Schema. Builder methods return new objects::
+losslessly and publishes its JSON Schema. Builder methods return a new journey and leave the
+one they are called on unchanged (as Ibis and Altair do), so keep what they return::
 
     journey = (
         Journey("Visitor to customer", window="30d")
@@ -65,7 +66,7 @@ NO_VALUE_OPS = frozenset({"is_known", "is_unknown"})
 LIST_OPS = frozenset({"in", "not_in"})
 TEXT_OPS = frozenset({"contains", "not_contains", "starts_with"})
 ORDER_OPS = frozenset({"gt", "gte", "lt", "lte"})
-#: Ops a null property passes (SPEC §5); every other op fails on null.
+#: Ops a null property passes; every other op fails on null.
 NULL_PASSING_OPS = frozenset({"neq", "not_in", "not_contains", "is_unknown"})
 
 
@@ -221,7 +222,10 @@ class Breakdown(_Frozen):
 
 
 class Journey(_Frozen):
-    """An ordered list of stages plus the settings of SPEC §4 (version 1)."""
+    """An ordered list of stages plus its settings (the version-1 journey document).
+
+    Immutable: every builder method returns a new journey. ``repr`` shows what a journey holds, so a
+    builder call whose result was not kept is easy to spot."""
 
     version: Literal[1] = 1
     name: Text = Field(default="Journey", min_length=1, max_length=MAX_NAME_LENGTH)
@@ -365,39 +369,51 @@ class Journey(_Frozen):
             raise definition_error(exc) from None
 
     def stage(self, name: str, *steps: Step | str) -> Journey:
-        """Append a stage reached by any of ``steps`` (event ids or :func:`step` objects)."""
+        """A new journey with a stage appended, reached by any of ``steps`` (event ids or :func:`step` objects)."""
         new = _build(Stage, name=name, steps=tuple(_as_step(s) for s in steps))
         return self._with(stages=(*self.stages, new))
 
     def exclude(self, excluded: Step | str, *, between: tuple[int, int]) -> Journey:
-        """Remove actors with ``excluded`` between stages ``between[0]`` and ``between[1]``."""
+        """A new journey that removes actors with ``excluded`` between stages ``between[0]`` and ``between[1]``."""
         base = _as_step(excluded)
         new = _build(Exclusion, **base.model_dump(), between=between)
         return self._with(exclusions=(*self.exclusions, new))
 
     def within(self, window: str | timedelta) -> Journey:
-        """Set the conversion window (``"30d"``, ``"P7D"`` or a timedelta)."""
+        """A new journey with this conversion window (``"30d"``, ``"P7D"`` or a timedelta)."""
         return self._with(window=window)
 
     def between_dates(self, start: datetime | str | None = None, end: datetime | str | None = None) -> Journey:
-        """Count only journeys starting in [start, end) (UTC when naive)."""
+        """A new journey counting only paths starting in [start, end) (UTC when naive)."""
         return self._with(date_range={"start": start, "end": end})
 
     def breakdown_by(self, property: str, *, limit: int = 10) -> Journey:
-        """Break the results down by a property of the start event."""
+        """A new journey whose results are broken down by a property of the start event (top ``limit`` values)."""
         return self._with(breakdown={"property": property, "limit": limit})
 
     def in_any_order(self) -> Journey:
-        """Count stages completed in any order within the window."""
+        """A new journey counting stages completed in any order within the window."""
         return self._with(order="any")
 
     def for_deals(self) -> Journey:
-        """Make the journey count deals instead of contacts."""
+        """A new journey counting deals instead of contacts."""
         return self._with(object="deal")
+
+    # ------------------------------------------------------------------ display
+    def __repr__(self) -> str:
+        from journey_widgets._repr import journey_repr
+
+        return journey_repr(self)
+
+    def _repr_html_(self) -> str:
+        from journey_widgets._repr import journey_html
+
+        return journey_html(self)
 
     # ------------------------------------------------------------------ running
     def run(self, events: Any, *, identity: Any = None, schema: Any = None) -> JourneyResult:
-        """Run the journey on an events table (Ibis table, DataFrame, Arrow table or file path)."""
+        """Bind the journey to an events table (Ibis table, DataFrame, Arrow table or file path); the result's
+        tables (``funnel()``, ``branches()``, ``paths()``, ...) run on the backend when first asked for."""
         from journey_widgets.result import JourneyResult
 
         return JourneyResult.compute(self, events, identity=identity, schema=schema)

@@ -1,7 +1,13 @@
-"""Results of a journey run: DataFrames on demand, plus the Ibis expressions and their SQL."""
+"""Results of a journey run: DataFrames on demand, plus the Ibis expressions and their SQL.
+
+The rule of the API: a table that runs a query is a method (``funnel()``, ``branches()``, ``paths()``,
+``trend()``, ``time_histogram()``, ``actors()``), computed by the backend on the first call and then
+cached; cheap attributes (``journey``, ``expr``, ``plot``) are properties.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -14,17 +20,21 @@ import pyarrow as pa
 from journey_widgets.binding import BoundEvents, EventSchema, bind_events
 from journey_widgets.compiler import CompiledJourney, compile_journey
 from journey_widgets.compiler.tables import Period
+from journey_widgets.progress import elapsed
 
 if TYPE_CHECKING:
     from journey_widgets.catalog import Catalog
     from journey_widgets.model import Journey
+    from journey_widgets.plot import PlotAccessor
 
 
-@dataclass
+@dataclass(repr=False)
 class JourneyResult:
     """A journey bound to events. Tables are computed by the backend when first read, then cached."""
 
     compiled: CompiledJourney
+    #: Show the elapsed time of queries over a second (off where something else shows progress).
+    progress: bool = True
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -61,37 +71,60 @@ class JourneyResult:
             result._cache["funnel"] = funnel
         return result
 
-    def _execute(self, key: str, expr: ir.Table) -> pd.DataFrame:
+    def _execute(self, key: str, table: Callable[[CompiledJourney], ir.Table]) -> pd.DataFrame:
+        """Run ``table`` of the executed journey once (timed: building it may fill temporary tables)."""
         if key not in self._cache:
-            self._cache[key] = _to_pandas(expr)
+            with elapsed(f"{self.journey.name}: {key.split('-')[0]}", enabled=self.progress):
+                self._cache[key] = _to_pandas(table(self.compiled))
         return self._cache[key]
 
-    @property
+    def cached(self, key: str) -> pd.DataFrame | None:
+        """A table already computed (``"funnel"``, ``"branches"``, ...), or None; never runs a query."""
+        return self._cache.get(key)
+
     def funnel(self) -> pd.DataFrame:
-        """The funnel table (SPEC §7)."""
-        return self._execute("funnel", self.compiled.funnel())
+        """One row per stage (per breakdown segment): actors, anonymous actors, conversion from the
+        previous stage and from the start, drop-off, and median, mean and p90 seconds from the previous stage."""
+        return self._execute("funnel", CompiledJourney.funnel)
 
-    @property
     def branches(self) -> pd.DataFrame:
-        """The branch table (SPEC §7)."""
-        return self._execute("branches", self.compiled.branches())
+        """Per stage and step (per breakdown segment): how many paths reached the stage by that step."""
+        return self._execute("branches", CompiledJourney.branches)
+
+    def paths(self) -> pd.DataFrame:
+        """One row per contact, deal or visitor with a start: depth, ``reached_at_k`` (UTC) and ``branch_k``."""
+        return self._execute("paths", CompiledJourney.paths)
 
     @property
-    def paths(self) -> pd.DataFrame:
-        """The paths table (SPEC §7): one row per actor."""
-        return self._execute("paths", self.compiled.paths())
+    def plot(self) -> PlotAccessor:
+        """The result's Altair charts: ``.plot.funnel()``, ``.branches()``, ``.timing()``, ``.trend()``,
+        ``.breakdown()``."""
+        from journey_widgets.plot import PlotAccessor
+
+        return PlotAccessor(self)
+
+    def __repr__(self) -> str:
+        from journey_widgets._repr import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        from journey_widgets._repr import result_html
+
+        return result_html(self)
 
     def trend(self, period: Period = "week") -> pd.DataFrame:
         """Started, completed and conversion per ``period`` ("day", "week", "month") of the start."""
-        return self._execute(f"trend-{period}", self.compiled.trend(period))
+        return self._execute(f"trend-{period}", lambda executed: executed.trend(period))
 
     def time_histogram(self, bins: int = 20) -> pd.DataFrame:
         """Binned time from the previous stage (computed on the backend), per stage."""
-        return self._execute(f"histogram-{bins}", self.compiled.time_histogram(bins))
+        return self._execute(f"histogram-{bins}", lambda executed: executed.time_histogram(bins))
 
     def actors(self, stage: int | str, *, dropped: bool = False) -> pd.DataFrame:
         """Actors who reached ``stage`` (by index or name), or dropped off just before it."""
-        return _to_pandas(self.compiled.actors(stage, dropped=dropped))
+        with elapsed(f"{self.journey.name}: actors", enabled=self.progress):
+            return _to_pandas(self.compiled.actors(stage, dropped=dropped))
 
     @cached_property
     def expr(self) -> dict[str, ir.Table]:

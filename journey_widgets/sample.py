@@ -1,4 +1,4 @@
-"""Deterministic, realistic sample events (SPEC §2–3) for the demo, notebooks, tests and benchmarks.
+"""Deterministic, realistic sample events for the demo, notebooks, tests and benchmarks.
 
 Visitors are simulated in blocks of ``BLOCK_VISITORS``, each block seeded by ``(seed, block)``, so the
 data does not depend on how it is written. A visitor browses anonymously (pages, CTAs, ads, forms);

@@ -17,6 +17,13 @@ from journey_widgets.errors import DataBindingError, UnsupportedBackendError
 #: Engines that run a journey on files (PostgreSQL reads tables through a URL).
 FILE_BACKENDS = ("duckdb", "sqlite", "polars", "datafusion", "pyspark")
 BACKENDS = (*FILE_BACKENDS, "postgres")
+#: The ``journey-widgets[...]`` extra that installs each engine (DuckDB and SQLite come with the package).
+EXTRAS = {"polars": "polars", "datafusion": "datafusion", "pyspark": "spark", "postgres": "postgres"}
+
+
+def _install_hint(backend: str) -> str:
+    extra = EXTRAS.get(backend)
+    return f"pip install 'journey-widgets[{extra}]'" if extra else f"pip install 'ibis-framework[{backend}]'"
 
 
 def connect(backend: str = "duckdb") -> Any:
@@ -35,9 +42,7 @@ def connect(backend: str = "duckdb") -> Any:
             return ibis.pyspark.connect(SparkSession.builder.master("local[*]").getOrCreate())
         return getattr(ibis, backend).connect()
     except ImportError as exc:
-        raise UnsupportedBackendError(
-            f"backend {backend!r} is not installed: pip install 'ibis-framework[{backend}]'"
-        ) from exc
+        raise UnsupportedBackendError(f"backend {backend!r} is not installed: {_install_hint(backend)}") from exc
 
 
 @functools.cache
@@ -87,7 +92,10 @@ def _url_table(url: str, what: str) -> Any:
         connection = ibis.connect(location)
     except ImportError as exc:
         scheme = location.split("://", 1)[0]
-        raise UnsupportedBackendError(f"no Ibis backend installed for {scheme!r} URLs") from exc
+        backend = "postgres" if scheme in ("postgres", "postgresql") else scheme
+        raise UnsupportedBackendError(
+            f"no Ibis backend installed for {scheme!r} URLs: {_install_hint(backend)}"
+        ) from exc
     try:
         return connection.table(table)
     except Exception as exc:  # each backend raises its own "no such table"

@@ -1,7 +1,7 @@
 """The step-builder widget: edit a journey in the notebook and see it recomputed live.
 
 ``JourneyBuilder`` is a small ipywidgets box: the editor (an anywidget, frontend in ``js/``) and the
-funnel chart (an offline ``altair.JupyterChart``). The journey lives in one traitlet as the SPEC §4
+funnel chart (an offline ``altair.JupyterChart``). The journey lives in one traitlet as the version-1
 JSON; edits are validated at once (errors shown next to the control) and recomputed on the backend
 in a worker thread: at once when it is idle, else right after the running query, with only the newest
 of the edits made meanwhile (a newer edit always supersedes an older one).
@@ -54,7 +54,7 @@ class JourneyEditor(anywidget.AnyWidget):
     _esm = resource_path("static", "journey_builder.js")
     _css = resource_path("static", "journey_builder.css")
 
-    # The journey definition (SPEC §4 JSON): the one durable state, saved with the notebook.
+    # The journey definition (version-1 JSON): the one durable state, saved with the notebook.
     journey = traitlets.Dict().tag(sync=True)
     # The step catalog plus custom event types found in the data, for the step picker.
     catalog = traitlets.Dict().tag(sync=True)
@@ -239,13 +239,14 @@ class JourneyBuilder(ipywidgets.VBox):
         try:
             with _BACKEND_LOCK:
                 result = JourneyResult.compute(journey, self._bound)
-                result.funnel  # runs the query, here in the worker thread  # noqa: B018
+                result.progress = False  # the builder's status line shows the elapsed time instead
+                funnel = result.funnel()  # runs the query, here in the worker thread
             with self._lock:
                 if generation != self._generation:
                     return  # a newer edit superseded this computation: never show a stale result
                 latest = self._scheduled or journey  # names edited meanwhile
             self.result = result if latest is journey else result.renamed(latest)
-            self._show(self.result.funnel, latest)
+            self._show(self.result.funnel() if latest is not journey else funnel, latest)
         except Exception as exc:  # a backend error: one line in the widget, the kernel stays alive
             if generation == self._generation:
                 self._scheduled = None  # the same journey again is computed again

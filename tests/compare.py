@@ -46,4 +46,4 @@ def assert_tables_equal(actual: pd.DataFrame, expected: pd.DataFrame, what: str)
 def run_journey(events: Any, journey: dict, identity: Any = None) -> tuple[dict[str, pd.DataFrame], Any]:
     """The compiled result's tables in the reference's shape (and the result object)."""
     result = Journey.from_dict(journey).run(events, identity=identity)
-    return {"funnel": result.funnel, "branches": result.branches, "paths": result.paths}, result
+    return {"funnel": result.funnel(), "branches": result.branches(), "paths": result.paths()}, result

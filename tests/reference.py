@@ -330,20 +330,27 @@ def reference_run(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | 
 
 
 def reference_trend(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None, period: str) -> pd.DataFrame:
-    """Started, completed, conversion per UTC day / ISO week (Monday) / month of the path start."""
+    """Started, completed, conversion per UTC day / ISO week (Monday) / month of the path start, and per
+    breakdown segment (in display order) when the journey has a breakdown."""
     n_stages = len(journey["stages"])
-    buckets: dict[datetime, list[int]] = defaultdict(lambda: [0, 0])
-    for p in actor_paths(events, journey, identity):
+    paths = actor_paths(events, journey, identity)
+    breakdown = journey.get("breakdown")
+    labels = _labels(paths, breakdown.get("limit", 10)) if breakdown else {None: (None, 0)}
+    buckets: dict[tuple[int, str | None, datetime], list[int]] = defaultdict(lambda: [0, 0])
+    for p in paths:
         start = EPOCH + p.path.start * US
         day = start.replace(hour=0, minute=0, second=0, microsecond=0)
         key = {"day": day, "week": day - timedelta(days=day.weekday()), "month": day.replace(day=1)}[period]
-        buckets[key][0] += 1
-        buckets[key][1] += p.path.depth == n_stages
+        label, order = labels[p.breakdown if breakdown else None]
+        buckets[(order, label, key)][0] += 1
+        buckets[(order, label, key)][1] += p.path.depth == n_stages
     rows = [
-        {"period": pd.Timestamp(k), "started": s, "completed": c, "conversion": c / s}
-        for k, (s, c) in sorted(buckets.items())
+        ({"breakdown": label} if breakdown else {})
+        | {"period": pd.Timestamp(k), "started": s, "completed": c, "conversion": c / s}
+        for (_, label, k), (s, c) in sorted(buckets.items(), key=lambda kv: (kv[0][0], kv[0][2]))
     ]
-    return pd.DataFrame(rows, columns=["period", "started", "completed", "conversion"])
+    columns = (["breakdown"] if breakdown else []) + ["period", "started", "completed", "conversion"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 FUNNEL_COLUMNS = (

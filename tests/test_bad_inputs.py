@@ -157,7 +157,7 @@ def load(data: Any) -> Journey:
 
 def run(events: Any, journey: Journey = JOURNEY, **kwargs: Any) -> pd.DataFrame:
     """Bind, compile and execute: the full path a user takes."""
-    return journey.run(events, **kwargs).funnel
+    return journey.run(events, **kwargs).funnel()
 
 
 def case(case_id: str, action: Callable[[], Any], error: type[JourneyError], *needles: str) -> Any:
@@ -831,7 +831,7 @@ def test_unicode_names_and_values_run_on_data():
         .stage("Besøkt", step("seite_besucht_✓", country="Ørland"))
         .stage("Konvertert", step("form_submission", prop("beløp").is_unknown()))
     )
-    funnel = journey.run(events).funnel
+    funnel = journey.run(events).funnel()
     assert funnel.stage.tolist() == ["Besøkt", "Konvertert"] and funnel.actors.tolist() == [1, 1]
 
 
@@ -1039,7 +1039,7 @@ def test_data_errors(action, error, needles):
 
 # ---------------------------------------------------------------------------------------- accepted data
 def _paths(events: Any, identity: Any = None, journey: Journey = JOURNEY) -> list[tuple]:
-    paths = journey.run(events, identity=identity).paths
+    paths = journey.run(events, identity=identity).paths()
     return sorted(
         (row.actor_id, row.is_anonymous, row.depth, row.reached_at_1, row.reached_at_2)
         for row in paths.itertuples(index=False)
@@ -1122,7 +1122,7 @@ def test_visitor_mapped_to_two_contacts_first_identified_wins(identified_at, exp
     events = _events().assign(
         visitor_id=pd.Series(["v9"] * 6, dtype="string"), contact_id=pd.array([None] * 6, dtype="Int64")
     )
-    paths = JOURNEY.run(events, identity=identity).paths
+    paths = JOURNEY.run(events, identity=identity).paths()
     assert paths.actor_id.tolist() == [expected] and not paths.is_anonymous.any()
 
 

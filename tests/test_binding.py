@@ -89,7 +89,7 @@ def test_schema_maps_user_columns():
     events = _events().rename(columns={"event_type": "kind", "occurred_at": "ts", "contact_id": "person"})
     schema = EventSchema(event_type="kind", occurred_at="ts", contact_id="person")
     result = JOURNEY.run(events, schema=schema)
-    assert result.funnel.actors.tolist() == [1, 1]
+    assert result.funnel().actors.tolist() == [1, 1]
 
 
 def test_identity_types_must_match():

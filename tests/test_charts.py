@@ -1,4 +1,5 @@
-"""Chart specs carry the right data, encodings and labels; statistics match hand-computed values;
+"""Chart specs carry the right data, encodings and labels, and do not mislead (axes from 0, breakdowns side by
+side with one label per bar); statistics match hand-computed values; charts compose under the package theme;
 every chart renders to PNG from a real result on sample data (look at artifacts/charts/)."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from journey_widgets import Journey, sample_events
+from journey_widgets import Journey, JourneyError, sample_events, step
 from journey_widgets import charts as C
 from journey_widgets.catalog import default_catalog
 
@@ -27,18 +28,32 @@ def results():
     return plain.run(events, identity=identity), with_breakdown.run(events, identity=identity)
 
 
+@pytest.fixture(scope="module")
+def ten_segments():
+    """A breakdown with the default limit of 10 segments plus "Other" (countries, no country filter)."""
+    events, identity = sample_events(60_000, seed=5)
+    journey = (
+        Journey("By country")
+        .stage("Visited", step("page_visited", anonymous=True))
+        .stage("Converted", "form_submission")
+        .stage("Met", "meeting_booked", "sequence_meeting_booked")
+        .breakdown_by("country", limit=10)
+    )
+    return journey.run(events, identity=identity)
+
+
 def _layers(spec: dict) -> list[dict]:
     return spec.get("layer", [spec])
 
 
 def test_funnel_spec_has_counts_labels_and_dropoff(results):
     plain, _ = results
-    spec = C.funnel_chart(plain.funnel, title="V2C").to_dict()
+    spec = C.funnel_chart(plain.funnel(), title="V2C").to_dict()
     values = next(iter(spec["datasets"].values()))
     reached = [v for v in values if v["segment"] == "Reached"]
-    assert [v["value"] for v in reached] == plain.funnel.actors.tolist()
+    assert [v["value"] for v in reached] == plain.funnel().actors.tolist()
     dropped = [v["value"] for v in values if v["segment"] == "Dropped off"]
-    assert dropped == plain.funnel.dropped_off.tolist()
+    assert dropped == plain.funnel().dropped_off.tolist()
     assert reached[1]["label"].endswith("of previous") and "of start" in reached[0]["label"]
     bars = _layers(spec)[0]
     assert bars["encoding"]["color"]["scale"]["domain"] == ["Reached", "Dropped off"]
@@ -47,13 +62,13 @@ def test_funnel_spec_has_counts_labels_and_dropoff(results):
 
 
 def test_funnel_vertical_swaps_axes(results):
-    spec = C.funnel_chart(results[0].funnel, orientation="vertical").to_dict()
+    spec = C.funnel_chart(results[0].funnel(), orientation="vertical").to_dict()
     assert _layers(spec)[0]["encoding"]["x"]["field"] == "stage"
 
 
 def test_branches_use_catalog_labels(results):
     plain, _ = results
-    spec = C.branches_chart(plain.branches, plain.funnel, labels=default_catalog().labels()).to_dict()
+    spec = C.branches_chart(plain.branches(), plain.funnel(), labels=default_catalog().labels()).to_dict()
     steps = {v["step"] for v in next(iter(spec["datasets"].values()))}
     assert "Meeting booked (step 1)" in steps and "Sequence meeting booked (step 2)" in steps
 
@@ -98,9 +113,9 @@ def test_formats():
 
 
 def test_user_theme_overrides_ours(results):
-    assert "font" in C.funnel_chart(results[0].funnel).to_dict()["config"]
+    assert "font" in C.funnel_chart(results[0].funnel()).to_dict()["config"]
     with alt.theme.enable("dark"):
-        assert "font" not in C.funnel_chart(results[0].funnel).to_dict().get("config", {})
+        assert "font" not in C.funnel_chart(results[0].funnel()).to_dict().get("config", {})
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -112,11 +127,11 @@ def test_every_chart_renders_to_png_html_svg(results, tmp_path):
     plain, broken_down = results
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     charts = {
-        "funnel": C.funnel_chart(plain.funnel, title="Visitor to customer"),
-        "branches": C.branches_chart(plain.branches, plain.funnel, labels=default_catalog().labels()),
-        "time": C.time_between_stages_chart(plain.funnel),
+        "funnel": C.funnel_chart(plain.funnel(), title="Visitor to customer"),
+        "branches": C.branches_chart(plain.branches(), plain.funnel(), labels=default_catalog().labels()),
+        "time": C.time_between_stages_chart(plain.funnel()),
         "time_distribution": C.time_distribution_chart(plain.time_histogram(20)),
-        "breakdown": C.breakdown_chart(broken_down.funnel),
+        "breakdown": C.breakdown_chart(broken_down.funnel()),
         "trend": C.trend_chart(plain.trend("week")),
     }
     for name, chart in charts.items():
@@ -131,6 +146,121 @@ def test_every_chart_renders_to_png_html_svg(results, tmp_path):
 
 
 def test_funnel_without_anonymous_has_no_subtitle(results):
-    funnel = results[0].funnel.assign(anonymous_actors=0)
+    funnel = results[0].funnel().assign(anonymous_actors=0)
     spec = C.funnel_chart(funnel, title="Known only").to_dict()
     assert spec["title"] == {"text": "Known only"} or spec["title"].get("subtitle") is None
+
+
+# ---------------------------------------------------------------- charts that do not mislead
+
+
+def _spec(chart) -> dict:
+    return chart.to_dict()
+
+
+def _all_views(spec: dict) -> list[dict]:
+    """Every unit view of a spec (inside layers, concatenations and facets)."""
+    views = []
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for part in spec.get(key, []):
+            views += _all_views(part)
+    if "spec" in spec:
+        views += _all_views(spec["spec"])
+    if "mark" in spec:
+        views.append(spec)
+    return views
+
+
+def _mark(view: dict) -> str:
+    return view["mark"]["type"] if isinstance(view["mark"], dict) else view["mark"]
+
+
+def _data(spec: dict, view: dict | None = None) -> pd.DataFrame:
+    name = (view or {}).get("data", spec.get("data", {})).get("name")
+    return pd.DataFrame(spec["datasets"][name] if name else next(iter(spec["datasets"].values())))
+
+
+def test_time_histogram_bars_rise_from_zero(results):
+    plain, _ = results
+    spec = _spec(plain.plot.timing(bins=20))
+    (bars,) = _all_views(spec)
+    assert _mark(bars) == "bar"
+    assert bars["encoding"]["x"]["bin"] == "binned" and "x2" in bars["encoding"]  # bars span their bin
+    assert bars["encoding"]["y"]["scale"]["zero"] is True and "y2" not in bars["encoding"]
+
+
+def test_funnel_tick_has_the_colour_its_caption_names(results):
+    spec = _spec(results[0].plot.funnel())
+    (tick,) = [v for v in _all_views(spec) if _mark(v) == "tick"]
+    assert spec["title"]["subtitle"].startswith("Orange tick")
+    assert tick["mark"]["color"] == C.PALETTE[1] == "#E69F00"  # Okabe–Ito orange
+    assert tick["mark"]["opacity"] == 1  # not blended with the blue bar underneath (which looked olive)
+
+
+def _assert_grouped_with_one_label_per_bar(spec: dict, datasets: dict | None = None) -> None:
+    views = _all_views(spec)
+    bars = next(v for v in views if _mark(v) == "bar")
+    texts = [v for v in views if _mark(v) == "text"]
+    assert bars["encoding"]["yOffset"]["field"] == "segment"  # side by side, not stacked in one bar
+    assert "stack" not in bars["encoding"]["x"] or bars["encoding"]["x"]["stack"] is None
+    for text in texts:  # each label sits on its own bar: same y and yOffset, one row per (stage, segment)
+        assert text["encoding"]["yOffset"]["field"] == "segment"
+    data = _data({"datasets": datasets or spec["datasets"], "data": spec["data"]})
+    assert not data.duplicated(["stage", "segment"]).any()
+
+
+def test_breakdown_funnel_groups_segments_side_by_side(results):
+    _, broken_down = results
+    spec = _spec(broken_down.plot.funnel())
+    _assert_grouped_with_one_label_per_bar(spec)
+    assert {v["segment"] for v in _data(spec).to_dict("records")} == set(broken_down.funnel().breakdown)
+
+
+def test_breakdown_chart_is_grouped_and_readable_at_ten_segments(ten_segments):
+    spec = _spec(ten_segments.plot.breakdown())
+    _assert_grouped_with_one_label_per_bar(spec["vconcat"][0], spec["datasets"])
+    segments = ten_segments.funnel().breakdown.nunique()
+    assert segments == 11  # the top 10 and "Other"
+    bars = next(v for v in _all_views(spec) if _mark(v) == "bar")
+    assert bars["encoding"]["color"]["scale"]["scheme"] == "tableau20"  # 11 distinct colours, none reused
+    assert spec["vconcat"][0]["height"] >= 12 * segments * 3  # at least 12 px per bar
+
+
+def test_trend_splits_by_breakdown_segment(ten_segments):
+    trend = ten_segments.trend("month")
+    assert "breakdown" in trend and trend.breakdown.nunique() == 11
+    spec = _spec(ten_segments.plot.trend("month"))
+    lines = next(v for v in _all_views(spec) if _mark(v) == "line")
+    assert lines["encoding"]["color"]["field"] == "segment"
+
+
+def test_breakdown_plot_needs_a_breakdown(results):
+    with pytest.raises(JourneyError, match=r"has no breakdown: run journey\.breakdown_by"):
+        results[0].plot.breakdown()
+
+
+# ---------------------------------------------------------------- charts that compose
+
+
+def test_charts_compose_under_the_package_theme(results):
+    plain, _ = results
+    assert alt.theme.active == C.THEME_NAME
+    assert plain.plot.funnel().config is alt.Undefined  # no per-chart configure(), which blocks composition
+    spec = (plain.plot.funnel() | plain.plot.trend()).to_dict()
+    assert len(spec["hconcat"]) == 2 and spec["config"]["range"]["category"] == list(C.PALETTE)
+    assert "vconcat" in (plain.plot.timing() & plain.plot.branches()).to_dict()
+
+
+def test_every_plot_method_returns_an_altair_chart(results):
+    plain, broken_down = results
+    charts = [plain.plot.funnel(), plain.plot.branches(), plain.plot.timing(), plain.plot.timing(bins=10)]
+    charts += [plain.plot.trend("month"), broken_down.plot.breakdown()]
+    for chart in charts:
+        assert isinstance(chart, alt.TopLevelMixin)
+        assert chart.to_dict()["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+
+
+def test_timing_with_a_breakdown_draws_one_small_chart_per_segment(ten_segments):
+    spec = _spec(ten_segments.plot.timing())
+    assert spec["facet"]["field"] == "segment" and spec["columns"] == 2  # not all segments' dots on one row
+    assert spec["spec"]["layer"][0]["encoding"]["x"]["field"] == "hours"

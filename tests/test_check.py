@@ -163,7 +163,7 @@ def test_the_used_contact_is_the_one_the_journey_stitches():
         [("page_visited", f"2026-05-0{i} 10:00", None, v, None, None) for i, v in enumerate(["v2", "v4", "v7"], 1)]
     )
     journey = Journey("J").stage("Visited", step("page_visited", anonymous=True))
-    paths = journey.run(events, identity=IDENTITY).paths.sort_values("reached_at_1")
+    paths = journey.run(events, identity=IDENTITY).paths().sort_values("reached_at_1")
     used = check(events, IDENTITY, now=NOW)["visitor_several_contacts"].examples.used_contact
     assert paths.actor_id.astype(int).tolist() == used.tolist() == [3, 6, 10]
 

@@ -216,7 +216,7 @@ def test_hostile_filter_value_matches_literally(con, backend, value, op):
     frame = hostile_frame(value)
     table = backends.load(con, "events", frame)
     flt = text_filter(op, value)
-    funnel = one_stage(value, {"event": VISIT, "filters": [flt]}, name=value).run(table).funnel
+    funnel = one_stage(value, {"event": VISIT, "filters": [flt]}, name=value).run(table).funnel()
     assert funnel.stage.tolist() == [value]
     assert funnel.actors.tolist() == [len(reached(frame, [flt]))]
     assert_untouched(con, frame)
@@ -244,8 +244,8 @@ def test_hostile_names_and_custom_event_are_only_sql_literals(con, backend, valu
     )
     result = journey.run(table)
     visited, custom = reached(frame, filters), did(frame, value)  # within minutes of each other
-    assert result.funnel.stage.tolist() == stages
-    assert result.funnel.actors.tolist() == [len(visited | custom), len(visited & custom)]
+    assert result.funnel().stage.tolist() == stages
+    assert result.funnel().actors.tolist() == [len(visited | custom), len(visited & custom)]
     assert result.journey.name == f"journey {value}"
     assert_untouched(con, frame)
     sql = result.to_sql()
@@ -359,7 +359,7 @@ def test_real_column_with_a_weird_name_filters_literally(con, backend, column):
     assert column in table.columns
     flt = {"property": column, "op": "contains", "value": DROP}
     result = one_stage("S", {"event": VISIT, "filters": [flt]}).run(table)
-    assert result.funnel.actors.tolist() == [2]
+    assert result.funnel().actors.tolist() == [2]
     assert_untouched(con, frame)
     tree = parse_one(result.to_sql(), backend)
     assert_only_literal(tree, backend, DROP)

@@ -30,7 +30,7 @@ def sample_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def expected_funnel(sample_dir):
-    return Journey.load(EXAMPLE).run(sample_dir / "events.parquet", identity=sample_dir / "identity.parquet").funnel
+    return Journey.load(EXAMPLE).run(sample_dir / "events.parquet", identity=sample_dir / "identity.parquet").funnel()
 
 
 def _run_cli(*args: str) -> tuple[int, pd.DataFrame | None, str]:
@@ -107,3 +107,35 @@ def test_password_is_not_echoed():
 def test_postgres_cannot_read_files(sample_dir):
     with pytest.raises(UnsupportedBackendError, match="cannot read files"):
         read_table(sample_dir / "events.parquet", backend="postgres")
+
+
+class _Missing:
+    """An Ibis backend whose driver is not installed."""
+
+    def connect(self, *args, **kwargs):
+        raise ImportError("No module named 'driver'")
+
+
+@pytest.mark.parametrize(("backend", "extra"), [("polars", "polars"), ("datafusion", "datafusion")])
+def test_a_missing_engine_names_the_extra_that_installs_it(monkeypatch, backend, extra):
+    from journey_widgets.sources import connect as connect_backend
+
+    monkeypatch.setattr(ibis, backend, _Missing())
+    with pytest.raises(
+        UnsupportedBackendError,
+        match=rf"^backend '{backend}' is not installed: pip install 'journey-widgets\[{extra}\]'$",
+    ):
+        connect_backend(backend)
+
+
+def test_missing_spark_and_postgres_name_their_extras(monkeypatch):
+    import sys
+
+    from journey_widgets.sources import connect as connect_backend
+
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    with pytest.raises(UnsupportedBackendError, match=r"pip install 'journey-widgets\[spark\]'"):
+        connect_backend("pyspark")
+    monkeypatch.setattr(ibis, "connect", _Missing().connect)
+    with pytest.raises(UnsupportedBackendError, match=r"'postgres' URLs: pip install 'journey-widgets\[postgres\]'"):
+        read_table("postgres://user:secret@host/db#events")

@@ -330,7 +330,7 @@ def test_kernel_interrupt_during_a_query_keeps_the_builder_working(builder, monk
     builder.wait()
     assert builder.editor.status != "error"
     assert builder.result.journey.name == "after the interrupt"
-    assert builder.result.funnel["actors"].iloc[0] > 0
+    assert builder.result.funnel()["actors"].iloc[0] > 0
 
 
 def test_the_chart_follows_the_hosts_theme(builder):

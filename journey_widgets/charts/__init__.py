@@ -1,11 +1,16 @@
-"""Altair renderers: pure functions from result tables (SPEC §7) to charts, plus offline export."""
+"""Altair renderers: pure functions from result tables to charts, plus offline export.
+
+Importing this module enables the package's Altair theme and, in a Jupyter kernel, a renderer that
+draws with no network (see :func:`enable_offline_rendering`), unless the user chose their own.
+"""
 
 from journey_widgets.charts._branches import branches_chart
 from journey_widgets.charts._breakdown import breakdown_chart, breakdown_significance
+from journey_widgets.charts._display import enable_offline_rendering
 from journey_widgets.charts._export import chart_to_html, chart_to_png_bytes, chart_to_svg, save_chart
 from journey_widgets.charts._funnel import funnel_chart
 from journey_widgets.charts._stats import two_proportion_z_test, wilson_interval
-from journey_widgets.charts._theme import PALETTE, THEME_NAME, compact, duration, percent
+from journey_widgets.charts._theme import PALETTE, THEME_NAME, compact, duration, enable_theme, percent
 from journey_widgets.charts._timing import time_between_stages_chart, time_distribution_chart
 from journey_widgets.charts._trend import trend_chart
 
@@ -20,6 +25,8 @@ __all__ = [
     "chart_to_svg",
     "compact",
     "duration",
+    "enable_offline_rendering",
+    "enable_theme",
     "funnel_chart",
     "percent",
     "save_chart",
@@ -29,3 +36,6 @@ __all__ = [
     "two_proportion_z_test",
     "wilson_interval",
 ]
+
+enable_theme()
+enable_offline_rendering()

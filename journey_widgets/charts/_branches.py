@@ -8,7 +8,7 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
-from journey_widgets.charts._theme import COUNT_FORMAT, HEIGHT_PER_ROW, WIDTH, empty_chart, themed, tooltip
+from journey_widgets.charts._theme import COUNT_FORMAT, HEIGHT_PER_ROW, WIDTH, empty_chart, tooltip
 
 
 def branches_chart(
@@ -30,11 +30,11 @@ def branches_chart(
     order = list(dict.fromkeys(data.sort_values("stage_index").stage))
     encodings = {
         "y": alt.Y("stage:N", sort=order, title=None),
-        "x": alt.X("actors:Q", title="Paths reaching the stage", axis=alt.Axis(format="~s")),
-        "color": alt.Color("step:N", title="Step"),
+        "x": alt.X("actors:Q", title="Paths reaching the stage", axis=alt.Axis(format="~s", tickCount=6)),
+        "color": alt.Color("step:N", title="Step", legend=alt.Legend(columns=3, labelLimit=260)),
         "tooltip": tooltip(("stage", "Stage", None), ("step", "Step", None), ("actors", "Paths", COUNT_FORMAT)),
     }
     if mode == "grouped":
         encodings["yOffset"] = alt.YOffset("step:N")
     height = HEIGHT_PER_ROW * len(order) * (max(1, data.step.nunique()) if mode == "grouped" else 1)
-    return themed(alt.Chart(data, title=title).mark_bar().encode(**encodings).properties(width=WIDTH, height=height))
+    return alt.Chart(data, title=title).mark_bar().encode(**encodings).properties(width=WIDTH, height=height)

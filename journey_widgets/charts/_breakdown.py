@@ -11,20 +11,16 @@ from journey_widgets.charts._stats import two_proportion_z_test, wilson_interval
 from journey_widgets.charts._theme import (
     COUNT_FORMAT,
     HEIGHT_PER_ROW,
-    PALETTE,
+    SEGMENT_ROW,
     SHARE_FORMAT,
     WIDTH,
     empty_chart,
+    percent,
+    segment_color,
+    segment_labels,
     stage_labels,
-    themed,
     tooltip,
 )
-
-NULL_LABEL = "(no value)"
-
-
-def _segments(funnel: pd.DataFrame) -> pd.Series:
-    return funnel.breakdown.astype(object).where(funnel.breakdown.notna(), NULL_LABEL)
 
 
 def breakdown_significance(funnel: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
@@ -45,7 +41,7 @@ def breakdown_significance(funnel: pd.DataFrame, alpha: float = 0.05) -> pd.Data
     if funnel.empty:
         return pd.DataFrame(columns=columns)
     last = funnel.stage_index.max()
-    data = funnel.assign(segment=_segments(funnel))
+    data = funnel.assign(segment=segment_labels(funnel))
     started = data[data.stage_index == 1].set_index("segment").actors
     completed = data[data.stage_index == last].set_index("segment").actors
     total_started, total_completed = int(started.sum()), int(completed.sum())
@@ -64,17 +60,18 @@ def breakdown_chart(
     layout: Literal["side_by_side", "overlaid"] = "side_by_side",
     alpha: float = 0.05,
 ) -> alt.TopLevelMixin:
-    """Conversion from start per stage and segment; the last stage's interval and a star where a
-    segment differs significantly from the rest (see :func:`breakdown_significance`)."""
+    """Conversion from start per stage and segment (bars grouped side by side, or ``"overlaid"`` lines);
+    below, the last stage's interval and a star where a segment differs significantly from the rest
+    (see :func:`breakdown_significance`)."""
     title = "Conversion from start by segment"
     if funnel.empty or "breakdown" not in funnel:
         return empty_chart(title)
-    data = funnel.assign(segment=_segments(funnel))
+    data = funnel.assign(segment=segment_labels(funnel))
     segments = list(dict.fromkeys(data.segment))
     stats = breakdown_significance(funnel, alpha).rename(columns={"breakdown": "segment"})
     stats["marker"] = [f"★ differs (p < {alpha:g})" if s else "" for s in stats.significant]
     order = stage_labels(data)
-    color = alt.Color("segment:N", sort=segments, title="Segment", scale=alt.Scale(range=list(PALETTE)))
+    color = segment_color(segments)
     tips = tooltip(
         ("segment", "Segment", None),
         ("stage", "Stage", None),
@@ -94,18 +91,15 @@ def breakdown_chart(
         )
         funnels = lines.properties(width=WIDTH, height=260)
     else:
-        funnels = (
-            alt.Chart(data)
-            .mark_bar()
-            .encode(
-                alt.Y("stage:N", sort=order, title=None),
-                alt.X("conversion_from_start:Q", title="Conversion from start", axis=alt.Axis(format="%")),
-                color,
-                tooltip=tips,
-            )
-            .properties(width=150, height=HEIGHT_PER_ROW * len(order))
-            .facet(column=alt.Column("segment:N", sort=segments, title=None), columns=4)
+        data["label"] = [f"{g} · {percent(c)}" for g, c in zip(data.segment, data.conversion_from_start)]
+        grouped = alt.Chart(data).encode(
+            alt.Y("stage:N", sort=order, title=None), alt.YOffset("segment:N", sort=segments)
         )
+        share = alt.X("conversion_from_start:Q", title="Conversion from start", axis=alt.Axis(format="%"))
+        funnels = alt.layer(
+            grouped.mark_bar().encode(share, color, tooltip=tips),
+            grouped.mark_text(align="left", dx=3, fontSize=10, color="#222").encode(share, text="label:N"),
+        ).properties(width=WIDTH - 100, height=SEGMENT_ROW * len(segments) * len(order))
     interval_tips = tooltip(
         ("segment", "Segment", None),
         ("started", "Started", COUNT_FORMAT),
@@ -133,4 +127,4 @@ def breakdown_chart(
         base.mark_point(filled=True, size=70).encode(y, alt.X("conversion:Q"), color, tooltip=interval_tips),
         base.mark_text(align="left", dx=8, fontSize=11).encode(y, alt.X("wilson_high:Q"), text="marker:N"),
     ).properties(width=WIDTH - 100, height=HEIGHT_PER_ROW * len(segments))
-    return themed(alt.vconcat(funnels, intervals, title=title))
+    return alt.vconcat(funnels, intervals, title=title)

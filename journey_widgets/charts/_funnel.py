@@ -1,4 +1,7 @@
-"""The funnel: one bar per stage, the drop-off as a lighter segment, counts and conversions as labels."""
+"""The funnel: one bar per stage, the drop-off as a lighter segment, counts and conversions as labels.
+
+With a breakdown, one bar per stage and segment, grouped side by side (see :func:`segment_funnel_chart`).
+"""
 
 from __future__ import annotations
 
@@ -15,14 +18,16 @@ from journey_widgets.charts._theme import (
     HEIGHT_PER_ROW,
     REACHED,
     SECONDS_FORMAT,
+    SEGMENT_ROW,
     SHARE_FORMAT,
     WIDTH,
     compact,
     empty_chart,
     on_dark,
     percent,
+    segment_color,
+    segment_labels,
     stage_labels,
-    themed,
     tooltip,
 )
 
@@ -60,11 +65,14 @@ def funnel_chart(
     dark: bool = False,
 ) -> alt.TopLevelMixin:
     """Bars of actors per stage; drop-off stacked in a lighter colour; anonymous share marked. ``dark``: for a dark
-    background (the widget's, with vega-embed's dark theme)."""
+    background (the widget's, with vega-embed's dark theme). A funnel with a ``breakdown`` column gets one bar per
+    segment, side by side."""
     title = title or "Journey funnel"
     if funnel.empty or funnel.actors.sum() == 0:
         return empty_chart(title)
-    data = funnel_data(funnel.drop(columns=["breakdown"], errors="ignore"))
+    if "breakdown" in funnel:
+        return segment_funnel_chart(funnel, title=title)
+    data = funnel_data(funnel)
     order = stage_labels(data)
     horizontal = orientation == "horizontal"
     colours = [REACHED, DARK_DROPPED if dark else DROPPED]
@@ -97,7 +105,7 @@ def funnel_chart(
     if show_anonymous:
         layers.append(
             reached.transform_filter(alt.datum.anonymous_actors > 0)
-            .mark_tick(color=ANONYMOUS, thickness=3, size=HEIGHT_PER_ROW * 0.8)
+            .mark_tick(color=ANONYMOUS, opacity=1, thickness=3, size=HEIGHT_PER_ROW * 0.8)
             .encode(
                 stage_enc,
                 value_axis("anonymous_actors:Q"),
@@ -109,5 +117,27 @@ def funnel_chart(
         if show_anonymous
         else alt.Title(title)
     )
-    chart = themed(alt.layer(*layers).properties(title=heading, **size))
+    chart = alt.layer(*layers).properties(title=heading, **size)
     return on_dark(chart) if dark else chart
+
+
+def segment_funnel_chart(funnel: pd.DataFrame, *, title: str) -> alt.TopLevelMixin:
+    """Actors per stage and breakdown segment: grouped bars (one colour per segment), each labelled
+    with its count and conversion from start; readable at the default limit of 10 segments."""
+    data = funnel.assign(segment=segment_labels(funnel))
+    data["label"] = [
+        f"{g} · {compact(a)} · {percent(s)}" for g, a, s in zip(data.segment, data.actors, data.conversion_from_start)
+    ]
+    segments = list(dict.fromkeys(data.segment))
+    stage = alt.Y("stage:N", sort=stage_labels(data), title=None, axis=alt.Axis(labelLimit=180))
+    offset = alt.YOffset("segment:N", sort=segments)
+    base = alt.Chart(data).encode(stage, offset)
+    bars = base.mark_bar().encode(
+        alt.X("actors:Q", title="Contacts or deals", axis=alt.Axis(format="~s", tickCount=6)),
+        segment_color(segments),
+        tooltip=tooltip(("segment", "Segment", None), *ROW_TOOLTIP),
+    )
+    labels = base.mark_text(align="left", dx=3, fontSize=10, color="#222").encode(alt.X("actors:Q"), text="label:N")
+    height = SEGMENT_ROW * len(segments) * data.stage.nunique()
+    heading = alt.Title(title, subtitle="Label: segment · reached · conversion from start")
+    return alt.layer(bars, labels).properties(title=heading, width=WIDTH, height=height)

@@ -1,4 +1,9 @@
-"""The shared look: a colourblind-safe palette, plain-word titles, formats and an overridable theme."""
+"""The shared look: a colourblind-safe palette, plain-word titles, formats and an Altair theme.
+
+The theme is registered with ``alt.theme.register`` and enabled when the package's charts are imported
+(unless the user already enabled a theme of their own), so charts carry no ``configure()`` of their own
+and compose with ``|``, ``&`` and ``+``.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,9 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 REACHED, DROPPED, ANONYMOUS = PALETTE[0], "#BBD5E8", PALETTE[1]
 DARK_DROPPED = "#3F5F7A"  # the drop-off on a dark background, under light labels
 WIDTH, HEIGHT_PER_ROW = 560, 34
+#: Height of one segment's bar when a breakdown groups bars side by side (fits a 10 px label).
+SEGMENT_ROW = 14
+NULL_SEGMENT = "(no value)"
 COUNT_FORMAT, SHARE_FORMAT, SECONDS_FORMAT = ",d", ".1%", ",.1f"
 THEME_NAME = "journey_widgets"
 
@@ -23,6 +31,7 @@ def journey_theme() -> alt.theme.ThemeConfig:
         "config": {
             "font": "system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif",
             "range": {"category": list(PALETTE)},
+            "mark": {"color": PALETTE[0]},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "grid": False},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
             "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555"},
@@ -33,15 +42,14 @@ def journey_theme() -> alt.theme.ThemeConfig:
 
 
 def on_dark(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """``chart`` for a dark background (with vega-embed's dark theme): light label text."""
+    """A standalone ``chart`` for a dark background (with vega-embed's dark theme): light label text."""
     return chart.configure_text(color="#ddd")
 
 
-def themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Apply the package theme unless the user enabled a theme of their own."""
-    if alt.theme.active not in ("default", THEME_NAME):
-        return chart
-    return chart.configure(**journey_theme()["config"])
+def enable_theme() -> None:
+    """Enable the package theme, unless the user already enabled another Altair theme."""
+    if alt.theme.active == "default":
+        alt.theme.enable(THEME_NAME)
 
 
 def compact(value: float | None) -> str:
@@ -72,7 +80,7 @@ def duration(seconds: float | None) -> str:
 def empty_chart(title: str) -> alt.Chart:
     """A valid chart that says there is nothing to show."""
     frame = pd.DataFrame({"text": ["No actors"]})
-    return themed(
+    return (
         alt.Chart(frame, title=title)
         .mark_text(fontSize=14, color="#666")
         .encode(text="text:N")
@@ -83,6 +91,17 @@ def empty_chart(title: str) -> alt.Chart:
 def stage_labels(frame: pd.DataFrame) -> list[str]:
     """Stage names in journey order, for a sort that keeps the funnel's order."""
     return list(dict.fromkeys(frame.sort_values("stage_index")["stage"]))
+
+
+def segment_labels(frame: pd.DataFrame) -> pd.Series:
+    """The breakdown column as labels, with a readable name for the null segment."""
+    return frame.breakdown.astype(object).where(frame.breakdown.notna(), NULL_SEGMENT)
+
+
+def segment_color(segments: list[str]) -> alt.Color:
+    """One colour per breakdown segment: the palette, or 20 distinct colours beyond its 8."""
+    scale = alt.Scale(range=list(PALETTE)) if len(segments) <= len(PALETTE) else alt.Scale(scheme="tableau20")
+    return alt.Color("segment:N", sort=segments, title="Segment", scale=scale, legend=alt.Legend(columns=5))
 
 
 def tooltip(*fields: tuple[str, str, str | None]) -> list[Any]:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from journey_widgets.charts._theme import COUNT_FORMAT, SECONDS_FORMAT, WIDTH, duration, empty_chart, themed, tooltip
+from journey_widgets.charts._theme import (
+    COUNT_FORMAT,
+    SECONDS_FORMAT,
+    WIDTH,
+    duration,
+    empty_chart,
+    segment_labels,
+    tooltip,
+)
 
 _STATISTICS = {
     "median_seconds_from_previous": "Median",
@@ -15,25 +23,28 @@ _STATISTICS = {
 
 
 def time_between_stages_chart(funnel: pd.DataFrame) -> alt.TopLevelMixin:
-    """Median, mean and p90 time from the previous stage, one row per transition (hours)."""
+    """Median, mean and p90 time from the previous stage, one row per transition (hours); with a
+    breakdown, one small chart per segment."""
     title = "Time from the previous stage"
-    rows = funnel.drop(columns=["breakdown"], errors="ignore")
+    rows = funnel.assign(segment=segment_labels(funnel)) if "breakdown" in funnel else funnel
     rows = rows[rows.stage_index > 1].dropna(subset=["median_seconds_from_previous"])
     if rows.empty:
         return empty_chart(title)
-    data = rows.melt(
-        id_vars=["stage_index", "stage"], value_vars=list(_STATISTICS), var_name="statistic", value_name="seconds"
-    )
+    keys = ["stage_index", "stage", *(["segment"] if "breakdown" in funnel else [])]
+    data = rows.melt(id_vars=keys, value_vars=list(_STATISTICS), var_name="statistic", value_name="seconds")
     data["statistic"] = data.statistic.map(_STATISTICS)
     data["hours"] = data.seconds / 3600
     data["readable"] = data.seconds.map(duration)
     order = list(dict.fromkeys(data.sort_values("stage_index").stage))
-    base = alt.Chart(data, title=alt.Title(title, subtitle="Line: median to 90th percentile; dots per statistic"))
+    subtitle = "Line: median to 90th percentile; dots per statistic"
+    base = alt.Chart(data)
     stage = alt.Y("stage:N", sort=order, title=None)
     span = (
         base.transform_filter(alt.datum.statistic != "Mean")
         .mark_line(color="#999")
-        .encode(stage, alt.X("hours:Q", title="Hours from the previous stage"), detail="stage:N")
+        .encode(
+            stage, alt.X("hours:Q", title="Hours from the previous stage", scale=alt.Scale(zero=True)), detail="stage:N"
+        )
     )
     dots = base.mark_point(filled=True, size=90).encode(
         stage,
@@ -46,7 +57,13 @@ def time_between_stages_chart(funnel: pd.DataFrame) -> alt.TopLevelMixin:
             ("seconds", "Seconds", SECONDS_FORMAT),
         ),
     )
-    return themed(alt.layer(span, dots).properties(width=WIDTH, height=40 * len(order)))
+    chart = alt.layer(span, dots)
+    if "breakdown" not in funnel:
+        return chart.properties(width=WIDTH, height=40 * len(order), title=alt.Title(title, subtitle=subtitle))
+    segments = list(dict.fromkeys(data.segment))
+    return chart.properties(width=WIDTH // 2, height=30 * len(order)).facet(
+        alt.Facet("segment:N", sort=segments, title=None), columns=2, title=alt.Title(title, subtitle=subtitle)
+    )
 
 
 def time_distribution_chart(histogram: pd.DataFrame) -> alt.TopLevelMixin:
@@ -60,9 +77,9 @@ def time_distribution_chart(histogram: pd.DataFrame) -> alt.TopLevelMixin:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            alt.X("start_hours:Q", title="Hours from the previous stage"),
+            alt.X("start_hours:Q", bin="binned", title="Hours from the previous stage", scale=alt.Scale(zero=True)),
             alt.X2("end_hours:Q"),
-            alt.Y("actors:Q", title="Paths", axis=alt.Axis(format="~s")),
+            alt.Y("actors:Q", title="Paths", scale=alt.Scale(zero=True), axis=alt.Axis(format="~s", tickCount=3)),
             tooltip=tooltip(
                 ("stage", "Stage", None),
                 ("start_hours", "From (hours)", ",.1f"),
@@ -72,6 +89,6 @@ def time_distribution_chart(histogram: pd.DataFrame) -> alt.TopLevelMixin:
         )
         .properties(width=WIDTH, height=110)
     )
-    return themed(
-        chart.facet(row=alt.Row("stage:N", sort=order, title=None), title=title).resolve_scale(x="independent")
+    return chart.facet(row=alt.Row("stage:N", sort=order, title=None), title=title).resolve_scale(
+        x="independent", y="independent"
     )

@@ -207,18 +207,20 @@ def _at_stage(steps: ir.Table, k: int, column: str) -> ir.Value:
 
 
 def trend_table(paths: ir.Table, journey: Journey, period: Period) -> ir.Table:
-    """Per UTC period of the path start: actors started, completed (all stages), conversion.
+    """Per UTC period of the path start (and breakdown segment): actors started, completed (all stages),
+    conversion.
 
     ``period`` is the period's start in microseconds since the epoch (exact on every backend);
     :class:`~journey_widgets.result.JourneyResult` turns it into a UTC timestamp.
     """
     if period not in _TRUNCATE_UNIT:
         raise ValueError(f"period must be 'day', 'week' or 'month', got {period!r}")
+    groups = _groups(journey)
     dated = with_period_start(paths, START, _TRUNCATE_UNIT[period], "period")
     completed = as_int(dated[DEPTH] == len(journey.stages))
-    trend = dated.group_by("period").aggregate(started=dated.count(), completed=completed.sum())
+    trend = dated.group_by([*groups, "period"]).aggregate(started=dated.count(), completed=completed.sum())
     trend = trend.mutate(conversion=trend.completed.cast(dt.float64) / trend.started)
-    return trend.order_by("period")
+    return trend.order_by([*groups[1:], "period"]).select(*groups[:1], "period", "started", "completed", "conversion")
 
 
 def actors_table(public: ir.Table, journey: Journey, stage: int | str, *, dropped: bool = False) -> ir.Table:

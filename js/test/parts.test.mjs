@@ -8,7 +8,7 @@ import {
 import { dayOf, joinWindow, splitWindow } from "../src/format.js";
 import { follow, record, redo, startHistory, undo } from "../src/history.js";
 import { isDark } from "../src/theme.js";
-import { describeStatus } from "../src/views/status.js";
+import { describeStatus, elapsedText } from "../src/views/status.js";
 
 const catalog = {
   categories: [{ id: "forms", label: "Forms" }, { id: "web_pages", label: "Web pages" }],
@@ -118,4 +118,10 @@ test("theme: a dark background is told from a light one", () => {
   assert.equal(isDark("rgb(17, 17, 17)"), true);
   assert.equal(isDark("rgb(255, 255, 255)"), false);
   assert.equal(isDark("rgba(30, 30, 30, 1)"), true);
+});
+
+test("the status line counts whole seconds of a running query after the first", () => {
+  assert.equal(elapsedText(10_000, 10_999), "");
+  assert.equal(elapsedText(10_000, 11_000), " 1 s");
+  assert.equal(elapsedText(10_000, 73_500), " 63 s");
 });

@@ -20,17 +20,40 @@ export function describeStatus({ status, hasResults, errors }) {
   return { text: hasResults ? "Up to date" : "", stale: false };
 }
 
+/**
+ * The running time of a query in the status line: nothing in its first second, then whole seconds.
+ * @param {number} since start, ms since the epoch
+ * @param {number} now ms since the epoch
+ */
+export function elapsedText(since, now) {
+  const seconds = Math.floor((now - since) / 1000);
+  return seconds >= 1 ? ` ${seconds} s` : "";
+}
+
 /** @returns {import("../dom.js").View<StatusProps>} */
 export function statusLine() {
   const spinner = h("span", { class: "jw-spinner", "aria-hidden": "true", hidden: true });
   const text = h("span", { class: "jw-status-text" });
-  const el = h("div", { class: "jw-status", role: "status" }, [spinner, text]);
+  const elapsed = h("span", { class: "jw-elapsed" });
+  const el = h("div", { class: "jw-status", role: "status" }, [spinner, text, elapsed]);
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  let ticker;
+  const stopTicker = () => {
+    clearInterval(ticker);
+    ticker = undefined;
+    setText(elapsed, "");
+  };
   return {
     el,
     update(props) {
       setAttr(el, "data-status", props.status);
       spinner.hidden = props.status !== "running";
       setText(text, describeStatus(props).text);
+      if (props.status !== "running") stopTicker();
+      else if (ticker === undefined) {
+        const since = Date.now();
+        ticker = setInterval(() => (el.isConnected ? setText(elapsed, elapsedText(since, Date.now())) : stopTicker()), 1000);
+      }
     },
   };
 }

@@ -1,0 +1,61 @@
+"""``result.plot``: the result's charts, in the manner of ``DataFrame.plot``.
+
+Each method runs the table it needs (cached on the result) and returns an Altair chart, which composes
+with ``|``, ``&`` and ``+`` like any other: ``result.plot.funnel() | result.plot.trend()``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+import altair as alt
+
+from journey_widgets import charts
+from journey_widgets.errors import JourneyDefinitionError
+
+if TYPE_CHECKING:
+    from journey_widgets.compiler.tables import Period
+    from journey_widgets.result import JourneyResult
+
+
+class PlotAccessor:
+    """Charts of one :class:`~journey_widgets.result.JourneyResult`."""
+
+    def __init__(self, result: JourneyResult) -> None:
+        self._result = result
+
+    def __repr__(self) -> str:
+        return f"<PlotAccessor of {self._result!r}: funnel(), branches(), timing(), trend(), breakdown()>"
+
+    def funnel(
+        self, *, orientation: Literal["horizontal", "vertical"] = "horizontal", **options: Any
+    ) -> alt.TopLevelMixin:
+        """Actors per stage with the drop-off; one bar per segment, side by side, with a breakdown."""
+        options.setdefault("title", self._result.journey.name)
+        return charts.funnel_chart(self._result.funnel(), orientation=orientation, **options)
+
+    def branches(self, *, mode: Literal["stacked", "grouped"] = "stacked") -> alt.TopLevelMixin:
+        """Per stage, how many paths reached it by each step (steps named by their catalog labels)."""
+        from journey_widgets.catalog import default_catalog
+
+        labels = default_catalog().labels()
+        return charts.branches_chart(self._result.branches(), self._result.funnel(), labels=labels, mode=mode)
+
+    def timing(self, *, bins: int | None = None) -> alt.TopLevelMixin:
+        """Median, mean and p90 time from the previous stage; with ``bins``, the histogram of that time."""
+        if bins is None:
+            return charts.time_between_stages_chart(self._result.funnel())
+        return charts.time_distribution_chart(self._result.time_histogram(bins))
+
+    def trend(self, period: Period = "week") -> alt.TopLevelMixin:
+        """Conversion per ``period`` of the start, with the number started; one line per segment."""
+        return charts.trend_chart(self._result.trend(period))
+
+    def breakdown(self, *, layout: Literal["side_by_side", "overlaid"] = "side_by_side") -> alt.TopLevelMixin:
+        """Conversion from start per segment, with Wilson intervals and significance markers."""
+        journey = self._result.journey
+        if journey.breakdown is None:
+            raise JourneyDefinitionError(
+                f"journey {journey.name!r} has no breakdown: run journey.breakdown_by('country') for a breakdown chart"
+            )
+        return charts.breakdown_chart(self._result.funnel(), layout=layout)

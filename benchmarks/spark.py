@@ -1,8 +1,7 @@
 """Spark measurements (local mode, ``THREADS`` cores): the floor written for Spark, and the API on Spark.
 
 Both read the same Parquet files into a fresh local Spark session; the clock starts after the session
-is up (its start-up is the same for both and is not the journey's cost). Planning is timed apart:
-``spark_api`` reports the seconds to build the result's Spark plan (``explain``) and to run it.
+is up (its start-up is the same for both and is not the journey's cost).
 """
 
 from __future__ import annotations
@@ -67,7 +66,7 @@ def measure_spark_floor(files: SampleFiles, name: str) -> list[dict[str, Any]]:
 
 
 def measure_spark_api(files: SampleFiles, name: str) -> list[dict[str, Any]]:
-    """``Journey.load(...).run(...).funnel`` on Spark tables; compiling and planning timed apart."""
+    """``Journey.load(...).run(...).funnel()`` on Spark tables, from reading the files to the funnel."""
     import ibis
 
     from journey_widgets import Journey

@@ -206,7 +206,7 @@ class JourneyBuilder(ipywidgets.VBox):
                 if renamed:
                     if self._worker is None and self.result is not None:
                         self.result = self.result.renamed(journey)
-                        self._show(self.result.funnel, journey)
+                        self._show(self.result.funnel(), journey)
                     return  # else the running computation shows its numbers under these names
                 self._generation += 1
                 self._pending = (journey, self._generation)
@@ -273,7 +273,7 @@ class JourneyBuilder(ipywidgets.VBox):
             self.chart.embed_options = {"theme": "dark"} if change["new"] == "dark" else None
             if self.result is not None:
                 with _BACKEND_LOCK:
-                    funnel = self.result.funnel
+                    funnel = self.result.funnel()
                 self.chart.chart = self._funnel_chart(funnel, self.result.journey)
 
     # ------------------------------------------------------------------ messages from the editor

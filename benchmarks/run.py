@@ -1,11 +1,11 @@
 """The performance benchmark: journeys through the API and the command line against a DuckDB floor.
 
     .venv/bin/python benchmarks/run.py [--sizes 1M,10M,50M] [--repeats 3] [--journeys v2c_4,...]
-                                       [--data benchmarks/data] [--report-only]
+                                       [--data benchmarks/data] [--report-only] [--no-spark]
 
 Per size: writes the sample data if missing, then runs ``--repeats`` rounds; each round runs every
 measurement once, each in a fresh process, interleaved (floor, API, CLI of one journey, then the
-next journey; at 1M also pandas and the widget), so that drift of a shared machine falls on all
+next journey; at 1M also pandas and the widget; at 1M and 10M the Spark section), so that drift of a shared machine falls on all
 alike. At 1M it then checks every journey against the reference implementation. Raw measurements
 are appended to ``benchmarks/results/raw-<size>.jsonl``; the report (``results/report.md``) is
 rebuilt from them.
@@ -49,6 +49,9 @@ from report import build_report
 SMALL = 1_000_000
 #: The journey that pandas and the widget use.
 WIDGET_JOURNEY = "v2c_4"
+#: The Spark section: these journeys at these sizes (local Spark on 2 cores is slow above them).
+SPARK_JOURNEYS = ("v2c_4", "long_20")
+SPARK_SIZES = (1_000_000, 10_000_000)
 #: No measurement process may run longer than this (seconds); the reference check has its own limit.
 TIMEOUT = 3600
 #: Seconds to wait before the one retry of a failed process (a file being edited may be half-written).
@@ -211,7 +214,7 @@ def prepare_sample(events: int, data: Path) -> SampleFiles:
     return files
 
 
-def run_size(run: Run, journeys: list[str], repeats: int, reference_timeout: float) -> None:
+def run_size(run: Run, journeys: list[str], repeats: int, reference_timeout: float, spark: bool) -> None:
     """Every round at one size, then (at 1M) the reference check."""
     small = run.events == SMALL and WIDGET_JOURNEY in journeys
     for repeat in range(1, repeats + 1):
@@ -223,6 +226,10 @@ def run_size(run: Run, journeys: list[str], repeats: int, reference_timeout: flo
         if small:
             measure(run, "pandas", WIDGET_JOURNEY, repeat)
             measure(run, "widget", WIDGET_JOURNEY, repeat)
+        if spark and run.events in SPARK_SIZES:
+            for journey in SPARK_JOURNEYS:
+                measure(run, "spark_floor", journey, repeat)
+                measure(run, "spark_api", journey, repeat)
     if run.events == SMALL:
         print(f"[{run.label}] reference check", flush=True)
         for journey in journeys:
@@ -236,6 +243,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--journeys", default=",".join(JOURNEY_NAMES), help="journey names, comma-separated")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="sample data folder (default benchmarks/data)")
     parser.add_argument("--report-only", action="store_true", help="only rebuild the report from the raw results")
+    parser.add_argument("--no-spark", action="store_true", help="skip the Spark section (1M and 10M)")
     parser.add_argument(
         "--reference-timeout", type=float, default=300, help="seconds per reference check (default 300)"
     )
@@ -253,7 +261,13 @@ def main() -> None:
         for events in sorted(parse_size(size) for size in args.sizes.split(",")):
             files = prepare_sample(events, args.data.resolve())
             run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{size_label(events)}"
-            run_size(Run(run_id, events, files), args.journeys.split(","), args.repeats, args.reference_timeout)
+            run_size(
+                Run(run_id, events, files),
+                args.journeys.split(","),
+                args.repeats,
+                args.reference_timeout,
+                not args.no_spark,
+            )
         print(f"measured in {(perf_counter() - started) / 60:.1f} min", flush=True)
     report = build_report(read_raw())
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -45,7 +45,9 @@ def any_order_paths(timeline: ir.Table, journey: Journey, breakdown: bool = Fals
     candidates = starts.inner_join(
         deepest, [starts[ACTOR] == deepest._jw_best_actor, starts._jw_found == deepest._jw_best]
     )
-    earliest = candidates.group_by(ACTOR).aggregate(_jw_start_actor=candidates[ACTOR].max(), **{START: candidates[TIME].min()})
+    earliest = candidates.group_by(ACTOR).aggregate(
+        _jw_start_actor=candidates[ACTOR].max(), **{START: candidates[TIME].min()}
+    )
     earliest = earliest.drop(ACTOR)
     chosen = starts.inner_join(earliest, [starts[ACTOR] == earliest._jw_start_actor, starts[TIME] == earliest[START]])
     columns = {DEPTH: chosen._jw_found.cast(dt.int16), START: chosen[START]}

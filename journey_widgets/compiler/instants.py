@@ -45,7 +45,10 @@ def instants(events: ir.Table, journey: Journey, valued_stages: frozenset[int] =
         return table
     values = {
         stage_value_column(k): ibis.cases(
-            *[(table[step_column(k)] == j, table[_step_value(k, j)]) for j in range(1, len(journey.stages[k - 1].steps) + 1)],
+            *[
+                (table[step_column(k)] == j, table[_step_value(k, j)])
+                for j in range(1, len(journey.stages[k - 1].steps) + 1)
+            ],
             else_=ibis.null(dt.string),
         )
         for k in sorted(valued_stages)
@@ -96,7 +99,9 @@ def any_order_timeline(table: ir.Table, journey: Journey) -> ir.Table:
         k: ibis.cases((table[step_column(k)].notnull(), table[TIME]), else_=never).min().over(ahead)
         for k in range(1, len(journey.stages) + 1)
     }
-    columns = {first_column(k): ibis.cases((first < never, first), else_=ibis.null(dt.int64)) for k, first in firsts.items()}
+    columns = {
+        first_column(k): ibis.cases((first < never, first), else_=ibis.null(dt.int64)) for k, first in firsts.items()
+    }
     columns |= {
         next_exclusion_column(e): _time_where(table, table[exclusion_column(e)]).min().over(_later_rows())
         for e in range(1, len(journey.exclusions) + 1)

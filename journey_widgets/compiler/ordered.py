@@ -82,9 +82,7 @@ def _stage_instants(timeline: ir.Table, k: int) -> ir.Table:
     return timeline.filter(timeline[step_column(k)].notnull())
 
 
-def _deepest_start(
-    timeline: ir.Table, journey: Journey, window: ir.IntegerScalar, checkpoint: Checkpoint
-) -> ir.Table:
+def _deepest_start(timeline: ir.Table, journey: Journey, window: ir.IntegerScalar, checkpoint: Checkpoint) -> ir.Table:
     """Per actor with a start: ``_jw_depth`` and the earliest start reaching it, ``_jw_start``."""
     n_stages = len(journey.stages)
     starts = timeline.filter(is_start(timeline, journey))
@@ -106,7 +104,9 @@ def _deepest_start(
         states = checkpoint(reached) if k % CHECKPOINT_EVERY == 0 else reached
         deepest.append(_deepest_of(states, k))
     candidates = ibis.union(*deepest, distinct=False)
-    best = candidates.group_by(ACTOR).aggregate(_jw_best_actor=candidates[ACTOR].max(), **{DEPTH: candidates[_STAGE].max()})
+    best = candidates.group_by(ACTOR).aggregate(
+        _jw_best_actor=candidates[ACTOR].max(), **{DEPTH: candidates[_STAGE].max()}
+    )
     best = best.drop(ACTOR)
     deepest_state = candidates.inner_join(
         best, [candidates[ACTOR] == best._jw_best_actor, candidates[_STAGE] == best[DEPTH]]

@@ -158,7 +158,9 @@ def branches_table(steps: ir.Table | None, journey: Journey) -> ir.Table:
         ],
         else_=ibis.null(dt.string),
     )
-    table = steps.group_by([*groups, "stage_index", steps[BRANCH].cast(dt.int64).name("step_index"), event.name("event")])
+    table = steps.group_by(
+        [*groups, "stage_index", steps[BRANCH].cast(dt.int64).name("step_index"), event.name("event")]
+    )
     table = table.aggregate(actors=steps.count())
     table = table.select(*groups, "stage_index", "step_index", "event", "actors")
     return table.order_by([*groups[1:], "stage_index", "step_index"]).select(*groups[:1], *table.columns[len(groups) :])

@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 from baselines import floor, pandas_funnel
-from spark import measure_spark_api, measure_spark_floor
 from common import ROOT, THREADS, SampleFiles, event_types, journey_document, journey_path
+from spark import measure_spark_api, measure_spark_floor
 
 Measurement = dict[str, Any]
 #: Building and compiling the expression: one warm-up, then this many timed repetitions (median).

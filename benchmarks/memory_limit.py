@@ -31,7 +31,7 @@ def _worker(events: str, identity: str, journey: str, limit: str) -> None:
     connection.raw_sql(f"SET threads={THREADS}")
     if limit != "default":
         connection.raw_sql(f"SET memory_limit='{limit}'")  # checked against _LIMIT by the caller
-    Journey.load(journey).run(table, identity=identity_table).funnel()  # noqa: B018 (runs the query)
+    Journey.load(journey).run(table, identity=identity_table).funnel()
 
 
 def main() -> None:

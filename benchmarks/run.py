@@ -5,10 +5,10 @@
 
 Per size: writes the sample data if missing, then runs ``--repeats`` rounds; each round runs every
 measurement once, each in a fresh process, interleaved (floor, API, CLI of one journey, then the
-next journey; at 1M also pandas and the widget; at 1M and 10M the Spark section), so that drift of a shared machine falls on all
-alike. At 1M it then checks every journey against the reference implementation. Raw measurements
-are appended to ``benchmarks/results/raw-<size>.jsonl``; the report (``results/report.md``) is
-rebuilt from them.
+next journey; at 1M also pandas and the widget; at 1M and 10M the Spark section), so that drift of a
+shared machine falls on all alike. At 1M it then checks every journey against the reference
+implementation. Raw measurements are appended to ``benchmarks/results/raw-<size>.jsonl``; the report
+(``results/report.md``) is rebuilt from them.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-
 #: Backends whose timestamps are text and whose microsecond extraction is not exact (SQLite's
 #: ``strftime('%f')`` has milliseconds): the fraction is read from the text instead.
 _TEXT_TIMESTAMPS = frozenset({"sqlite"})

@@ -94,7 +94,7 @@ class CompiledJourney:
             return None
         paths = self.internal_paths
         extra = [c for c in paths.columns if c not in (ACTOR, START, DEPTH)]
-        actor = paths.select(_jw_step_actor=paths[ACTOR], *extra)
+        actor = paths.select(*extra, _jw_step_actor=paths[ACTOR])
         joined = steps.inner_join(actor, steps[ACTOR] == actor._jw_step_actor).drop("_jw_step_actor")
         return self._checkpoint(joined)
 

@@ -97,10 +97,9 @@ def _deepest_start(timeline: ir.Table, journey: Journey, window: ir.IntegerScala
             instants = instants.select(
                 _jw_stage_actor=instants[ACTOR], _jw_stage_time=instants[TIME], **{_NEXT: instants[next_column(k + 1)]}
             )
-            joined = reached.inner_join(
+            reached = reached.inner_join(
                 instants, [reached[ACTOR] == instants._jw_stage_actor, reached[_AT] == instants._jw_stage_time]
-            )
-            reached = joined.drop("_jw_stage_actor", "_jw_stage_time")
+            ).select(reached[ACTOR], reached[_AT], reached[_LATEST], instants[_NEXT])
         states = checkpoint(reached) if k % CHECKPOINT_EVERY == 0 else reached
         deepest.append(_deepest_of(states, k))
     candidates = ibis.union(*deepest, distinct=False)
@@ -110,16 +109,22 @@ def _deepest_start(timeline: ir.Table, journey: Journey, window: ir.IntegerScala
     best = best.drop(ACTOR)
     deepest_state = candidates.inner_join(
         best, [candidates[ACTOR] == best._jw_best_actor, candidates[_STAGE] == best[DEPTH]]
-    ).select(_jw_deepest_actor=ACTOR, _jw_deepest_depth=DEPTH, _jw_deepest_at=_AT)
-    # the earliest start at or after (earliest deepest state - window): see the module docstring
-    reaching = starts.inner_join(
-        deepest_state,
-        [
-            starts[ACTOR] == deepest_state._jw_deepest_actor,
-            starts[TIME] >= deepest_state._jw_deepest_at - window,
-        ],
+    ).select(ACTOR, DEPTH, _AT)
+    # depth 1: the earliest start; deeper: the earliest start at or after (the earliest deepest state -
+    # window), among the starts that have a next stage (see the module docstring)
+    single = deepest_state.filter(deepest_state[DEPTH] == 1).select(ACTOR, DEPTH, **{START: deepest_state[_AT]})
+    if n_stages == 1:
+        return single
+    deeper = deepest_state.filter(deepest_state[DEPTH] > 1)
+    deeper = deeper.select(_jw_deeper_actor=deeper[ACTOR], _jw_deeper_depth=deeper[DEPTH], _jw_deeper_at=deeper[_AT])
+    moving = starts.filter(starts[_NEXT].notnull())
+    reaching = moving.inner_join(
+        deeper, [moving[ACTOR] == deeper._jw_deeper_actor, moving[TIME] >= deeper._jw_deeper_at - window]
+    ).select(ACTOR, TIME, _jw_deeper_depth=deeper._jw_deeper_depth)
+    chosen = reaching.group_by(ACTOR).aggregate(
+        **{DEPTH: reaching._jw_deeper_depth.max(), START: reaching[TIME].min()}
     )
-    return reaching.group_by(ACTOR).aggregate(**{DEPTH: reaching._jw_deepest_depth.max(), START: reaching[TIME].min()})
+    return ibis.union(single, chosen.select(ACTOR, DEPTH, START), distinct=False)
 
 
 def _next_of(table: ir.Table, k: int, n_stages: int) -> dict[str, ir.Value]:

@@ -14,6 +14,10 @@ from journey_widgets.errors import (
     DataBindingError,
     JourneyDefinitionError,
     JourneyError,
+    JourneyWarning,
+    NaiveTimestampWarning,
+    UnknownEventWarning,
+    UnknownPropertyWarning,
     UnsupportedBackendError,
 )
 from journey_widgets.model import Breakdown, DateRange, Exclusion, Filter, Journey, Stage, Step, prop, step
@@ -42,8 +46,12 @@ __all__ = [
     "Journey",
     "JourneyDefinitionError",
     "JourneyError",
+    "JourneyWarning",
+    "NaiveTimestampWarning",
     "Stage",
     "Step",
+    "UnknownEventWarning",
+    "UnknownPropertyWarning",
     "UnsupportedBackendError",
     "check",
     "prop",

@@ -5,6 +5,7 @@ Everything here is checked before any query runs, and every error names the colu
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -13,8 +14,8 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from journey_widgets.errors import DataBindingError
-from journey_widgets.model import ORDER_OPS, TEXT_OPS, Filter, Journey, Step
+from journey_widgets.errors import DataBindingError, UnknownEventWarning, warn
+from journey_widgets.model import ORDER_OPS, TEXT_OPS, Filter, Journey
 from journey_widgets.portable import backend_name, epoch_microseconds, runnable
 from journey_widgets.sources import read_table
 
@@ -143,7 +144,8 @@ def bind_events(
     schema: EventSchema | None = None,
     catalog: Catalog | None = None,
 ) -> BoundEvents:
-    """Check ``events`` (and ``identity``) against the schema and, if given, the journey."""
+    """Check ``events`` (and ``identity``) against the schema and, if given, the journey (an event type in
+    neither the catalog nor the data gives an :class:`~journey_widgets.errors.UnknownEventWarning`)."""
     schema = schema or EventSchema()
     table = as_table(events)
     identity_table = None if identity is None else as_table(identity, what="identity")
@@ -152,7 +154,7 @@ def bind_events(
     if identity_table is not None:
         _check_identity(bound)
     if journey is not None:
-        check_journey_against_data(bound, journey, catalog=catalog)
+        warn_unknown_events(check_journey_against_data(bound, journey, catalog=catalog))
     return bound
 
 
@@ -226,36 +228,76 @@ def _check_identity(bound: BoundEvents) -> None:
             )
 
 
-def check_journey_against_data(bound: BoundEvents, journey: Journey, *, catalog: Catalog | None = None) -> None:
-    """Every filtered or broken-down property is a column of a fitting type; every event is known."""
+def check_journey_against_data(
+    bound: BoundEvents, journey: Journey, *, catalog: Catalog | None = None, data_in_catalog: bool = False
+) -> list[UnknownEvent]:
+    """Every filtered or broken-down property is a column of a fitting type (else raise); returns the
+    event types in neither ``catalog`` nor the data, whose steps match no event (SPEC §2).
+
+    ``data_in_catalog``: ``catalog`` already holds every event type of the data, so nothing is queried.
+    """
     from journey_widgets.catalog import default_catalog
 
     catalog = catalog or default_catalog()
-    for where, location, step in _steps_with_places(journey):
+    for where, location, step in journey.step_places():
         for index, flt in enumerate(step.filters):
             place = f"{where}, filter {index + 1} ({flt.property} {flt.op})"
             _check_filter(bound, flt, place, (*location, "filters", index))
     if journey.breakdown is not None:
         _check_property(bound, journey.breakdown.property, "breakdown", ("breakdown",))
     unknown = unknown_events(journey, catalog)
-    if unknown:
-        _check_custom_events(bound, journey, unknown)
+    if not unknown:
+        return []
+    known = [event.id for event in catalog.events]
+    if not data_in_catalog:
+        present = _data_event_types(bound, unknown)
+        unknown = [event for event in unknown if event not in present]
+        known += _data_event_types(bound) if unknown else []
+    return describe_unknown_events(journey, unknown, known)
+
+
+@dataclass(frozen=True)
+class UnknownEvent:
+    """An event type in neither the catalog nor the data: where the journey names it, and close known ids."""
+
+    event: str
+    #: (human place, location in the journey document) of each step or exclusion naming it.
+    places: tuple[tuple[str, tuple[str | int, ...]], ...]
+    close: tuple[str, ...]
+
+    def message(self, where: str | None = None) -> str:
+        """One line for ``where`` (default: every place), e.g. for a :class:`UnknownEventWarning`."""
+        where = where or "; ".join(place for place, _ in self.places)
+        hint = f" (did you mean {', '.join(map(repr, self.close))}?)" if self.close else ""
+        return (
+            f"{where}: unknown event type {self.event!r}: in neither the step catalog nor the events data, "
+            f"so it matches no event{hint}"
+        )
+
+
+def describe_unknown_events(journey: Journey, unknown: list[str], known: list[str]) -> list[UnknownEvent]:
+    """The places of each ``unknown`` event type in the journey, with up to three close ``known`` ids."""
+    places = journey.step_places()
+    candidates = list(dict.fromkeys(known))
+    return [
+        UnknownEvent(
+            event,
+            tuple((where, location) for where, location, step in places if step.event == event),
+            tuple(difflib.get_close_matches(event, candidates, n=3)),
+        )
+        for event in unknown
+    ]
+
+
+def warn_unknown_events(unknown: list[UnknownEvent]) -> None:
+    """One :class:`UnknownEventWarning` per event type."""
+    for event in unknown:
+        warn(UnknownEventWarning(event.message()))
 
 
 def unknown_events(journey: Journey, catalog: Catalog) -> list[str]:
     """The journey's event types (steps and exclusions) that ``catalog`` lacks, sorted."""
-    return sorted({s.event for _, _, s in _steps_with_places(journey) if not catalog.has_event(s.event)})
-
-
-def _steps_with_places(journey: Journey) -> list[tuple[str, tuple[str | int, ...], Step]]:
-    """Every step and exclusion with its human place and its location in the document."""
-    places: list[tuple[str, tuple[str | int, ...], Step]] = [
-        (f"stage {i + 1} ({stage.name!r}), step {j + 1} ({step.event})", ("stages", i, "steps", j), step)
-        for i, stage in enumerate(journey.stages)
-        for j, step in enumerate(stage.steps)
-    ]
-    places += [(f"exclusion {i + 1} ({x.event})", ("exclusions", i), x) for i, x in enumerate(journey.exclusions)]
-    return places
+    return sorted({s.event for _, _, s in journey.step_places() if not catalog.has_event(s.event)})
 
 
 def _check_property(bound: BoundEvents, name: str, where: str, location: tuple[str | int, ...]) -> dt.DataType:
@@ -314,14 +356,16 @@ def _is_iso_time(text: str) -> bool:
     return True
 
 
-def _check_custom_events(bound: BoundEvents, journey: Journey, unknown: list[str]) -> None:
-    """Custom event types are allowed when the data has them; otherwise name the step."""
+#: Event types of the data offered as "did you mean" candidates (the most frequent ones).
+_MAX_SUGGESTED_TYPES = 1_000
+
+
+def _data_event_types(bound: BoundEvents, among: list[str] | None = None) -> list[str]:
+    """The data's event types: those ``among`` the given ones, else the most frequent."""
     column = bound.table[bound.schema.event_type]
-    present = set(bound.table.filter(column.isin(unknown)).select(column).distinct().to_pyarrow().column(0).to_pylist())
-    for where, location, step in _steps_with_places(journey):
-        if step.event in unknown and step.event not in present:
-            raise DataBindingError(
-                f"{where}: unknown event type {step.event!r}: not in the step catalog and not in the "
-                "events data (register it with Catalog.register_event or check the spelling)",
-                location=location,
-            )
+    if among is not None:
+        types = bound.table.filter(column.isin(among)).select(column).distinct()
+    else:
+        counts = column.value_counts()
+        types = counts.order_by(ibis.desc(counts.columns[1])).limit(_MAX_SUGGESTED_TYPES).select(column.get_name())
+    return [t for t in types.to_pyarrow().column(0).to_pylist() if isinstance(t, str)]

@@ -9,10 +9,12 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from journey_widgets.errors import JourneyError
+from journey_widgets.errors import JourneyError, JourneyWarning, warn
+from journey_widgets.sources import FILE_BACKENDS
 
 _OUTPUT_KINDS = (".csv", ".json", ".html", ".png", ".svg")
 
@@ -38,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--backend",
         default="duckdb",
-        choices=["duckdb", "sqlite", "polars", "datafusion", "pyspark"],
+        choices=FILE_BACKENDS,
         help="engine that reads the files (default: duckdb); a URL brings its own (postgres://...)",
     )
     run.add_argument("--output", type=Path, help="write here instead of printing (.csv, .json, .html, .png, .svg)")
@@ -63,8 +65,15 @@ def _parser() -> argparse.ArgumentParser:
     catalog.add_argument("--category", help="only this category (e.g. forms, web_pages)")
     catalog.add_argument("--search", help="only events whose id, label or category contains this")
 
-    validate = commands.add_parser("validate", help="check a journey file and print it in canonical form")
+    validate = commands.add_parser(
+        "validate",
+        help="check a journey file and print it in canonical form",
+        description="Check JOURNEY against the step catalog (event types and properties it lacks are "
+        "warnings) or, with --events, against the data too (a property no column holds is an error).",
+    )
     validate.add_argument("journey", type=Path, metavar="JOURNEY.json")
+    validate.add_argument("--events", help="also check against these events (file, folder or URL#TABLE)")
+    validate.add_argument("--backend", default="duckdb", choices=FILE_BACKENDS, help="engine that reads the files")
     return parser
 
 
@@ -118,6 +127,16 @@ def _validate(args: argparse.Namespace) -> None:
     from journey_widgets.model import Journey
 
     journey = Journey.load(args.journey)
+    if args.events:
+        from journey_widgets.binding import bind_events
+        from journey_widgets.sources import read_table
+
+        bind_events(read_table(args.events, backend=args.backend), journey)
+    else:
+        from journey_widgets.catalog import default_catalog
+
+        for warning in default_catalog().warnings_for(journey):
+            warn(warning)
     print(journey.to_json())
     print(f"{args.journey}: valid ({len(journey.stages)} stages)", file=sys.stderr)
 
@@ -165,12 +184,28 @@ def _progress(done: int, total: int) -> None:
     print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} events", end="", file=sys.stderr, flush=True)
 
 
+@contextlib.contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Print each :class:`JourneyWarning` as one ``journey-widgets: warning:`` line; others as usual."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", JourneyWarning)
+        try:
+            yield
+        finally:
+            for item in caught:
+                if issubclass(item.category, JourneyWarning):
+                    print(f"journey-widgets: warning: {item.message}", file=sys.stderr)
+                else:
+                    warnings.showwarning(item.message, item.category, item.filename, item.lineno)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the process exit code (errors print one line and return 1)."""
     args = _parser().parse_args(argv)
     commands = {"run": _run, "sample": _sample, "demo": _demo, "catalog": _catalog, "validate": _validate}
     try:
-        commands[args.command](args)
+        with _warnings_as_lines():
+            commands[args.command](args)
     except JourneyError as exc:
         print(f"journey-widgets: error: {exc}", file=sys.stderr)
         return 1

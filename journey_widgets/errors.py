@@ -6,6 +6,10 @@ helps, what to do next. All errors derive from :class:`JourneyError`, itself a `
 
 from __future__ import annotations
 
+import sys
+import warnings
+from pathlib import Path
+
 
 class JourneyError(ValueError):
     """Base class of every error journey_widgets raises on purpose.
@@ -36,3 +40,30 @@ class DataBindingError(JourneyError):
 
 class UnsupportedBackendError(JourneyError):
     """A backend lacks an operation the journey needs; the message names backend and feature."""
+
+
+class JourneyWarning(UserWarning):
+    """Base class of the warnings journey_widgets gives: the journey runs, but a result may surprise."""
+
+
+class UnknownEventWarning(JourneyWarning):
+    """A step's event type is in neither the catalog nor the data: the step matches no event (SPEC §2)."""
+
+
+class UnknownPropertyWarning(JourneyWarning):
+    """A filtered property is not in the catalog (checked against the catalog alone, without data)."""
+
+
+class NaiveTimestampWarning(JourneyWarning):
+    """A time column has no time zone: its values are read as UTC."""
+
+
+_PACKAGE = str(Path(__file__).parent)
+
+
+def warn(warning: JourneyWarning) -> None:
+    """Issue ``warning`` attributed to the first caller outside journey_widgets (the user's line)."""
+    frame, level = sys._getframe(1), 2
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(warning, stacklevel=level)

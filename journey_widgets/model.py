@@ -276,6 +276,17 @@ class Journey(_Frozen):
                 )
         return self
 
+    def step_places(self) -> list[tuple[str, tuple[str | int, ...], Step]]:
+        """Every step and exclusion with its human place (``stage 1 ('Visited'), step 2 (form_submission)``)
+        and its location in the document (``("stages", 0, "steps", 1)``)."""
+        places: list[tuple[str, tuple[str | int, ...], Step]] = [
+            (f"stage {i + 1} ({stage.name!r}), step {j + 1} ({step.event})", ("stages", i, "steps", j), step)
+            for i, stage in enumerate(self.stages)
+            for j, step in enumerate(stage.steps)
+        ]
+        places += [(f"exclusion {i + 1} ({x.event})", ("exclusions", i), x) for i, x in enumerate(self.exclusions)]
+        return places
+
     # ------------------------------------------------------------------ validation entry points
     @classmethod
     def _validated(cls, data: Mapping[str, Any], *, draft: bool) -> Journey:

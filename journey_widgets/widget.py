@@ -28,7 +28,6 @@ from journey_widgets.binding import (
     EventSchema,
     bind_events,
     check_journey_against_data,
-    unknown_events,
 )
 from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.errors import CatalogError, JourneyError
@@ -75,6 +74,8 @@ class JourneyEditor(anywidget.AnyWidget):
     columns = traitlets.List().tag(sync=True)
     # Validation problems of the current definition, shown next to the offending control.
     errors = traitlets.List().tag(sync=True)
+    # Warnings that do not stop the run (an event type in neither catalog nor data), shown inline.
+    warnings = traitlets.List().tag(sync=True)
     # "idle", "running" or "error": drives the progress indicator.
     status = traitlets.Unicode("idle").tag(sync=True)
     # A backend error as one readable line (the definition and last results are kept).
@@ -162,22 +163,25 @@ class JourneyBuilder(ipywidgets.VBox):
     def _validate(self, document: dict[str, Any]) -> Journey | None:
         try:
             journey = Journey.model_validate(document).check_complete()
-            # The catalog holds every event type of the data, so the check queries the backend only
-            # to confirm an unknown event is absent: only then wait for a running query.
-            unknown = unknown_events(journey, self._catalog)
-            with _BACKEND_LOCK if unknown else contextlib.nullcontext():
-                check_journey_against_data(self._bound, journey, catalog=self._catalog)
+            # The catalog holds every event type of the data: the check runs no query.
+            unknown = check_journey_against_data(self._bound, journey, catalog=self._catalog, data_in_catalog=True)
         except (pydantic.ValidationError, JourneyError) as exc:
-            self.editor.errors = _errors_of(exc)
+            self.editor.errors, self.editor.warnings = _errors_of(exc), []
             return None
         except RecursionError:
             self.editor.errors = [{"loc": [], "where": "", "message": TOO_DEEP}]
             return None
-        except Exception as exc:  # the data check's query failed: a backend error, shown as one line
+        except Exception as exc:  # the data check failed unexpectedly (a backend error): one line
             self.editor.errors = []
             self.editor.message, self.editor.status = _one_line(exc), "error"
             return None
-        self.editor.errors = []
+        with self.editor.hold_sync():
+            self.editor.errors = []
+            self.editor.warnings = [
+                {"loc": list(location), "where": where, "message": event.message(where)}
+                for event in unknown
+                for where, location in event.places
+            ]
         return journey
 
     def _on_journey(self, _change: dict[str, Any]) -> None:

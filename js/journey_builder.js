@@ -268,6 +268,11 @@ function errorNodes(errors, loc) {
   return errorsAt(errors, loc).map((e) => h("div", { class: "jw-error", role: "alert" }, [e.message]));
 }
 
+/** Warnings at `loc`: shown like errors, but they do not stop the run. */
+function warningNodes(warnings, loc) {
+  return errorsAt(warnings, loc).map((w) => h("div", { class: "jw-warning", role: "status" }, [w.message]));
+}
+
 /** @param {{model: any, el: HTMLElement}} ctx */
 function render({ model, el }) {
   // Typing in the builder must not trigger JupyterLab's notebook shortcuts (Enter, A, B, D D…).
@@ -375,6 +380,7 @@ function render({ model, el }) {
       ]),
       ...filters.map((filter, f) => filterRow(step, s, t, f, filter, errors, [...loc, "filters", f])),
       ...errorNodes(errors, loc),
+      ...warningNodes(model.get("warnings") ?? [], loc),
     ]);
   }
 
@@ -458,6 +464,7 @@ function render({ model, el }) {
         h("select", { class: "jw-exclusion-to", onchange: (e) => commit(updateExclusion(journey(), i, { between: [x.between[0], Number(e.target.value)] })) }, stageOptions(x.between[1])),
         h("button", { class: "jw-icon", "aria-label": "remove exclusion", onclick: () => commit(removeExclusion(journey(), i)) }, ["×"]),
         ...errorNodes(errors, ["exclusions", i]),
+        ...warningNodes(model.get("warnings") ?? [], ["exclusions", i]),
         ...errorNodes(errors, ["exclusions", i, "between"]),
       ])),
       count >= 2 && doc.order !== "any" ? eventPicker((id) => commit(addExclusion(journey(), id)), "Add an exclusion", "jw-add-exclusion") : null,
@@ -520,6 +527,7 @@ function render({ model, el }) {
   const onResults = () => drawResults();
   model.on("change:journey", onJourney);
   model.on("change:errors", onJourney);
+  model.on("change:warnings", onJourney);
   model.on("change:catalog", onJourney);
   model.on("change:columns", onJourney);
   model.on("change:status", onResults);
@@ -529,6 +537,7 @@ function render({ model, el }) {
   return () => {
     model.off("change:journey", onJourney);
     model.off("change:errors", onJourney);
+    model.off("change:warnings", onJourney);
     model.off("change:catalog", onJourney);
     model.off("change:columns", onJourney);
     model.off("change:status", onResults);

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ from journey_widgets import (
     Journey,
     JourneyDefinitionError,
     JourneyError,
+    JourneyWarning,
+    UnknownEventWarning,
     prop,
     step,
 )
@@ -182,26 +185,8 @@ D = JourneyDefinitionError
 S1 = "stage 1, step 1, filter 1"
 
 DEFINITION_CASES = [
-    # unknown events and properties (the model allows custom ids; the data or the catalog rejects them)
-    case(
-        "definition-unknown-event",
-        lambda: load(step_doc(0, 0, event="page_visitd")),
-        DataBindingError,
-        "stage 1 ('Visited'), step 1 (page_visitd)",
-        "unknown event type 'page_visitd'",
-    ),
-    case(
-        "definition-unknown-event-second-branch",
-        lambda: load(step_doc(2, 1, event="sequence_meting_booked")),
-        DataBindingError,
-        "stage 3 ('Met'), step 2 (sequence_meting_booked)",
-    ),
-    case(
-        "definition-unknown-event-in-exclusion",
-        lambda: load(doc(exclusions=[{"event": "spam_reported", "between": [1, 3]}])),
-        DataBindingError,
-        "exclusion 1 (spam_reported): unknown event type 'spam_reported'",
-    ),
+    # unknown properties (the model allows custom ids; the data or the catalog rejects them); unknown
+    # event types are warnings (see "warning-*")
     case(
         "definition-unknown-event-catalog-lookup",
         lambda: default_catalog().event("page_visitd"),
@@ -953,12 +938,6 @@ DATA_CASES = [
         "expected string",
     ),
     case(
-        "data-custom-event-absent-from-empty-table",
-        lambda: run(EVENTS.iloc[:0], Journey("J").stage("A", "webinar_joined")),
-        B,
-        "stage 1 ('A'), step 1 (webinar_joined): unknown event type 'webinar_joined'",
-    ),
-    case(
         "data-identity-missing-visitor-column",
         lambda: run(EVENTS, identity=IDENTITY.rename(columns={"visitor_id": "cookie"})),
         B,
@@ -1041,6 +1020,74 @@ DATA_CASES = [
 @pytest.mark.parametrize(("action", "error", "needles"), DATA_CASES)
 def test_data_errors(action, error, needles):
     _assert_raises(action, error, needles)
+
+
+# ---------------------------------------------------------------------------------------- warning-*
+def _journey_warnings(action: Callable[[], Any]) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        action()
+    return [str(w.message) for w in caught if issubclass(w.category, JourneyWarning)]
+
+
+def _without_exclusions() -> dict[str, Any]:
+    return doc(exclusions=None)
+
+
+def _without_second_branch() -> dict[str, Any]:
+    data = doc()
+    del data["stages"][2]["steps"][1]
+    return data
+
+
+@pytest.mark.parametrize(
+    ("document", "needles", "same_as"),
+    [
+        pytest.param(
+            step_doc(0, 0, event="page_visitd"),
+            ["stage 1 ('Visited'), step 1 (page_visitd): unknown event type 'page_visitd'", "'page_visited'"],
+            None,
+            id="warning-unknown-event",
+        ),
+        pytest.param(
+            step_doc(2, 1, event="sequence_meting_booked"),
+            ["stage 3 ('Met'), step 2 (sequence_meting_booked)", "did you mean 'sequence_meeting_booked'"],
+            _without_second_branch(),
+            id="warning-unknown-event-second-branch",
+        ),
+        pytest.param(
+            doc(exclusions=[{"event": "spam_reported", "between": [1, 3]}]),
+            ["exclusion 1 (spam_reported): unknown event type 'spam_reported'", "'email_spam_reported'"],
+            _without_exclusions(),
+            id="warning-unknown-event-in-exclusion",
+        ),
+    ],
+)
+def test_unknown_event_types_warn_once_and_match_nothing(document, needles, same_as):
+    found = _journey_warnings(lambda: load(document))
+    assert len(found) == 1 and all(n in found[0] for n in needles), found
+    assert "in neither the step catalog nor the events data" in found[0]
+    actors = run(EVENTS, Journey.from_dict(document)).actors.tolist()
+    assert actors == ([] if same_as is None else run(EVENTS, Journey.from_dict(same_as)).actors.tolist())
+    assert same_as is None or actors[0] > 0
+
+
+def test_custom_event_absent_from_an_empty_table_warns():
+    journey = Journey("J").stage("A", "webinar_joined")
+    found = _journey_warnings(lambda: run(EVENTS.iloc[:0], journey))
+    assert found == [
+        "stage 1 ('A'), step 1 (webinar_joined): unknown event type 'webinar_joined': in neither the step catalog "
+        "nor the events data, so it matches no event"
+    ]
+    assert run(EVENTS.iloc[:0], journey).actors.tolist() == [0]
+
+
+def test_the_warning_points_at_the_callers_line():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run(EVENTS, Journey("J").stage("A", "page_visited").stage("B", "page_visitd"))
+    (warning,) = [w for w in caught if w.category is UnknownEventWarning]
+    assert warning.filename == __file__
 
 
 # ---------------------------------------------------------------------------------------- accepted data
@@ -1196,11 +1243,6 @@ CLI_CASES = [
         ["unknown property 'colour'"],
     ),
     (
-        "cli-run-unknown-event",
-        ["run", "{d}/typo.json", "--events", "{d}/events.csv"],
-        ["unknown event type 'page_visitd'"],
-    ),
-    (
         "cli-run-events-missing",
         ["run", "{d}/good.json", "--events", "{d}/nope.parquet"],
         ["'{d}/nope.parquet' does not exist"],
@@ -1236,6 +1278,11 @@ CLI_CASES = [
         "cli-run-output-bad-suffix",
         ["run", "{d}/good.json", "--events", "{d}/events.csv", "--output", "{d}/funnel.xlsx"],
         ["--output must end in one of", "funnel.xlsx"],
+    ),
+    (
+        "cli-validate-unknown-property-against-data",
+        ["validate", "{d}/colour.json", "--events", "{d}/events.csv"],
+        ["unknown property 'colour'"],
     ),
     ("cli-validate-missing", ["validate", "{d}/missing.json"], ["cannot read the journey file '{d}/missing.json'"]),
     ("cli-validate-malformed", ["validate", "{d}/malformed.json"], ["not valid JSON"]),
@@ -1314,6 +1361,41 @@ def test_cli_process_exits_non_zero_with_one_line(args, needle, files):
     assert done.stderr.count("\n") == 1 and needle in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "warning"),
+    [
+        pytest.param(
+            ["run", "{d}/typo.json", "--events", "{d}/events.csv"],
+            "stage 1 ('A'), step 1 (page_visitd): unknown event type 'page_visitd': in neither the step catalog "
+            "nor the events data, so it matches no event (did you mean 'page_visited'?)",
+            id="cli-run-unknown-event-warns",
+        ),
+        pytest.param(
+            ["validate", "{d}/typo.json", "--events", "{d}/events.csv"],
+            "unknown event type 'page_visitd': in neither the step catalog nor the events data",
+            id="cli-validate-unknown-event-against-data-warns",
+        ),
+        pytest.param(
+            ["validate", "{d}/typo.json"],
+            "stage 1 ('A'), step 1 (page_visitd): unknown event type 'page_visitd': not in the step catalog "
+            "(did you mean 'page_visited'?)",
+            id="cli-validate-unknown-event-against-catalog-warns",
+        ),
+        pytest.param(
+            ["validate", "{d}/colour.json"],
+            "filter 1 (colour eq): property 'colour' is not in the step catalog",
+            id="cli-validate-unknown-property-against-catalog-warns",
+        ),
+    ],
+)
+def test_cli_warnings_are_one_line_each_and_the_command_succeeds(args, warning, files, capsys):
+    code = main(_format(args, files))
+    out, err = capsys.readouterr()
+    lines = [line for line in err.splitlines() if line.startswith("journey-widgets: warning: ")]
+    assert code == 0 and out, err
+    assert len(lines) == 1 and warning in lines[0], err
+
+
 def test_cli_validate_prints_a_good_unicode_journey(tmp_path, capsys):
     path = tmp_path / "ø.json"
     Journey("Kundereise 🚀").stage("Besøkt", "page_visited").save(path)
@@ -1352,12 +1434,6 @@ def small_step(stage_index: int, **changes: Any) -> dict[str, Any]:
 
 
 WIDGET_CASES = [
-    (
-        "widget-unknown-event",
-        small_step(0, event="page_visitd"),
-        ["stages", 0, "steps", 0],
-        "unknown event type 'page_visitd'",
-    ),
     (
         "widget-unknown-property",
         small_step(0, filters=[{"property": "colour", "op": "eq", "value": "red"}]),
@@ -1482,6 +1558,19 @@ def test_widget_non_object_from_the_browser_is_explained(invalid_builder, docume
     assert builder.editor.errors[0]["message"] == f"the journey must be a JSON object, got {type(document).__name__}"
     assert builder.editor.journey == draft
     _assert_kept(builder)
+
+
+def test_widget_unknown_event_is_a_warning_beside_the_step_and_the_journey_runs(builder):
+    builder.editor.journey = small_step(2, event="meeting_bookd")
+    builder.wait()
+    assert builder.editor.errors == [] and builder.editor.status == "idle"
+    (warning,) = builder.editor.warnings
+    assert warning["loc"] == ["stages", 2, "steps", 0]
+    assert "unknown event type 'meeting_bookd'" in warning["message"] and "'meeting_booked'" in warning["message"]
+    assert [row["actors"] for row in builder.editor.funnel] == [3, 1, 0]
+    builder.editor.journey = SMALL.to_dict()
+    builder.wait()
+    assert builder.editor.warnings == [] and [row["actors"] for row in builder.editor.funnel] == [3, 1, 1]
 
 
 def _broken_events() -> ibis.Table:

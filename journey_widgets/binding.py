@@ -153,6 +153,7 @@ def bind_events(
     _check_roles(bound, journey)
     if identity_table is not None:
         _check_identity(bound)
+    bound = _with_whole_number_ids(bound)
     if journey is not None:
         warn_unknown_events(check_journey_against_data(bound, journey, catalog=catalog))
     return bound
@@ -201,7 +202,7 @@ def _check_roles(bound: BoundEvents, journey: Journey | None) -> None:
         name = getattr(schema, role)
         if name is not None:
             type_ = _require_column(table, name, role)
-            if not (type_.is_string() or type_.is_integer()):
+            if not (type_.is_string() or type_.is_integer() or _may_hold_whole_numbers(type_)):
                 raise DataBindingError(f"column {name!r} ({role}) has type {type_}, expected string or integer")
     if journey is not None and journey.object == "deal" and schema.deal_id is None:
         raise DataBindingError("a deal journey needs a deal_id column: map it with EventSchema(deal_id=...)")
@@ -226,6 +227,51 @@ def _check_identity(bound: BoundEvents) -> None:
                 f"identity column {schema.identity_contact_id!r} has type {contact_type} but the events' "
                 f"{schema.contact_id!r} has type {events_type}: they must match"
             )
+
+
+# ---------------------------------------------------------------------------------------- whole-number ids
+#: Floats hold every integer up to 2**53 exactly; a larger id read as a float may have changed already.
+_EXACT_FLOAT_INTEGERS = 2**53
+
+
+def _may_hold_whole_numbers(type_: dt.DataType) -> bool:
+    """Floats and decimals: pandas reads nullable integer ids as float64 (``pd.read_parquet``)."""
+    return type_.is_floating() or type_.is_decimal()
+
+
+def _with_whole_number_ids(bound: BoundEvents) -> BoundEvents:
+    """``bound`` with its float or decimal id columns cast exactly to int64, once every value is checked
+    to be a whole number a float holds exactly; otherwise a :class:`DataBindingError` with the fix."""
+    schema = bound.schema
+    events = _whole_number_ids(bound.table, [(r, getattr(schema, r)) for r in ("contact_id", "visitor_id", "deal_id")])
+    identity = bound.identity
+    if identity is not None:
+        roles = [("contact_id", schema.identity_contact_id), ("visitor_id", schema.identity_visitor_id)]
+        identity = _whole_number_ids(identity, roles, "identity")
+    if events is bound.table and identity is bound.identity:
+        return bound
+    return BoundEvents(table=events, schema=schema, identity=identity, dialect=bound.dialect)
+
+
+def _whole_number_ids(table: ir.Table, roles: list[tuple[str, str | None]], what: str = "events") -> ir.Table:
+    numeric = [(role, name) for role, name in roles if name and _may_hold_whole_numbers(table[name].type())]
+    if not numeric:
+        return table
+    checks = {}
+    for index, (_, name) in enumerate(numeric):
+        column = table[name]
+        not_whole = column.notnull() & ((column != column.floor()) | (column.abs() > _EXACT_FLOAT_INTEGERS))
+        checks[f"_jw_bad_{index}"] = column.min(where=not_whole)
+    found = table.aggregate(**checks).to_pyarrow().to_pylist()[0]
+    for index, (role, name) in enumerate(numeric):
+        example = found[f"_jw_bad_{index}"]
+        if example is not None:
+            raise DataBindingError(
+                f"{what} column {name!r} ({role}) holds ids that are not whole numbers below 2**53 (e.g. {example!r}): "
+                f"make it text (df[{name!r}] = df[{name!r}].astype('string')) or read whole ids as integers "
+                "(pd.read_parquet(path, dtype_backend='numpy_nullable'))"
+            )
+    return table.mutate(**{name: table[name].cast(dt.int64) for _, name in numeric})
 
 
 def check_journey_against_data(

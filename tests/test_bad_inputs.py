@@ -24,6 +24,7 @@ from typing import Any
 
 import ibis
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -43,7 +44,7 @@ from journey_widgets import widget as widget_module
 from journey_widgets.binding import EventSchema, bind_events
 from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.cli import main
-from journey_widgets.sample import sample_events
+from journey_widgets.sample import sample_events, write_sample
 from journey_widgets.widget import JourneyBuilder
 
 # ---------------------------------------------------------------------------------------- shared data
@@ -908,7 +909,21 @@ DATA_CASES = [
         "data-float-contact-ids",
         lambda: run(_events(contact_id=[1.5] * 6)),
         B,
-        "column 'contact_id' (contact_id) has type float64, expected string or integer",
+        "events column 'contact_id' (contact_id) holds ids that are not whole numbers below 2**53 (e.g. 1.5)",
+        "astype('string')",
+    ),
+    case(
+        "data-float-contact-ids-beyond-exact-floats",
+        lambda: run(_events(contact_id=[2.0**60] * 6)),
+        B,
+        "'contact_id' (contact_id) holds ids that are not whole numbers below 2**53",
+    ),
+    case(
+        "data-float-identity-contact-ids",
+        lambda: run(EVENTS, identity=IDENTITY.assign(contact_id=[3.25])),
+        B,
+        "identity column 'contact_id' (contact_id) holds ids that are not whole numbers",
+        "3.25",
     ),
     case(
         "data-contact-ids-mixing-text-and-numbers",
@@ -1142,6 +1157,43 @@ def test_naive_and_aware_values_in_one_column_are_utc():
         )
     )
     assert _paths(mixed) == _paths(EVENTS)
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        pytest.param([1.0, 1.0, 1.0, 2.0, None, None], id="float64-with-nan"),
+        pytest.param(pd.array([1, 1, 1, 2, None, None], dtype="Float64"), id="pandas-Float64"),
+        pytest.param(pd.array([1, 1, 1, 2, None, None], dtype="int64[pyarrow]"), id="arrow-int64"),
+        pytest.param(pd.array([1, 1, 1, 2, None, None], dtype="double[pyarrow]"), id="arrow-double"),
+        pytest.param(pd.array([1, 1, 1, 2, None, None], dtype="Int32"), id="pandas-Int32"),
+    ],
+)
+def test_whole_number_ids_of_any_dtype_are_integers(ids):
+    assert _paths(_events(contact_id=ids), IDENTITY) == _paths(EVENTS, IDENTITY)
+    float_identity = IDENTITY.assign(contact_id=[3.0])
+    assert _paths(_events(contact_id=ids), float_identity) == _paths(EVENTS, IDENTITY)
+
+
+def test_arrow_backed_strings_and_times_are_accepted():
+    arrow = EVENTS.assign(
+        event_type=EVENTS.event_type.astype("string[pyarrow]"),
+        visitor_id=EVENTS.visitor_id.astype(pd.ArrowDtype(pa.string())),
+        occurred_at=EVENTS.occurred_at.astype(pd.ArrowDtype(pa.timestamp("us", tz="UTC"))),
+    )
+    assert _paths(arrow) == _paths(EVENTS)
+
+
+def test_sample_parquet_read_with_pandas_runs_like_the_file(tmp_path):
+    """pd.read_parquet turns the nullable int64 contact_id into float64 (issue 14)."""
+    paths = write_sample(tmp_path, 3_000, seed=3)
+    events, identity = pd.read_parquet(paths.events), pd.read_parquet(paths.identity)
+    assert events.contact_id.dtype == "float64"
+    journey = Journey("J").stage("Visited", step("page_visited", anonymous=True)).stage("Converted", "form_submission")
+    from_pandas = journey.run(events, identity=identity).funnel
+    from_file = journey.run(str(paths.events), identity=str(paths.identity)).funnel
+    pd.testing.assert_frame_equal(from_pandas, from_file)
+    assert from_pandas.actors.iloc[0] > 0
 
 
 def test_empty_table_gives_an_empty_funnel():

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.datatypes as dt
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
 from journey_widgets.errors import DataBindingError, UnknownEventWarning, warn
@@ -295,11 +296,12 @@ def check_journey_against_data(
     if not unknown:
         return []
     known = [event.id for event in catalog.events]
-    if not data_in_catalog:
+    data_checked = data_in_catalog or _can_query(bound.table)  # not a warehouse table compiled to SQL only
+    if data_checked and not data_in_catalog:
         present = _data_event_types(bound, unknown)
         unknown = [event for event in unknown if event not in present]
         known += _data_event_types(bound) if unknown else []
-    return describe_unknown_events(journey, unknown, known)
+    return describe_unknown_events(journey, unknown, known, data_checked=data_checked)
 
 
 @dataclass(frozen=True)
@@ -310,18 +312,24 @@ class UnknownEvent:
     #: (human place, location in the journey document) of each step or exclusion naming it.
     places: tuple[tuple[str, tuple[str | int, ...]], ...]
     close: tuple[str, ...]
+    #: False when the events table could not be queried (declared for SQL only).
+    data_checked: bool = True
 
     def message(self, where: str | None = None) -> str:
         """One line for ``where`` (default: every place), e.g. for a :class:`UnknownEventWarning`."""
         where = where or "; ".join(place for place, _ in self.places)
         hint = f" (did you mean {', '.join(map(repr, self.close))}?)" if self.close else ""
+        if not self.data_checked:
+            return f"{where}: unknown event type {self.event!r}: not in the step catalog (the data was not read){hint}"
         return (
             f"{where}: unknown event type {self.event!r}: in neither the step catalog nor the events data, "
             f"so it matches no event{hint}"
         )
 
 
-def describe_unknown_events(journey: Journey, unknown: list[str], known: list[str]) -> list[UnknownEvent]:
+def describe_unknown_events(
+    journey: Journey, unknown: list[str], known: list[str], *, data_checked: bool = True
+) -> list[UnknownEvent]:
     """The places of each ``unknown`` event type in the journey, with up to three close ``known`` ids."""
     places = journey.step_places()
     candidates = list(dict.fromkeys(known))
@@ -330,6 +338,7 @@ def describe_unknown_events(journey: Journey, unknown: list[str], known: list[st
             event,
             tuple((where, location) for where, location, step in places if step.event == event),
             tuple(difflib.get_close_matches(event, candidates, n=3)),
+            data_checked,
         )
         for event in unknown
     ]
@@ -404,6 +413,11 @@ def _is_iso_time(text: str) -> bool:
 
 #: Event types of the data offered as "did you mean" candidates (the most frequent ones).
 _MAX_SUGGESTED_TYPES = 1_000
+
+
+def _can_query(table: ir.Table) -> bool:
+    """False for tables declared without a backend (``ibis.table(schema, name)``): SQL only."""
+    return not table.op().find(ops.UnboundTable)
 
 
 def _data_event_types(bound: BoundEvents, among: list[str] | None = None) -> list[str]:

@@ -1097,6 +1097,14 @@ def test_custom_event_absent_from_an_empty_table_warns():
     assert run(EVENTS.iloc[:0], journey).actors.tolist() == [0]
 
 
+def test_sql_for_a_table_declared_without_data_warns_against_the_catalog_only():
+    warehouse = ibis.table(ibis.memtable(EVENTS).schema(), name="web_events")
+    journey = Journey("J").stage("A", "page_visited").stage("B", "webinar_joined")
+    found = _journey_warnings(lambda: journey.to_sql("snowflake", events=warehouse))
+    assert found == ["stage 2 ('B'), step 1 (webinar_joined): unknown event type 'webinar_joined': not in the step "
+                     "catalog (the data was not read)"]  # fmt: skip
+
+
 def test_the_warning_points_at_the_callers_line():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

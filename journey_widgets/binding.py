@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import ibis
@@ -16,7 +15,8 @@ import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
 from journey_widgets.errors import DataBindingError, UnknownEventWarning, warn
-from journey_widgets.model import ORDER_OPS, TEXT_OPS, Filter, Journey
+from journey_widgets.model import Filter, Journey
+from journey_widgets.operators import OPERATORS, kind_of, value_fits, values_of
 from journey_widgets.portable import backend_name, epoch_microseconds, runnable
 from journey_widgets.sources import read_table
 
@@ -367,48 +367,21 @@ def _check_property(bound: BoundEvents, name: str, where: str, location: tuple[s
 
 
 def _check_filter(bound: BoundEvents, flt: Filter, where: str, location: tuple[str | int, ...]) -> None:
+    """The column's kind is one the operator applies to, and every value fits the column."""
     type_ = _check_property(bound, flt.property, where, location)
-    values = list(flt.value) if isinstance(flt.value, tuple) else [flt.value]
-    if flt.op in TEXT_OPS and not type_.is_string():
+    operator = OPERATORS[flt.op]
+    if kind_of(type_) not in operator.kinds:
         raise DataBindingError(
-            f"{where}: {flt.op!r} needs a text column but {flt.property!r} is {type_}", location=location
+            f"{where}: {flt.op!r} needs a {operator.kind_words()} column but {flt.property!r} is {type_}",
+            location=location,
         )
-    if flt.value is None:
-        return
-    for value in values:
-        if not _value_fits(value, type_):
+    for value in values_of(flt.value):
+        if not value_fits(value, type_):
+            hint = " (give a date such as '2026-01-05')" if type_.is_date() else ""
             raise DataBindingError(
-                f"{where}: value {value!r} does not fit column {flt.property!r} of type {type_}", location=location
+                f"{where}: value {value!r} does not fit column {flt.property!r} of type {type_}{hint}",
+                location=location,
             )
-    if flt.op in ORDER_OPS and type_.is_boolean():
-        raise DataBindingError(
-            f"{where}: {flt.op!r} cannot compare the boolean column {flt.property!r}", location=location
-        )
-
-
-def _value_fits(value: object, type_: dt.DataType) -> bool:
-    if type_.is_string():
-        return isinstance(value, str)
-    if type_.is_boolean():
-        return isinstance(value, bool)
-    if type_.is_integer() and isinstance(value, int) and not isinstance(value, bool):
-        return _INT64_MIN <= value <= _INT64_MAX
-    if type_.is_numeric():
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if type_.is_timestamp() or type_.is_date():
-        return isinstance(value, str) and _is_iso_time(value)
-    return False
-
-
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-
-
-def _is_iso_time(text: str) -> bool:
-    try:
-        datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 #: Event types of the data offered as "did you mean" candidates (the most frequent ones).

@@ -15,11 +15,12 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from journey_widgets.errors import CatalogError, UnknownEventWarning, UnknownPropertyWarning
+from journey_widgets.operators import PROPERTY_KINDS
 
 if TYPE_CHECKING:
     from journey_widgets.model import Journey
 
-PropertyType = Literal["string", "number", "timestamp", "boolean"]
+PropertyType = Literal["string", "number", "timestamp", "boolean"]  # = operators.PROPERTY_KINDS
 _MAX_ID_LENGTH = 200
 
 
@@ -159,8 +160,8 @@ class Catalog:
             raise CatalogError(f"a property name must be a non-empty text of at most {_MAX_ID_LENGTH} characters")
         if name in self._properties:
             raise CatalogError(f"property {name!r} is already in the catalog")
-        if type not in ("string", "number", "timestamp", "boolean"):
-            raise CatalogError(f"property type must be string, number, timestamp or boolean, got {type!r}")
+        if type not in PROPERTY_KINDS:
+            raise CatalogError(f"property type must be one of {', '.join(PROPERTY_KINDS)}, got {type!r}")
         spec = PropertySpec(name, label or name, type, tuple(values) if values else None)
         self._properties[name] = spec
         return spec

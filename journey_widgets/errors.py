@@ -6,9 +6,19 @@ helps, what to do next. All errors derive from :class:`JourneyError`, itself a `
 
 from __future__ import annotations
 
+import reprlib
 import sys
 import warnings
 from pathlib import Path
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 4, 60, 60, 40
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 5
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for a message, shortened: long texts and numbers, big or deeply nested documents."""
+    return _REPR.repr(value)
 
 
 class JourneyError(ValueError):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +25,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_seriali
 
 from journey_widgets.durations import format_duration, parse_duration
 from journey_widgets.errors import JourneyDefinitionError
+from journey_widgets.errors import shown as _shown
+from journey_widgets.operators import OPERATOR_IDS, check_value
 
 if TYPE_CHECKING:
     from journey_widgets.result import JourneyResult
@@ -45,42 +46,8 @@ def _without_nul(text: str) -> str:
 Text = Annotated[str, AfterValidator(_without_nul)]
 TOO_DEEP = "the journey document is nested too deeply to be a journey"
 Scalar = str | int | float | bool
-Op = Literal[
-    "eq",
-    "neq",
-    "in",
-    "not_in",
-    "contains",
-    "not_contains",
-    "starts_with",
-    "is_known",
-    "is_unknown",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "between",
-]
-NO_VALUE_OPS = frozenset({"is_known", "is_unknown"})
-LIST_OPS = frozenset({"in", "not_in"})
-TEXT_OPS = frozenset({"contains", "not_contains", "starts_with"})
-ORDER_OPS = frozenset({"gt", "gte", "lt", "lte"})
-#: Ops a null property passes (SPEC §5); every other op fails on null.
-NULL_PASSING_OPS = frozenset({"neq", "not_in", "not_contains", "is_unknown"})
-
-
-_REPR = reprlib.Repr()
-_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 4, 60, 60, 40
-_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 5
-
-
-def _shown(value: object) -> str:
-    """``repr(value)``, shortened: long texts and numbers, big or deeply nested documents."""
-    return _REPR.repr(value)
-
-
-def _is_scalar(value: object) -> bool:
-    return isinstance(value, Scalar) and not (isinstance(value, float) and value != value)
+#: The filter operators' ids, from the registry (:mod:`journey_widgets.operators`).
+Op = Literal[OPERATOR_IDS]  # type: ignore[valid-type]
 
 
 class _Frozen(BaseModel):
@@ -96,30 +63,7 @@ class Filter(_Frozen):
 
     @model_validator(mode="after")
     def _check_value(self) -> Filter:
-        op, value = self.op, self.value
-        if op in NO_VALUE_OPS:
-            if value is not None:
-                raise ValueError(f"op {op!r} takes no value, got {_shown(value)}")
-        elif op in LIST_OPS:
-            if not isinstance(value, list | tuple) or not value:
-                raise ValueError(f"op {op!r} needs a non-empty list of values, got {_shown(value)}")
-            if not all(_is_scalar(v) for v in value):
-                raise ValueError(f"op {op!r} takes scalar values, got {_shown(value)}")
-        elif op == "between":
-            if not isinstance(value, list | tuple) or len(value) != 2:
-                raise ValueError(f"op 'between' needs two values [low, high], got {_shown(value)}")
-            low, high = value
-            if not (_is_scalar(low) and _is_scalar(high)) or isinstance(low, bool):
-                raise ValueError(f"op 'between' needs two numbers or strings, got {_shown(value)}")
-            if type(low) is not type(high) and not (_is_number(low) and _is_number(high)):
-                raise ValueError(f"op 'between' needs two values of one type, got {_shown(value)}")
-            if low > high:
-                raise ValueError(f"op 'between' needs low <= high, got {_shown(value)}")
-        elif op in TEXT_OPS:
-            if not isinstance(value, str) or not value:
-                raise ValueError(f"op {op!r} needs a non-empty text value, got {_shown(value)}")
-        elif not _is_scalar(value) or (op in ORDER_OPS and isinstance(value, bool)):
-            raise ValueError(f"op {op!r} needs a single number or text value, got {_shown(value)}")
+        check_value(self.op, self.value)
         return self
 
     @field_validator("value", mode="before")
@@ -139,10 +83,6 @@ class Filter(_Frozen):
 
     def __str__(self) -> str:
         return f"{self.property} {self.op}" + ("" if self.value is None else f" {self.value!r}")
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 class Step(_Frozen):

@@ -31,7 +31,8 @@ from journey_widgets.binding import (
 )
 from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.errors import CatalogError, JourneyError
-from journey_widgets.model import TOO_DEEP, Journey, describe_location, validation_errors
+from journey_widgets.model import MAX_STAGES, MAX_STEPS, TOO_DEEP, Journey, describe_location, validation_errors
+from journey_widgets.operators import OPERATORS, kind_of
 from journey_widgets.result import JourneyResult
 from journey_widgets.suggestions import ValueIndex
 
@@ -82,6 +83,10 @@ class JourneyEditor(anywidget.AnyWidget):
     message = traitlets.Unicode("").tag(sync=True)
     # The last valid result's funnel rows, shown as numbers beside the chart.
     funnel = traitlets.List().tag(sync=True)
+    # The filter operators ({op, label, arity, kinds}), from the one registry: the menus offer these.
+    operators = traitlets.List([op.to_dict() for op in OPERATORS.values()]).tag(sync=True)
+    # The model's size limits, so the editor stops offering "add" where validation would refuse.
+    limits = traitlets.Dict({"max_stages": MAX_STAGES, "max_steps": MAX_STEPS}).tag(sync=True)
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Apply state from the browser; a journey that is not a JSON object is explained, not raised."""
@@ -258,7 +263,7 @@ class JourneyBuilder(ipywidgets.VBox):
 
     def _columns(self) -> list[dict[str, str]]:
         table = self._bound.table
-        return [{"name": name, "kind": _kind(table[name].type())} for name in self._bound.properties]
+        return [{"name": name, "kind": kind_of(table[name].type())} for name in self._bound.properties]
 
 
 def _with_data_events(catalog: Catalog, bound: BoundEvents) -> Catalog:
@@ -271,18 +276,6 @@ def _with_data_events(catalog: Catalog, bound: BoundEvents) -> Catalog:
             with contextlib.suppress(CatalogError):  # an id no step could name (empty, too long)
                 extended.register_event(event, anonymous=True)
     return extended
-
-
-def _kind(type_: Any) -> str:
-    if type_.is_string():
-        return "string"
-    if type_.is_numeric():
-        return "number"
-    if type_.is_timestamp() or type_.is_date():
-        return "timestamp"
-    if type_.is_boolean():
-        return "boolean"
-    return "other"
 
 
 def _placeholder_chart() -> alt.Chart:

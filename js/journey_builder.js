@@ -11,26 +11,18 @@
 /** @typedef {{categories: {id: string, label: string}[], events: EventSpec[], properties: any[]}} CatalogDoc */
 /** @typedef {{loc: (string|number)[], message: string, where?: string}} ErrorDoc */
 
-export const MAX_STAGES = 20;
-export const MAX_STEPS = 10;
+/** @typedef {{op: string, label: string, arity: string, kinds: string[]}} OperatorDoc */
 
-/** Operators offered for a property kind, with their labels. */
-export const OPS_BY_KIND = {
-  string: ["eq", "neq", "in", "not_in", "contains", "not_contains", "starts_with", "is_known", "is_unknown"],
-  number: ["eq", "neq", "gt", "gte", "lt", "lte", "between", "in", "not_in", "is_known", "is_unknown"],
-  timestamp: ["gt", "gte", "lt", "lte", "between", "is_known", "is_unknown"],
-  boolean: ["eq", "neq", "is_known", "is_unknown"],
-  other: ["is_known", "is_unknown"],
-};
-export const OP_LABELS = {
-  eq: "is", neq: "is not", in: "is any of", not_in: "is none of", contains: "contains",
-  not_contains: "does not contain", starts_with: "starts with", is_known: "is known", is_unknown: "is unknown",
-  gt: ">", gte: "≥", lt: "<", lte: "≤", between: "between",
-};
+/** The operators (the model's `operators`, from Python's registry) offered for a property kind.
+ * @param {OperatorDoc[]} operators @param {string} kind */
+export function opsFor(operators, kind) {
+  const known = operators.some((o) => o.kinds.includes(kind));
+  return operators.filter((o) => o.kinds.includes(known ? kind : "other")).map((o) => o.op);
+}
 
-/** @param {string} kind */
-export function opsFor(kind) {
-  return OPS_BY_KIND[kind] ?? OPS_BY_KIND.other;
+/** @param {OperatorDoc[]} operators @param {string} op */
+export function opLabel(operators, op) {
+  return operators.find((o) => o.op === op)?.label ?? op;
 }
 
 /** @param {JourneyDoc} journey @returns {JourneyDoc} */
@@ -45,8 +37,8 @@ export function nextStageName(journey) {
 }
 
 /** @param {JourneyDoc} journey @param {string} event */
-export function addStage(journey, event = "page_visited") {
-  if (journey.stages.length >= MAX_STAGES) return journey;
+export function addStage(journey, event = "page_visited", maxStages = Infinity) {
+  if (journey.stages.length >= maxStages) return journey;
   const next = copy(journey);
   next.stages.push({ name: nextStageName(journey), steps: [{ event }] });
   return next;
@@ -79,8 +71,8 @@ export function renameStage(journey, index, name) {
   return next;
 }
 
-export function addStep(journey, stageIndex, event) {
-  if (journey.stages[stageIndex].steps.length >= MAX_STEPS) return journey;
+export function addStep(journey, stageIndex, event, maxSteps = Infinity) {
+  if (journey.stages[stageIndex].steps.length >= maxSteps) return journey;
   const next = copy(journey);
   next.stages[stageIndex].steps.push({ event });
   return next;
@@ -101,10 +93,10 @@ export function setAnonymous(journey, stageIndex, stepIndex, on) {
 }
 
 /** Add a filter with a sensible first operator for the property's kind. */
-export function addFilter(journey, stageIndex, stepIndex, property, kind = "string") {
+export function addFilter(journey, stageIndex, stepIndex, property, kind, operators) {
   const next = copy(journey);
   const step = next.stages[stageIndex].steps[stepIndex];
-  const op = opsFor(kind)[0];
+  const op = opsFor(operators, kind)[0];
   step.filters = [...(step.filters ?? []), { property, op, value: op === "is_known" ? undefined : "" }];
   return next;
 }
@@ -307,6 +299,8 @@ function render({ model, el }) {
   const journey = () => model.get("journey");
   const catalog = () => model.get("catalog");
   const columns = () => model.get("columns");
+  const operators = () => model.get("operators") ?? [];
+  const limits = () => model.get("limits") ?? {};
 
   function suggest(property, search, listId) {
     requestId += 1;
@@ -349,7 +343,7 @@ function render({ model, el }) {
         onchange: (e) => commit(updateFilter(journey(), s, t, f, {
           op: e.target.value, value: parseFilterValue(e.target.value, formatFilterValue(filter.value), kind),
         })),
-      }, opsFor(kind).map((op) => h("option", { value: op, selected: op === filter.op }, [OP_LABELS[op]]))),
+      }, opsFor(operators(), kind).map((op) => h("option", { value: op, selected: op === filter.op }, [opLabel(operators(), op)]))),
       valueBox,
       h("datalist", { id: listId }),
       h("button", { class: "jw-icon jw-remove-filter", title: "Remove filter", "aria-label": "remove filter",
@@ -373,7 +367,7 @@ function render({ model, el }) {
           " include anonymous visitors",
         ]) : null,
         firstProperty ? h("button", { class: "jw-link jw-add-filter",
-          onclick: () => commit(addFilter(journey(), s, t, firstProperty, propertyKind(columns(), catalog(), firstProperty))) },
+          onclick: () => commit(addFilter(journey(), s, t, firstProperty, propertyKind(columns(), catalog(), firstProperty), operators())) },
         ["+ filter"]) : null,
         h("button", { class: "jw-icon jw-remove-step", title: "Remove step", "aria-label": "remove step",
           onclick: () => commit(removeStep(journey(), s, t)) }, ["×"]),
@@ -423,7 +417,7 @@ function render({ model, el }) {
       ...errorNodes(errors, [...loc, "name"]),
       ...errorNodes(errors, [...loc, "steps"]),
       ...stage.steps.map((step, t) => stepRow(step, s, t, errors)),
-      stage.steps.length < MAX_STEPS ? eventPicker((id) => commit(addStep(journey(), s, id)), "Add a step (or)", "jw-add-step") : null,
+      stage.steps.length < limits().max_steps ? eventPicker((id) => commit(addStep(journey(), s, id, limits().max_steps)), "Add a step (or)", "jw-add-step") : null,
     ]);
   }
 
@@ -490,7 +484,7 @@ function render({ model, el }) {
       settings(doc, errors),
       ...looseErrors(errors, knownLocs).map((e) => h("div", { class: "jw-error jw-error-general", role: "alert" }, [e.where ? `${e.where}: ${e.message}` : e.message])),
       h("div", { class: "jw-stages" }, (doc.stages ?? []).map((stage, s) => stageCard(stage, s, errors, count))),
-      count < MAX_STAGES ? h("button", { class: "jw-add-stage", onclick: () => commit(addStage(journey())) }, ["+ Add stage"]) : null,
+      count < limits().max_stages ? h("button", { class: "jw-add-stage", onclick: () => commit(addStage(journey(), undefined, limits().max_stages)) }, ["+ Add stage"]) : null,
       exclusionsSection(doc, errors),
     );
     if (focusKey) editor.querySelector(`[data-key="${focusKey}"]`)?.focus();
@@ -530,6 +524,8 @@ function render({ model, el }) {
   model.on("change:warnings", onJourney);
   model.on("change:catalog", onJourney);
   model.on("change:columns", onJourney);
+  model.on("change:operators", onJourney);
+  model.on("change:limits", onJourney);
   model.on("change:status", onResults);
   model.on("change:funnel", onResults);
   model.on("change:message", onResults);
@@ -540,6 +536,8 @@ function render({ model, el }) {
     model.off("change:warnings", onJourney);
     model.off("change:catalog", onJourney);
     model.off("change:columns", onJourney);
+    model.off("change:operators", onJourney);
+    model.off("change:limits", onJourney);
     model.off("change:status", onResults);
     model.off("change:funnel", onResults);
     model.off("change:message", onResults);

@@ -2,10 +2,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  addExclusion, addFilter, addStage, addStep, errorsAt, looseErrors, moveStage, nextStageName, opsFor,
+  addExclusion, addFilter, addStage, addStep, errorsAt, looseErrors, moveStage, nextStageName, opLabel, opsFor,
   parseFilterValue, propertiesFor, removeFilter, removeStage, removeStep, renameStage, searchEvents, setAnonymous,
-  setSetting, updateFilter, MAX_STAGES,
+  setSetting, updateFilter,
 } from "./journey_builder.js";
+
+// The shape of the model's `operators` trait (Python's registry sends the real list; tests/test_widget.py checks it).
+const operators = [
+  { op: "eq", label: "is", arity: "one", kinds: ["string", "number", "timestamp", "boolean"] },
+  { op: "contains", label: "contains", arity: "one", kinds: ["string"] },
+  { op: "gt", label: ">", arity: "one", kinds: ["string", "number", "timestamp"] },
+  { op: "is_known", label: "is known", arity: "none", kinds: ["string", "number", "timestamp", "boolean", "other"] },
+];
 
 const base = () => ({ version: 1, name: "J", stages: [{ name: "Visited", steps: [{ event: "page_visited" }] }] });
 const catalog = {
@@ -17,13 +25,15 @@ const catalog = {
   properties: [{ name: "country", type: "string" }],
 };
 
-test("adding stages names them uniquely and stops at 20", () => {
+test("adding stages names them uniquely and stops at the model's limit", () => {
   let j = addStage(base());
   assert.equal(j.stages[1].name, "Stage 2");
   j = renameStage(j, 1, "Stage 3");
   assert.equal(nextStageName(j), "Stage 4");
-  for (let i = 0; i < 30; i += 1) j = addStage(j);
-  assert.equal(j.stages.length, MAX_STAGES);
+  for (let i = 0; i < 30; i += 1) j = addStage(j, "page_visited", 20);
+  assert.equal(j.stages.length, 20);
+  for (let i = 0; i < 12; i += 1) j = addStep(j, 0, "form_submission", 10);
+  assert.equal(j.stages[0].steps.length, 10);
 });
 
 test("edits return new objects and leave the old journey untouched", () => {
@@ -48,7 +58,7 @@ test("removing a stage drops exclusions that no longer fit", () => {
 });
 
 test("filters: add, reshape on op change, remove", () => {
-  let j = addFilter(base(), 0, 0, "country", "string");
+  let j = addFilter(base(), 0, 0, "country", "string", operators);
   assert.deepEqual(j.stages[0].steps[0].filters, [{ property: "country", op: "eq", value: "" }]);
   j = updateFilter(j, 0, 0, 0, { op: "is_known" });
   assert.equal("value" in j.stages[0].steps[0].filters[0], false);
@@ -62,8 +72,15 @@ test("filter values are parsed by op and kind", () => {
   assert.equal(parseFilterValue("gt", "7.5", "number"), 7.5);
   assert.equal(parseFilterValue("eq", "closedwon", "string"), "closedwon");
   assert.equal(parseFilterValue("is_unknown", "x"), undefined);
-  assert.deepEqual(opsFor("number").slice(0, 3), ["eq", "neq", "gt"]);
-  assert.ok(!opsFor("number").includes("contains"));
+});
+
+test("operator menus come from the model's operators", () => {
+  assert.deepEqual(opsFor(operators, "number"), ["eq", "gt", "is_known"]);
+  assert.deepEqual(opsFor(operators, "timestamp"), ["eq", "gt", "is_known"]);
+  assert.deepEqual(opsFor(operators, "string"), ["eq", "contains", "gt", "is_known"]);
+  assert.deepEqual(opsFor(operators, "struct"), ["is_known"]);
+  assert.equal(opLabel(operators, "gt"), ">");
+  assert.equal(addFilter(base(), 0, 0, "tags", "other", operators).stages[0].steps[0].filters[0].op, "is_known");
 });
 
 test("anonymous toggle sets and removes the flag", () => {

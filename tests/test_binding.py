@@ -46,7 +46,7 @@ def test_good_table_binds():
             JOURNEY,
             "column 'occurred_at' (occurred_at) has type string, expected timestamp",
         ),
-        (_events(contact_id=[1.5, 2.5]), JOURNEY, "column 'contact_id' (contact_id) has type float64"),
+        (_events(contact_id=[1.5, 2.5]), JOURNEY, "'contact_id' (contact_id) holds ids that are not whole numbers"),
         (
             _events(),
             JOURNEY.stage("Won", step("deal_stage_changed", deal_stage="closedwon")),

@@ -10,6 +10,7 @@ from typing import Any
 
 from journey_widgets.check import DataCheck, check
 from journey_widgets.errors import (
+    ArgumentError,
     CatalogError,
     DataBindingError,
     JourneyDefinitionError,
@@ -36,6 +37,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "ArgumentError",
     "Breakdown",
     "CatalogError",
     "DataBindingError",

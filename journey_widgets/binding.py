@@ -6,7 +6,8 @@ Everything here is checked before any query runs, and every error names the colu
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 import ibis
@@ -14,7 +15,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
-from journey_widgets.errors import DataBindingError, UnknownEventWarning, warn
+from journey_widgets.errors import DataBindingError, NaiveTimestampWarning, UnknownEventWarning, warn
 from journey_widgets.model import Filter, Journey
 from journey_widgets.operators import OPERATORS, kind_of, value_fits, values_of
 from journey_widgets.portable import backend_name, epoch_microseconds, runnable
@@ -147,7 +148,7 @@ def bind_events(
 ) -> BoundEvents:
     """Check ``events`` (and ``identity``) against the schema and, if given, the journey (an event type in
     neither the catalog nor the data gives an :class:`~journey_widgets.errors.UnknownEventWarning`)."""
-    schema = schema or EventSchema()
+    schema = _as_schema(schema)
     table = as_table(events)
     identity_table = None if identity is None else as_table(identity, what="identity")
     bound = BoundEvents(table=table, schema=_effective_schema(table, schema), identity=identity_table)
@@ -158,6 +159,21 @@ def bind_events(
     if journey is not None:
         warn_unknown_events(check_journey_against_data(bound, journey, catalog=catalog))
     return bound
+
+
+def _as_schema(schema: EventSchema | Mapping[str, Any] | None) -> EventSchema:
+    """The schema, also from a plain mapping such as ``{"contact_id": "person"}``."""
+    if schema is None or isinstance(schema, EventSchema):
+        return schema or EventSchema()
+    if not isinstance(schema, Mapping):
+        raise DataBindingError(
+            f"schema must be an EventSchema or a dict of role -> column, got {type(schema).__name__}"
+        )
+    roles = {f.name for f in fields(EventSchema)}
+    unknown = sorted(set(schema) - roles)
+    if unknown:
+        raise DataBindingError(f"schema: unknown roles {unknown}; the roles are {', '.join(sorted(roles))}")
+    return EventSchema(**schema)
 
 
 def _effective_schema(table: ir.Table, schema: EventSchema) -> EventSchema:
@@ -189,16 +205,12 @@ def _check_roles(bound: BoundEvents, journey: Journey | None) -> None:
     table, schema = bound.table, bound.schema
     kinds = {"event_type": "string", "occurred_at": "timestamp"}
     for role, expected in kinds.items():
-        type_ = _require_column(table, getattr(schema, role), role)
+        name = getattr(schema, role)
+        type_ = _require_column(table, name, role)
         if (expected == "string" and not type_.is_string()) or (expected == "timestamp" and not type_.is_timestamp()):
-            raise DataBindingError(
-                f"column {getattr(schema, role)!r} ({role}) has type {type_}, expected {expected}"
-                + (
-                    "; cast it, e.g. events.mutate(occurred_at=events.occurred_at.as_timestamp('%Y-%m-%d %H:%M:%S'))"
-                    if expected == "timestamp"
-                    else ""
-                )
-            )
+            hint = _time_hint(name, type_) if expected == "timestamp" else ""
+            raise DataBindingError(f"column {name!r} ({role}) has type {type_}, expected {expected}{hint}")
+    _warn_naive_times(table, schema.occurred_at, "events")
     for role in ("contact_id", "visitor_id", "deal_id"):
         name = getattr(schema, role)
         if name is not None:
@@ -212,6 +224,33 @@ def _check_roles(bound: BoundEvents, journey: Journey | None) -> None:
     clashes = [c for c in table.columns if c.startswith(PREFIX)]
     if clashes:
         raise DataBindingError(f"column names starting with {PREFIX!r} are reserved: {clashes}")
+
+
+def _time_hint(name: str, type_: dt.DataType) -> str:
+    """How to turn a column of ``type_`` into timestamps, as a ``; ...`` suffix."""
+    if type_.is_integer():
+        return (
+            f"; if these are epoch seconds, convert them, e.g. df[{name!r}] = pd.to_datetime(df[{name!r}], unit='s', "
+            "utc=True) (unit='ms' or 'us' for milli- or microseconds)"
+        )
+    if type_.is_date():
+        return f"; make them times, e.g. df[{name!r}] = pd.to_datetime(df[{name!r}], utc=True)"
+    if type_.is_string():
+        return f"; parse them, e.g. events.mutate({name}=events.{name}.as_timestamp('%Y-%m-%d %H:%M:%S'))"
+    return ""
+
+
+def _warn_naive_times(table: ir.Table, name: str | None, what: str) -> None:
+    """Times without a time zone are read as UTC (SPEC §2): say so, once per table."""
+    if name is not None and name in table.columns:
+        type_ = table[name].type()
+        if type_.is_timestamp() and type_.timezone is None:
+            warn(
+                NaiveTimestampWarning(
+                    f"{what} column {name!r} has no time zone: its times are read as UTC (if they are local "
+                    f"times, give them their zone first, e.g. df[{name!r}].dt.tz_localize('Europe/Oslo'))"
+                )
+            )
 
 
 def _check_identity(bound: BoundEvents) -> None:

@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from journey_widgets.errors import JourneyError, JourneyWarning, warn
+from journey_widgets.errors import ArgumentError, JourneyError, JourneyWarning, warn
 from journey_widgets.sources import FILE_BACKENDS
 
 _OUTPUT_KINDS = (".csv", ".json", ".html", ".png", ".svg")
@@ -146,7 +146,12 @@ def _run(args: argparse.Namespace) -> None:
 
     output: Path | None = args.output
     if output is not None and output.suffix.lower() not in _OUTPUT_KINDS:
-        raise JourneyError(f"--output must end in one of {', '.join(_OUTPUT_KINDS)}, got {str(output)!r}")
+        raise ArgumentError(f"--output must end in one of {', '.join(_OUTPUT_KINDS)}, got {str(output)!r}")
+    if output is not None and args.format is not None and output.suffix.lower() != f".{args.format}":
+        raise ArgumentError(
+            f"--format {args.format} conflicts with --output {str(output)!r}: the file's suffix decides its format "
+            f"(drop --format, or write to {str(output.with_suffix('.' + args.format))!r})"
+        )
     journey = Journey.load(args.journey)
     from journey_widgets.sources import read_table
 
@@ -170,7 +175,7 @@ def _sample(args: argparse.Namespace) -> None:
     from journey_widgets.sample import write_sample
 
     if args.events < 1:
-        raise JourneyError(f"--events must be at least 1, got {args.events}")
+        raise ArgumentError(f"--events must be at least 1, got {args.events}")
     paths = write_sample(args.out, args.events, seed=args.seed, progress=_progress if sys.stderr.isatty() else None)
     if sys.stderr.isatty():
         print(file=sys.stderr)
@@ -186,17 +191,16 @@ def _progress(done: int, total: int) -> None:
 
 @contextlib.contextmanager
 def _warnings_as_lines() -> Iterator[None]:
-    """Print each :class:`JourneyWarning` as one ``journey-widgets: warning:`` line; others as usual."""
+    """Print each :class:`JourneyWarning` as one ``journey-widgets: warning:`` line, others as usual, once the
+    command has succeeded (a failed command prints its one error line only)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", JourneyWarning)
-        try:
-            yield
-        finally:
-            for item in caught:
-                if issubclass(item.category, JourneyWarning):
-                    print(f"journey-widgets: warning: {item.message}", file=sys.stderr)
-                else:
-                    warnings.showwarning(item.message, item.category, item.filename, item.lineno)
+        yield
+    for item in caught:
+        if issubclass(item.category, JourneyWarning):
+            print(f"journey-widgets: warning: {item.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(item.message, item.category, item.filename, item.lineno)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,7 @@ import reprlib
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 _REPR = reprlib.Repr()
 _REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 4, 60, 60, 40
@@ -34,7 +35,16 @@ class JourneyError(ValueError):
 
 
 class JourneyDefinitionError(JourneyError):
-    """The journey definition is invalid (structure, values, unknown version, bad JSON)."""
+    """The journey definition is invalid (structure, values, unknown version, bad JSON).
+
+    ``problems`` lists each problem as ``{"loc": [...], "where": "stage 1, step 2", "message": ...}``.
+    """
+
+    def __init__(
+        self, message: str, *, location: tuple[str | int, ...] = (), problems: list[dict[str, Any]] | None = None
+    ) -> None:
+        super().__init__(message, location=location)
+        self.problems = problems or [{"loc": list(location), "where": "", "message": message}]
 
 
 class CatalogError(JourneyError):
@@ -46,6 +56,10 @@ class DataBindingError(JourneyError):
 
     Raised before any query runs: missing column, wrong type, unknown property or event type.
     """
+
+
+class ArgumentError(JourneyError):
+    """A call got an argument value it does not take (an unknown table, period, stage or dialect)."""
 
 
 class UnsupportedBackendError(JourneyError):

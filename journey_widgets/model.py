@@ -53,6 +53,16 @@ Op = Literal[OPERATOR_IDS]  # type: ignore[valid-type]
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
+    def __init__(self, **data: Any) -> None:
+        """Build and validate; a problem is one :class:`JourneyDefinitionError` naming where it is."""
+        try:
+            super().__init__(**data)
+        except pydantic.ValidationError as exc:
+            raise definition_error(exc) from None
+
+    # Nested models still validate inside pydantic (keeping each problem's location), not through __init__.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
 
 class Filter(_Frozen):
     """A condition on an event property; all of a step's filters must hold."""
@@ -111,6 +121,15 @@ class Stage(_Frozen):
 
     name: Text = Field(min_length=1, max_length=MAX_NAME_LENGTH)
     steps: tuple[Step, ...] = Field(min_length=1, max_length=MAX_STEPS)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _has_steps(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and isinstance(data.get("steps"), list | tuple) and not data["steps"]:
+            name = data.get("name")
+            example = f".stage({name!r}, 'page_visited')" if isinstance(name, str) else '"steps": [{"event": ...}]'
+            raise ValueError(f"stage {_shown(name)} has no steps: give at least one, e.g. {example}")
+        return data
 
 
 class Exclusion(Step):
@@ -176,7 +195,9 @@ class Journey(_Frozen):
     def __init__(self, name: str | None = None, /, **data: Any) -> None:
         if name is not None:
             data["name"] = name
-        super().__init__(**data)
+        super().__init__(**data)  # a problem is a JourneyDefinitionError (see _Frozen)
+
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # model_validate need not call it
 
     @field_validator("window", mode="before")
     @classmethod
@@ -263,6 +284,9 @@ class Journey(_Frozen):
     @classmethod
     def from_json(cls, text: str | bytes, *, draft: bool = False) -> Journey:
         """Load the version-1 JSON text."""
+        if not isinstance(text, str | bytes | bytearray):
+            hint = ": for a dict use Journey.from_dict" if isinstance(text, Mapping) else ""
+            raise JourneyDefinitionError(f"from_json takes JSON text, got a {type(text).__name__}{hint}")
         try:
             data = json.loads(text)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -491,14 +515,18 @@ def validation_errors(exc: pydantic.ValidationError) -> list[Any]:
 
 
 def definition_error(exc: pydantic.ValidationError) -> JourneyDefinitionError:
-    """One readable :class:`JourneyDefinitionError` naming where each problem is."""
-    lines = []
+    """The one translation of pydantic's errors: a :class:`JourneyDefinitionError` whose message names where
+    each problem is, and whose ``problems`` list them one by one (``loc``, ``where``, ``message``) for an editor."""
+    problems = []
     for error in validation_errors(exc):
-        where = describe_location(error["loc"])
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = f"unknown field (value {_shown(error['input'])})"
         elif error["type"] == "literal_error":
             message = f"{message}, got {_shown(error['input'])}"
-        lines.append(f"{where}: {message}" if where else message)
-    return JourneyDefinitionError("; ".join(lines))
+        loc = [part for part in error["loc"] if isinstance(part, str | int)]
+        problems.append({"loc": loc, "where": describe_location(error["loc"]), "message": message})
+    lines = [f"{p['where']}: {p['message']}" if p["where"] else p["message"] for p in problems]
+    return JourneyDefinitionError(
+        "; ".join(lines), location=tuple(problems[0]["loc"]) if problems else (), problems=problems
+    )

@@ -30,8 +30,8 @@ from journey_widgets.binding import (
     check_journey_against_data,
 )
 from journey_widgets.catalog import Catalog, default_catalog
-from journey_widgets.errors import CatalogError, JourneyError
-from journey_widgets.model import MAX_STAGES, MAX_STEPS, TOO_DEEP, Journey, describe_location, validation_errors
+from journey_widgets.errors import CatalogError, JourneyDefinitionError, JourneyError
+from journey_widgets.model import MAX_STAGES, MAX_STEPS, TOO_DEEP, Journey, definition_error
 from journey_widgets.operators import OPERATORS, kind_of
 from journey_widgets.result import JourneyResult
 from journey_widgets.suggestions import ValueIndex
@@ -41,18 +41,13 @@ from journey_widgets.suggestions import ValueIndex
 _BACKEND_LOCK = threading.RLock()
 
 
-def _errors_of(exc: Exception) -> list[dict[str, Any]]:
-    """Validation errors as ``{"loc": [...], "message": ...}`` for inline display in the editor."""
+def _errors_of(exc: JourneyError | pydantic.ValidationError) -> list[dict[str, Any]]:
+    """Validation errors as ``{"loc": [...], "where": ..., "message": ...}`` for inline display in the editor."""
     if isinstance(exc, pydantic.ValidationError):
-        return [
-            {
-                "loc": [p for p in e["loc"] if isinstance(p, str | int)],
-                "where": describe_location(e["loc"]),
-                "message": e["msg"].removeprefix("Value error, "),
-            }
-            for e in validation_errors(exc)
-        ]
-    return [{"loc": list(getattr(exc, "location", ()) or ()), "where": "", "message": str(exc)}]
+        exc = definition_error(exc)
+    if isinstance(exc, JourneyDefinitionError):
+        return exc.problems
+    return [{"loc": list(exc.location), "where": "", "message": str(exc)}]
 
 
 def _one_line(exc: BaseException) -> str:

@@ -354,14 +354,17 @@ class UnknownEvent:
     #: False when the events table could not be queried (declared for SQL only).
     data_checked: bool = True
 
-    def message(self, where: str | None = None) -> str:
-        """One line for ``where`` (default: every place), e.g. for a :class:`UnknownEventWarning`."""
-        where = where or "; ".join(place for place, _ in self.places)
+    def message(self) -> str:
+        """One line naming every place, e.g. for a :class:`UnknownEventWarning`."""
+        return f"{'; '.join(place for place, _ in self.places)}: {self.detail()}"
+
+    def detail(self) -> str:
+        """What is wrong and the close known ids, without the place (shown beside the step)."""
         hint = f" (did you mean {', '.join(map(repr, self.close))}?)" if self.close else ""
         if not self.data_checked:
-            return f"{where}: unknown event type {self.event!r}: not in the step catalog (the data was not read){hint}"
+            return f"unknown event type {self.event!r}: not in the step catalog (the data was not read){hint}"
         return (
-            f"{where}: unknown event type {self.event!r}: in neither the step catalog nor the events data, "
+            f"unknown event type {self.event!r}: in neither the step catalog nor the events data, "
             f"so it matches no event{hint}"
         )
 

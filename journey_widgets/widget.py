@@ -178,7 +178,7 @@ class JourneyBuilder(ipywidgets.VBox):
         with self.editor.hold_sync():
             self.editor.errors = []
             self.editor.warnings = [
-                {"loc": list(location), "where": where, "message": event.message(where)}
+                {"loc": list(location), "where": where, "message": event.detail()}
                 for event in unknown
                 for where, location in event.places
             ]

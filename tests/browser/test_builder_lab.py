@@ -10,6 +10,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from journey_widgets.operators import OPERATORS
+
 pytestmark = pytest.mark.browser
 KERNEL_TIMEOUT = 90_000
 UI_TIMEOUT = 20_000
@@ -105,6 +107,8 @@ def test_build_a_journey_by_clicking(page, lab_server, artifacts_dir):
     first_step.locator(".jw-add-filter").click()
     filter_row = page.locator(".jw-filter").first
     filter_row.locator(".jw-filter-property").select_option("country")
+    menu = filter_row.locator(".jw-filter-op option").all_inner_texts()
+    assert menu == [op.label for op in OPERATORS.values() if "string" in op.kinds]  # the registry's, in order
     value = page.locator(".jw-filter .jw-filter-value").first
     value.click()
     expect(page.locator(".jw-filter datalist option[value='US']")).to_have_count(1, timeout=UI_TIMEOUT)
@@ -145,6 +149,17 @@ def test_build_a_journey_by_clicking(page, lab_server, artifacts_dir):
     states = saved["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     journeys = [m["state"]["journey"] for m in states.values() if "journey" in m["state"]]
     assert journeys and journeys[0]["stages"][2]["name"] == "Met"
+
+    # an event type in neither the catalog nor the data: a warning beside its step, and the journey still runs
+    code = "builder.journey = builder.journey.stage('Typo', 'page_visted')"
+    lab_js(page, "await nb.sessionContext.session.kernel.requestExecute({code: arg}).done;", code)
+    warning = page.locator(".jw-stage").nth(3).locator(".jw-warning")
+    expect_ok(
+        page, lambda: expect(warning).to_contain_text("did you mean 'page_visited'", timeout=UI_TIMEOUT), "no warning"
+    )
+    wait_for_results(page, 4)
+    assert actors(page)[3] == 0 and page.locator(".jw-error").count() == 0
+    page.locator(".jw-root").screenshot(path=str(artifacts_dir / "builder-warning.png"))
 
     widget_errors = [e for e in page.console_errors if "widget" in e.lower()]
     assert not widget_errors, widget_errors

@@ -10,10 +10,15 @@ from typing import Any
 
 from journey_widgets.check import DataCheck, check
 from journey_widgets.errors import (
+    ArgumentError,
     CatalogError,
     DataBindingError,
     JourneyDefinitionError,
     JourneyError,
+    JourneyWarning,
+    NaiveTimestampWarning,
+    UnknownEventWarning,
+    UnknownPropertyWarning,
     UnsupportedBackendError,
 )
 from journey_widgets.model import Breakdown, DateRange, Exclusion, Filter, Journey, Stage, Step, prop, step
@@ -32,6 +37,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "ArgumentError",
     "Breakdown",
     "CatalogError",
     "DataBindingError",
@@ -42,8 +48,12 @@ __all__ = [
     "Journey",
     "JourneyDefinitionError",
     "JourneyError",
+    "JourneyWarning",
+    "NaiveTimestampWarning",
     "Stage",
     "Step",
+    "UnknownEventWarning",
+    "UnknownPropertyWarning",
     "UnsupportedBackendError",
     "check",
     "prop",

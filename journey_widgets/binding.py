@@ -5,16 +5,19 @@ Everything here is checked before any query runs, and every error names the colu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.datatypes as dt
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
-from journey_widgets.errors import DataBindingError
-from journey_widgets.model import ORDER_OPS, TEXT_OPS, Filter, Journey, Step
+from journey_widgets.errors import DataBindingError, NaiveTimestampWarning, UnknownEventWarning, warn
+from journey_widgets.model import Filter, Journey
+from journey_widgets.operators import OPERATORS, kind_of, value_fits, values_of
 from journey_widgets.portable import backend_name, epoch_microseconds, runnable
 from journey_widgets.sources import read_table
 
@@ -154,17 +157,34 @@ def bind_events(
     schema: EventSchema | None = None,
     catalog: Catalog | None = None,
 ) -> BoundEvents:
-    """Check ``events`` (and ``identity``) against the schema and, if given, the journey."""
-    schema = schema or EventSchema()
+    """Check ``events`` (and ``identity``) against the schema and, if given, the journey (an event type in
+    neither the catalog nor the data gives an :class:`~journey_widgets.errors.UnknownEventWarning`)."""
+    schema = _as_schema(schema)
     table = as_table(events)
     identity_table = None if identity is None else as_table(identity, what="identity")
     bound = BoundEvents(table=table, schema=_effective_schema(table, schema), identity=identity_table)
     _check_roles(bound, journey)
     if identity_table is not None:
         _check_identity(bound)
+    bound = _with_whole_number_ids(bound)
     if journey is not None:
-        check_journey_against_data(bound, journey, catalog=catalog)
+        warn_unknown_events(check_journey_against_data(bound, journey, catalog=catalog))
     return bound
+
+
+def _as_schema(schema: EventSchema | Mapping[str, Any] | None) -> EventSchema:
+    """The schema, also from a plain mapping such as ``{"contact_id": "person"}``."""
+    if schema is None or isinstance(schema, EventSchema):
+        return schema or EventSchema()
+    if not isinstance(schema, Mapping):
+        raise DataBindingError(
+            f"schema must be an EventSchema or a dict of role -> column, got {type(schema).__name__}"
+        )
+    roles = {f.name for f in fields(EventSchema)}
+    unknown = sorted(set(schema) - roles)
+    if unknown:
+        raise DataBindingError(f"schema: unknown roles {unknown}; the roles are {', '.join(sorted(roles))}")
+    return EventSchema(**schema)
 
 
 def _effective_schema(table: ir.Table, schema: EventSchema) -> EventSchema:
@@ -196,21 +216,17 @@ def _check_roles(bound: BoundEvents, journey: Journey | None) -> None:
     table, schema = bound.table, bound.schema
     kinds = {"event_type": "string", "occurred_at": "timestamp"}
     for role, expected in kinds.items():
-        type_ = _require_column(table, getattr(schema, role), role)
+        name = getattr(schema, role)
+        type_ = _require_column(table, name, role)
         if (expected == "string" and not type_.is_string()) or (expected == "timestamp" and not type_.is_timestamp()):
-            raise DataBindingError(
-                f"column {getattr(schema, role)!r} ({role}) has type {type_}, expected {expected}"
-                + (
-                    "; cast it, e.g. events.mutate(occurred_at=events.occurred_at.as_timestamp('%Y-%m-%d %H:%M:%S'))"
-                    if expected == "timestamp"
-                    else ""
-                )
-            )
+            hint = _time_hint(name, type_) if expected == "timestamp" else ""
+            raise DataBindingError(f"column {name!r} ({role}) has type {type_}, expected {expected}{hint}")
+    _warn_naive_times(table, schema.occurred_at, "events")
     for role in ("contact_id", "visitor_id", "deal_id"):
         name = getattr(schema, role)
         if name is not None:
             type_ = _require_column(table, name, role)
-            if not (type_.is_string() or type_.is_integer()):
+            if not (type_.is_string() or type_.is_integer() or _may_hold_whole_numbers(type_)):
                 raise DataBindingError(f"column {name!r} ({role}) has type {type_}, expected string or integer")
     if journey is not None and journey.object == "deal" and schema.deal_id is None:
         raise DataBindingError("a deal journey needs a deal_id column: map it with EventSchema(deal_id=...)")
@@ -219,6 +235,33 @@ def _check_roles(bound: BoundEvents, journey: Journey | None) -> None:
     clashes = [c for c in table.columns if c.startswith(PREFIX)]
     if clashes:
         raise DataBindingError(f"column names starting with {PREFIX!r} are reserved: {clashes}")
+
+
+def _time_hint(name: str, type_: dt.DataType) -> str:
+    """How to turn a column of ``type_`` into timestamps, as a ``; ...`` suffix."""
+    if type_.is_integer():
+        return (
+            f"; if these are epoch seconds, convert them, e.g. df[{name!r}] = pd.to_datetime(df[{name!r}], unit='s', "
+            "utc=True) (unit='ms' or 'us' for milli- or microseconds)"
+        )
+    if type_.is_date():
+        return f"; make them times, e.g. df[{name!r}] = pd.to_datetime(df[{name!r}], utc=True)"
+    if type_.is_string():
+        return f"; parse them, e.g. events.mutate({name}=events.{name}.as_timestamp('%Y-%m-%d %H:%M:%S'))"
+    return ""
+
+
+def _warn_naive_times(table: ir.Table, name: str | None, what: str) -> None:
+    """Times without a time zone are read as UTC (SPEC §2): say so, once per table."""
+    if name is not None and name in table.columns:
+        type_ = table[name].type()
+        if type_.is_timestamp() and type_.timezone is None:
+            warn(
+                NaiveTimestampWarning(
+                    f"{what} column {name!r} has no time zone: its times are read as UTC (if they are local "
+                    f"times, give them their zone first, e.g. df[{name!r}].dt.tz_localize('Europe/Oslo'))"
+                )
+            )
 
 
 def _check_identity(bound: BoundEvents) -> None:
@@ -237,36 +280,132 @@ def _check_identity(bound: BoundEvents) -> None:
             )
 
 
-def check_journey_against_data(bound: BoundEvents, journey: Journey, *, catalog: Catalog | None = None) -> None:
-    """Every filtered or broken-down property is a column of a fitting type; every event is known."""
+# ---------------------------------------------------------------------------------------- whole-number ids
+#: Floats hold every integer up to 2**53 exactly; a larger id read as a float may have changed already.
+_EXACT_FLOAT_INTEGERS = 2**53
+
+
+def _may_hold_whole_numbers(type_: dt.DataType) -> bool:
+    """Floats and decimals: pandas reads nullable integer ids as float64 (``pd.read_parquet``)."""
+    return type_.is_floating() or type_.is_decimal()
+
+
+def _with_whole_number_ids(bound: BoundEvents) -> BoundEvents:
+    """``bound`` with its float or decimal id columns cast exactly to int64, once every value is checked
+    to be a whole number a float holds exactly; otherwise a :class:`DataBindingError` with the fix."""
+    schema = bound.schema
+    events = _whole_number_ids(bound.table, [(r, getattr(schema, r)) for r in ("contact_id", "visitor_id", "deal_id")])
+    identity = bound.identity
+    if identity is not None:
+        roles = [("contact_id", schema.identity_contact_id), ("visitor_id", schema.identity_visitor_id)]
+        identity = _whole_number_ids(identity, roles, "identity")
+    if events is bound.table and identity is bound.identity:
+        return bound
+    return BoundEvents(table=events, schema=schema, identity=identity, dialect=bound.dialect)
+
+
+def _whole_number_ids(table: ir.Table, roles: list[tuple[str, str | None]], what: str = "events") -> ir.Table:
+    numeric = [(role, name) for role, name in roles if name and _may_hold_whole_numbers(table[name].type())]
+    if not numeric:
+        return table
+    checks = {}
+    for index, (_, name) in enumerate(numeric):
+        column = table[name]
+        not_whole = column.notnull() & ((column != column.floor()) | (column.abs() > _EXACT_FLOAT_INTEGERS))
+        checks[f"_jw_bad_{index}"] = column.min(where=not_whole)
+    found = table.aggregate(**checks).to_pyarrow().to_pylist()[0]
+    for index, (role, name) in enumerate(numeric):
+        example = found[f"_jw_bad_{index}"]
+        if example is not None:
+            raise DataBindingError(
+                f"{what} column {name!r} ({role}) holds ids that are not whole numbers below 2**53 (e.g. {example!r}): "
+                f"make it text (df[{name!r}] = df[{name!r}].astype('string')) or read whole ids as integers "
+                "(pd.read_parquet(path, dtype_backend='numpy_nullable'))"
+            )
+    return table.mutate(**{name: table[name].cast(dt.int64) for _, name in numeric})
+
+
+def check_journey_against_data(
+    bound: BoundEvents, journey: Journey, *, catalog: Catalog | None = None, data_in_catalog: bool = False
+) -> list[UnknownEvent]:
+    """Every filtered or broken-down property is a column of a fitting type (else raise); returns the
+    event types in neither ``catalog`` nor the data, whose steps match no event (SPEC §2).
+
+    ``data_in_catalog``: ``catalog`` already holds every event type of the data, so nothing is queried.
+    """
     from journey_widgets.catalog import default_catalog
 
     catalog = catalog or default_catalog()
-    for where, location, step in _steps_with_places(journey):
+    for where, location, step in journey.step_places():
         for index, flt in enumerate(step.filters):
             place = f"{where}, filter {index + 1} ({flt.property} {flt.op})"
             _check_filter(bound, flt, place, (*location, "filters", index))
     if journey.breakdown is not None:
         _check_property(bound, journey.breakdown.property, "breakdown", ("breakdown",))
     unknown = unknown_events(journey, catalog)
-    if unknown:
-        _check_custom_events(bound, journey, unknown)
+    if not unknown:
+        return []
+    known = [event.id for event in catalog.events]
+    data_checked = data_in_catalog or _can_query(bound.table)  # not a warehouse table compiled to SQL only
+    if data_checked and not data_in_catalog:
+        present = _data_event_types(bound, unknown)
+        unknown = [event for event in unknown if event not in present]
+        known += _data_event_types(bound) if unknown else []
+    return describe_unknown_events(journey, unknown, known, data_checked=data_checked)
+
+
+@dataclass(frozen=True)
+class UnknownEvent:
+    """An event type in neither the catalog nor the data: where the journey names it, and close known ids."""
+
+    event: str
+    #: (human place, location in the journey document) of each step or exclusion naming it.
+    places: tuple[tuple[str, tuple[str | int, ...]], ...]
+    close: tuple[str, ...]
+    #: False when the events table could not be queried (declared for SQL only).
+    data_checked: bool = True
+
+    def message(self) -> str:
+        """One line naming every place, e.g. for a :class:`UnknownEventWarning`."""
+        return f"{'; '.join(place for place, _ in self.places)}: {self.detail()}"
+
+    def detail(self) -> str:
+        """What is wrong and the close known ids, without the place (shown beside the step)."""
+        hint = f" (did you mean {', '.join(map(repr, self.close))}?)" if self.close else ""
+        if not self.data_checked:
+            return f"unknown event type {self.event!r}: not in the step catalog (the data was not read){hint}"
+        return (
+            f"unknown event type {self.event!r}: in neither the step catalog nor the events data, "
+            f"so it matches no event{hint}"
+        )
+
+
+def describe_unknown_events(
+    journey: Journey, unknown: list[str], known: list[str], *, data_checked: bool = True
+) -> list[UnknownEvent]:
+    """The places of each ``unknown`` event type in the journey, with up to three close ``known`` ids."""
+    places = journey.step_places()
+    candidates = list(dict.fromkeys(known))
+    return [
+        UnknownEvent(
+            event,
+            tuple((where, location) for where, location, step in places if step.event == event),
+            tuple(difflib.get_close_matches(event, candidates, n=3)),
+            data_checked,
+        )
+        for event in unknown
+    ]
+
+
+def warn_unknown_events(unknown: list[UnknownEvent]) -> None:
+    """One :class:`UnknownEventWarning` per event type."""
+    for event in unknown:
+        warn(UnknownEventWarning(event.message()))
 
 
 def unknown_events(journey: Journey, catalog: Catalog) -> list[str]:
     """The journey's event types (steps and exclusions) that ``catalog`` lacks, sorted."""
-    return sorted({s.event for _, _, s in _steps_with_places(journey) if not catalog.has_event(s.event)})
-
-
-def _steps_with_places(journey: Journey) -> list[tuple[str, tuple[str | int, ...], Step]]:
-    """Every step and exclusion with its human place and its location in the document."""
-    places: list[tuple[str, tuple[str | int, ...], Step]] = [
-        (f"stage {i + 1} ({stage.name!r}), step {j + 1} ({step.event})", ("stages", i, "steps", j), step)
-        for i, stage in enumerate(journey.stages)
-        for j, step in enumerate(stage.steps)
-    ]
-    places += [(f"exclusion {i + 1} ({x.event})", ("exclusions", i), x) for i, x in enumerate(journey.exclusions)]
-    return places
+    return sorted({s.event for _, _, s in journey.step_places() if not catalog.has_event(s.event)})
 
 
 def _check_property(bound: BoundEvents, name: str, where: str, location: tuple[str | int, ...]) -> dt.DataType:
@@ -281,58 +420,38 @@ def _check_property(bound: BoundEvents, name: str, where: str, location: tuple[s
 
 
 def _check_filter(bound: BoundEvents, flt: Filter, where: str, location: tuple[str | int, ...]) -> None:
+    """The column's kind is one the operator applies to, and every value fits the column."""
     type_ = _check_property(bound, flt.property, where, location)
-    values = list(flt.value) if isinstance(flt.value, tuple) else [flt.value]
-    if flt.op in TEXT_OPS and not type_.is_string():
+    operator = OPERATORS[flt.op]
+    if kind_of(type_) not in operator.kinds:
         raise DataBindingError(
-            f"{where}: {flt.op!r} needs a text column but {flt.property!r} is {type_}", location=location
+            f"{where}: {flt.op!r} needs a {operator.kind_words()} column but {flt.property!r} is {type_}",
+            location=location,
         )
-    if flt.value is None:
-        return
-    for value in values:
-        if not _value_fits(value, type_):
+    for value in values_of(flt.value):
+        if not value_fits(value, type_):
+            hint = " (give a date such as '2026-01-05')" if type_.is_date() else ""
             raise DataBindingError(
-                f"{where}: value {value!r} does not fit column {flt.property!r} of type {type_}", location=location
-            )
-    if flt.op in ORDER_OPS and type_.is_boolean():
-        raise DataBindingError(
-            f"{where}: {flt.op!r} cannot compare the boolean column {flt.property!r}", location=location
-        )
-
-
-def _value_fits(value: object, type_: dt.DataType) -> bool:
-    if type_.is_string():
-        return isinstance(value, str)
-    if type_.is_boolean():
-        return isinstance(value, bool)
-    if type_.is_integer() and isinstance(value, int) and not isinstance(value, bool):
-        return _INT64_MIN <= value <= _INT64_MAX
-    if type_.is_numeric():
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if type_.is_timestamp() or type_.is_date():
-        return isinstance(value, str) and _is_iso_time(value)
-    return False
-
-
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-
-
-def _is_iso_time(text: str) -> bool:
-    try:
-        datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _check_custom_events(bound: BoundEvents, journey: Journey, unknown: list[str]) -> None:
-    """Custom event types are allowed when the data has them; otherwise name the step."""
-    column = bound.table[bound.schema.event_type]
-    present = set(bound.table.filter(column.isin(unknown)).select(column).distinct().to_pyarrow().column(0).to_pylist())
-    for where, location, step in _steps_with_places(journey):
-        if step.event in unknown and step.event not in present:
-            raise DataBindingError(
-                f"{where}: unknown event type {step.event!r}: not in the step catalog and not in the "
-                "events data (register it with Catalog.register_event or check the spelling)",
+                f"{where}: value {value!r} does not fit column {flt.property!r} of type {type_}{hint}",
                 location=location,
             )
+
+
+#: Event types of the data offered as "did you mean" candidates (the most frequent ones).
+_MAX_SUGGESTED_TYPES = 1_000
+
+
+def _can_query(table: ir.Table) -> bool:
+    """False for tables declared without a backend (``ibis.table(schema, name)``): SQL only."""
+    return not table.op().find(ops.UnboundTable)
+
+
+def _data_event_types(bound: BoundEvents, among: list[str] | None = None) -> list[str]:
+    """The data's event types: those ``among`` the given ones, else the most frequent."""
+    column = bound.table[bound.schema.event_type]
+    if among is not None:
+        types = bound.table.filter(column.isin(among)).select(column).distinct()
+    else:
+        counts = column.value_counts()
+        types = counts.order_by(ibis.desc(counts.columns[1])).limit(_MAX_SUGGESTED_TYPES).select(column.get_name())
+    return [t for t in types.to_pyarrow().column(0).to_pylist() if isinstance(t, str)]

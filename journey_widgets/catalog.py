@@ -12,11 +12,15 @@ import functools
 import json
 from dataclasses import asdict, dataclass
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from journey_widgets.errors import CatalogError
+from journey_widgets.errors import CatalogError, UnknownEventWarning, UnknownPropertyWarning
+from journey_widgets.operators import PROPERTY_KINDS
 
-PropertyType = Literal["string", "number", "timestamp", "boolean"]
+if TYPE_CHECKING:
+    from journey_widgets.model import Journey
+
+PropertyType = Literal["string", "number", "timestamp", "boolean"]  # = operators.PROPERTY_KINDS
 _MAX_ID_LENGTH = 200
 
 
@@ -156,11 +160,34 @@ class Catalog:
             raise CatalogError(f"a property name must be a non-empty text of at most {_MAX_ID_LENGTH} characters")
         if name in self._properties:
             raise CatalogError(f"property {name!r} is already in the catalog")
-        if type not in ("string", "number", "timestamp", "boolean"):
-            raise CatalogError(f"property type must be string, number, timestamp or boolean, got {type!r}")
+        if type not in PROPERTY_KINDS:
+            raise CatalogError(f"property type must be one of {', '.join(PROPERTY_KINDS)}, got {type!r}")
         spec = PropertySpec(name, label or name, type, tuple(values) if values else None)
         self._properties[name] = spec
         return spec
+
+    def warnings_for(self, journey: Journey) -> list[UnknownEventWarning | UnknownPropertyWarning]:
+        """What the catalog alone can say about ``journey``: event types and filtered properties it lacks
+        (fine for custom ones the data holds; checking against the data decides)."""
+        found: list[UnknownEventWarning | UnknownPropertyWarning] = []
+        for where, _, step in journey.step_places():
+            if not self.has_event(step.event):
+                found.append(
+                    UnknownEventWarning(
+                        f"{where}: unknown event type {step.event!r}: not in the step catalog"
+                        f"{_suggest(step.event, self._events)}; it matches no event unless the data has it"
+                    )
+                )
+            for index, flt in enumerate(step.filters):
+                if flt.property not in self._properties:
+                    found.append(
+                        UnknownPropertyWarning(
+                            f"{where}, filter {index + 1} ({flt.property} {flt.op}): property {flt.property!r} "
+                            f"is not in the step catalog{_suggest(flt.property, self._properties)}; "
+                            "the events table must have this column"
+                        )
+                    )
+        return found
 
     def labels(self) -> dict[str, str]:
         """Event id -> label, for charts and tables."""

@@ -9,10 +9,12 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from journey_widgets.errors import JourneyError
+from journey_widgets.errors import ArgumentError, JourneyError, JourneyWarning, warn
+from journey_widgets.sources import FILE_BACKENDS
 
 _OUTPUT_KINDS = (".csv", ".json", ".html", ".png", ".svg")
 
@@ -38,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--backend",
         default="duckdb",
-        choices=["duckdb", "sqlite", "polars", "datafusion", "pyspark"],
+        choices=FILE_BACKENDS,
         help="engine that reads the files (default: duckdb); a URL brings its own (postgres://...)",
     )
     run.add_argument("--output", type=Path, help="write here instead of printing (.csv, .json, .html, .png, .svg)")
@@ -64,8 +66,15 @@ def _parser() -> argparse.ArgumentParser:
     catalog.add_argument("--category", help="only this category (e.g. forms, web_pages)")
     catalog.add_argument("--search", help="only events whose id, label or category contains this")
 
-    validate = commands.add_parser("validate", help="check a journey file and print it in canonical form")
+    validate = commands.add_parser(
+        "validate",
+        help="check a journey file and print it in canonical form",
+        description="Check JOURNEY against the step catalog (event types and properties it lacks are "
+        "warnings) or, with --events, against the data too (a property no column holds is an error).",
+    )
     validate.add_argument("journey", type=Path, metavar="JOURNEY.json")
+    validate.add_argument("--events", help="also check against these events (file, folder or URL#TABLE)")
+    validate.add_argument("--backend", default="duckdb", choices=FILE_BACKENDS, help="engine that reads the files")
     return parser
 
 
@@ -127,6 +136,16 @@ def _validate(args: argparse.Namespace) -> None:
     from journey_widgets.model import Journey
 
     journey = Journey.load(args.journey)
+    if args.events:
+        from journey_widgets.binding import bind_events
+        from journey_widgets.sources import read_table
+
+        bind_events(read_table(args.events, backend=args.backend), journey)
+    else:
+        from journey_widgets.catalog import default_catalog
+
+        for warning in default_catalog().warnings_for(journey):
+            warn(warning)
     print(journey.to_json())
     print(f"{args.journey}: valid ({len(journey.stages)} stages)", file=sys.stderr)
 
@@ -136,7 +155,12 @@ def _run(args: argparse.Namespace) -> None:
 
     output: Path | None = args.output
     if output is not None and output.suffix.lower() not in _OUTPUT_KINDS:
-        raise JourneyError(f"--output must end in one of {', '.join(_OUTPUT_KINDS)}, got {str(output)!r}")
+        raise ArgumentError(f"--output must end in one of {', '.join(_OUTPUT_KINDS)}, got {str(output)!r}")
+    if output is not None and args.format is not None and output.suffix.lower() != f".{args.format}":
+        raise ArgumentError(
+            f"--format {args.format} conflicts with --output {str(output)!r}: the file's suffix decides its format "
+            f"(drop --format, or write to {str(output.with_suffix('.' + args.format))!r})"
+        )
     journey = Journey.load(args.journey)
     from journey_widgets.sources import read_table
 
@@ -161,7 +185,7 @@ def _sample(args: argparse.Namespace) -> None:
     from journey_widgets.sample import write_sample
 
     if args.events < 1:
-        raise JourneyError(f"--events must be at least 1, got {args.events}")
+        raise ArgumentError(f"--events must be at least 1, got {args.events}")
     paths = write_sample(args.out, args.events, seed=args.seed, progress=_progress if sys.stderr.isatty() else None)
     if sys.stderr.isatty():
         print(file=sys.stderr)
@@ -175,12 +199,27 @@ def _progress(done: int, total: int) -> None:
     print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} events", end="", file=sys.stderr, flush=True)
 
 
+@contextlib.contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Print each :class:`JourneyWarning` as one ``journey-widgets: warning:`` line, others as usual, once the
+    command has succeeded (a failed command prints its one error line only)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", JourneyWarning)
+        yield
+    for item in caught:
+        if issubclass(item.category, JourneyWarning):
+            print(f"journey-widgets: warning: {item.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(item.message, item.category, item.filename, item.lineno)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the process exit code (errors print one line and return 1)."""
     args = _parser().parse_args(argv)
     commands = {"run": _run, "sample": _sample, "demo": _demo, "catalog": _catalog, "validate": _validate}
     try:
-        commands[args.command](args)
+        with _warnings_as_lines():
+            commands[args.command](args)
     except JourneyError as exc:
         print(f"journey-widgets: error: {exc}", file=sys.stderr)
         return 1

@@ -6,6 +6,21 @@ helps, what to do next. All errors derive from :class:`JourneyError`, itself a `
 
 from __future__ import annotations
 
+import reprlib
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 4, 60, 60, 40
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 5
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for a message, shortened: long texts and numbers, big or deeply nested documents."""
+    return _REPR.repr(value)
+
 
 class JourneyError(ValueError):
     """Base class of every error journey_widgets raises on purpose.
@@ -20,7 +35,16 @@ class JourneyError(ValueError):
 
 
 class JourneyDefinitionError(JourneyError):
-    """The journey definition is invalid (structure, values, unknown version, bad JSON)."""
+    """The journey definition is invalid (structure, values, unknown version, bad JSON).
+
+    ``problems`` lists each problem as ``{"loc": [...], "where": "stage 1, step 2", "message": ...}``.
+    """
+
+    def __init__(
+        self, message: str, *, location: tuple[str | int, ...] = (), problems: list[dict[str, Any]] | None = None
+    ) -> None:
+        super().__init__(message, location=location)
+        self.problems = problems or [{"loc": list(location), "where": "", "message": message}]
 
 
 class CatalogError(JourneyError):
@@ -34,5 +58,36 @@ class DataBindingError(JourneyError):
     """
 
 
+class ArgumentError(JourneyError):
+    """A call got an argument value it does not take (an unknown table, period, stage or dialect)."""
+
+
 class UnsupportedBackendError(JourneyError):
     """A backend lacks an operation the journey needs; the message names backend and feature."""
+
+
+class JourneyWarning(UserWarning):
+    """Base class of the warnings journey_widgets gives: the journey runs, but a result may surprise."""
+
+
+class UnknownEventWarning(JourneyWarning):
+    """A step's event type is in neither the catalog nor the data: the step matches no event (SPEC §2)."""
+
+
+class UnknownPropertyWarning(JourneyWarning):
+    """A filtered property is not in the catalog (checked against the catalog alone, without data)."""
+
+
+class NaiveTimestampWarning(JourneyWarning):
+    """A time column has no time zone: its values are read as UTC."""
+
+
+_PACKAGE = str(Path(__file__).parent)
+
+
+def warn(warning: JourneyWarning) -> None:
+    """Issue ``warning`` attributed to the first caller outside journey_widgets (the user's line)."""
+    frame, level = sys._getframe(1), 2
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(warning, stacklevel=level)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +26,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_seriali
 
 from journey_widgets.durations import format_duration, parse_duration
 from journey_widgets.errors import JourneyDefinitionError
+from journey_widgets.errors import shown as _shown
+from journey_widgets.operators import OPERATOR_IDS, check_value
 
 if TYPE_CHECKING:
     from journey_widgets.result import JourneyResult
@@ -46,46 +47,22 @@ def _without_nul(text: str) -> str:
 Text = Annotated[str, AfterValidator(_without_nul)]
 TOO_DEEP = "the journey document is nested too deeply to be a journey"
 Scalar = str | int | float | bool
-Op = Literal[
-    "eq",
-    "neq",
-    "in",
-    "not_in",
-    "contains",
-    "not_contains",
-    "starts_with",
-    "is_known",
-    "is_unknown",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "between",
-]
-NO_VALUE_OPS = frozenset({"is_known", "is_unknown"})
-LIST_OPS = frozenset({"in", "not_in"})
-TEXT_OPS = frozenset({"contains", "not_contains", "starts_with"})
-ORDER_OPS = frozenset({"gt", "gte", "lt", "lte"})
-#: Ops a null property passes; every other op fails on null.
-NULL_PASSING_OPS = frozenset({"neq", "not_in", "not_contains", "is_unknown"})
-
-
-_REPR = reprlib.Repr()
-_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 4, 60, 60, 40
-_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 5
-
-
-def _shown(value: object) -> str:
-    """``repr(value)``, shortened: long texts and numbers, big or deeply nested documents."""
-    return _REPR.repr(value)
-
-
-def _is_scalar(value: object) -> bool:
-    return isinstance(value, Scalar) and not (isinstance(value, float) and value != value)
+#: The filter operators' ids, from the registry (:mod:`journey_widgets.operators`).
+Op = Literal[OPERATOR_IDS]  # type: ignore[valid-type]
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    def __init__(self, **data: Any) -> None:
+        """Build and validate; a problem is one :class:`JourneyDefinitionError` naming where it is."""
+        try:
+            super().__init__(**data)
+        except pydantic.ValidationError as exc:
+            raise definition_error(exc) from None
+
+    # Nested models still validate inside pydantic (keeping each problem's location), not through __init__.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
 
 class Filter(_Frozen):
@@ -97,30 +74,7 @@ class Filter(_Frozen):
 
     @model_validator(mode="after")
     def _check_value(self) -> Filter:
-        op, value = self.op, self.value
-        if op in NO_VALUE_OPS:
-            if value is not None:
-                raise ValueError(f"op {op!r} takes no value, got {_shown(value)}")
-        elif op in LIST_OPS:
-            if not isinstance(value, list | tuple) or not value:
-                raise ValueError(f"op {op!r} needs a non-empty list of values, got {_shown(value)}")
-            if not all(_is_scalar(v) for v in value):
-                raise ValueError(f"op {op!r} takes scalar values, got {_shown(value)}")
-        elif op == "between":
-            if not isinstance(value, list | tuple) or len(value) != 2:
-                raise ValueError(f"op 'between' needs two values [low, high], got {_shown(value)}")
-            low, high = value
-            if not (_is_scalar(low) and _is_scalar(high)) or isinstance(low, bool):
-                raise ValueError(f"op 'between' needs two numbers or strings, got {_shown(value)}")
-            if type(low) is not type(high) and not (_is_number(low) and _is_number(high)):
-                raise ValueError(f"op 'between' needs two values of one type, got {_shown(value)}")
-            if low > high:
-                raise ValueError(f"op 'between' needs low <= high, got {_shown(value)}")
-        elif op in TEXT_OPS:
-            if not isinstance(value, str) or not value:
-                raise ValueError(f"op {op!r} needs a non-empty text value, got {_shown(value)}")
-        elif not _is_scalar(value) or (op in ORDER_OPS and isinstance(value, bool)):
-            raise ValueError(f"op {op!r} needs a single number or text value, got {_shown(value)}")
+        check_value(self.op, self.value)
         return self
 
     @field_validator("value", mode="before")
@@ -140,10 +94,6 @@ class Filter(_Frozen):
 
     def __str__(self) -> str:
         return f"{self.property} {self.op}" + ("" if self.value is None else f" {self.value!r}")
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 class Step(_Frozen):
@@ -172,6 +122,15 @@ class Stage(_Frozen):
 
     name: Text = Field(min_length=1, max_length=MAX_NAME_LENGTH)
     steps: tuple[Step, ...] = Field(min_length=1, max_length=MAX_STEPS)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _has_steps(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and isinstance(data.get("steps"), list | tuple) and not data["steps"]:
+            name = data.get("name")
+            example = f".stage({name!r}, 'page_visited')" if isinstance(name, str) else '"steps": [{"event": ...}]'
+            raise ValueError(f"stage {_shown(name)} has no steps: give at least one, e.g. {example}")
+        return data
 
 
 class Exclusion(Step):
@@ -240,7 +199,9 @@ class Journey(_Frozen):
     def __init__(self, name: str | None = None, /, **data: Any) -> None:
         if name is not None:
             data["name"] = name
-        super().__init__(**data)
+        super().__init__(**data)  # a problem is a JourneyDefinitionError (see _Frozen)
+
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # model_validate need not call it
 
     @field_validator("window", mode="before")
     @classmethod
@@ -278,6 +239,17 @@ class Journey(_Frozen):
                 )
         return self
 
+    def step_places(self) -> list[tuple[str, tuple[str | int, ...], Step]]:
+        """Every step and exclusion with its human place (``stage 1 ('Visited'), step 2 (form_submission)``)
+        and its location in the document (``("stages", 0, "steps", 1)``)."""
+        places: list[tuple[str, tuple[str | int, ...], Step]] = [
+            (f"stage {i + 1} ({stage.name!r}), step {j + 1} ({step.event})", ("stages", i, "steps", j), step)
+            for i, stage in enumerate(self.stages)
+            for j, step in enumerate(stage.steps)
+        ]
+        places += [(f"exclusion {i + 1} ({x.event})", ("exclusions", i), x) for i, x in enumerate(self.exclusions)]
+        return places
+
     # ------------------------------------------------------------------ validation entry points
     @classmethod
     def _validated(cls, data: Mapping[str, Any], *, draft: bool) -> Journey:
@@ -314,6 +286,9 @@ class Journey(_Frozen):
     @classmethod
     def from_json(cls, text: str | bytes, *, draft: bool = False) -> Journey:
         """Load the version-1 JSON text."""
+        if not isinstance(text, str | bytes | bytearray):
+            hint = ": for a dict use Journey.from_dict" if isinstance(text, Mapping) else ""
+            raise JourneyDefinitionError(f"from_json takes JSON text, got a {type(text).__name__}{hint}")
         try:
             data = json.loads(text)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -554,14 +529,18 @@ def validation_errors(exc: pydantic.ValidationError) -> list[Any]:
 
 
 def definition_error(exc: pydantic.ValidationError) -> JourneyDefinitionError:
-    """One readable :class:`JourneyDefinitionError` naming where each problem is."""
-    lines = []
+    """The one translation of pydantic's errors: a :class:`JourneyDefinitionError` whose message names where
+    each problem is, and whose ``problems`` list them one by one (``loc``, ``where``, ``message``) for an editor."""
+    problems = []
     for error in validation_errors(exc):
-        where = describe_location(error["loc"])
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = f"unknown field (value {_shown(error['input'])})"
         elif error["type"] == "literal_error":
             message = f"{message}, got {_shown(error['input'])}"
-        lines.append(f"{where}: {message}" if where else message)
-    return JourneyDefinitionError("; ".join(lines))
+        loc = [part for part in error["loc"] if isinstance(part, str | int)]
+        problems.append({"loc": loc, "where": describe_location(error["loc"]), "message": message})
+    lines = [f"{p['where']}: {p['message']}" if p["where"] else p["message"] for p in problems]
+    return JourneyDefinitionError(
+        "; ".join(lines), location=tuple(problems[0]["loc"]) if problems else (), problems=problems
+    )

@@ -20,12 +20,17 @@ import pyarrow as pa
 from journey_widgets.binding import BoundEvents, EventSchema, bind_events
 from journey_widgets.compiler import CompiledJourney, compile_journey
 from journey_widgets.compiler.tables import Period
+from journey_widgets.errors import ArgumentError
 from journey_widgets.progress import elapsed
 
 if TYPE_CHECKING:
     from journey_widgets.catalog import Catalog
     from journey_widgets.model import Journey
     from journey_widgets.plot import PlotAccessor
+
+
+#: The result tables whose SQL :meth:`JourneyResult.to_sql` writes.
+TABLES = ("funnel", "branches", "paths")
 
 
 @dataclass(repr=False)
@@ -119,6 +124,8 @@ class JourneyResult:
 
     def time_histogram(self, bins: int = 20) -> pd.DataFrame:
         """Binned time from the previous stage (computed on the backend), per stage."""
+        if not isinstance(bins, int) or isinstance(bins, bool) or bins < 1:
+            raise ArgumentError(f"bins must be a whole number of at least 1, got {bins!r}")
         return self._execute(f"histogram-{bins}", lambda executed: executed.time_histogram(bins))
 
     def actors(self, stage: int | str, *, dropped: bool = False) -> pd.DataFrame:
@@ -136,10 +143,24 @@ class JourneyResult:
     def to_sql(self, dialect: str | None = None, *, table: str = "funnel") -> str:
         """The SQL of one result table (default: the funnel) for ``dialect`` (default: the backend's),
         compiled with that dialect's formulations where engines differ."""
+        if table not in TABLES:
+            raise ArgumentError(f"table must be one of {', '.join(map(repr, TABLES))}, got {table!r}")
         if dialect is None or dialect == self.compiled.target:
-            return ibis.to_sql(self.expr[table], dialect=dialect)
+            return _sql(self.expr[table], dialect)
         retargeted = compile_journey(self.journey, self.compiled.bound, dialect=dialect)
-        return ibis.to_sql(getattr(retargeted, table)(), dialect=dialect)
+        return _sql(getattr(retargeted, table)(), dialect)
+
+
+def _sql(expr: ir.Table, dialect: str | None) -> str:
+    try:
+        return ibis.to_sql(expr, dialect=dialect)
+    except ValueError as exc:
+        if not str(exc).startswith("Unknown dialect"):
+            raise
+        raise ArgumentError(
+            f"unknown SQL dialect {dialect!r}: use an Ibis backend or sqlglot dialect name such as "
+            "'bigquery', 'snowflake', 'trino', 'postgres' or 'duckdb'"
+        ) from None
 
 
 _NULLABLE_INTEGERS = {

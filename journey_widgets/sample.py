@@ -22,6 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from journey_widgets.errors import ArgumentError
+
 BLOCK_VISITORS = 2_000
 START_US = 1_767_225_600_000_000  # 2026-01-01T00:00:00Z
 SPAN_US = 181 * 86_400_000_000  # to 2026-07-01
@@ -514,11 +516,17 @@ def sample_tables() -> tuple[Any, Any]:
 
 def sample_events(n_events: int = 100_000, *, seed: int = 0) -> tuple[pa.Table, pa.Table]:
     """``n_events`` sample events and the identity map, in memory (Arrow tables)."""
+    _check_count(n_events)
     blocks = list(iter_blocks(n_events, seed=seed))
     return (
         pa.concat_tables([b[0] for b in blocks]).combine_chunks(),
         pa.concat_tables([b[1] for b in blocks]).combine_chunks(),
     )
+
+
+def _check_count(n_events: int) -> None:
+    if not isinstance(n_events, int) or isinstance(n_events, bool) or n_events < 1:
+        raise ArgumentError(f"the number of sample events must be a whole number of at least 1, got {n_events!r}")
 
 
 def write_sample(
@@ -529,6 +537,7 @@ def write_sample(
     progress: Callable[[int, int], None] | None = None,
 ) -> SamplePaths:
     """Write ``events.parquet`` and ``identity.parquet`` block by block (memory stays bounded)."""
+    _check_count(n_events)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = SamplePaths(out / "events.parquet", out / "identity.parquet")

@@ -27,12 +27,12 @@ from journey_widgets.binding import (
     EventSchema,
     bind_events,
     check_journey_against_data,
-    unknown_events,
 )
 from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.editor_errors import editor_errors
 from journey_widgets.errors import CatalogError, JourneyDefinitionError, JourneyError
-from journey_widgets.model import Journey
+from journey_widgets.model import MAX_STAGES, MAX_STEPS, Journey
+from journey_widgets.operators import OPERATORS, kind_of
 from journey_widgets.result import JourneyResult
 from journey_widgets.suggestions import ValueIndex
 
@@ -62,6 +62,8 @@ class JourneyEditor(anywidget.AnyWidget):
     columns = traitlets.List().tag(sync=True)
     # Validation problems of the current definition, shown next to the offending control.
     errors = traitlets.List().tag(sync=True)
+    # Warnings that do not stop the run (an event type in neither catalog nor data), shown inline.
+    warnings = traitlets.List().tag(sync=True)
     # What the numbers shown are: "idle" (those of the journey in the editor), "running" (being computed),
     # "invalid" (the editor holds an invalid or incomplete journey: they are the last valid one's) or
     # "error" (the backend failed: they are the last valid one's).
@@ -83,6 +85,11 @@ class JourneyEditor(anywidget.AnyWidget):
                 "or `npm ci && npm run build` in js/"
             )
         super().__init__(**kwargs)
+
+    # The filter operators ({op, label, arity, kinds}), from the one registry: the menus offer these.
+    operators = traitlets.List([op.to_dict() for op in OPERATORS.values()]).tag(sync=True)
+    # The model's size limits, so the editor stops offering "add" where validation would refuse.
+    limits = traitlets.Dict({"max_stages": MAX_STAGES, "max_steps": MAX_STEPS}).tag(sync=True)
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Apply state from the browser; a journey that is not a JSON object is explained, not raised."""
@@ -174,21 +181,25 @@ class JourneyBuilder(ipywidgets.VBox):
     def _validate(self, document: dict[str, Any]) -> Journey | None:
         try:
             journey = Journey.model_validate(document).check_complete()
-            # The catalog holds every event type of the data, so the check queries the backend only
-            # to confirm an unknown event is absent: only then wait for a running query.
-            unknown = unknown_events(journey, self._catalog)
-            with _BACKEND_LOCK if unknown else contextlib.nullcontext():
-                check_journey_against_data(self._bound, journey, catalog=self._catalog)
+            # The catalog holds every event type of the data: the check runs no query.
+            unknown = check_journey_against_data(self._bound, journey, catalog=self._catalog, data_in_catalog=True)
         except (pydantic.ValidationError, JourneyError, RecursionError) as exc:
             with self.editor.hold_sync():
                 self.editor.errors = editor_errors(exc)
+                self.editor.warnings = []
                 self.editor.status = "invalid"
             return None
-        except Exception as exc:  # the data check's query failed: a backend error, shown as one line
+        except Exception as exc:  # the data check failed unexpectedly (a backend error): one line
             self.editor.errors = []
             self.editor.message, self.editor.status = _one_line(exc), "error"
             return None
-        self.editor.errors = []
+        with self.editor.hold_sync():
+            self.editor.errors = []
+            self.editor.warnings = [
+                {"loc": list(location), "where": where, "message": event.detail()}
+                for event in unknown
+                for where, location in event.places
+            ]
         return journey
 
     def _on_journey(self, _change: dict[str, Any]) -> None:
@@ -292,7 +303,7 @@ class JourneyBuilder(ipywidgets.VBox):
 
     def _columns(self) -> list[dict[str, str]]:
         table = self._bound.table
-        return [{"name": name, "kind": _kind(table[name].type())} for name in self._bound.properties]
+        return [{"name": name, "kind": kind_of(table[name].type())} for name in self._bound.properties]
 
 
 def _with_data_events(catalog: Catalog, bound: BoundEvents) -> Catalog:
@@ -313,18 +324,6 @@ def _numbers_of(journey: Journey) -> dict[str, Any]:
     document.pop("name")
     document["stages"] = [{k: v for k, v in stage.items() if k != "name"} for stage in document["stages"]]
     return document
-
-
-def _kind(type_: Any) -> str:
-    if type_.is_string():
-        return "string"
-    if type_.is_numeric():
-        return "number"
-    if type_.is_timestamp() or type_.is_date():
-        return "timestamp"
-    if type_.is_boolean():
-        return "boolean"
-    return "other"
 
 
 def _placeholder_chart() -> alt.Chart:

@@ -505,6 +505,55 @@ CASES = [
         ],
         {"actors": [1, 1, 1]},
     ),
+    # --- issue 14: event types in neither the catalog nor the data match nothing (SPEC §2)
+    Case(
+        "absent event type: its stage counts 0",
+        journey(V, "webinar_joined", F),
+        [ev(V, 0, 1), ev(F, 5, 1), ev(V, 0, 2)],
+        {"actors": [2, 0, 0], "dropped_off": [0, 2, 0], "branches": [(1, 1, V, 2)]},
+    ),
+    Case(
+        "absent event type as a branch: the other step reaches the stage",
+        journey(V, ["webinar_joined", F]),
+        [ev(V, 0, 1), ev(F, 5, 1), ev(V, 0, 2)],
+        {"actors": [2, 1], "branches": [(1, 1, V, 2), (2, 2, F, 1)]},
+    ),
+    Case(
+        "absent event type as an exclusion removes nobody",
+        journey(V, F, exclusions=[{"event": "webinar_joined", "between": [1, 2]}]),
+        [ev(V, 0, 1), ev(F, 5, 1)],
+        {"actors": [1, 1]},
+    ),
+    # --- issue 14: a kept value "Other" keeps its name; the merged bucket becomes "Other (merged)" (SPEC §5)
+    Case(
+        "breakdown value Other is kept apart from the merged bucket",
+        journey(V, F, breakdown={"property": "country", "limit": 2}),
+        [
+            ev(V, 0, 1, country="Other"),
+            ev(F, 1, 1),
+            ev(V, 0, 2, country="Other"),
+            ev(V, 0, 3, country="US"),
+            ev(V, 0, 4, country="DE"),
+            ev(F, 1, 4),
+            ev(V, 0, 5, country="FR"),
+        ],
+        {
+            "breakdown_rows": [
+                ("Other", 1, 2),
+                ("Other", 2, 1),
+                ("DE", 1, 1),
+                ("DE", 2, 1),
+                ("Other (merged)", 1, 2),
+                ("Other (merged)", 2, 0),
+            ]
+        },
+    ),
+    Case(
+        "breakdown value Other merged with the rest keeps the label Other",
+        journey(V, breakdown={"property": "country", "limit": 1}),
+        [ev(V, 0, 1, country="US"), ev(V, 0, 2, country="US"), ev(V, 0, 3, country="Other")],
+        {"breakdown_rows": [("US", 1, 2), ("Other", 1, 1)]},
+    ),
 ]
 
 

@@ -256,7 +256,8 @@ def _labels(paths: list[ActorPath], limit: int) -> dict[str | None, tuple[str | 
     for p in paths:
         counts[p.breakdown] += 1
     ranked = sorted(counts, key=lambda v: (-counts[v], v is None, v or ""))
-    return {v: ((v, i) if i < limit else ("Other", limit)) for i, v in enumerate(ranked)}
+    other = "Other (merged)" if "Other" in ranked[:limit] else "Other"
+    return {v: ((v, i) if i < limit else (other, limit)) for i, v in enumerate(ranked)}
 
 
 def _nearest_rank(values: list[int], numerator: int, denominator: int) -> float | None:

@@ -17,30 +17,40 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import altair as alt
 import ibis
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journey_widgets import (
+    ArgumentError,
     CatalogError,
     DataBindingError,
+    Filter,
     Journey,
     JourneyDefinitionError,
     JourneyError,
+    JourneyWarning,
+    Stage,
+    Step,
+    UnknownEventWarning,
     prop,
     step,
 )
 from journey_widgets import widget as widget_module
 from journey_widgets.binding import EventSchema, bind_events
 from journey_widgets.catalog import Catalog, default_catalog
+from journey_widgets.charts import save_chart
 from journey_widgets.cli import main
-from journey_widgets.sample import sample_events
+from journey_widgets.sample import sample_events, write_sample
 from journey_widgets.widget import JourneyBuilder
 
 # ---------------------------------------------------------------------------------------- shared data
@@ -182,26 +192,8 @@ D = JourneyDefinitionError
 S1 = "stage 1, step 1, filter 1"
 
 DEFINITION_CASES = [
-    # unknown events and properties (the model allows custom ids; the data or the catalog rejects them)
-    case(
-        "definition-unknown-event",
-        lambda: load(step_doc(0, 0, event="page_visitd")),
-        DataBindingError,
-        "stage 1 ('Visited'), step 1 (page_visitd)",
-        "The event page_visitd is in neither the step catalog nor the data",
-    ),
-    case(
-        "definition-unknown-event-second-branch",
-        lambda: load(step_doc(2, 1, event="sequence_meting_booked")),
-        DataBindingError,
-        "stage 3 ('Met'), step 2 (sequence_meting_booked)",
-    ),
-    case(
-        "definition-unknown-event-in-exclusion",
-        lambda: load(doc(exclusions=[{"event": "spam_reported", "between": [1, 3]}])),
-        DataBindingError,
-        "exclusion 1 (spam_reported): unknown event type 'spam_reported'",
-    ),
+    # unknown properties (the model allows custom ids; the data or the catalog rejects them); unknown
+    # event types are warnings (see "warning-*")
     case(
         "definition-unknown-event-catalog-lookup",
         lambda: default_catalog().event("page_visitd"),
@@ -477,7 +469,47 @@ DEFINITION_CASES = [
     ),
     case("definition-no-stages-key", lambda: load(doc(stages=None, exclusions=None)), D, "has no stages"),
     case("definition-no-stages-run", lambda: Journey("Empty").run(EVENTS), D, "journey 'Empty' has no stages"),
-    case("definition-empty-stage", lambda: load(stage(1, steps=[])), D, "stage 2, steps", "at least 1 item"),
+    case(
+        "definition-empty-stage",
+        lambda: load(stage(1, steps=[])),
+        D,
+        "stage 2: stage 'Converted' has no steps: give at least one",
+    ),
+    case(
+        "definition-stage-built-without-steps",
+        lambda: Journey("J").stage("Visited"),
+        D,
+        "stage 'Visited' has no steps: give at least one, e.g. .stage('Visited', 'page_visited')",
+    ),
+    # the model's own constructors: one JourneyDefinitionError, never pydantic's ValidationError
+    case(
+        "definition-constructor-window-in-months",
+        lambda: Journey("x", window="1 month"),
+        D,
+        "window: cannot read the duration '1 month'",
+        "'30d'",
+    ),
+    case("definition-constructor-unknown-field", lambda: Journey("x", colour="red"), D, "colour: unknown field"),
+    case(
+        "definition-constructor-filter-unknown-op",
+        lambda: Filter(property="country", op="like", value="U%"),
+        D,
+        "op: Input should be 'eq'",
+        "got 'like'",
+    ),
+    case("definition-constructor-step-empty-event", lambda: Step(event=""), D, "event: String should have at least 1"),
+    case(
+        "definition-constructor-stage-without-steps",
+        lambda: Stage(name="Visited", steps=[]),
+        D,
+        "stage 'Visited' has no steps",
+    ),
+    case(
+        "definition-from-json-given-a-dict",
+        lambda: Journey.from_json(BASE),
+        D,
+        "from_json takes JSON text, got a dict: for a dict use Journey.from_dict",
+    ),
     case(
         "definition-stage-without-steps",
         lambda: load({**doc(), "stages": [{"name": "Visited"}]}),
@@ -893,14 +925,24 @@ DATA_CASES = [
         "data-integer-timestamps",
         lambda: run(_events(occurred_at=range(6))),
         B,
-        "column 'occurred_at' (occurred_at) has type int64, expected timestamp",
+        "column 'occurred_at' (occurred_at) has type int64, expected timestamp; if these are epoch seconds",
+        "pd.to_datetime(df['occurred_at'], unit='s', utc=True)",
     ),
     case(
         "data-date-timestamps",
         lambda: run(_events(occurred_at=[dt.date(2026, 1, d) for d in range(1, 7)])),
         B,
         "column 'occurred_at' (occurred_at) has type date, expected timestamp",
+        "pd.to_datetime(df['occurred_at'], utc=True)",
     ),
+    case(
+        "data-schema-dict-with-an-unknown-role",
+        lambda: run(EVENTS, schema={"person": "contact_id"}),
+        B,
+        "schema: unknown roles ['person']",
+        "contact_id",
+    ),
+    case("data-schema-not-a-mapping", lambda: run(EVENTS, schema="contact_id"), B, "schema must be an EventSchema"),
     case(
         "data-renamed-timestamp-as-text",
         lambda: run(_events(occurred_at=None, ts=["2026-01-01"] * 6), schema=EventSchema(occurred_at="ts")),
@@ -917,7 +959,21 @@ DATA_CASES = [
         "data-float-contact-ids",
         lambda: run(_events(contact_id=[1.5] * 6)),
         B,
-        "column 'contact_id' (contact_id) has type float64, expected string or integer",
+        "events column 'contact_id' (contact_id) holds ids that are not whole numbers below 2**53 (e.g. 1.5)",
+        "astype('string')",
+    ),
+    case(
+        "data-float-contact-ids-beyond-exact-floats",
+        lambda: run(_events(contact_id=[2.0**60] * 6)),
+        B,
+        "'contact_id' (contact_id) holds ids that are not whole numbers below 2**53",
+    ),
+    case(
+        "data-float-identity-contact-ids",
+        lambda: run(EVENTS, identity=IDENTITY.assign(contact_id=[3.25])),
+        B,
+        "identity column 'contact_id' (contact_id) holds ids that are not whole numbers",
+        "3.25",
     ),
     case(
         "data-contact-ids-mixing-text-and-numbers",
@@ -945,12 +1001,6 @@ DATA_CASES = [
         B,
         "column 'event_type' (event_type) has type",
         "expected string",
-    ),
-    case(
-        "data-custom-event-absent-from-empty-table",
-        lambda: run(EVENTS.iloc[:0], Journey("J").stage("A", "webinar_joined")),
-        B,
-        "stage 1 ('A'), step 1 (webinar_joined): unknown event type 'webinar_joined'",
     ),
     case(
         "data-identity-missing-visitor-column",
@@ -1037,6 +1087,143 @@ def test_data_errors(action, error, needles):
     _assert_raises(action, error, needles)
 
 
+# ---------------------------------------------------------------------------------------- warning-*
+def _journey_warnings(action: Callable[[], Any]) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        action()
+    return [str(w.message) for w in caught if issubclass(w.category, JourneyWarning)]
+
+
+def _without_exclusions() -> dict[str, Any]:
+    return doc(exclusions=None)
+
+
+def _without_second_branch() -> dict[str, Any]:
+    data = doc()
+    del data["stages"][2]["steps"][1]
+    return data
+
+
+@pytest.mark.parametrize(
+    ("document", "needles", "same_as"),
+    [
+        pytest.param(
+            step_doc(0, 0, event="page_visitd"),
+            ["stage 1 ('Visited'), step 1 (page_visitd): unknown event type 'page_visitd'", "'page_visited'"],
+            None,
+            id="warning-unknown-event",
+        ),
+        pytest.param(
+            step_doc(2, 1, event="sequence_meting_booked"),
+            ["stage 3 ('Met'), step 2 (sequence_meting_booked)", "did you mean 'sequence_meeting_booked'"],
+            _without_second_branch(),
+            id="warning-unknown-event-second-branch",
+        ),
+        pytest.param(
+            doc(exclusions=[{"event": "spam_reported", "between": [1, 3]}]),
+            ["exclusion 1 (spam_reported): unknown event type 'spam_reported'", "'email_spam_reported'"],
+            _without_exclusions(),
+            id="warning-unknown-event-in-exclusion",
+        ),
+    ],
+)
+def test_unknown_event_types_warn_once_and_match_nothing(document, needles, same_as):
+    found = _journey_warnings(lambda: load(document))
+    assert len(found) == 1 and all(n in found[0] for n in needles), found
+    assert "in neither the step catalog nor the events data" in found[0]
+    actors = run(EVENTS, Journey.from_dict(document)).actors.tolist()
+    assert actors == ([] if same_as is None else run(EVENTS, Journey.from_dict(same_as)).actors.tolist())
+    assert same_as is None or actors[0] > 0
+
+
+def test_custom_event_absent_from_an_empty_table_warns():
+    journey = Journey("J").stage("A", "webinar_joined")
+    found = _journey_warnings(lambda: run(EVENTS.iloc[:0], journey))
+    assert found == [
+        "stage 1 ('A'), step 1 (webinar_joined): unknown event type 'webinar_joined': in neither the step catalog "
+        "nor the events data, so it matches no event"
+    ]
+    assert run(EVENTS.iloc[:0], journey).actors.tolist() == [0]
+
+
+def test_sql_for_a_table_declared_without_data_warns_against_the_catalog_only():
+    warehouse = ibis.table(ibis.memtable(EVENTS).schema(), name="web_events")
+    journey = Journey("J").stage("A", "page_visited").stage("B", "webinar_joined")
+    found = _journey_warnings(lambda: journey.to_sql("snowflake", events=warehouse))
+    assert found == ["stage 2 ('B'), step 1 (webinar_joined): unknown event type 'webinar_joined': not in the step "
+                     "catalog (the data was not read)"]  # fmt: skip
+
+
+def test_the_warning_points_at_the_callers_line():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run(EVENTS, Journey("J").stage("A", "page_visited").stage("B", "page_visitd"))
+    (warning,) = [w for w in caught if w.category is UnknownEventWarning]
+    assert warning.filename == __file__
+
+
+# ---------------------------------------------------------------------------------------- usage-*
+@functools.cache
+def _result():
+    return JOURNEY.run(EVENTS)
+
+
+USAGE_CASES = [
+    case(
+        "usage-to-sql-unknown-table",
+        lambda: _result().to_sql(table="nonsense"),
+        ArgumentError,
+        "table must be one of 'funnel', 'branches', 'paths', got 'nonsense'",
+    ),
+    case(
+        "usage-to-sql-unknown-dialect",
+        lambda: _result().to_sql("oracle9"),
+        ArgumentError,
+        "unknown SQL dialect 'oracle9'",
+        "'bigquery'",
+    ),
+    case(
+        "usage-journey-to-sql-unknown-dialect",
+        lambda: JOURNEY.to_sql("nonsense", events=EVENTS),
+        ArgumentError,
+        "unknown SQL dialect 'nonsense'",
+    ),
+    case("usage-trend-by-year", lambda: _result().trend("year"), ArgumentError, "period must be 'day', 'week' or"),
+    case("usage-histogram-no-bins", lambda: _result().time_histogram(0), ArgumentError, "bins must be", "got 0"),
+    case("usage-actors-stage-out-of-range", lambda: _result().actors(9), ArgumentError, "stage 9 is out of range"),
+    case("usage-actors-unknown-stage-name", lambda: _result().actors("Won"), ArgumentError, "no stage named 'Won'"),
+    case("usage-sample-of-no-events", lambda: sample_events(0), ArgumentError, "at least 1, got 0"),
+    case(
+        "usage-save-chart-unknown-suffix",
+        lambda: save_chart(alt.Chart(), "chart.pdf"),
+        ArgumentError,
+        "cannot save a chart as '.pdf'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("action", "error", "needles"), USAGE_CASES)
+def test_usage_errors(action, error, needles):
+    _assert_raises(action, error, needles)
+
+
+def test_naive_times_are_read_as_utc_with_one_warning():
+    naive = EVENTS.assign(occurred_at=EVENTS.occurred_at.dt.tz_localize(None))
+    found = _journey_warnings(lambda: run(naive))
+    assert found == [
+        "events column 'occurred_at' has no time zone: its times are read as UTC (if they are local times, give "
+        "them their zone first, e.g. df['occurred_at'].dt.tz_localize('Europe/Oslo'))"
+    ]
+    assert _journey_warnings(lambda: run(EVENTS)) == []  # aware times: nothing to say
+
+
+def test_schema_as_a_plain_dict_maps_columns():
+    renamed = EVENTS.rename(columns={"contact_id": "person"})
+    assert _paths(renamed.assign(contact_id=renamed.person).drop(columns="person")) == _paths(EVENTS)
+    assert run(renamed, schema={"contact_id": "person"}).actors.tolist() == run(EVENTS).actors.tolist()
+
+
 # ---------------------------------------------------------------------------------------- accepted data
 def _paths(events: Any, identity: Any = None, journey: Journey = JOURNEY) -> list[tuple]:
     paths = journey.run(events, identity=identity).paths()
@@ -1089,6 +1276,43 @@ def test_naive_and_aware_values_in_one_column_are_utc():
         )
     )
     assert _paths(mixed) == _paths(EVENTS)
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        pytest.param([1.0, 1.0, 1.0, 2.0, None, None], id="float64-with-nan"),
+        pytest.param(pd.array([1, 1, 1, 2, None, None], dtype="Float64"), id="pandas-Float64"),
+        pytest.param(pd.array([1, 1, 1, 2, None, None], dtype="int64[pyarrow]"), id="arrow-int64"),
+        pytest.param(pd.array([1, 1, 1, 2, None, None], dtype="double[pyarrow]"), id="arrow-double"),
+        pytest.param(pd.array([1, 1, 1, 2, None, None], dtype="Int32"), id="pandas-Int32"),
+    ],
+)
+def test_whole_number_ids_of_any_dtype_are_integers(ids):
+    assert _paths(_events(contact_id=ids), IDENTITY) == _paths(EVENTS, IDENTITY)
+    float_identity = IDENTITY.assign(contact_id=[3.0])
+    assert _paths(_events(contact_id=ids), float_identity) == _paths(EVENTS, IDENTITY)
+
+
+def test_arrow_backed_strings_and_times_are_accepted():
+    arrow = EVENTS.assign(
+        event_type=EVENTS.event_type.astype("string[pyarrow]"),
+        visitor_id=EVENTS.visitor_id.astype(pd.ArrowDtype(pa.string())),
+        occurred_at=EVENTS.occurred_at.astype(pd.ArrowDtype(pa.timestamp("us", tz="UTC"))),
+    )
+    assert _paths(arrow) == _paths(EVENTS)
+
+
+def test_sample_parquet_read_with_pandas_runs_like_the_file(tmp_path):
+    """pd.read_parquet turns the nullable int64 contact_id into float64 (issue 14)."""
+    paths = write_sample(tmp_path, 3_000, seed=3)
+    events, identity = pd.read_parquet(paths.events), pd.read_parquet(paths.identity)
+    assert events.contact_id.dtype == "float64"
+    journey = Journey("J").stage("Visited", step("page_visited", anonymous=True)).stage("Converted", "form_submission")
+    from_pandas = journey.run(events, identity=identity).funnel
+    from_file = journey.run(str(paths.events), identity=str(paths.identity)).funnel
+    pd.testing.assert_frame_equal(from_pandas, from_file)
+    assert from_pandas.actors.iloc[0] > 0
 
 
 def test_empty_table_gives_an_empty_funnel():
@@ -1190,11 +1414,6 @@ CLI_CASES = [
         ["unknown property 'colour'"],
     ),
     (
-        "cli-run-unknown-event",
-        ["run", "{d}/typo.json", "--events", "{d}/events.csv"],
-        ["unknown event type 'page_visitd'"],
-    ),
-    (
         "cli-run-events-missing",
         ["run", "{d}/good.json", "--events", "{d}/nope.parquet"],
         ["'{d}/nope.parquet' does not exist"],
@@ -1227,9 +1446,19 @@ CLI_CASES = [
         ["the identity table has no column 'visitor_id'", "'cookie'"],
     ),
     (
+        "cli-run-format-conflicts-with-output",
+        ["run", "{d}/good.json", "--events", "{d}/events.csv", "--format", "json", "--output", "{d}/funnel.csv"],
+        ["--format json conflicts with --output '{d}/funnel.csv'", "'{d}/funnel.json'"],
+    ),
+    (
         "cli-run-output-bad-suffix",
         ["run", "{d}/good.json", "--events", "{d}/events.csv", "--output", "{d}/funnel.xlsx"],
         ["--output must end in one of", "funnel.xlsx"],
+    ),
+    (
+        "cli-validate-unknown-property-against-data",
+        ["validate", "{d}/colour.json", "--events", "{d}/events.csv"],
+        ["unknown property 'colour'"],
     ),
     ("cli-validate-missing", ["validate", "{d}/missing.json"], ["cannot read the journey file '{d}/missing.json'"]),
     ("cli-validate-malformed", ["validate", "{d}/malformed.json"], ["not valid JSON"]),
@@ -1308,6 +1537,41 @@ def test_cli_process_exits_non_zero_with_one_line(args, needle, files):
     assert done.stderr.count("\n") == 1 and needle in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "warning"),
+    [
+        pytest.param(
+            ["run", "{d}/typo.json", "--events", "{d}/events.csv"],
+            "stage 1 ('A'), step 1 (page_visitd): unknown event type 'page_visitd': in neither the step catalog "
+            "nor the events data, so it matches no event (did you mean 'page_visited'?)",
+            id="cli-run-unknown-event-warns",
+        ),
+        pytest.param(
+            ["validate", "{d}/typo.json", "--events", "{d}/events.csv"],
+            "unknown event type 'page_visitd': in neither the step catalog nor the events data",
+            id="cli-validate-unknown-event-against-data-warns",
+        ),
+        pytest.param(
+            ["validate", "{d}/typo.json"],
+            "stage 1 ('A'), step 1 (page_visitd): unknown event type 'page_visitd': not in the step catalog "
+            "(did you mean 'page_visited'?)",
+            id="cli-validate-unknown-event-against-catalog-warns",
+        ),
+        pytest.param(
+            ["validate", "{d}/colour.json"],
+            "filter 1 (colour eq): property 'colour' is not in the step catalog",
+            id="cli-validate-unknown-property-against-catalog-warns",
+        ),
+    ],
+)
+def test_cli_warnings_are_one_line_each_and_the_command_succeeds(args, warning, files, capsys):
+    code = main(_format(args, files))
+    out, err = capsys.readouterr()
+    lines = [line for line in err.splitlines() if line.startswith("journey-widgets: warning: ")]
+    assert code == 0 and out, err
+    assert len([line for line in lines if warning in line]) == 1, err
+
+
 def test_cli_validate_prints_a_good_unicode_journey(tmp_path, capsys):
     path = tmp_path / "ø.json"
     Journey("Kundereise 🚀").stage("Besøkt", "page_visited").save(path)
@@ -1346,12 +1610,6 @@ def small_step(stage_index: int, **changes: Any) -> dict[str, Any]:
 
 
 WIDGET_CASES = [
-    (
-        "widget-unknown-event",
-        small_step(0, event="page_visitd"),
-        ["stages", 0, "steps", 0],
-        "The event page_visitd is in neither the step catalog nor the data",
-    ),
     (
         "widget-unknown-property",
         small_step(0, filters=[{"property": "colour", "op": "eq", "value": "red"}]),
@@ -1412,7 +1670,7 @@ WIDGET_CASES = [
         "There is no stage 5: the journey has 3 stages",
     ),
     ("widget-unknown-version", small(version=2), ["version"], "Input should be 1"),
-    ("widget-unknown-field", small(colour="red"), ["colour"], "Extra inputs are not permitted"),
+    ("widget-unknown-field", small(colour="red"), ["colour"], "unknown field (value 'red')"),
     (
         "widget-duplicate-stage-names",
         small(stages=[*SMALL.to_dict()["stages"][:2], {"name": "Visited", "steps": [{"event": "meeting_booked"}]}]),
@@ -1481,6 +1739,19 @@ def test_widget_non_object_from_the_browser_is_explained(invalid_builder, docume
     assert builder.editor.errors[0]["message"] == f"the journey must be a JSON object, got {type(document).__name__}"
     assert builder.editor.journey == draft
     _assert_kept(builder)
+
+
+def test_widget_unknown_event_is_a_warning_beside_the_step_and_the_journey_runs(builder):
+    builder.editor.journey = small_step(2, event="meeting_bookd")
+    builder.wait()
+    assert builder.editor.errors == [] and builder.editor.status == "idle"
+    (warning,) = builder.editor.warnings
+    assert warning["loc"] == ["stages", 2, "steps", 0]
+    assert "unknown event type 'meeting_bookd'" in warning["message"] and "'meeting_booked'" in warning["message"]
+    assert [row["actors"] for row in builder.editor.funnel] == [3, 1, 0]
+    builder.editor.journey = SMALL.to_dict()
+    builder.wait()
+    assert builder.editor.warnings == [] and [row["actors"] for row in builder.editor.funnel] == [3, 1, 1]
 
 
 def _broken_events() -> ibis.Table:

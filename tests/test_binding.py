@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from journey_widgets import DataBindingError, Journey, prop, step
+from journey_widgets import DataBindingError, Journey, UnknownEventWarning, prop, step
 from journey_widgets.binding import EventSchema, bind_events
 
 
@@ -46,7 +46,7 @@ def test_good_table_binds():
             JOURNEY,
             "column 'occurred_at' (occurred_at) has type string, expected timestamp",
         ),
-        (_events(contact_id=[1.5, 2.5]), JOURNEY, "column 'contact_id' (contact_id) has type float64"),
+        (_events(contact_id=[1.5, 2.5]), JOURNEY, "'contact_id' (contact_id) holds ids that are not whole numbers"),
         (
             _events(),
             JOURNEY.stage("Won", step("deal_stage_changed", deal_stage="closedwon")),
@@ -65,11 +65,6 @@ def test_good_table_binds():
         ),
         (_events(), JOURNEY.breakdown_by("browser"), "breakdown: unknown property 'browser'"),
         (_events(), JOURNEY.breakdown_by("visitor_id"), "it plays a role in the schema"),
-        (
-            _events(),
-            Journey("J").stage("A", "my_custom_event"),
-            "stage 1 ('A'), step 1 (my_custom_event): unknown event type 'my_custom_event'",
-        ),
         (_events(deal_id=None), JOURNEY.for_deals(), "a deal journey needs a deal_id column"),
         (_events(_jw_t=[1, 2]), JOURNEY, "reserved"),
     ],
@@ -78,6 +73,17 @@ def test_bad_tables_name_the_culprit(events, journey, message):
     with pytest.raises(DataBindingError) as error:
         bind_events(events, journey)
     assert message in str(error.value)
+
+
+def test_event_in_neither_catalog_nor_data_warns_with_close_matches():
+    events = _events(event_type=["my_custom_event", "form_submission"])
+    with pytest.warns(UnknownEventWarning) as caught:
+        bind_events(events, Journey("J").stage("A", "my_custom_evnt").stage("B", "form_submision"))
+    messages = sorted(str(w.message) for w in caught if w.category is UnknownEventWarning)
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("stage 1 ('A'), step 1 (my_custom_evnt): unknown event type 'my_custom_evnt'")
+    assert "did you mean 'my_custom_event'" in messages[0]  # from the data's own types
+    assert "did you mean 'form_submission'" in messages[1]  # from the catalog
 
 
 def test_custom_event_present_in_data_is_accepted():

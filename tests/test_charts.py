@@ -92,6 +92,36 @@ def test_breakdown_significance_matches_hand_computation():
     assert stats.loc["(no value)", "started"] == 50
 
 
+def test_breakdown_significance_with_a_kept_value_named_other():
+    """A real value "Other" and the merged bucket are two segments (the labels used to collide and crash)."""
+    events = pd.DataFrame(
+        {
+            "event_type": ["page_visited"] * 5 + ["form_submission"] * 2,
+            "occurred_at": pd.to_datetime(["2026-01-05"] * 5 + ["2026-01-06"] * 2, utc=True),
+            "contact_id": [1, 2, 3, 4, 5, 1, 4],
+            "device_type": ["Other", "Other", "desktop", "mobile", "tablet", None, None],
+        }
+    )
+    journey = Journey("J").stage("Visited", "page_visited").stage("Converted", "form_submission")
+    funnel = journey.breakdown_by("device_type", limit=2).run(events).funnel
+    stats = C.breakdown_significance(funnel)
+    assert stats.breakdown.tolist() == ["Other", "desktop", "Other (merged)"]
+    assert stats.started.tolist() == [2, 1, 2] and stats.completed.tolist() == [1, 0, 1]
+
+
+def test_breakdown_significance_keeps_a_null_and_a_real_no_value_label_apart():
+    funnel = pd.DataFrame(
+        {
+            "breakdown": ["(no value)", "(no value)", None, None],
+            "stage_index": [1, 2] * 2,
+            "stage": ["S1", "S2"] * 2,
+            "actors": [10, 5, 20, 4],
+        }
+    )
+    stats = C.breakdown_significance(funnel)
+    assert stats.started.tolist() == [10, 20] and stats.completed.tolist() == [5, 4]
+
+
 @pytest.mark.parametrize(
     ("x", "n", "low", "high"),
     [(45, 100, 0.3561454, 0.5475540), (0, 10, 0.0, 0.2775328), (10, 10, 0.7224672, 1.0)],

@@ -160,7 +160,7 @@ def _doc(**changes):
         (_doc(exclusions=[{"event": "email_opened", "between": [3, 9]}]), "exclusion 1: between [3, 9]"),
         (_doc(exclusions=[{"event": "email_opened", "between": [3, 2]}]), "exclusion 1"),
         (_doc(date_range={"start": "2026-07-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"}), "not before its end"),
-        (_doc(stages=[{"name": "A", "steps": []}]), "stage 1, steps"),
+        (_doc(stages=[{"name": "A", "steps": []}]), "stage 1: stage 'A' has no steps"),
         (_doc(stages=[{"name": "A", "steps": [{"event": "page_visited"}]}] * 2), "stage 2: name 'A' is already used"),
         (
             _doc(stages=[{"name": "A", "steps": [{"event": "form_submission", "include_anonymous": True}]}]),

@@ -131,7 +131,10 @@ def test_renaming_changes_no_number_and_runs_no_query(builder, monkeypatch):
     assert [row["actors"] for row in builder.editor.funnel] == before
     assert builder.editor.status == "idle"
     assert builder.chart.chart.to_dict()["title"]["text"] == "Renamed"
-    assert builder.result.journey.name == "Renamed" and list(builder.result.funnel()["stage"]) == ["Landed", "Converted"]
+    assert builder.result.journey.name == "Renamed" and list(builder.result.funnel()["stage"]) == [
+        "Landed",
+        "Converted",
+    ]
     builder.editor.journey = builder.editor.journey | {"window": "P5D"}  # a number-changing edit still computes
     builder.wait()
     assert len(computed) == 1

@@ -23,6 +23,10 @@ from journey_widgets.charts._theme import (
 )
 
 
+def _actors_at(segment_rows: pd.DataFrame, stage_index: int) -> int:
+    return int(segment_rows.actors[segment_rows.stage_index == stage_index].sum())
+
+
 def breakdown_significance(funnel: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     """Per segment: started, completed (last stage), conversion, 95% Wilson interval, and a pooled
     two-proportion z-test of the segment against all other segments together (two-sided; the segment
@@ -42,12 +46,12 @@ def breakdown_significance(funnel: pd.DataFrame, alpha: float = 0.05) -> pd.Data
         return pd.DataFrame(columns=columns)
     last = funnel.stage_index.max()
     data = funnel.assign(segment=segment_labels(funnel))
-    started = data[data.stage_index == 1].set_index("segment").actors
-    completed = data[data.stage_index == last].set_index("segment").actors
-    total_started, total_completed = int(started.sum()), int(completed.sum())
+    # One group per breakdown value (null its own): a segment's label may equal another's.
+    groups = data.groupby("breakdown", dropna=False, sort=False)
+    counts = [(group.segment.iloc[0], _actors_at(group, 1), _actors_at(group, last)) for _, group in groups]
+    total_started, total_completed = sum(n for _, n, _ in counts), sum(x for _, _, x in counts)
     rows = []
-    for segment in started.index:
-        n, x = int(started[segment]), int(completed[segment])
+    for segment, n, x in counts:
         low, high = wilson_interval(x, n)
         z, p = two_proportion_z_test(x, n, total_completed - x, total_started - n)
         rows.append([segment, n, x, x / n if n else float("nan"), low, high, z, p, bool(p < alpha)])

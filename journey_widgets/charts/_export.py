@@ -6,6 +6,8 @@ from pathlib import Path
 
 import altair as alt
 
+from journey_widgets.errors import ArgumentError
+
 
 def _spec(chart: alt.TopLevelMixin) -> dict:
     return chart.to_dict()
@@ -41,5 +43,5 @@ def save_chart(chart: alt.TopLevelMixin, path: str | Path) -> Path:
     elif suffix == ".html":
         target.write_text(chart_to_html(chart), encoding="utf-8")
     else:
-        raise ValueError(f"cannot save a chart as {suffix or 'a file without suffix'!r}: use .html, .svg or .png")
+        raise ArgumentError(f"cannot save a chart as {suffix or 'a file without suffix'!r}: use .html, .svg or .png")
     return target

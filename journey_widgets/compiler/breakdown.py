@@ -11,22 +11,26 @@ from journey_widgets.compiler.columns import BREAKDOWN
 LABEL = "breakdown"
 ORDER = "_jw_order"
 OTHER = "Other"
+#: The merged bucket's label when a kept value is itself "Other" (SPEC §5: it never equals a kept value).
+OTHER_MERGED = "Other (merged)"
 
 
 def with_labels(paths: ir.Table, limit: int) -> ir.Table:
     """Replace ``_jw_breakdown`` by the ``breakdown`` label and its display order ``_jw_order``.
 
     The ``limit`` values with most actors keep their name (ties by value, null last); the rest
-    become "Other", ordered last.
+    become "Other" (or "Other (merged)" when a kept value is "Other"), ordered last.
     """
     counts = paths.group_by(BREAKDOWN).aggregate(_jw_n=paths.count())
     ranking = ibis.row_number().over(order_by=[ibis.desc("_jw_n"), ibis.asc(BREAKDOWN, nulls_first=False)])
     counts = counts.mutate(_jw_pos=ranking)
     kept = counts._jw_pos < limit
+    other_is_kept = ibis.cases((kept & (counts[BREAKDOWN] == OTHER), 1), else_=0).max().over() == 1
+    other = ibis.cases((other_is_kept, OTHER_MERGED), else_=OTHER).cast(dt.string)
     labels = counts.select(
         _jw_label_value=counts[BREAKDOWN],
         **{
-            LABEL: ibis.cases((kept, counts[BREAKDOWN]), else_=ibis.literal(OTHER, type=dt.string)),
+            LABEL: ibis.cases((kept, counts[BREAKDOWN]), else_=other),
             ORDER: ibis.cases((kept, counts._jw_pos), else_=ibis.literal(limit, type=dt.int64)),
         },
     )

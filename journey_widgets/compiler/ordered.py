@@ -121,9 +121,7 @@ def _deepest_start(timeline: ir.Table, journey: Journey, window: ir.IntegerScala
     reaching = moving.inner_join(
         deeper, [moving[ACTOR] == deeper._jw_deeper_actor, moving[TIME] >= deeper._jw_deeper_at - window]
     ).select(ACTOR, TIME, _jw_deeper_depth=deeper._jw_deeper_depth)
-    chosen = reaching.group_by(ACTOR).aggregate(
-        **{DEPTH: reaching._jw_deeper_depth.max(), START: reaching[TIME].min()}
-    )
+    chosen = reaching.group_by(ACTOR).aggregate(**{DEPTH: reaching._jw_deeper_depth.max(), START: reaching[TIME].min()})
     return ibis.union(single, chosen.select(ACTOR, DEPTH, START), distinct=False)
 
 

@@ -26,6 +26,7 @@ from journey_widgets.compiler.columns import (
     START,
     VISITOR,
 )
+from journey_widgets.errors import ArgumentError
 from journey_widgets.model import Journey
 from journey_widgets.portable import as_int, with_period_start
 
@@ -96,7 +97,7 @@ def _gap_statistics(steps: ir.Table, groups: list[str]) -> ir.Table:
 def time_histogram_table(steps: ir.Table | None, journey: Journey, bins: int) -> ir.Table:
     """Binned time from the previous stage, per stage: equal-width bins from 0 to the largest gap."""
     if steps is None or len(journey.stages) < 2:
-        raise ValueError("time between stages needs an ordered journey with at least two stages")
+        raise ArgumentError("time between stages needs an ordered journey with at least two stages")
     gaps = steps.filter(steps.stage_index >= 2).select("stage_index", _jw_gap=steps[GAP])
     widest = gaps.group_by("stage_index").aggregate(_jw_max=gaps._jw_gap.max())
     gaps = gaps.inner_join(widest, "stage_index")
@@ -216,7 +217,7 @@ def trend_table(paths: ir.Table, journey: Journey, period: Period) -> ir.Table:
     :class:`~journey_widgets.result.JourneyResult` turns it into a UTC timestamp.
     """
     if period not in _TRUNCATE_UNIT:
-        raise ValueError(f"period must be 'day', 'week' or 'month', got {period!r}")
+        raise ArgumentError(f"period must be 'day', 'week' or 'month', got {period!r}")
     groups = _groups(journey)
     dated = with_period_start(paths, START, _TRUNCATE_UNIT[period], "period")
     completed = as_int(dated[DEPTH] == len(journey.stages))
@@ -231,7 +232,7 @@ def actors_table(public: ir.Table, journey: Journey, stage: int | str, *, droppe
     index = stage_index(journey, stage)
     if dropped:
         if index == 1:
-            raise ValueError("no one drops off at stage 1: ask for dropped=True at stage 2 or later")
+            raise ArgumentError("no one drops off at stage 1: ask for dropped=True at stage 2 or later")
         return public.filter(public.depth == index - 1)
     return public.filter(public.depth >= index)
 
@@ -241,8 +242,8 @@ def stage_index(journey: Journey, stage: int | str) -> int:
     names = [s.name for s in journey.stages]
     if isinstance(stage, str):
         if stage not in names:
-            raise ValueError(f"no stage named {stage!r}; the stages are {names}")
+            raise ArgumentError(f"no stage named {stage!r}; the stages are {names}")
         return names.index(stage) + 1
-    if not 1 <= stage <= len(names):
-        raise ValueError(f"stage {stage} is out of range: the journey has {len(names)} stages (1-based)")
+    if not isinstance(stage, int) or not 1 <= stage <= len(names):
+        raise ArgumentError(f"stage {stage!r} is out of range: the journey has {len(names)} stages (1-based)")
     return stage

@@ -39,6 +39,19 @@ export function looseErrors(errors, doc) {
   return errors.filter((e) => !placed.has(JSON.stringify(e.loc)));
 }
 
+/** A note for one control that does not stop the run (an event type absent from the data). */
+export function warningSlot() {
+  const el = h("div", { class: "jw-warning", role: "status", hidden: true });
+  return {
+    el,
+    /** @param {ErrorDoc[]} warnings */
+    update(warnings) {
+      setText(el, warnings.map((w) => w.message).join(" · "));
+      el.hidden = !warnings.length;
+    },
+  };
+}
+
 /**
  * A message area for one control: `update(errors)` shows them and marks the control.
  * @param {HTMLElement} control @param {string} className extra class of the message

@@ -18,7 +18,7 @@ import { toolbar } from "./views/toolbar.js";
 /** @typedef {import("./types.js").Model} Model */
 /** @typedef {import("./types.js").Ctx} Ctx */
 
-const WATCHED = ["journey", "errors", "catalog", "columns", "status", "funnel", "message", "operators", "limits"];
+const WATCHED = ["journey", "errors", "warnings", "catalog", "columns", "status", "funnel", "message", "operators", "limits"];
 
 /** @param {{model: Model, el: HTMLElement}} props */
 function render({ model, el }) {
@@ -30,6 +30,7 @@ function render({ model, el }) {
     catalog: () => model.get("catalog"),
     columns: () => model.get("columns") ?? [],
     operators: () => model.get("operators") ?? null,
+    warnings: () => model.get("warnings") ?? [],
     limits: () => {
       const limits = model.get("limits") ?? {};
       return { maxStages: limits.max_stages ?? MAX_STAGES, maxSteps: limits.max_steps ?? MAX_STEPS };

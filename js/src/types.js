@@ -42,6 +42,7 @@
  *   catalog: () => CatalogDoc,
  *   columns: () => Column[],
  *   operators: () => OperatorSpec[] | null,
+ *   warnings: () => ErrorDoc[],
  *   limits: () => {maxStages: number, maxSteps: number},
  *   suggest: (property: string, search: string, reply: (values: Suggestion[]) => void) => void,
  *   focusLater: (find: () => HTMLElement | null | undefined) => void,

@@ -85,6 +85,17 @@ def build_read_back_and_reload(page, server, artifacts_dir, host: str, path: str
     journeys = [m["state"]["journey"] for m in states.values() if "journey" in m["state"]]
     assert journeys and journeys[0]["stages"][2]["name"] == "Met"
 
+    # an event type in neither the catalog nor the data: a warning beside its step, and the journey still runs
+    code = "builder.journey = builder.journey.stage('Typo', 'page_visted')"
+    lab_js(page, "await nb.sessionContext.session.kernel.requestExecute({code: arg}).done;", code)
+    warning = page.locator(".jw-stage").nth(3).locator(".jw-warning")
+    expect_ok(
+        page, lambda: expect(warning).to_contain_text("did you mean 'page_visited'", timeout=UI_TIMEOUT), "no warning"
+    )
+    wait_for_results(page, 4)
+    assert actors(page)[3] == 0 and page.locator(".jw-error").count() == 0
+    page.locator(".jw-root").screenshot(path=str(artifacts_dir / "builder-warning.png"))
+
     widget_errors = [e for e in page.console_errors if "widget" in e.lower()]
     assert not widget_errors, widget_errors
     print(f"\nTIMING {host}: built in {t_built:.1f}s")

@@ -3,7 +3,7 @@
 
 import { eventLabel } from "../catalog.js";
 import { h, setAttr, setOptions, setText, syncList } from "../dom.js";
-import { errorSlot, errorsAt } from "../errors.js";
+import { errorSlot, errorsAt, warningSlot } from "../errors.js";
 import { addExclusion, removeExclusion, setExclusionStages } from "../journey.js";
 import { eventPicker } from "./picker.js";
 
@@ -28,8 +28,9 @@ function exclusionRow(ctx) {
   const remove = h("button", { class: "jw-icon", type: "button", onclick: () => ctx.commit(removeExclusion(ctx.journey(), props.i)) }, ["×"]);
   const row = h("div", { class: "jw-exclusion", role: "group" }, [label, " between ", from, " and ", to, remove]);
   const error = errorSlot(to);
+  const warning = warningSlot();
   return {
-    el: h("div", {}, [row, error.el]),
+    el: h("div", {}, [row, error.el, warning.el]),
     update(next) {
       props = next;
       const { i, exclusion, stages, errors } = next;
@@ -42,6 +43,7 @@ function exclusionRow(ctx) {
       setAttr(to, "aria-label", `Exclusion ${i + 1}: to stage`);
       setAttr(remove, "aria-label", `Remove exclusion ${i + 1}`);
       error.update(errorsAt(errors, [["exclusions", i], ["exclusions", i, "between"], ["exclusions", i, "event"]]));
+      warning.update(errorsAt(ctx.warnings(), [["exclusions", i], ["exclusions", i, "event"]]));
     },
   };
 }
@@ -57,7 +59,7 @@ export function exclusionsView(ctx) {
     update({ doc, errors }) {
       const stages = doc.stages.map((s) => s.name);
       syncList(rows, views, (doc.exclusions ?? []).map((exclusion, i) => ({ i, exclusion, stages, errors })), () => exclusionRow(ctx));
-      picker.el.hidden = doc.stages.length < 2 || doc.order === "any";
+      picker.el.hidden = doc.stages.length < 2;
       picker.update({ label: "Add an exclusion" });
     },
   };

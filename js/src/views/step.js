@@ -3,7 +3,7 @@
 
 import { eventLabel } from "../catalog.js";
 import { h, setAttr, setText, syncList } from "../dom.js";
-import { errorSlot, errorsAt } from "../errors.js";
+import { errorSlot, errorsAt, warningSlot } from "../errors.js";
 import { operatorsFor } from "../filters.js";
 import { addFilter, removeStep, setAnonymous } from "../journey.js";
 import { filterRow } from "./filter.js";
@@ -38,9 +38,10 @@ export function stepRow(ctx) {
   /** @type {import("../dom.js").View<import("./filter.js").FilterProps>[]} */
   const filterViews = [];
   const error = errorSlot(head);
+  const warning = warningSlot();
 
   return {
-    el: h("div", { class: "jw-step" }, [head, filters, error.el]),
+    el: h("div", { class: "jw-step" }, [head, filters, error.el, warning.el]),
     update(next) {
       props = next;
       const { s, t, step, errors } = next;
@@ -63,6 +64,7 @@ export function stepRow(ctx) {
         };
       }), () => filterRow(ctx));
       error.update(errorsAt(errors, [loc, [...loc, "event"], [...loc, "include_anonymous"]]));
+      warning.update(errorsAt(ctx.warnings(), [loc, [...loc, "event"]]));
     },
   };
 }

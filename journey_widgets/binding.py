@@ -252,7 +252,7 @@ def _time_hint(name: str, type_: dt.DataType) -> str:
 
 
 def _warn_naive_times(table: ir.Table, name: str | None, what: str) -> None:
-    """Times without a time zone are read as UTC (SPEC §2): say so, once per table."""
+    """Times without a time zone are read as UTC: say so, once per table."""
     if name is not None and name in table.columns:
         type_ = table[name].type()
         if type_.is_timestamp() and type_.timezone is None:
@@ -329,7 +329,7 @@ def check_journey_against_data(
     bound: BoundEvents, journey: Journey, *, catalog: Catalog | None = None, data_in_catalog: bool = False
 ) -> list[UnknownEvent]:
     """Every filtered or broken-down property is a column of a fitting type (else raise); returns the
-    event types in neither ``catalog`` nor the data, whose steps match no event (SPEC §2).
+    event types in neither ``catalog`` nor the data, whose steps match no event.
 
     ``data_in_catalog``: ``catalog`` already holds every event type of the data, so nothing is queried.
     """

@@ -16,15 +16,12 @@ import pydantic
 
 from journey_widgets.errors import JourneyError
 from journey_widgets.model import TOO_DEEP, describe_location, validation_errors
+from journey_widgets.operators import OPERATORS
 
 Loc = list[str | int]
 
-#: Operator names as the editor's menus show them (issue 14's operator registry will own these).
-OP_WORDS = {
-    "eq": "is", "neq": "is not", "in": "is any of", "not_in": "is none of", "contains": "contains",
-    "not_contains": "does not contain", "starts_with": "starts with", "gt": ">", "gte": "≥", "lt": "<",
-    "lte": "≤", "between": "between", "is_known": "is known", "is_unknown": "is unknown",
-}  # fmt: skip
+#: Operator names as the editor's menus show them: the registry's labels.
+OP_WORDS = {op.id: op.label for op in OPERATORS.values()}
 
 
 def _kind_words(type_text: str) -> str:
@@ -123,6 +120,8 @@ def _problem(loc: Loc, message: str, *, kind: str = "", source: Any = None) -> d
     """One problem for the editor: where (``loc``), what (``message``), and whether it is a draft part."""
     if kind == "too_short" and len(loc) == 3 and loc[0] == "stages" and loc[2] == "steps":
         return _incomplete(loc, "pick a step")
+    if len(loc) == 2 and loc[0] == "stages" and "has no steps" in message:
+        return _incomplete([*loc, "steps"], "pick a step")
     if _is_draft_filter(loc, source):
         return _incomplete(loc, "type a value")
     if kind == "string_too_short" and "filters" in loc and loc[-1] == "property":

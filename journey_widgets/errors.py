@@ -71,7 +71,7 @@ class JourneyWarning(UserWarning):
 
 
 class UnknownEventWarning(JourneyWarning):
-    """A step's event type is in neither the catalog nor the data: the step matches no event (SPEC §2)."""
+    """A step's event type is in neither the catalog nor the data: the step matches no event."""
 
 
 class UnknownPropertyWarning(JourneyWarning):

@@ -1,4 +1,4 @@
-"""The filter operators (SPEC §4, §5), defined once.
+"""The filter operators, defined once.
 
 Each operator has an id, a label for the builder's menu, an arity (no value, one, two or a list), the
 property kinds it applies to, its null rule and its Ibis builder. The journey model validates values,
@@ -46,7 +46,7 @@ class Operator:
     arity: Arity
     #: The property kinds it applies to (the builder offers it for these; binding refuses the others).
     kinds: tuple[Kind, ...]
-    #: Whether a null property passes (SPEC §5: only the negative ops and ``is_unknown``).
+    #: Whether a null property passes (only the negative ops and ``is_unknown``).
     null_passes: bool
     #: The test on a non-null value: ``test(column, literals, raw values)``; for ``arity == "none"``
     #: the whole predicate.

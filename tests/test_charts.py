@@ -103,7 +103,7 @@ def test_breakdown_significance_with_a_kept_value_named_other():
         }
     )
     journey = Journey("J").stage("Visited", "page_visited").stage("Converted", "form_submission")
-    funnel = journey.breakdown_by("device_type", limit=2).run(events).funnel
+    funnel = journey.breakdown_by("device_type", limit=2).run(events).funnel()
     stats = C.breakdown_significance(funnel)
     assert stats.breakdown.tolist() == ["Other", "desktop", "Other (merged)"]
     assert stats.started.tolist() == [2, 1, 2] and stats.completed.tolist() == [1, 0, 1]

@@ -93,7 +93,7 @@ def test_null_rule_and_values_on_every_backend(op, kind, connection, request):
         request.applymarker(pytest.mark.xfail(strict=True, reason="SQLite compares time text (see above)"))
     events = load(connection, "events", _events())
     journey = Journey("J").stage("A", step("page_visited", Filter(property=kind, op=op, value=_value(op, kind))))
-    ids = sorted(journey.run(events).paths.actor_id)
+    ids = sorted(journey.run(events).paths().actor_id)
     assert ("3" in ids) == OPERATORS[op].null_passes, ids
     if _expected(op) is not None:
         assert [i for i in ids if i != "3"] == _expected(op), ids
@@ -117,7 +117,7 @@ def _expected(op: str) -> list[str] | None:
 )
 def test_iso_dates_filter_date_columns_on_every_backend(flt, expected, connection):
     events = load(connection, "events", _events())
-    assert list(Journey("J").stage("A", step("page_visited", flt)).run(events).paths.actor_id) == expected
+    assert list(Journey("J").stage("A", step("page_visited", flt)).run(events).paths().actor_id) == expected
 
 
 def test_a_date_column_refuses_a_date_and_time():

@@ -6,7 +6,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-from common import THREADS, SampleFiles, event_types
+from common import SHARED_PERF, THREADS, SampleFiles, event_types
 
 #: The least any funnel must do: read the events once, keep the journey's event types, stitch
 #: anonymous visitors to contacts, and group by actor. Values enter as bound parameters.
@@ -38,6 +38,17 @@ def floor(files: SampleFiles, document: dict[str, Any]) -> int:
     connection = duckdb.connect()
     connection.execute(f"SET threads={THREADS}")
     return connection.sql(sql, params=params).to_arrow_table().num_rows
+
+
+def handwritten(files: SampleFiles, query: str) -> list[int]:
+    """Run one of ``../shared/perf``'s hand-written queries (``query``: its file name without ``.sql``) on
+    a new DuckDB connection (``THREADS`` threads); its stage counts."""
+    text = (SHARED_PERF / f"{query}.sql").read_text(encoding="utf-8")
+    sql = text.format(events=str(files.events).replace("'", "''"), identity=str(files.identity).replace("'", "''"))
+    connection = duckdb.connect()
+    connection.execute(f"SET threads={THREADS}")
+    (row,) = connection.sql(sql).fetchall()
+    return [int(n) for n in row[:4]]
 
 
 # ------------------------------------------------------------------------------------------ pandas

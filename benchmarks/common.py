@@ -14,7 +14,12 @@ RESULTS = BENCHMARKS / "results"
 DEFAULT_DATA = BENCHMARKS / "data"
 
 #: The benchmark's journeys, in the order each round runs them.
-JOURNEY_NAMES = ("v2c_4", "branches_8", "long_20", "any_order_4", "breakdown_4")
+JOURNEY_NAMES = ("v2c_4", "branches_8", "long_20", "any_order_4", "breakdown_4", "contacts_4")
+#: The journey of the hand-written queries in ``../shared/perf`` (measured beside the API on it).
+HANDWRITTEN_JOURNEY = "contacts_4"
+#: The hand-written DuckDB queries (``../shared/perf/<name>.sql``, outside the repository).
+HANDWRITTEN = ("window_then_joins", "asof_chain")
+SHARED_PERF = ROOT.parent / "shared" / "perf"
 #: DuckDB threads for every in-process measurement (the issue's targets are for 2 threads).
 THREADS = 2
 _UNITS = {"k": 1_000, "m": 1_000_000}

@@ -21,8 +21,8 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-from baselines import floor, pandas_funnel
-from common import ROOT, THREADS, SampleFiles, event_types, journey_document, journey_path
+from baselines import floor, handwritten, pandas_funnel
+from common import HANDWRITTEN, ROOT, THREADS, SampleFiles, event_types, journey_document, journey_path
 from spark import measure_spark_api, measure_spark_floor
 
 Measurement = dict[str, Any]
@@ -37,6 +37,17 @@ SEARCHES = ("", "1", "2", "3", "4", "5", "6", "7", "8", "9", "no-such-value")
 def measure_floor(files: SampleFiles, name: str) -> list[Measurement]:
     """The floor query, from connecting to DuckDB to the fetched result."""
     return _timed_baseline("floor", floor, files, name, "actor_rows")
+
+
+def measure_handwritten(query: str) -> Callable[[SampleFiles, str], list[Measurement]]:
+    """A measurement of one of ``../shared/perf``'s hand-written queries (for its own journey only)."""
+
+    def measure(files: SampleFiles, name: str) -> list[Measurement]:
+        started = perf_counter()
+        actors = handwritten(files, query)
+        return [{"kind": f"handwritten_{query}", "inprocess_s": perf_counter() - started, "actors": actors}]
+
+    return measure
 
 
 def measure_api(files: SampleFiles, name: str) -> list[Measurement]:
@@ -204,6 +215,7 @@ WORKERS: dict[str, Callable[[SampleFiles, str], list[Measurement]]] = {
     "pandas": measure_pandas,
     "widget": measure_widget,
     "reference": measure_reference,
+    **{f"handwritten_{query}": measure_handwritten(query) for query in HANDWRITTEN},
     "spark_floor": measure_spark_floor,
     "spark_api": measure_spark_api,
 }

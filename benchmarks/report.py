@@ -262,6 +262,26 @@ def _spark(results: Results) -> list[str]:
     )
 
 
+def _handwritten(results: Results) -> list[str]:
+    rows = []
+    for events in results.sizes:
+        floor, api = results.time(events, "floor", "contacts_4"), results.time(events, "api", "contacts_4")
+        if floor is None:
+            continue
+        cells = [_s(floor), _s(api), _x(_divide(api, floor))]
+        for query in ("window_then_joins", "asof_chain"):
+            time = results.time(events, f"handwritten_{query}", "contacts_4")
+            cells += [_s(time), _x(_divide(time, floor))]
+        rows.append([size_label(events), *cells])
+    return _section(
+        "The hand-written queries of shared/perf, on their own journey (contacts_4)",
+        "The same 4-stage contacts-only journey as the API, as the two hand-written DuckDB queries of"
+        " `../shared/perf` (run from their files), each in a fresh process; medians over the rounds.",
+        ["events", "floor s", "API s", "API / floor", "window_then_joins s", "/ floor", "asof_chain s", "/ floor"],
+        rows,
+    )
+
+
 def _compile(results: Results) -> list[str]:
     rows = []
     for events in results.sizes:
@@ -533,6 +553,7 @@ def build_report(records: Iterable[Record]) -> str:
         _main_table(results),
         _event_scaling(results),
         _stage_scaling(results),
+        _handwritten(results),
         _compile(results),
         _spark(results),
         _widget(results),

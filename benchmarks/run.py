@@ -32,6 +32,8 @@ from typing import Any
 from common import (
     BENCHMARKS,
     DEFAULT_DATA,
+    HANDWRITTEN,
+    HANDWRITTEN_JOURNEY,
     JOURNEY_NAMES,
     RESULTS,
     ROOT,
@@ -223,6 +225,9 @@ def run_size(run: Run, journeys: list[str], repeats: int, reference_timeout: flo
             measure(run, "floor", journey, repeat)
             measure(run, "api", journey, repeat)
             measure_cli(run, journey, repeat)
+            if journey == HANDWRITTEN_JOURNEY:
+                for query in HANDWRITTEN:
+                    measure(run, f"handwritten_{query}", journey, repeat)
         if small:
             measure(run, "pandas", WIDGET_JOURNEY, repeat)
             measure(run, "widget", WIDGET_JOURNEY, repeat)

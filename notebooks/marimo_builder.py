@@ -38,7 +38,7 @@ def _(builder, editor, funnel_chart, jw, mo):
         shown = mo.vstack(
             [
                 mo.md(f"Journey in Python: `{journey.to_json(indent=None)}`"),
-                funnel_chart(builder.result.funnel, title=journey.name),
+                funnel_chart(builder.result.funnel(), title=journey.name),
             ]
         )
     shown

@@ -14,7 +14,7 @@ setup-demo:
 test: setup
 	node --test js/test/
 	cd js && npm run --silent check
-	$(PY) -m pytest -q tests notebooks --nbval-lax
+	$(PY) -m pytest -q tests notebooks --nbval-lax --durations=15
 
 demo: setup-demo
 	$(VENV)/bin/journey-widgets demo

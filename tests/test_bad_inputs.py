@@ -198,7 +198,7 @@ DEFINITION_CASES = [
         "definition-unknown-event-catalog-lookup",
         lambda: default_catalog().event("page_visitd"),
         CatalogError,
-        "The event page_visitd is in neither the step catalog nor the data",
+        "unknown event type 'page_visitd'",
         "did you mean 'page_visited'",
     ),
     case(

@@ -14,7 +14,7 @@ from typing import Any
 
 import pydantic
 
-from journey_widgets.errors import JourneyError
+from journey_widgets.errors import JourneyError, shown
 from journey_widgets.model import TOO_DEEP, describe_location, validation_errors
 from journey_widgets.operators import OPERATORS
 
@@ -122,6 +122,8 @@ def _problem(loc: Loc, message: str, *, kind: str = "", source: Any = None) -> d
         return _incomplete(loc, "pick a step")
     if len(loc) == 2 and loc[0] == "stages" and "has no steps" in message:
         return _incomplete([*loc, "steps"], "pick a step")
+    if kind == "extra_forbidden":
+        return {"loc": loc, "where": describe_location(loc), "message": f"unknown field (value {shown(source)})"}
     if _is_draft_filter(loc, source):
         return _incomplete(loc, "type a value")
     if kind == "string_too_short" and "filters" in loc and loc[-1] == "property":

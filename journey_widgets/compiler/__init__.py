@@ -104,7 +104,7 @@ class CompiledJourney:
 
     def branches(self) -> ir.Table:
         """The branch table of SPEC §7."""
-        return tables.branches_table(self.internal_steps, self.journey)
+        return tables.branches_table(self.internal_paths, self.internal_steps, self.journey)
 
     def paths(self) -> ir.Table:
         """The paths table of SPEC §7."""

@@ -146,11 +146,12 @@ def _with_conversions(long: ir.Table, groups: list[str]) -> ir.Table:
     return funnel.order_by([*groups[1:], "stage_index"]).select(*groups[:1], *columns)
 
 
-def branches_table(steps: ir.Table | None, journey: Journey) -> ir.Table:
-    """Per stage and step, how many paths reached the stage by that step (ordered journeys)."""
+def branches_table(paths: ir.Table, steps: ir.Table | None, journey: Journey) -> ir.Table:
+    """Per stage and step, how many paths reached the stage by that step (ordered journeys; no rows for
+    any order)."""
     groups = _groups(journey)
     if steps is None:
-        return _no_branches(journey)
+        return _no_branches(paths, journey)
     event = ibis.cases(
         *[
             ((steps.stage_index == k) & (steps[BRANCH] == j), ibis.literal(step.event, type=dt.string))
@@ -167,11 +168,17 @@ def branches_table(steps: ir.Table | None, journey: Journey) -> ir.Table:
     return table.order_by([*groups[1:], "stage_index", "step_index"]).select(*groups[:1], *table.columns[len(groups) :])
 
 
-def _no_branches(journey: Journey) -> ir.Table:
-    schema = {"stage_index": dt.int64, "step_index": dt.int64, "event": dt.string, "actors": dt.int64}
-    if journey.breakdown is not None:
-        schema = {LABEL: dt.string} | schema
-    return ibis.memtable({name: [] for name in schema}, schema=schema)
+def _no_branches(paths: ir.Table, journey: Journey) -> ir.Table:
+    """The branch table's columns with no rows, read from the paths (so its SQL reads the user's tables)."""
+    labels = {LABEL: paths[LABEL]} if journey.breakdown is not None else {}
+    none = paths.filter(ibis.literal(False))
+    return none.select(
+        **labels,
+        stage_index=ibis.literal(0, type=dt.int64),
+        step_index=ibis.literal(0, type=dt.int64),
+        event=ibis.literal("", type=dt.string),
+        actors=ibis.literal(0, type=dt.int64),
+    )
 
 
 def public_paths(paths: ir.Table, steps: ir.Table | None, actors: ir.Table, journey: Journey) -> ir.Table:

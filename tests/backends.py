@@ -56,6 +56,6 @@ def _spark_session() -> Any:
         .config("spark.sql.shuffle.partitions", "1")
         .config("spark.default.parallelism", "1")
         .config("spark.ui.enabled", "false")
-        .config("spark.driver.memory", "2g")
+        .config("spark.driver.memory", "4g")  # the cached tables of many journeys share one session
         .getOrCreate()
     )

@@ -16,7 +16,7 @@ from backends import BACKENDS, connect
 #: Spark plans and caches every query for seconds, so it runs every SPARK_CASE_STRIDE-th hand-worked case
 #: (the others are deselected, not skipped: pytest reports them as deselected); JOURNEY_SPARK_ALL_CASES=1
 #: runs all of them.
-SPARK_CASE_STRIDE = 3
+SPARK_CASE_STRIDE = 4
 
 
 def pytest_collection_modifyitems(config, items):

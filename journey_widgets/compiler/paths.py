@@ -3,14 +3,20 @@
 DuckDB and PostgreSQL compute a table that a query reads several times once (a common table
 expression); engines that would recompute it for each reader, or whose SQL parsers cannot take the
 whole journey as one nested query, get it computed into a temporary table instead.
+
+Spark is given a *local checkpoint* rather than Ibis' ``cache()``: a cached Spark view keeps the
+plan that made it, so every later query would be analysed with the plans of all the checkpoints
+before it (the analyser of a 20-stage journey runs out of memory); a checkpoint cuts that lineage.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 import ibis.expr.types as ir
 import sqlglot as sg
+from ibis import util
 
 from journey_widgets.compiler.columns import ACTOR, TIME
 
@@ -28,6 +34,8 @@ def materialized(table: ir.Table) -> ir.Table:
 
     On SQLite the table is also indexed by actor (and time): its joins are nested loops otherwise.
     """
+    if table.get_backend().name == "pyspark":
+        return _spark_checkpoint(table)
     cached = table.cache()
     backend = cached.get_backend()
     if backend.name == "sqlite" and ACTOR in cached.columns:
@@ -38,3 +46,15 @@ def materialized(table: ir.Table) -> ir.Table:
         index_name = sg.to_identifier(f"{name}_actor", quoted=True).sql("sqlite")
         backend.raw_sql(f"CREATE INDEX {index_name} ON {table_name} ({quoted})").close()
     return cached
+
+
+def _spark_checkpoint(table: ir.Table) -> ir.Table:
+    """The table computed into a Spark local checkpoint behind a temporary view (dropped with the
+    expression that reads it)."""
+    backend = table.get_backend()
+    frame = backend._session.sql(backend.compile(table)).localCheckpoint(eager=True)
+    name = util.gen_name("jw_checkpoint")
+    frame.createTempView(name)
+    checkpointed = backend.table(name)
+    weakref.finalize(checkpointed.op(), backend._session.catalog.dropTempView, name).atexit = False
+    return checkpointed

@@ -31,7 +31,7 @@ def _settings(journey: Journey) -> list[str]:
     """The journey's settings besides its stages, in plain words."""
     parts = [
         "deals" if journey.object == "deal" else "contacts",
-        "any order" if journey.order == "any" else "ordered",
+        {"any": "any order", "strict": "strict order"}.get(journey.order, "ordered"),
         f"window {_window(journey.window)}",
     ]
     if journey.date_range is not None:
@@ -40,7 +40,12 @@ def _settings(journey: Journey) -> list[str]:
     if journey.exclusions:
         parts.append(f"{len(journey.exclusions)} exclusion{'s' * (len(journey.exclusions) > 1)}")
     if journey.breakdown is not None:
-        parts.append(f"breakdown by {journey.breakdown.property} (top {journey.breakdown.limit})")
+        breakdown = journey.breakdown
+        words = {"last_touch": ", last touch", "stage": f", at stage {breakdown.stage}"}
+        attribution = words.get(breakdown.attribution, "")
+        parts.append(f"breakdown by {breakdown.property} (top {breakdown.limit}{attribution})")
+    if journey.hold_constant:
+        parts.append(f"same {', '.join(journey.hold_constant)}")
     return parts
 
 

@@ -129,11 +129,13 @@ class BoundEvents:
 
 
 def _columns_read(table: ir.Table, schema: EventSchema, journey: Journey) -> list[str]:
-    """The columns a journey reads: its roles and the properties its steps and breakdown name."""
+    """The columns a journey reads: its roles and the properties its steps, breakdown and held
+    properties name."""
     steps = [s for stage in journey.stages for s in stage.steps] + list(journey.exclusions)
     names = set(schema.role_columns().values()) | {f.property for s in steps for f in s.filters}
     if journey.breakdown is not None:
         names.add(journey.breakdown.property)
+    names.update(journey.hold_constant)
     return [name for name in table.columns if name in names]
 
 
@@ -342,6 +344,8 @@ def check_journey_against_data(
             _check_filter(bound, flt, place, (*location, "filters", index))
     if journey.breakdown is not None:
         _check_property(bound, journey.breakdown.property, "breakdown", ("breakdown",))
+    for index, name in enumerate(journey.hold_constant):
+        _check_property(bound, name, f"hold_constant {index + 1}", ("hold_constant", index))
     unknown = unknown_events(journey, catalog)
     if not unknown:
         return []

@@ -173,11 +173,39 @@ class DateRange(_Frozen):
         return self
 
 
+Attribution = Literal["first_touch", "last_touch", "stage"]
+
+
 class Breakdown(_Frozen):
-    """Split the results by a property of the path's start event."""
+    """Split the results by a property of one event of the path: the start event (``first_touch``), the
+    event that reached the path's deepest stage (``last_touch``) or the one that reached ``stage``."""
 
     property: Text = Field(min_length=1, max_length=MAX_NAME_LENGTH)
     limit: int = Field(default=10, ge=1, le=1000)
+    attribution: Attribution = "first_touch"
+    stage: int | None = Field(default=None, ge=1, le=MAX_STAGES)
+
+    @model_validator(mode="after")
+    def _check_stage(self) -> Breakdown:
+        if self.attribution == "stage" and self.stage is None:
+            raise ValueError('attribution "stage" needs the stage number, e.g. {"attribution": "stage", "stage": 2}')
+        if self.attribution != "stage" and self.stage is not None:
+            raise ValueError(f'stage {self.stage} is given but attribution is {self.attribution!r}, not "stage"')
+        return self
+
+    def attributed_stage(self) -> int | None:
+        """The stage whose event gives the value: 1 for first touch, ``stage``, or None (last touch)."""
+        return {"first_touch": 1, "stage": self.stage}.get(self.attribution)
+
+
+def _unique_properties(names: tuple[str, ...]) -> tuple[str, ...]:
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(map(repr, repeated))} is named more than once")
+    return names
+
+
+MAX_HELD = 3
 
 
 class Journey(_Frozen):
@@ -189,12 +217,18 @@ class Journey(_Frozen):
     version: Literal[1] = 1
     name: Text = Field(default="Journey", min_length=1, max_length=MAX_NAME_LENGTH)
     object: Literal["contact", "deal"] = "contact"
-    order: Literal["ordered", "any"] = "ordered"
+    order: Literal["ordered", "strict", "any"] = "ordered"
     window: timedelta = timedelta(days=30)
     date_range: DateRange | None = None
     stages: tuple[Stage, ...] = Field(default=(), max_length=MAX_STAGES)
     exclusions: tuple[Exclusion, ...] = ()
     breakdown: Breakdown | None = None
+    #: Properties every event of a path shares (the journey runs per actor and value; SPEC §5).
+    hold_constant: Annotated[
+        tuple[Annotated[Text, Field(min_length=1, max_length=MAX_NAME_LENGTH)], ...],
+        Field(max_length=MAX_HELD),
+        AfterValidator(_unique_properties),
+    ] = ()
 
     def __init__(self, name: str | None = None, /, **data: Any) -> None:
         if name is not None:
@@ -237,7 +271,15 @@ class Journey(_Frozen):
                     f"exclusion {index}: between {list(exclusion.between)} names stage "
                     f"{exclusion.between[1]} but the journey has {len(self.stages)} stages"
                 )
+        stage = self.breakdown.stage if self.breakdown is not None else None
+        if stage is not None and self.stages and stage > len(self.stages):
+            raise ValueError(f"breakdown: attribution to stage {stage} but the journey has {len(self.stages)} stages")
         return self
+
+    @property
+    def follows_order(self) -> bool:
+        """Stages must be reached in their order (``ordered`` or ``strict``)."""
+        return self.order != "any"
 
     def step_places(self) -> list[tuple[str, tuple[str | int, ...], Step]]:
         """Every step and exclusion with its human place (``stage 1 ('Visited'), step 2 (form_submission)``)
@@ -311,9 +353,11 @@ class Journey(_Frozen):
     def to_dict(self) -> dict[str, Any]:
         """The canonical version-1 document (defaults of optional parts left out)."""
         data = self.model_dump(mode="json", exclude_none=True)
-        for part in ("exclusions",):
+        for part in ("exclusions", "hold_constant"):
             if not data[part]:
                 del data[part]
+        if data.get("breakdown", {}).get("attribution") == "first_touch":
+            del data["breakdown"]["attribution"]
         for step_data in [s for st in data["stages"] for s in st["steps"]] + data.get("exclusions", []):
             if not step_data["filters"]:
                 del step_data["filters"]
@@ -362,13 +406,30 @@ class Journey(_Frozen):
         """A new journey counting only paths starting in [start, end) (UTC when naive)."""
         return self._with(date_range={"start": start, "end": end})
 
-    def breakdown_by(self, property: str, *, limit: int = 10) -> Journey:
-        """A new journey whose results are broken down by a property of the start event (top ``limit`` values)."""
-        return self._with(breakdown={"property": property, "limit": limit})
+    def breakdown_by(
+        self, property: str, *, limit: int = 10, attribution: Attribution | int = "first_touch"
+    ) -> Journey:
+        """A new journey whose results are broken down by a property (top ``limit`` values) of the start
+        event (``attribution="first_touch"``), of the event that reached the path's deepest stage
+        (``"last_touch"``) or of the event that reached stage k (``attribution=k``)."""
+        if isinstance(attribution, int) and not isinstance(attribution, bool):
+            chosen = {"attribution": "stage", "stage": attribution}
+        else:
+            chosen = {"attribution": attribution}
+        return self._with(breakdown={"property": property, "limit": limit, **chosen})
 
     def in_any_order(self) -> Journey:
         """A new journey counting stages completed in any order within the window."""
         return self._with(order="any")
+
+    def strict(self) -> Journey:
+        """A new journey in strict order: each stage must be the actor's very next event after the one before."""
+        return self._with(order="strict")
+
+    def holding_constant(self, *properties: str) -> Journey:
+        """A new journey whose path keeps these properties constant (the same product, the same pipeline...):
+        it runs per actor and value, and each actor counts at its best value."""
+        return self._with(hold_constant=properties)
 
     def for_deals(self) -> Journey:
         """A new journey counting deals instead of contacts."""

@@ -23,9 +23,17 @@ from journey_widgets.compiler import tables
 from journey_widgets.compiler.any_order import any_order_paths
 from journey_widgets.compiler.breakdown import with_labels
 from journey_widgets.compiler.columns import ACTOR, ANONYMOUS, DEPTH, START
+from journey_widgets.compiler.held import best_pairs
 from journey_widgets.compiler.instants import any_order_timeline, instants, ordered_timeline
 from journey_widgets.compiler.ordered import ordered_paths
-from journey_widgets.compiler.paths import Checkpoint, materialized, unchanged
+from journey_widgets.compiler.paths import (
+    AttributedStage,
+    Checkpoint,
+    ChosenPaths,
+    materialized,
+    unchanged,
+    without_excluded,
+)
 from journey_widgets.compiler.rows import JourneyRows, journey_rows
 from journey_widgets.compiler.tables import Period
 from journey_widgets.model import Journey
@@ -57,30 +65,33 @@ class CompiledJourney:
     def timeline(self) -> ir.Table:
         """One row per actor and instant with the columns of the single window pass."""
         journey = self.journey
-        ordered = journey.order == "ordered"
-        valued = frozenset()
-        if journey.breakdown is not None:
-            valued = frozenset({1}) if ordered else frozenset(range(1, len(journey.stages) + 1))
+        attributed = _attributed_stage(journey)
+        valued: frozenset[int] = frozenset()
+        if attributed is not None:
+            all_stages = frozenset(range(1, len(journey.stages) + 1))
+            valued = frozenset({attributed}) if journey.follows_order and isinstance(attributed, int) else all_stages
         by_instant = instants(self.rows.events, journey, valued)
+        ordered = journey.follows_order
         timeline = ordered_timeline(by_instant, journey) if ordered else any_order_timeline(by_instant, journey)
         return self._checkpoint(timeline)
 
     @cached_property
-    def _chosen(self) -> tuple[ir.Table, ir.Table | None]:
+    def _chosen(self) -> ChosenPaths:
         journey = self.journey
-        has_breakdown = journey.breakdown is not None
-        if journey.order != "ordered":
-            return any_order_paths(self.timeline, journey, breakdown=has_breakdown), None
-        chosen = ordered_paths(
-            self.timeline, journey, breakdown_stage=1 if has_breakdown else None, checkpoint=self._checkpoint
-        )
-        return chosen.actors, chosen.steps
+        attributed = _attributed_stage(journey)
+        if journey.follows_order:
+            chosen = ordered_paths(self.timeline, journey, breakdown_stage=attributed, checkpoint=self._checkpoint)
+        else:
+            chosen = any_order_paths(self.timeline, journey, attributed)
+        if journey.hold_constant:
+            chosen = best_pairs(chosen, self.rows.actors, len(journey.stages))
+        return chosen
 
     @cached_property
     def internal_paths(self) -> ir.Table:
         """One row per actor with a path: ``_jw_actor``, depth, start (microseconds), anonymity and
-        the breakdown label."""
-        paths = self._chosen[0]
+        the breakdown label (with ``hold_constant``, ``_jw_actor`` numbers the actor's best pair)."""
+        paths = without_excluded(self._chosen.actors, self._chosen.excluded)
         paths = paths.mutate(**{ANONYMOUS: paths[ACTOR] < 0})
         if self.journey.breakdown is not None:
             paths = with_labels(paths, self.journey.breakdown.limit)
@@ -89,7 +100,7 @@ class CompiledJourney:
     @cached_property
     def internal_steps(self) -> ir.Table | None:
         """Ordered journeys: one row per actor and stage its path reached, with the actor's columns."""
-        steps = self._chosen[1]
+        steps = self._chosen.steps
         if steps is None:
             return None
         paths = self.internal_paths
@@ -121,6 +132,13 @@ class CompiledJourney:
     def actors(self, stage: int | str, *, dropped: bool = False) -> ir.Table:
         """Actors who reached ``stage``, or who reached the stage before it and dropped off."""
         return tables.actors_table(self.paths(), self.journey, stage, dropped=dropped)
+
+
+def _attributed_stage(journey: Journey) -> AttributedStage:
+    """The stage whose event gives the breakdown value (None without a breakdown)."""
+    if journey.breakdown is None:
+        return None
+    return journey.breakdown.attributed_stage() or "deepest"
 
 
 def compile_journey(

@@ -4,7 +4,8 @@ The timeline (:func:`~journey_widgets.compiler.instants.any_order_timeline`) giv
 earliest instant of each stage in ``[t, t + window]``; at a start, the stages found there are its
 depth. The actor's depth is the largest, its start the earliest start reaching it. For exclusions, the
 path lists the stages found from that start in time order (then stage number), and the exclusion's
-stage numbers count these entries.
+stage numbers count these entries; the breakdown value comes from the start instant, the instant of
+an attributed stage, or that of the path's last entry.
 """
 
 from __future__ import annotations
@@ -27,14 +28,15 @@ from journey_widgets.compiler.columns import (
     stage_value_column,
     step_column,
 )
+from journey_widgets.compiler.paths import AttributedStage, ChosenPaths
 from journey_widgets.compiler.rows import in_date_range, window_us
 from journey_widgets.model import Journey
 from journey_widgets.portable import as_int
 
 
-def any_order_paths(timeline: ir.Table, journey: Journey, breakdown: bool = False) -> ir.Table:
-    """One row per actor with a start and no exclusion: ``_jw_actor``, depth, start (and the value of
-    the start event: its first listed stage and step)."""
+def any_order_paths(timeline: ir.Table, journey: Journey, attributed: AttributedStage = None) -> ChosenPaths:
+    """One row per actor with a start: ``_jw_actor``, depth, start (and the breakdown value of the
+    ``attributed`` stage's event; stage 1 means the start event: its first listed stage and step)."""
     n_stages = len(journey.stages)
     matches = [timeline[step_column(k)].notnull() for k in range(1, n_stages + 1)]
     starts = timeline.filter(functools.reduce(operator.or_, matches) & in_date_range(timeline, journey))
@@ -51,19 +53,44 @@ def any_order_paths(timeline: ir.Table, journey: Journey, breakdown: bool = Fals
     earliest = earliest.drop(ACTOR)
     chosen = starts.inner_join(earliest, [starts[ACTOR] == earliest._jw_start_actor, starts[TIME] == earliest[START]])
     columns = {DEPTH: chosen._jw_found.cast(dt.int16), START: chosen[START]}
-    if breakdown:
+    if attributed == 1:
         values = [(chosen[step_column(k)].notnull(), chosen[stage_value_column(k)]) for k in range(1, n_stages + 1)]
         columns[BREAKDOWN] = ibis.cases(*values, else_=ibis.null(dt.string))
     firsts = {first_column(k): chosen[first_column(k)] for k in range(1, n_stages + 1)}
     paths = chosen.select(ACTOR, **columns, **firsts)
-    if journey.exclusions:
-        paths = _without_excluded(paths, timeline, journey)
-    return paths.select(ACTOR, *columns)
+    if attributed not in (None, 1):
+        paths = _with_attributed_value(paths, timeline, n_stages, attributed)
+        columns[BREAKDOWN] = paths[BREAKDOWN]
+    excluded = _excluded(paths, timeline, journey) if journey.exclusions else None
+    return ChosenPaths(paths.select(ACTOR, *columns), None, excluded)
 
 
-def _without_excluded(paths: ir.Table, timeline: ir.Table, journey: Journey) -> ir.Table:
-    """Drop paths with an exclusion event strictly after their i-th entry and at or before their j-th
-    (or, with fewer than j entries, the window's end)."""
+def _with_attributed_value(paths: ir.Table, timeline: ir.Table, n_stages: int, attributed: int | str) -> ir.Table:
+    """``_jw_breakdown``: the value of the event that reached stage ``attributed`` (null if the path has
+    no such entry), or (``"deepest"``) of the path's last entry (latest time, then highest stage)."""
+    firsts = {k: paths[first_column(k)] for k in range(1, n_stages + 1)}
+    if attributed == "deepest":
+        latest = ibis.greatest(*[first.coalesce(-1) for first in firsts.values()])
+        stage = ibis.cases(*[(firsts[k] == latest, k) for k in reversed(firsts)], else_=ibis.null(dt.int64))
+        paths = paths.mutate(_jw_attr_time=latest, _jw_attr_stage=stage)
+    else:
+        paths = paths.mutate(_jw_attr_time=firsts[int(attributed)], _jw_attr_stage=int(attributed))
+    valued = [k for k in firsts if attributed in ("deepest", k)]
+    at = timeline.select(
+        _jw_attr_actor=timeline[ACTOR],
+        _jw_attr_at=timeline[TIME],
+        **{stage_value_column(k): timeline[stage_value_column(k)] for k in valued},
+    )
+    joined = paths.left_join(at, [paths[ACTOR] == at._jw_attr_actor, paths._jw_attr_time == at._jw_attr_at])
+    value = ibis.cases(
+        *[(joined._jw_attr_stage == k, joined[stage_value_column(k)]) for k in valued], else_=ibis.null(dt.string)
+    )
+    return joined.select(*paths.columns, **{BREAKDOWN: value})
+
+
+def _excluded(paths: ir.Table, timeline: ir.Table, journey: Journey) -> ir.Table:
+    """The actors of paths with an exclusion event strictly after their i-th entry and at or before their
+    j-th (or, with fewer than j entries, the window's end)."""
     n_stages = len(journey.stages)
     entries = sorted({k for x in journey.exclusions for k in x.between})
     paths = paths.mutate(**{_entry(i): _entry_time(paths, n_stages, i) for i in entries})
@@ -82,7 +109,7 @@ def _without_excluded(paths: ir.Table, timeline: ir.Table, journey: Journey) -> 
     for e, exclusion in enumerate(journey.exclusions, start=1):
         after = paths[f"_jw_after{e}"]
         flags |= after.notnull() & (after <= paths[_entry(exclusion.between[1])].coalesce(end))
-    return paths.filter(~flags)
+    return paths.filter(flags).select(ACTOR)
 
 
 def _entry(i: int) -> str:

@@ -24,6 +24,13 @@ BRANCH = "_jw_branch"
 GAP = "_jw_gap"
 #: Per actor: the breakdown value its path is attributed to (text, null is a value).
 BREAKDOWN = "_jw_breakdown"
+#: With ``hold_constant``: the held values of a (actor, values) pair as one text (for ties).
+HELD_TEXT = "_jw_held_text"
+
+
+def held_column(i: int) -> str:
+    """The i-th held property (1-based) of ``hold_constant``."""
+    return f"_jw_held{i}"
 
 
 def step_column(k: int) -> str:

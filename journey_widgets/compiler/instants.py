@@ -68,13 +68,22 @@ def is_start(table: ir.Table, journey: Journey) -> ir.BooleanValue:
 def ordered_timeline(table: ir.Table, journey: Journey) -> ir.Table:
     """Instants with, from one window pass: ``_jw_next{k}`` for stages 2..N and ``_jw_next_excl{e}``.
 
-    The frame runs over descending time up to the row before (DataFusion's "1 FOLLOWING to UNBOUNDED
-    FOLLOWING" frame counts the current row when later rows are null)."""
+    In strict order ``_jw_next{k}`` is the actor's very next instant, if it matches stage k. The frame
+    runs over descending time up to the row before (DataFusion's "1 FOLLOWING to UNBOUNDED FOLLOWING"
+    frame counts the current row when later rows are null)."""
     later = _later_rows()
-    columns = {
-        next_column(k): _time_where(table, table[step_column(k)].notnull()).min().over(later)
-        for k in range(2, len(journey.stages) + 1)
-    }
+    if journey.order == "strict":
+        following = ibis.window(group_by=ACTOR, order_by=ibis.desc(TIME))  # the same sort, no frame (Spark)
+        next_time = table[TIME].lag().over(following)
+        columns = {
+            next_column(k): ibis.cases((table[step_column(k)].lag().over(following).notnull(), next_time))
+            for k in range(2, len(journey.stages) + 1)
+        }
+    else:
+        columns = {
+            next_column(k): _time_where(table, table[step_column(k)].notnull()).min().over(later)
+            for k in range(2, len(journey.stages) + 1)
+        }
     columns |= {
         next_exclusion_column(e): _time_where(table, table[exclusion_column(e)]).min().over(later)
         for e in range(1, len(journey.exclusions) + 1)

@@ -15,13 +15,16 @@ a stage costs its own rows, not another sort of the whole table.
    ``τ - window`` for the earliest such τ (found by one join of the starts with that τ per actor).
 3. **The path** from that start, one row per actor, joined stage by stage: times, branches, the next
    exclusion after each stage, and the breakdown value.
+
+Strict order changes only the timeline (``_jw_next{k}`` is the very next instant, if it matches) and
+step 2: a strict path from a start is that start's own run of instants, so two starts never share a
+state, every state knows its start, and the earliest start of the deepest states is the path's.
 """
 
 from __future__ import annotations
 
 import functools
 import operator
-from dataclasses import dataclass
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -42,7 +45,7 @@ from journey_widgets.compiler.columns import (
     step_column,
 )
 from journey_widgets.compiler.instants import is_start
-from journey_widgets.compiler.paths import Checkpoint, unchanged
+from journey_widgets.compiler.paths import AttributedStage, Checkpoint, ChosenPaths, unchanged
 from journey_widgets.compiler.rows import window_us
 from journey_widgets.model import Journey
 
@@ -56,21 +59,11 @@ _BRANCH = "_jw_step"
 CHECKPOINT_EVERY = 2
 
 
-@dataclass(frozen=True)
-class OrderedPaths:
-    """The chosen paths: one row per actor, and one row per stage each path reached."""
-
-    #: ``_jw_actor``, ``_jw_depth``, ``_jw_start`` (and ``_jw_breakdown``).
-    actors: ir.Table
-    #: ``_jw_actor``, ``stage_index``, ``_jw_reached_at``, ``_jw_branch``, ``_jw_gap`` (from the stage before).
-    steps: ir.Table
-
-
 def ordered_paths(
-    timeline: ir.Table, journey: Journey, breakdown_stage: int | None = None, checkpoint: Checkpoint = unchanged
-) -> OrderedPaths:
-    """The paths of the actors with a start and no exclusion; (given ``breakdown_stage``) the actor's
-    breakdown value is that of the event by which its path reached that stage.
+    timeline: ir.Table, journey: Journey, breakdown_stage: AttributedStage = None, checkpoint: Checkpoint = unchanged
+) -> ChosenPaths:
+    """The paths of the actors with a start; (given ``breakdown_stage``) the actor's breakdown value is
+    that of the event by which its path reached that stage (null if it did not).
 
     ``checkpoint`` is applied to the joined tables every :data:`CHECKPOINT_EVERY` stages."""
     window = ibis.literal(window_us(journey), type=dt.int64)
@@ -88,7 +81,8 @@ def _deepest_start(timeline: ir.Table, journey: Journey, window: ir.IntegerScala
     starts = timeline.filter(is_start(timeline, journey))
     starts = starts.select(ACTOR, TIME, **_next_of(starts, 2, n_stages))
     states = starts.select(ACTOR, **{_AT: starts[TIME], _LATEST: starts[TIME]}, **_next_of(starts, 1, n_stages))
-    deepest = [_deepest_of(states, 1)]
+    strict = journey.order == "strict"
+    deepest = [_deepest_of(states, 1, strict)]
     for k in range(2, n_stages + 1):
         moved = states.filter(states[_NEXT].notnull() & (states[_NEXT] - states[_LATEST] <= window))
         reached = moved.group_by([ACTOR, moved[_NEXT].name(_AT)]).aggregate(**{_LATEST: moved[_LATEST].max()})
@@ -101,7 +95,7 @@ def _deepest_start(timeline: ir.Table, journey: Journey, window: ir.IntegerScala
                 instants, [reached[ACTOR] == instants._jw_stage_actor, reached[_AT] == instants._jw_stage_time]
             ).select(reached[ACTOR], reached[_AT], reached[_LATEST], instants[_NEXT])
         states = checkpoint(reached) if k % CHECKPOINT_EVERY == 0 else reached
-        deepest.append(_deepest_of(states, k))
+        deepest.append(_deepest_of(states, k, strict))
     candidates = ibis.union(*deepest, distinct=False)
     best = candidates.group_by(ACTOR).aggregate(
         _jw_best_actor=candidates[ACTOR].max(), **{DEPTH: candidates[_STAGE].max()}
@@ -110,11 +104,11 @@ def _deepest_start(timeline: ir.Table, journey: Journey, window: ir.IntegerScala
     deepest_state = candidates.inner_join(
         best, [candidates[ACTOR] == best._jw_best_actor, candidates[_STAGE] == best[DEPTH]]
     ).select(ACTOR, DEPTH, _AT)
-    # depth 1: the earliest start; deeper: the earliest start at or after (the earliest deepest state -
-    # window), among the starts that have a next stage (see the module docstring)
+    # strict: the deepest states' earliest start; depth 1: the earliest start; deeper: the earliest start at
+    # or after (the earliest deepest state - window), among the starts that have a next stage (see above)
+    if strict or n_stages == 1:
+        return deepest_state.select(ACTOR, DEPTH, **{START: deepest_state[_AT]})
     single = deepest_state.filter(deepest_state[DEPTH] == 1).select(ACTOR, DEPTH, **{START: deepest_state[_AT]})
-    if n_stages == 1:
-        return single
     deeper = deepest_state.filter(deepest_state[DEPTH] > 1)
     deeper = deeper.select(_jw_deeper_actor=deeper[ACTOR], _jw_deeper_depth=deeper[DEPTH], _jw_deeper_at=deeper[_AT])
     moving = starts.filter(starts[_NEXT].notnull())
@@ -132,9 +126,10 @@ def _next_of(table: ir.Table, k: int, n_stages: int) -> dict[str, ir.Value]:
     return {_NEXT: table[_NEXT] if k == 1 else table[next_column(k)]}
 
 
-def _deepest_of(states: ir.Table, k: int) -> ir.Table:
-    """Per actor with a stage-k state: k and the earliest stage-k state."""
-    return states.group_by(ACTOR).aggregate(**{_STAGE: ibis.literal(k, type=dt.int16), _AT: states[_AT].min()})
+def _deepest_of(states: ir.Table, k: int, strict: bool) -> ir.Table:
+    """Per actor with a stage-k state: k and the earliest stage-k state (strict: its earliest start)."""
+    earliest = states[_LATEST if strict else _AT].min()
+    return states.group_by(ACTOR).aggregate(**{_STAGE: ibis.literal(k, type=dt.int16), _AT: earliest})
 
 
 def _follow_path(
@@ -142,22 +137,23 @@ def _follow_path(
     timeline: ir.Table,
     journey: Journey,
     window: ir.IntegerScalar,
-    breakdown_stage: int | None,
+    breakdown_stage: AttributedStage,
     checkpoint: Checkpoint,
-) -> OrderedPaths:
+) -> ChosenPaths:
     """The greedy path from each actor's chosen start, one stage at a time: each stage joins the
     positions reached so far with that stage's instants. Exclusions carry the next exclusion time
     after stage i along the path and are decided at stage j (or at the path's last stage)."""
     n_stages = len(journey.stages)
     position = chosen.select(ACTOR, DEPTH, START, **{_AT: chosen[START], _PREVIOUS: ibis.null(dt.int64)})
-    steps, excluded, values = [], [], None
+    steps, excluded, values = [], [], []
     for k in range(1, n_stages + 1):
+        valued = breakdown_stage in (k, "deepest")
         instants = _stage_instants(timeline, k)
         columns = {_BRANCH: instants[step_column(k)]}
         if k < n_stages:
             columns[_NEXT] = instants[next_column(k + 1)]
         columns |= {_after(e): instants[next_exclusion_column(e)] for e in _exclusions_from(journey, k)}
-        if breakdown_stage == k:
+        if valued:
             columns[BREAKDOWN] = instants[stage_value_column(k)]
         instants = instants.select(_jw_stage_actor=instants[ACTOR], _jw_stage_time=instants[TIME], **columns)
         row = position.inner_join(
@@ -170,8 +166,9 @@ def _follow_path(
                 **{REACHED_AT: row[_AT], BRANCH: row[_BRANCH].cast(dt.int16), GAP: row[_AT] - row[_PREVIOUS]},
             )
         )
-        if breakdown_stage == k:
-            values = row.select(_jw_value_actor=row[ACTOR], **{BREAKDOWN: row[BREAKDOWN]})
+        if valued:
+            at = row if breakdown_stage == k else row.filter(row[DEPTH] == k)
+            values.append(at.select(_jw_value_actor=at[ACTOR], **{BREAKDOWN: at[BREAKDOWN]}))
         flags = _exclusion_flags(row, journey, k, row[START] + window)
         if flags is not None:
             excluded.append(row.filter(flags).select(ACTOR))
@@ -182,14 +179,11 @@ def _follow_path(
             if k % CHECKPOINT_EVERY == 0:
                 position = checkpoint(position)
     actors = chosen.select(ACTOR, DEPTH, START)
-    if values is not None:
-        actors = actors.inner_join(values, actors[ACTOR] == values._jw_value_actor).drop("_jw_value_actor")
-    all_steps = ibis.union(*steps, distinct=False)
-    if excluded:
-        removed = ibis.union(*excluded, distinct=False)
-        actors = actors.anti_join(removed, actors[ACTOR] == removed[ACTOR])
-        all_steps = all_steps.anti_join(removed, all_steps[ACTOR] == removed[ACTOR])
-    return OrderedPaths(actors, all_steps)
+    if values:
+        value = ibis.union(*values, distinct=False)
+        actors = actors.left_join(value, actors[ACTOR] == value._jw_value_actor).drop("_jw_value_actor")
+    removed = ibis.union(*excluded, distinct=False) if excluded else None
+    return ChosenPaths(actors, ibis.union(*steps, distinct=False), removed)
 
 
 def _after(e: int) -> str:

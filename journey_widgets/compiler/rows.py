@@ -1,10 +1,15 @@
-"""The journey's event rows: one row per event that matches a stage or an exclusion, narrowed to the
-columns the compiler needs, and the table of actors they belong to.
+"""The journey's event rows: one row per event that matches a stage or an exclusion (in strict order:
+every event, since any event breaks a step), narrowed to the columns the compiler needs, and the
+table of actors they belong to.
 
 Rows carry ``_jw_actor`` (one int64 per actor, on which everything partitions and joins), the time
 ``_jw_t`` (int64 microseconds, UTC), ``_jw_step{k}`` (the step index by which the event matches stage
 k, or null), ``_jw_excl{e}`` (it matches exclusion e) and, with a breakdown, ``_jw_value`` (the
 property as text). The actors table maps ``_jw_actor`` back to the contact (or deal) or visitor.
+
+With ``hold_constant`` an *actor* of the compiler is a pair (actor, held values): pairs are numbered
+like actors (so the rest of the plan is unchanged) and events with a null held value take no part.
+The actors table then also holds the values (``_jw_held{i}``) and their text (``_jw_held_text``).
 """
 
 from __future__ import annotations
@@ -23,10 +28,12 @@ from journey_widgets.compiler.columns import (
     ACTOR,
     CONTACT,
     EVENT,
+    HELD_TEXT,
     TIME,
     VALUE,
     VISITOR,
     exclusion_column,
+    held_column,
     step_column,
 )
 from journey_widgets.compiler.matching import stage_step_index, step_predicate
@@ -39,7 +46,8 @@ class JourneyRows:
     """The journey's event rows and the actors they belong to."""
 
     events: ir.Table
-    #: ``_jw_actor``, ``_jw_contact`` (contact or deal id, null for visitors), ``_jw_visitor``.
+    #: ``_jw_actor``, ``_jw_contact`` (contact or deal id, null for visitors), ``_jw_visitor`` (and
+    #: with ``hold_constant``, ``_jw_held{i}`` and ``_jw_held_text``).
     actors: ir.Table
 
 
@@ -57,8 +65,14 @@ def window_us(journey: Journey) -> int:
 def journey_rows(bound: BoundEvents, journey: Journey, target: str) -> JourneyRows:
     """Events matching a stage or exclusion of ``journey`` (columns above), for dialect ``target``."""
     table = bound.normalized(journey, target)
-    event_types = sorted({s.event for st in journey.stages for s in st.steps} | {x.event for x in journey.exclusions})
-    table = table.filter(table[EVENT].isin([ibis.literal(e, type=dt.string) for e in event_types]))
+    if journey.order != "strict":
+        event_types = sorted(
+            {s.event for st in journey.stages for s in st.steps} | {x.event for x in journey.exclusions}
+        )
+        table = table.filter(table[EVENT].isin([ibis.literal(e, type=dt.string) for e in event_types]))
+    held = {held_column(i): table[name] for i, name in enumerate(journey.hold_constant, start=1)}
+    if held:
+        table = table.filter(*[value.notnull() for value in held.values()])
     anonymity = journey.object == "contact"
     columns: dict[str, ir.Value] = {
         step_column(k): stage_step_index(table, stage, anonymity_applies=anonymity)
@@ -70,38 +84,59 @@ def journey_rows(bound: BoundEvents, journey: Journey, target: str) -> JourneyRo
     }
     if journey.breakdown is not None:
         columns[VALUE] = as_text(table[journey.breakdown.property], target)
-    rows = table.select(CONTACT, VISITOR, TIME, **columns)
-    matches = [rows[step_column(k)].notnull() for k in range(1, len(journey.stages) + 1)]
-    matches += [rows[exclusion_column(e)] for e in range(1, len(journey.exclusions) + 1)]
-    return _numbered(rows.filter(functools.reduce(operator.or_, matches)))
+    rows = table.select(CONTACT, VISITOR, TIME, **held, **columns)
+    if journey.order != "strict":
+        matches = [rows[step_column(k)].notnull() for k in range(1, len(journey.stages) + 1)]
+        matches += [rows[exclusion_column(e)] for e in range(1, len(journey.exclusions) + 1)]
+        rows = rows.filter(functools.reduce(operator.or_, matches))
+    return _numbered(rows, list(held), target)
 
 
-def _numbered(rows: ir.Table) -> JourneyRows:
-    """Replace the contact and visitor keys by ``_jw_actor``: contacts from 0 up, visitors from -1 down.
+def _numbered(rows: ir.Table, held: list[str], target: str) -> JourneyRows:
+    """Replace the contact and visitor keys (and the held values) by ``_jw_actor``: contacts from 0 up,
+    visitors from -1 down.
 
     The two keys are never both set, so two equality joins against the distinct keys number every row.
     """
-    contacts = rows.filter(rows[CONTACT].notnull()).select(_jw_contact_key=rows[CONTACT]).distinct()
-    contacts = contacts.mutate(_jw_contact_number=ibis.row_number().over(order_by=contacts._jw_contact_key))
-    visitors = rows.filter(rows[CONTACT].isnull()).select(_jw_visitor_key=rows[VISITOR]).distinct()
-    visitors = visitors.mutate(_jw_visitor_number=-1 - ibis.row_number().over(order_by=visitors._jw_visitor_key))
-    keyed = rows.left_join(contacts, rows[CONTACT] == contacts._jw_contact_key)
-    keyed = keyed.left_join(visitors, keyed[VISITOR] == visitors._jw_visitor_key)
+    contacts = _keys(rows.filter(rows[CONTACT].notnull()), CONTACT, held, 1)
+    visitors = _keys(rows.filter(rows[CONTACT].isnull()), VISITOR, held, -1)
+    keyed = rows
+    for keys, key in ((contacts, CONTACT), (visitors, VISITOR)):
+        joined = keyed.left_join(keys, [keyed[c] == keys[f"_jw_key_{c}"] for c in (key, *held)])
+        keyed = joined.drop(*[f"_jw_key_{c}" for c in (key, *held)])
     events = keyed.select(
-        **{ACTOR: keyed._jw_contact_number.coalesce(keyed._jw_visitor_number)},
-        **{c: keyed[c] for c in rows.columns if c not in (CONTACT, VISITOR)},
+        **{ACTOR: keyed._jw_number_1.coalesce(keyed._jw_number_m1)},
+        **{c: keyed[c] for c in rows.columns if c not in (CONTACT, VISITOR, *held)},
     )
-    contact_type, visitor_type = rows[CONTACT].type(), rows[VISITOR].type()
+    null_contact, null_visitor = ibis.null(rows[CONTACT].type()), ibis.null(rows[VISITOR].type())
     actors = ibis.union(
-        contacts.select(
-            **{ACTOR: contacts._jw_contact_number, CONTACT: contacts._jw_contact_key, VISITOR: ibis.null(visitor_type)}
-        ),
-        visitors.select(
-            **{ACTOR: visitors._jw_visitor_number, CONTACT: ibis.null(contact_type), VISITOR: visitors._jw_visitor_key}
-        ),
+        _actor_keys(contacts, "_jw_number_1", contacts[f"_jw_key_{CONTACT}"], null_visitor, held),
+        _actor_keys(visitors, "_jw_number_m1", null_contact, visitors[f"_jw_key_{VISITOR}"], held),
         distinct=False,
     )
+    if held:
+        actors = actors.mutate(**{HELD_TEXT: _held_text(actors, held, target)})
     return JourneyRows(events, actors)
+
+
+def _keys(rows: ir.Table, key: str, held: list[str], sign: int) -> ir.Table:
+    """The distinct (key, held values) of ``rows``, numbered from 0 up (``sign`` 1) or -1 down (-1)."""
+    keys = rows.select(**{f"_jw_key_{c}": rows[c] for c in (key, *held)}).distinct()
+    number = ibis.row_number().over(order_by=[keys[f"_jw_key_{c}"] for c in (key, *held)])
+    name = "_jw_number_1" if sign == 1 else "_jw_number_m1"
+    return keys.mutate(**{name: number if sign == 1 else -1 - number})
+
+
+def _actor_keys(keys: ir.Table, number: str, contact: ir.Value, visitor: ir.Value, held: list[str]) -> ir.Table:
+    return keys.select(
+        **{ACTOR: keys[number], CONTACT: contact, VISITOR: visitor}, **{c: keys[f"_jw_key_{c}"] for c in held}
+    )
+
+
+def _held_text(actors: ir.Table, held: list[str], target: str) -> ir.StringValue:
+    """The held values as one text, ordered as their tuple of texts (the unit separator sorts first)."""
+    texts = [as_text(actors[c], target) for c in held]
+    return functools.reduce(lambda a, b: a + "\x1f" + b, texts)
 
 
 def in_date_range(table: ir.Table, journey: Journey) -> ir.BooleanValue:

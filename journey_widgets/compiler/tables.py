@@ -194,8 +194,8 @@ def public_paths(paths: ir.Table, steps: ir.Table | None, actors: ir.Table, jour
     reached |= {f"branch_{k}": ibis.null(dt.int64) for k in range(1, n_stages + 1)}
     if steps is not None:
         wide = steps.group_by(_jw_wide_actor=steps[ACTOR]).aggregate(
-            **{f"reached_at_{k}": _at_stage(steps, k, REACHED_AT) for k in range(1, n_stages + 1)},
-            **{f"branch_{k}": _at_stage(steps, k, BRANCH).cast(dt.int64) for k in range(1, n_stages + 1)},
+            **{f"reached_at_{k}": at_stage(steps, k, REACHED_AT) for k in range(1, n_stages + 1)},
+            **{f"branch_{k}": at_stage(steps, k, BRANCH).cast(dt.int64) for k in range(1, n_stages + 1)},
         )
         table = table.left_join(wide, table[ACTOR] == wide._jw_wide_actor)
         reached = {name: table[name] for name in reached}
@@ -211,8 +211,8 @@ def public_paths(paths: ir.Table, steps: ir.Table | None, actors: ir.Table, jour
     return table.select(**columns).order_by(["actor_id", "is_anonymous"])
 
 
-def _at_stage(steps: ir.Table, k: int, column: str) -> ir.Value:
-    """Per actor (in an aggregation): ``column`` of its stage-k step."""
+def at_stage(steps: ir.Table, k: int, column: str) -> ir.Value:
+    """Per actor (in an aggregation): ``column`` of its stage-k step (null if its path has none)."""
     return ibis.cases((steps.stage_index == k, steps[column]), else_=ibis.null(steps[column].type())).max()
 
 

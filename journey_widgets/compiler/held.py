@@ -1,0 +1,43 @@
+"""Hold a property constant (SPEC §5): each (actor, held values) pair ran as an actor of its own; the
+actor counts at its best pair.
+
+The best pair has the deepest path, then the earliest start, then (ordered journeys) the path that
+reaches each stage earliest, then the smallest held values as text. It is chosen before exclusions, as
+every path is.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from journey_widgets.compiler.columns import ACTOR, CONTACT, DEPTH, HELD_TEXT, REACHED_AT, START, VISITOR
+from journey_widgets.compiler.paths import ChosenPaths
+from journey_widgets.compiler.tables import at_stage
+
+
+def best_pairs(chosen: ChosenPaths, pairs: ir.Table, n_stages: int) -> ChosenPaths:
+    """``chosen`` (per pair) cut to each actor's best pair; ``pairs`` is the rows' actors table."""
+    actors, steps = chosen.actors, chosen.steps
+    keys = pairs.select(
+        _jw_pair=pairs[ACTOR], _jw_person=pairs[CONTACT], _jw_visitor=pairs[VISITOR], **{HELD_TEXT: pairs[HELD_TEXT]}
+    )
+    ranked = actors.inner_join(keys, actors[ACTOR] == keys._jw_pair)
+    order = [ibis.desc(DEPTH), ibis.asc(START)]
+    if steps is not None and n_stages > 1:
+        reached = steps.group_by(_jw_reached_actor=steps[ACTOR]).aggregate(
+            **{_reached(k): at_stage(steps, k, REACHED_AT) for k in range(2, n_stages + 1)}
+        )
+        ranked = ranked.inner_join(reached, ranked[ACTOR] == reached._jw_reached_actor)
+        order += [ibis.asc(_reached(k), nulls_first=False) for k in range(2, n_stages + 1)]
+    order.append(ibis.asc(HELD_TEXT))
+    rank = ibis.row_number().over(group_by=[ranked._jw_person, ranked._jw_visitor], order_by=order)
+    ranked = ranked.mutate(_jw_rank=rank)
+    best = ranked.filter(ranked._jw_rank == 0).select(*actors.columns)
+    if steps is not None:
+        steps = steps.semi_join(best, steps[ACTOR] == best[ACTOR])
+    return ChosenPaths(best, steps, chosen.excluded)
+
+
+def _reached(k: int) -> str:
+    return f"_jw_reached{k}"

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 BASE = pd.Timestamp("2026-01-05 00:00:00", tz="UTC")  # a Monday
-PROPERTIES = ("country", "form_id", "deal_stage", "amount", "original_url")
+PROPERTIES = ("country", "form_id", "deal_stage", "amount", "original_url", "product_id")
 
 
 def at(minutes: float) -> pd.Timestamp:
@@ -36,7 +36,7 @@ def events_frame(rows: list[dict]) -> pd.DataFrame:
     frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], utc=True).astype("datetime64[us, UTC]")
     for name in ("contact_id", "deal_id"):
         frame[name] = frame[name].astype("Int64")
-    for name in ("visitor_id", "country", "form_id", "deal_stage", "original_url"):
+    for name in ("visitor_id", "country", "form_id", "deal_stage", "original_url", "product_id"):
         frame[name] = frame[name].astype("string")
     frame["amount"] = frame["amount"].astype("Float64")
     return frame
@@ -77,6 +77,7 @@ class Case:
 
 
 V, F, M, W = "page_visited", "form_submission", "meeting_booked", "deal_stage_changed"
+OPENED, BOUNCED, PAID = "email_opened", "email_bounced", "payment_succeeded"
 ABC = journey(V, F, M)
 
 CASES = [
@@ -553,6 +554,252 @@ CASES = [
         journey(V, breakdown={"property": "country", "limit": 1}),
         [ev(V, 0, 1, country="US"), ev(V, 0, 2, country="US"), ev(V, 0, 3, country="Other")],
         {"breakdown_rows": [("US", 1, 2), ("Other", 1, 1)]},
+    ),
+    # ---------------------------------------------------------------- strict order (SPEC §5)
+    Case(
+        "strict: any other event in between breaks the step",
+        journey(V, F, order="strict"),
+        [ev(V, 0, 1), ev(OPENED, 5, 1), ev(F, 10, 1), ev(V, 0, 2), ev(F, 10, 2)],
+        {"actors": [2, 1]},
+    ),
+    Case(
+        "strict: events at the same instant neither break nor make a step",
+        journey(V, F, order="strict"),
+        [
+            ev(V, 0, 1),
+            ev(F, 10, 1),
+            ev(OPENED, 10, 1),
+            ev(V, 0, 2),
+            ev(OPENED, 0, 2),
+            ev(F, 5, 2),
+            ev(V, 0, 3),
+            ev(F, 0, 3),
+        ],
+        {"actors": [3, 2]},
+    ),
+    Case(
+        "strict: a later start that is followed at once reaches deeper",
+        journey(V, F, order="strict"),
+        [ev(V, 0, 1), ev(OPENED, 5, 1), ev(V, 10, 1), ev(F, 20, 1)],
+        {"actors": [1, 1], "paths": {"1": {"depth": 2, "reached": [10, 20]}}},
+    ),
+    Case(
+        "strict: the window still applies",
+        journey(V, F, order="strict"),
+        [ev(V, 0, 1), ev(F, 61, 1)],
+        {"actors": [1, 0]},
+    ),
+    Case(
+        "strict: a non-matching next instant ends the path",
+        journey(V, F, M, order="strict"),
+        [ev(V, 0, 1), ev(M, 5, 1), ev(F, 10, 1), ev(M, 15, 1), ev(V, 0, 2), ev(F, 5, 2), ev(M, 6, 2)],
+        {"actors": [2, 1, 1]},
+    ),
+    Case(
+        "strict with an exclusion after the path ended",
+        journey(V, F, M, order="strict", exclusions=[{"event": BOUNCED, "between": [1, 3]}]),
+        [ev(V, 0, 1), ev(F, 5, 1), ev(BOUNCED, 10, 1), ev(V, 0, 2), ev(F, 5, 2), ev(M, 10, 2)],
+        {"actors": [1, 1, 1]},
+    ),
+    Case(
+        "strict with branches and anonymous visitors: a visitor's unmatched event still breaks",
+        journey([{"event": V, "include_anonymous": True}, F], M, order="strict"),
+        [ev(V, 0, visitor="v1"), ev(M, 5, visitor="v1"), ev(F, 0, 2), ev(M, 5, 2)],
+        {"actors": [2, 1], "anonymous_actors": [1, 0], "branches": [(1, 1, V, 1), (1, 2, F, 1), (2, 1, M, 1)]},
+    ),
+    Case(
+        "strict deal journey: only the deal's own events are next",
+        journey(W, PAID, object="deal", order="strict"),
+        [
+            ev(W, 0, deal=100),
+            ev(OPENED, 5, deal=100),
+            ev(PAID, 10, deal=100),
+            ev(W, 0, deal=200),
+            ev(OPENED, 5, 7),
+            ev(PAID, 10, deal=200),
+        ],
+        {"actors": [2, 1]},
+    ),
+    Case(
+        "strict with the breakdown of stage 2",
+        journey(V, F, order="strict", breakdown={"property": "country", "attribution": "stage", "stage": 2}),
+        [
+            ev(V, 0, 1, country="US"),
+            ev(F, 5, 1, country="DE"),
+            ev(V, 0, 2, country="US"),
+            ev(OPENED, 1, 2),
+            ev(F, 5, 2),
+        ],
+        {"breakdown_rows": [("DE", 1, 1), ("DE", 2, 1), (None, 1, 1), (None, 2, 0)]},
+    ),
+    # ---------------------------------------------------------------- hold a property constant
+    Case(
+        "hold constant: the same product from view to form",
+        journey(V, F, hold_constant=["product_id"]),
+        [
+            ev(V, 0, 1, product_id="A"),
+            ev(F, 10, 1, product_id="B"),
+            ev(V, 0, 2, product_id="A"),
+            ev(F, 10, 2, product_id="A"),
+        ],
+        {"actors": [2, 1]},
+    ),
+    Case(
+        "hold constant: events with a null held value take no part",
+        journey(V, F, hold_constant=["product_id"]),
+        [
+            ev(V, 0, 1),
+            ev(F, 10, 1, product_id="A"),
+            ev(V, 0, 2, product_id="A"),
+            ev(F, 5, 2),
+            ev(F, 10, 2, product_id="A"),
+        ],
+        {"actors": [1, 1], "paths": {"2": {"depth": 2, "reached": [0, 10]}}},
+    ),
+    Case(
+        "hold constant: the actor counts once, at its deepest pair",
+        journey(V, F, M, hold_constant=["product_id"]),
+        [
+            ev(V, 0, 1, product_id="A"),
+            ev(V, 5, 1, product_id="B"),
+            ev(F, 10, 1, product_id="B"),
+            ev(M, 20, 1, product_id="B"),
+            ev(F, 15, 1, product_id="A"),
+        ],
+        {"actors": [1, 1, 1], "paths": {"1": {"depth": 3, "reached": [5, 10, 20]}}},
+    ),
+    Case(
+        "hold constant: equal depths go to the earliest stages, then the smallest value",
+        journey(V, F, hold_constant=["product_id"]),
+        [
+            ev(V, 0, 1, product_id="B"),
+            ev(F, 10, 1, product_id="B"),
+            ev(V, 0, 1, product_id="A"),
+            ev(F, 20, 1, product_id="A"),
+            ev(V, 0, 2, product_id="B"),
+            ev(F, 10, 2, product_id="B"),
+            ev(V, 0, 2, product_id="A"),
+            ev(F, 10, 2, product_id="A"),
+        ],
+        {"actors": [2, 2], "paths": {"1": {"depth": 2, "reached": [0, 10]}}},
+    ),
+    Case(
+        "hold constant with an exclusion: only the pair's own exclusion events count",
+        journey(V, F, M, hold_constant=["product_id"], exclusions=[{"event": BOUNCED, "between": [1, 2]}]),
+        [
+            ev(V, 0, 1, product_id="A"),
+            ev(BOUNCED, 5, 1, product_id="B"),
+            ev(F, 10, 1, product_id="A"),
+            ev(V, 0, 2, product_id="A"),
+            ev(BOUNCED, 5, 2, product_id="A"),
+            ev(F, 10, 2, product_id="A"),
+            ev(V, 0, 3, product_id="A"),
+            ev(BOUNCED, 5, 3),
+            ev(F, 10, 3, product_id="A"),
+        ],
+        {"actors": [2, 2, 0]},
+    ),
+    Case(
+        "hold constant and strict: another pair's events do not break the step",
+        journey(V, F, order="strict", hold_constant=["product_id"]),
+        [
+            ev(V, 0, 1, product_id="A"),
+            ev(OPENED, 5, 1, product_id="B"),
+            ev(F, 10, 1, product_id="A"),
+            ev(V, 0, 2, product_id="A"),
+            ev(OPENED, 5, 2, product_id="A"),
+            ev(F, 10, 2, product_id="A"),
+        ],
+        {"actors": [2, 1]},
+    ),
+    Case(
+        "hold constant with a breakdown: the value of the best pair's start",
+        journey(V, F, hold_constant=["product_id"], breakdown={"property": "country"}),
+        [
+            ev(V, 0, 1, product_id="A", country="US"),
+            ev(V, 0, 1, product_id="B", country="DE"),
+            ev(F, 10, 1, product_id="B", country="DE"),
+        ],
+        {"breakdown_rows": [("DE", 1, 1), ("DE", 2, 1)]},
+    ),
+    Case(
+        "hold constant in any order",
+        journey(V, F, order="any", hold_constant=["product_id"]),
+        [
+            ev(F, 0, 1, product_id="A"),
+            ev(V, 5, 1, product_id="B"),
+            ev(F, 0, 2, product_id="A"),
+            ev(V, 5, 2, product_id="A"),
+        ],
+        {"actors": [2, 1]},
+    ),
+    Case(
+        "hold constant: an anonymous visitor counts once",
+        journey([{"event": V, "include_anonymous": True}], F, hold_constant=["product_id"]),
+        [ev(V, 0, visitor="v1", product_id="A"), ev(V, 5, visitor="v1", product_id="B")],
+        {"actors": [1, 0], "anonymous_actors": [1, 0]},
+    ),
+    Case(
+        "hold constant in a deal journey",
+        journey(W, PAID, object="deal", hold_constant=["product_id"]),
+        [
+            ev(W, 0, deal=100, product_id="A"),
+            ev(PAID, 10, deal=100, product_id="B"),
+            ev(W, 0, deal=200, product_id="A"),
+            ev(PAID, 10, deal=200, product_id="A"),
+        ],
+        {"actors": [2, 1]},
+    ),
+    # ---------------------------------------------------------------- breakdown attribution
+    Case(
+        "breakdown by last touch: the event that reached the deepest stage",
+        journey(V, F, M, breakdown={"property": "country", "attribution": "last_touch"}),
+        [
+            ev(V, 0, 1, country="US"),
+            ev(F, 10, 1, country="DE"),
+            ev(V, 0, 2, country="US"),
+            ev(F, 10, 2, country="US"),
+            ev(M, 20, 2, country="FR"),
+            ev(V, 0, 3, country="US"),
+        ],
+        {
+            "breakdown_rows": [
+                ("DE", 1, 1),
+                ("DE", 2, 1),
+                ("DE", 3, 0),
+                ("FR", 1, 1),
+                ("FR", 2, 1),
+                ("FR", 3, 1),
+                ("US", 1, 1),
+                ("US", 2, 0),
+                ("US", 3, 0),
+            ]
+        },
+    ),
+    Case(
+        "breakdown at stage 2: null for actors who did not reach it",
+        journey(V, F, M, breakdown={"property": "country", "attribution": "stage", "stage": 2}),
+        [
+            ev(V, 0, 1, country="US"),
+            ev(F, 10, 1, country="DE"),
+            ev(V, 0, 2, country="US"),
+            ev(V, 0, 3, country="FR"),
+            ev(F, 5, 3, country="DE"),
+            ev(M, 10, 3, country="US"),
+        ],
+        {"breakdown_rows": [("DE", 1, 2), ("DE", 2, 2), ("DE", 3, 1), (None, 1, 1), (None, 2, 0), (None, 3, 0)]},
+    ),
+    Case(
+        "breakdown by last touch in any order: the path's last entry",
+        journey(V, F, order="any", breakdown={"property": "country", "attribution": "last_touch"}),
+        [ev(F, 0, 1, country="DE"), ev(V, 10, 1, country="US"), ev(V, 0, 2, country="FR")],
+        {"breakdown_rows": [("FR", 1, 1), ("FR", 2, 0), ("US", 1, 1), ("US", 2, 1)]},
+    ),
+    Case(
+        "breakdown by last touch: one instant, the first listed step's event",
+        journey(V, [F, M], breakdown={"property": "country", "attribution": "last_touch"}),
+        [ev(V, 0, 1, country="US"), ev(M, 10, 1, country="AT"), ev(F, 10, 1, country="DE")],
+        {"breakdown_rows": [("DE", 1, 1), ("DE", 2, 1)]},
     ),
 ]
 

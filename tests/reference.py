@@ -113,15 +113,18 @@ def step_matches(step: dict, row: dict, anonymous: bool, journey: dict) -> bool:
 class Path:
     depth: int
     start: int
-    times: list[int]  # t_1..t_depth (ordered journeys)
+    times: list[int]  # t_1..t_depth (ordered journeys); any order: the entries' times, in path order
     branches: list[int]
-    start_event_rank: Any = None
+    stages: list[int] = field(default_factory=list)  # any order: the entries' stages, in path order
 
 
-def _ordered_path_from(events: list[Event], start: Event, n_stages: int, window: int) -> Path:
+def _ordered_path_from(events: list[Event], start: Event, n_stages: int, window: int, strict: bool) -> Path:
     times, branches = [start.t], [start.stage_steps[1]]
     for k in range(2, n_stages + 1):
         found = [e for e in events if k in e.stage_steps and e.t > times[-1] and e.t <= start.t + window]
+        if strict:  # only the very next instant of any event of the actor counts
+            following = [e.t for e in events if e.t > times[-1]]
+            found = [e for e in found if following and e.t == min(following)]
         if not found:
             break
         t_k = min(e.t for e in found)
@@ -137,8 +140,9 @@ def _first_branch_at_start(events: list[Event], t: int) -> int:
 def ordered_path(events: list[Event], journey: dict, in_range) -> Path | None:
     n, window = len(journey["stages"]), _window(journey)
     best: Path | None = None
+    strict = journey.get("order") == "strict"
     for start in sorted((e for e in events if 1 in e.stage_steps and in_range(e.t)), key=lambda e: e.t):
-        path = _ordered_path_from(events, start, n, window)
+        path = _ordered_path_from(events, start, n, window, strict)
         path.branches[0] = _first_branch_at_start(events, start.t)
         if best is None or path.depth > best.depth:
             best = path
@@ -156,7 +160,7 @@ def any_order_path(events: list[Event], journey: dict, in_range) -> Path | None:
                     firsts[k] = min(firsts.get(k, e.t), e.t)
         if best is None or len(firsts) > best.depth:
             entries = sorted((t, k) for k, t in firsts.items())  # the path: time order, then stage number
-            best = Path(len(firsts), start.t, [t for t, _ in entries], [])
+            best = Path(len(firsts), start.t, [t for t, _ in entries], [], [k for _, k in entries])
     return best
 
 
@@ -174,11 +178,21 @@ def excluded(events: list[Event], path: Path, journey: dict) -> bool:
     return False
 
 
-def start_value(events: list[Event], path: Path, journey: dict) -> str | None:
-    """Breakdown value: the first listed (stage, step) at the start instant, smallest non-null value."""
-    prop = journey["breakdown"]["property"]
-    at_start = [e for e in events if e.t == path.start]
-    stages = range(1, len(journey["stages"]) + 1) if journey.get("order", "ordered") == "any" else [1]
+def breakdown_value(events: list[Event], path: Path, journey: dict) -> str | None:
+    """The value of the event that ``attribution`` names: at the start instant the first listed (stage,
+    step); at stage k's (or the deepest stage's) instant the event by the stage's first listed step;
+    then the smallest non-null value. None when the path did not reach the attributed stage."""
+    breakdown = journey["breakdown"]
+    ordered = journey.get("order", "ordered") != "any"
+    attribution = breakdown.get("attribution", "first_touch")
+    if attribution == "first_touch":
+        at, stages = path.start, ([1] if ordered else range(1, len(journey["stages"]) + 1))
+    else:
+        stage = breakdown["stage"] if attribution == "stage" else (path.depth if ordered else path.stages[-1])
+        if (ordered and path.depth < stage) or (not ordered and stage not in path.stages):
+            return None
+        at = path.times[stage - 1] if ordered else path.times[path.stages.index(stage)]
+        stages = [stage]
 
     def rank(e: Event) -> tuple[int, int] | None:
         for k in stages:
@@ -186,9 +200,9 @@ def start_value(events: list[Event], path: Path, journey: dict) -> str | None:
                 return (k, e.stage_steps[k])
         return None
 
-    ranked = [(rank(e), e) for e in at_start if rank(e) is not None]
+    ranked = [(rank(e), e) for e in events if e.t == at and rank(e) is not None]
     first = min(r for r, _ in ranked)
-    values = [_text(_plain(e.row.get(prop))) for r, e in ranked if r == first]
+    values = [_text(_plain(e.row.get(breakdown["property"]))) for r, e in ranked if r == first]
     values = [v for v in values if v is not None]
     return min(values) if values else None
 
@@ -219,16 +233,19 @@ class ActorPath:
     actor_id: str
     path: Path
     breakdown: str | None = None
+    held: dict[str, Any] = field(default_factory=dict)  # hold_constant: the best pair's values
 
 
 def actor_paths(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None = None) -> list[ActorPath]:
     """Every actor with a start, its chosen path, exclusions applied."""
     stitched = _identity_map(identity)
-    by_actor: dict[tuple[bool, str], list[Event]] = defaultdict(list)
+    held = journey.get("hold_constant", [])
+    by_pair: dict[tuple[bool, str, tuple], list[Event]] = defaultdict(list)
     for row in events.to_dict("records"):
         t = _us(row.get("occurred_at"))
         actor = _actor(row, journey, stitched)
-        if t is None or actor is None:
+        values = tuple(_plain(row.get(name)) for name in held)
+        if t is None or actor is None or None in values:
             continue
         row["_anonymous"] = actor[0]
         event = Event(t, row)
@@ -237,16 +254,25 @@ def actor_paths(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | No
                 if step_matches(step, row, actor[0], journey):
                     event.stage_steps[k] = j
                     break
-        by_actor[actor].append(event)
+        by_pair[(*actor, values)].append(event)
     in_range = _date_filter(journey)
-    ordered = journey.get("order", "ordered") == "ordered"
-    result = []
-    for (anonymous, actor_id), actor_events in sorted(by_actor.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        path = (ordered_path if ordered else any_order_path)(actor_events, journey, in_range)
-        if path is None or excluded(actor_events, path, journey):
+    follow = any_order_path if journey.get("order", "ordered") == "any" else ordered_path
+    best: dict[tuple[bool, str], tuple[tuple, Path, list[Event], tuple]] = {}
+    for (anonymous, actor_id, values), pair_events in by_pair.items():
+        path = follow(pair_events, journey, in_range)
+        if path is None:
             continue
-        value = start_value(actor_events, path, journey) if journey.get("breakdown") else None
-        result.append(ActorPath(anonymous, actor_id, path, value))
+        rank = (-path.depth, path.start, path.times if follow is ordered_path else [], [_text(v) for v in values])
+        if (anonymous, actor_id) not in best or rank < best[(anonymous, actor_id)][0]:
+            best[(anonymous, actor_id)] = (rank, path, pair_events, values)
+    result = []
+    for (anonymous, actor_id), (_, path, pair_events, values) in sorted(
+        best.items(), key=lambda kv: (kv[0][1], kv[0][0])
+    ):
+        if excluded(pair_events, path, journey):
+            continue
+        value = breakdown_value(pair_events, path, journey) if journey.get("breakdown") else None
+        result.append(ActorPath(anonymous, actor_id, path, value, dict(zip(held, values, strict=True))))
     return result
 
 
@@ -272,7 +298,7 @@ def reference_run(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | 
     """The funnel, branches and paths tables of SPEC §7."""
     paths = actor_paths(events, journey, identity)
     stages = journey["stages"]
-    ordered = journey.get("order", "ordered") == "ordered"
+    ordered = journey.get("order", "ordered") != "any"
     breakdown = journey.get("breakdown")
     labels = _labels(paths, breakdown.get("limit", 10)) if breakdown else {None: (None, 0)}
     groups: dict[tuple[int, str | None], list[ActorPath]] = defaultdict(list)
@@ -311,7 +337,7 @@ def reference_run(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | 
                         )
     path_rows = []
     for p in paths:
-        row: dict[str, Any] = {"actor_id": p.actor_id, "is_anonymous": p.anonymous, "depth": p.path.depth}
+        row: dict[str, Any] = {"actor_id": p.actor_id, "is_anonymous": p.anonymous, **p.held, "depth": p.path.depth}
         for k in range(1, len(stages) + 1):
             reached = ordered and p.path.depth >= k
             row[f"reached_at_{k}"] = pd.Timestamp(EPOCH + p.path.times[k - 1] * US) if reached else None

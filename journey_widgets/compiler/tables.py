@@ -25,6 +25,7 @@ from journey_widgets.compiler.columns import (
     REACHED_AT,
     START,
     VISITOR,
+    held_column,
 )
 from journey_widgets.errors import ArgumentError
 from journey_widgets.model import Journey
@@ -182,13 +183,19 @@ def _no_branches(paths: ir.Table, journey: Journey) -> ir.Table:
 
 
 def public_paths(paths: ir.Table, steps: ir.Table | None, actors: ir.Table, journey: Journey) -> ir.Table:
-    """The paths table of SPEC §7: actor_id, is_anonymous, depth, reached_at_k, branch_k.
+    """The paths table of SPEC §7: actor_id, is_anonymous, (the held properties,) depth, reached_at_k,
+    branch_k.
 
     ``reached_at_k`` are microseconds since the epoch (UTC) here, exact on every backend;
     :class:`~journey_widgets.result.JourneyResult` turns them into UTC timestamps.
     """
     n_stages = len(journey.stages)
-    keys = actors.select(_jw_key_actor=actors[ACTOR], _jw_key_contact=actors[CONTACT], _jw_key_visitor=actors[VISITOR])
+    keys = actors.select(
+        *[held_column(i) for i in range(1, len(journey.hold_constant) + 1)],
+        _jw_key_actor=actors[ACTOR],
+        _jw_key_contact=actors[CONTACT],
+        _jw_key_visitor=actors[VISITOR],
+    )
     table = paths.inner_join(keys, paths[ACTOR] == keys._jw_key_actor)
     reached: dict[str, ir.Value] = {f"reached_at_{k}": ibis.null(dt.int64) for k in range(1, n_stages + 1)}
     reached |= {f"branch_{k}": ibis.null(dt.int64) for k in range(1, n_stages + 1)}
@@ -203,6 +210,7 @@ def public_paths(paths: ir.Table, steps: ir.Table | None, actors: ir.Table, jour
     columns: dict[str, ir.Value] = {
         "actor_id": actor_id,
         "is_anonymous": table[ANONYMOUS],
+        **{name: table[held_column(i)] for i, name in enumerate(journey.hold_constant, start=1)},
         "depth": table[DEPTH].cast(dt.int64),
         **reached,
     }

@@ -29,6 +29,7 @@ AMOUNTS = (1.0, 5.0, 10.0, None)
 CONTACTS = (1, 2, 3, 4)
 VISITORS = ("a", "b", "c", "d")
 DEALS = (100, 101, None)
+PRODUCTS = ("p1", "p2", None)
 
 
 @st.composite
@@ -49,6 +50,7 @@ def event_rows(draw) -> dict:
         "deal_stage": None,
         "amount": draw(st.sampled_from(AMOUNTS)),
         "original_url": draw(st.sampled_from(("/Blog/a", "/pricing", None))),
+        "product_id": draw(st.sampled_from(PRODUCTS)),
     }
 
 
@@ -129,7 +131,7 @@ def journeys(draw) -> dict:
         "version": 1,
         "name": "generated",
         "object": draw(st.sampled_from(("contact",) * 5 + ("deal",))),
-        "order": draw(st.sampled_from(("ordered",) * 4 + ("any",))),
+        "order": draw(st.sampled_from(("ordered",) * 3 + ("strict", "any"))),
         "window": draw(st.sampled_from(WINDOWS)),
         "stages": stages,
     }
@@ -144,5 +146,17 @@ def journeys(draw) -> dict:
         journey["breakdown"] = {
             "property": draw(st.sampled_from(("country", "form_id", "amount"))),
             "limit": draw(st.integers(1, 3)),
-        }
+        } | draw(_attributions(n_stages))
+    if draw(st.integers(0, 3)) == 0:
+        journey["hold_constant"] = draw(
+            st.lists(st.sampled_from(("product_id", "form_id", "country")), min_size=1, max_size=2, unique=True)
+        )
     return journey
+
+
+def _attributions(n_stages: int) -> st.SearchStrategy[dict]:
+    return st.one_of(
+        st.just({}),
+        st.just({"attribution": "last_touch"}),
+        st.integers(1, n_stages).map(lambda k: {"attribution": "stage", "stage": k}),
+    )

@@ -55,10 +55,10 @@ def handwritten(files: SampleFiles, query: str) -> list[int]:
 def pandas_funnel(files: SampleFiles, document: dict[str, Any]) -> list[int]:
     """Actors per stage, the way a notebook user would write it: pandas, a merge, a groupby-apply.
 
-    Handles ordered journeys with ``eq``/``in`` filters and no date range, exclusion or breakdown.
+    Handles ordered journeys with ``eq``/``in`` filters and no date range, exclusion, breakdown or held property.
     """
     if document.get("order", "ordered") != "ordered" or any(
-        document.get(key) for key in ("date_range", "exclusions", "breakdown")
+        document.get(key) for key in ("date_range", "exclusions", "breakdown", "hold_constant")
     ):
         raise ValueError("the pandas baseline runs ordered journeys without date range, exclusions or breakdown")
     events = _with_actors(pd.read_parquet(files.events), pd.read_parquet(files.identity))

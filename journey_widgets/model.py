@@ -199,6 +199,9 @@ class Breakdown(_Frozen):
 
 
 def _unique_properties(names: tuple[str, ...]) -> tuple[str, ...]:
+    for index, name in enumerate(names, start=1):
+        if not name.strip():
+            raise ValueError(f"property {index} has no name: name a property, e.g. 'product_id'")
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise ValueError(f"{', '.join(map(repr, repeated))} is named more than once")
@@ -225,7 +228,7 @@ class Journey(_Frozen):
     breakdown: Breakdown | None = None
     #: Properties every event of a path shares (the journey runs per actor and value; SPEC §5).
     hold_constant: Annotated[
-        tuple[Annotated[Text, Field(min_length=1, max_length=MAX_NAME_LENGTH)], ...],
+        tuple[Annotated[Text, Field(max_length=MAX_NAME_LENGTH)], ...],
         Field(max_length=MAX_HELD),
         AfterValidator(_unique_properties),
     ] = ()

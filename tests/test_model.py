@@ -156,7 +156,14 @@ def _doc(**changes):
         (_doc(stages=[], exclusions=[]), "has no stages"),
         (_doc(window="P1M"), "cannot read the duration 'P1M'"),
         (_doc(window="PT0S"), "window must be a positive duration"),
-        (_doc(order="random"), "order: Input should be 'ordered' or 'any', got 'random'"),
+        (_doc(order="random"), "order: Input should be 'ordered', 'strict' or 'any', got 'random'"),
+        (_doc(hold_constant=["form_id", "form_id"]), "hold_constant: 'form_id' is named more than once"),
+        (_doc(hold_constant=["a", "b", "c", "d"]), "hold_constant: Tuple should have at most 3 items"),
+        (_doc(hold_constant=[""]), "hold_constant: property 1 has no name"),
+        (_doc(breakdown={"property": "country", "attribution": "stage"}), 'attribution "stage" needs the stage number'),
+        (_doc(breakdown={"property": "country", "stage": 2}), "stage 2 is given but attribution is 'first_touch'"),
+        (_doc(breakdown={"property": "country", "attribution": "stage", "stage": 9}), "attribution to stage 9"),
+        (_doc(breakdown={"property": "country", "attribution": "middle"}), "breakdown, attribution: Input should be"),
         (_doc(exclusions=[{"event": "email_opened", "between": [3, 9]}]), "exclusion 1: between [3, 9]"),
         (_doc(exclusions=[{"event": "email_opened", "between": [3, 2]}]), "exclusion 1"),
         (_doc(date_range={"start": "2026-07-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"}), "not before its end"),
@@ -263,3 +270,17 @@ def test_json_schema_is_published():
     schema = Journey.json_schema()
     assert schema["properties"]["stages"]["maxItems"] == 20
     assert "Filter" in schema["$defs"]
+
+
+def test_options_build_and_round_trip():
+    """Strict order, held properties and breakdown attribution: builder, JSON round trip, defaults left out."""
+    base = Journey("J").stage("A", "page_visited").stage("B", "form_submission")
+    journey = base.strict().holding_constant("form_id").breakdown_by("country", attribution=2)
+    assert journey.order == "strict" and journey.hold_constant == ("form_id",)
+    assert (journey.breakdown.attribution, journey.breakdown.stage) == ("stage", 2)
+    assert Journey.from_json(journey.to_json()) == journey
+    assert journey.to_dict()["hold_constant"] == ["form_id"]
+    plain = base.breakdown_by("country").to_dict()
+    assert "hold_constant" not in plain and "attribution" not in plain["breakdown"]
+    assert base.breakdown_by("country", attribution="last_touch").breakdown.attributed_stage() is None
+    assert "strict order" in repr(journey) and "same form_id" in repr(journey)

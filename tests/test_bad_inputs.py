@@ -238,6 +238,18 @@ DEFINITION_CASES = [
         "breakdown: unknown property 'colour'",
     ),
     case(
+        "definition-unknown-held-property",
+        lambda: load(doc(hold_constant=["colour"])),
+        DataBindingError,
+        "hold_constant 1: unknown property 'colour'",
+    ),
+    case(
+        "definition-breakdown-stage-beyond-the-journey",
+        lambda: load(doc(breakdown={"property": "country", "attribution": "stage", "stage": 9})),
+        JourneyDefinitionError,
+        "breakdown: attribution to stage 9 but the journey has",
+    ),
+    case(
         "definition-role-column-as-property",
         lambda: load(with_filter(property="contact_id", op="eq", value=1)),
         DataBindingError,

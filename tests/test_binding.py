@@ -65,6 +65,7 @@ def test_good_table_binds():
         ),
         (_events(), JOURNEY.breakdown_by("browser"), "breakdown: unknown property 'browser'"),
         (_events(), JOURNEY.breakdown_by("visitor_id"), "it plays a role in the schema"),
+        (_events(), JOURNEY.holding_constant("country", "sku"), "hold_constant 2: unknown property 'sku'"),
         (_events(deal_id=None), JOURNEY.for_deals(), "a deal journey needs a deal_id column"),
         (_events(_jw_t=[1, 2]), JOURNEY, "reserved"),
     ],

@@ -1,5 +1,5 @@
 // @ts-check
-// Journey-level settings: name, order, window (a number and a unit), held properties, date range, breakdown.
+// Journey-level settings: name, order, window (a number and a unit), date range, held properties, breakdown.
 
 import { h, setAttr, setOptions, setValue } from "../dom.js";
 import { errorSlot, errorsAt } from "../errors.js";
@@ -58,8 +58,8 @@ export function settingsView(ctx) {
   return {
     el: h("div", { class: "jw-settings" }, [
       field("Name", name, slots.name.el), field("Order", order, slots.order.el),
-      field("Window", amount, unit, slots.window.el), held.el, field("From", start, slots.start.el), field("To", end, slots.end.el),
-      breakdown.el,
+      field("Window", amount, unit, slots.window.el), field("From", start, slots.start.el), field("To", end, slots.end.el),
+      held.el, breakdown.el,
     ]),
     update(props) {
       const { doc, errors } = props;

@@ -122,8 +122,13 @@ def test_journey_options_in_the_builder(page, lab_server, artifacts_dir):
     assert kept["breakdown"] == {"property": "device_type", "limit": 10, "attribution": "stage"}
     assert "not valid yet" in kernel_run(page, "builder.journey")
     page.locator(".jw-root").screenshot(path=str(artifacts_dir / "builder-options-incomplete.png"))
-    page.locator(".jw-undo").click()  # the stage comes back, attributed again
+    page.locator(".jw-undo").click()  # the stage comes back, attributed again; redo and undo from the keyboard
     expect(page.locator(".jw-stage")).to_have_count(3)
+    expect(stage).to_have_value("3")
+    attribution.focus()
+    page.keyboard.press("Control+Shift+z")
+    expect(stage).to_have_value("")
+    page.keyboard.press("Control+z")
     expect(stage).to_have_value("3")
     kernel_run(page, "builder.wait()")
     expect(page.locator(".jw-status")).to_have_text("Up to date", timeout=UI_TIMEOUT)

@@ -78,6 +78,8 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"date range start .* is not before its end"), lambda m: "“To” must be after “From”"),
     (re.compile(r"out of range in UTC"), lambda m: "This date is out of range"),
     (re.compile(r"valid datetime|valid date"), lambda m: "Not a date: use a 4-digit year (YYYY-MM-DD)"),
+    (re.compile(r"should have at most (?P<n>\d+) items"), lambda m: f"At most {m['n']} are allowed"),
+    (re.compile(r"'(?P<name>[^']+)' is named more than once"), lambda m: f"{m['name']} is listed twice"),
 ]
 # Problems the model reports for the whole journey that belong to one control: (pattern, its loc, words)
 _RELOCATED: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Loc], Callable[[re.Match[str]], str]]] = [
@@ -89,6 +91,11 @@ _RELOCATED: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Loc], Callable
     (
         re.compile(r"exclusion (?P<index>\d+): between .* names stage (?P<stage>\d+) but the journey has (?P<n>\d+)"),
         lambda m: ["exclusions", int(m["index"]) - 1],
+        lambda m: f"There is no stage {m['stage']}: the journey has {m['n']} stages",
+    ),
+    (
+        re.compile(r"breakdown: attribution to stage (?P<stage>\d+) but the journey has (?P<n>\d+)"),
+        lambda m: ["breakdown", "stage"],
         lambda m: f"There is no stage {m['stage']}: the journey has {m['n']} stages",
     ),
 ]
@@ -128,6 +135,8 @@ def _problem(loc: Loc, message: str, *, kind: str = "", source: Any = None) -> d
         return _incomplete(loc, "type a value")
     if kind == "string_too_short" and "filters" in loc and loc[-1] == "property":
         return _incomplete(loc, "choose a property")
+    if loc == ["breakdown"] and "needs the stage number" in message:
+        return _incomplete([*loc, "stage"], "choose a stage")
     relocated = next(((m, at, words) for pattern, at, words in _RELOCATED if (m := pattern.search(message))), None)
     if relocated:
         match, at, words = relocated

@@ -6,6 +6,8 @@ some submit a form and become contacts (the identity table records it), then get
 emails, sequences, calls, meetings, documents, events, SMS and WhatsApp messages; some meetings
 lead to deals that move through stages and get paid. Properties are skewed (Zipf-like), timestamps
 tie exactly where a form view and its submission share an instant, and pages are revisited.
+Page visits, forms, meetings and deals are about a product (``product_id``): mostly the visitor's
+own interest, sometimes another, so a product varies within a contact (for ``hold_constant``).
 
 Rows are in simulation order within a block (not sorted by time).
 """
@@ -28,6 +30,7 @@ BLOCK_VISITORS = 2_000
 START_US = 1_767_225_600_000_000  # 2026-01-01T00:00:00Z
 SPAN_US = 181 * 86_400_000_000  # to 2026-07-01
 HOUR_US, DAY_US = 3_600_000_000, 86_400_000_000
+PRODUCT_STREAM = 1  # the products' random stream: (seed, block, PRODUCT_STREAM)
 
 TRACKED = ("browser", "content_type", "country", "device_type", "region")
 STRING_PROPERTIES = (
@@ -56,6 +59,7 @@ STRING_PROPERTIES = (
     "sequence_id",
     "template_id",
     "campaign_id",
+    "product_id",
     *TRACKED,
 )
 SCHEMA = pa.schema(
@@ -88,6 +92,9 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "pipeline": ("default", "enterprise"),
     "business_unit": ("Main brand", "Labs"),
 }
+PRODUCTS = ("crm", "marketing", "sales", "service", "cms", "operations", "commerce")
+#: The share of a visitor's product events about their own product (the rest: any product, skewed).
+PRODUCT_LOYALTY = 0.6
 REGIONS = {"US": ("US-CA", "US-NY", "US-TX", "US-WA"), "DE": ("DE-BE", "DE-BY", "DE-HH"), "GB": ("GB-LND", "GB-MAN")}
 DEAL_STAGES = (
     "appointmentscheduled",
@@ -108,12 +115,33 @@ class SamplePaths:
     identity: Path
 
 
+_PRODUCT_WEIGHTS = 1 / np.arange(1, len(PRODUCTS) + 1)  # Zipf-like: the first product is the most frequent
+
+
+class _Products:
+    """Which product an event is about: the visitor's own product, or another. Drawn from a random stream
+    of its own, so the other columns are those of the data before products were added."""
+
+    def __init__(self, rng: np.random.Generator, n_visitors: int) -> None:
+        self.rng = rng
+        self.own = self._ranks(n_visitors)
+
+    def _ranks(self, n: int) -> np.ndarray:
+        return self.rng.choice(len(PRODUCTS), n, p=_PRODUCT_WEIGHTS / _PRODUCT_WEIGHTS.sum())
+
+    def of(self, visitors: np.ndarray) -> pa.Array:
+        """The products of events of ``visitors`` (their indexes in the block)."""
+        loyal = self.rng.random(len(visitors)) < PRODUCT_LOYALTY
+        return _pick(PRODUCTS, np.where(loyal, self.own[visitors], self._ranks(len(visitors))))
+
+
 class _Block:
     """Collects the event batches of one block of visitors."""
 
-    def __init__(self, rng: np.random.Generator, first_visitor: int) -> None:
+    def __init__(self, rng: np.random.Generator, first_visitor: int, products: _Products) -> None:
         self.rng = rng
         self.first_visitor = first_visitor
+        self.products = products
         self.batches: list[pa.Table] = []
 
     def ranks(self, name: str, n: int, a: float = 1.6, size: int = 40) -> np.ndarray:
@@ -191,8 +219,8 @@ def _visitor_ids(values: np.ndarray | None, n: int) -> pa.Array:
 def _simulate_block(seed: int, block: int) -> tuple[pa.Table, pa.Table]:
     """Events and identity rows of one block of visitors."""
     rng = np.random.default_rng([seed, block])
-    out = _Block(rng, block * BLOCK_VISITORS)
     n = BLOCK_VISITORS
+    out = _Block(rng, block * BLOCK_VISITORS, _Products(np.random.default_rng([seed, block, PRODUCT_STREAM]), n))
     visitor = np.arange(n) + out.first_visitor
     first_seen = START_US + rng.integers(0, SPAN_US - 30 * DAY_US, n)
 
@@ -214,6 +242,7 @@ def _simulate_block(seed: int, block: int) -> tuple[pa.Table, pa.Table]:
             "content_id": out.zipf("content_id", len(who), prefix="page", size=200),
             "campaign_id": out.zipf("campaign_id", len(who), a=2.2),
             **out.tracked(len(who)),
+            "product_id": out.products.of(who),
         },
     )
     for event, share, kind in (
@@ -247,11 +276,12 @@ def _simulate_block(seed: int, block: int) -> tuple[pa.Table, pa.Table]:
     rows = np.flatnonzero(converts)
     tie = rng.random(len(rows)) < 0.3
     forms = out.zipf("form_id", len(rows), size=12)
+    form_products = out.products.of(rows)
     out.emit(
         "form_viewed",
         converted_at[rows] - np.where(tie, 0, rng.integers(1, HOUR_US, len(rows))),
         visitor=visitor[rows],
-        properties={"form_id": forms, **out.tracked(len(rows))},
+        properties={"form_id": forms, **out.tracked(len(rows)), "product_id": form_products},
     )
     out.emit(
         "form_submission",
@@ -262,6 +292,7 @@ def _simulate_block(seed: int, block: int) -> tuple[pa.Table, pa.Table]:
             "form_id": forms,
             "campaign_id": out.zipf("campaign_id", len(rows), a=2.2),
             **out.tracked(len(rows)),
+            "product_id": form_products,
         },
     )
     identity = _identity_rows(rng, visitor[rows], contact[rows], converted_at[rows])
@@ -395,10 +426,12 @@ def _meetings_and_deals(out: _Block, contacts: np.ndarray, since: np.ndarray) ->
     via_sequence = rng.random(len(met)) < 0.3
     met_at = _after(rng, since[met], HOUR_US, 20 * DAY_US)
     owners = out.zipf("meeting_owner", len(met), prefix="user", size=15)
+    products = out.products.of(contacts[met] - out.first_visitor)  # a deal is about its meeting's product
     meeting_props = {
         "meeting_owner": owners,
         "meeting_type": out.zipf("meeting_type", len(met)),
         "form_id": out.zipf("form_id", len(met), size=12),
+        "product_id": products,
     }
     direct = np.flatnonzero(~via_sequence)
     out.emit(
@@ -412,7 +445,10 @@ def _meetings_and_deals(out: _Block, contacts: np.ndarray, since: np.ndarray) ->
         "sequence_meeting_booked",
         met_at[seq],
         contact=contacts[met[seq]],
-        properties={"sequence_id": out.zipf("sequence_id", len(seq), prefix="seq", size=8)},
+        properties={
+            "sequence_id": out.zipf("sequence_id", len(seq), prefix="seq", size=8),
+            "product_id": products.take(pa.array(seq)),
+        },
     )
     out.emit(
         "meeting_outcome_changed",
@@ -427,6 +463,7 @@ def _meetings_and_deals(out: _Block, contacts: np.ndarray, since: np.ndarray) ->
     won = (reached == 5) & (rng.random(len(dealt)) < 0.7)
     lost = ~won & (rng.random(len(dealt)) < 0.5)
     pipeline = out.zipf("pipeline", len(dealt), a=2.5)
+    deal_products = products.take(pa.array(dealt))
     stage_times = met_at[dealt] + DAY_US
     for stage_index, stage in enumerate(DEAL_STAGES[:5]):
         rows = np.flatnonzero(reached > stage_index)
@@ -439,6 +476,7 @@ def _meetings_and_deals(out: _Block, contacts: np.ndarray, since: np.ndarray) ->
             properties={
                 "deal_stage": pa.array([stage] * len(rows), pa.string()),
                 "pipeline": pipeline.take(pa.array(rows)),
+                "product_id": deal_products.take(pa.array(rows)),
             },
         )
     for final, mask in (("closedwon", won), ("closedlost", lost)):
@@ -452,6 +490,7 @@ def _meetings_and_deals(out: _Block, contacts: np.ndarray, since: np.ndarray) ->
             properties={
                 "deal_stage": pa.array([final] * len(rows), pa.string()),
                 "pipeline": pipeline.take(pa.array(rows)),
+                "product_id": deal_products.take(pa.array(rows)),
             },
         )
         if final == "closedwon":

@@ -31,7 +31,7 @@ from journey_widgets.binding import (
 from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.editor_errors import editor_errors
 from journey_widgets.errors import CatalogError, JourneyDefinitionError, JourneyError
-from journey_widgets.model import MAX_STAGES, MAX_STEPS, Journey
+from journey_widgets.model import MAX_HELD, MAX_STAGES, MAX_STEPS, Journey
 from journey_widgets.operators import OPERATORS, kind_of
 from journey_widgets.result import JourneyResult
 from journey_widgets.suggestions import ValueIndex
@@ -89,7 +89,7 @@ class JourneyEditor(anywidget.AnyWidget):
     # The filter operators ({op, label, arity, kinds}), from the one registry: the menus offer these.
     operators = traitlets.List([op.to_dict() for op in OPERATORS.values()]).tag(sync=True)
     # The model's size limits, so the editor stops offering "add" where validation would refuse.
-    limits = traitlets.Dict({"max_stages": MAX_STAGES, "max_steps": MAX_STEPS}).tag(sync=True)
+    limits = traitlets.Dict({"max_stages": MAX_STAGES, "max_steps": MAX_STEPS, "max_held": MAX_HELD}).tag(sync=True)
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Apply state from the browser; a journey that is not a JSON object is explained, not raised."""

@@ -17,6 +17,7 @@ from journey_widgets.cli import main
 from journey_widgets.sample import write_sample
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "visitor_to_customer.json"
+SAME_PRODUCT = EXAMPLE.with_name("same_product.json")  # hold_constant and a breakdown attributed to stage 2
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +65,28 @@ def test_run_writes_csv_and_json(sample_dir, tmp_path):
         assert code == 0
         table = pd.read_csv(target) if suffix == ".csv" else pd.read_json(target)
         assert list(table.columns) == list(FUNNEL_COLUMNS) and len(table) == 4
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"order": "strict"}, {"breakdown": {"property": "form_id", "limit": 5, "attribution": "last_touch"}}],
+    ids=["held-at-stage-2", "strict", "last-touch"],
+)
+def test_run_takes_the_journey_options_from_the_file(sample_dir, tmp_path, options):
+    """Strict order, held properties and attribution flow from the file: the CLI prints what the API computes."""
+    from journey_widgets import Journey
+
+    journey_file = tmp_path / "j.json"
+    journey_file.write_text(json.dumps(json.loads(SAME_PRODUCT.read_text()) | options))
+    events, identity = str(sample_dir / "events.parquet"), str(sample_dir / "identity.parquet")
+    code, out, err = _cli("run", str(journey_file), "--events", events, "--identity", identity)
+    assert code == 0, err
+    printed = pd.read_csv(io.StringIO(out), keep_default_na=False, na_values=[""])
+    journey = Journey.load(journey_file)
+    assert journey.hold_constant == ("product_id",) and journey.order == options.get("order", "ordered")
+    expected = journey.run(events, identity=identity).funnel()
+    pd.testing.assert_frame_equal(printed, expected.astype(printed.dtypes.to_dict()), check_dtype=False)
+    assert printed[printed.stage_index == 3].actors.sum() > 0
 
 
 @pytest.mark.parametrize(
@@ -137,3 +160,15 @@ def test_catalog_and_validate_commands():
     assert code == 0 and "message_opened" in out and "sms_sent" not in out
     code, out, err = _cli("validate", str(EXAMPLE))
     assert code == 0 and json.loads(out)["name"] == "Visitor to customer" and "valid (4 stages)" in err
+
+
+def test_validate_checks_held_properties_against_the_data(sample_dir, tmp_path):
+    events = str(sample_dir / "events.parquet")
+    code, out, err = _cli("validate", str(SAME_PRODUCT), "--events", events)
+    assert code == 0, err
+    assert json.loads(out)["hold_constant"] == ["product_id"] and json.loads(out)["breakdown"]["stage"] == 2
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(json.loads(SAME_PRODUCT.read_text()) | {"hold_constant": ["product_id", "colour"]}))
+    code, _, err = _cli("validate", str(bad), "--events", events)
+    assert code == 1 and err.count("\n") == 1
+    assert "hold_constant 2: unknown property 'colour'" in err

@@ -60,6 +60,26 @@ CASES = {
         ["stages", 1, "name"],
         "Stage 1 already has this name",
     ),
+    "attribution to a stage the journey lacks": (
+        lambda d: d.update(breakdown={"property": "country", "attribution": "stage", "stage": 3}),
+        ["breakdown", "stage"],
+        "There is no stage 3: the journey has 2 stages",
+    ),
+    "attribution to a stage not chosen yet": (
+        lambda d: d.update(breakdown={"property": "country", "attribution": "stage"}),
+        ["breakdown", "stage"],
+        "Incomplete: choose a stage",
+    ),
+    "too many held properties": (
+        lambda d: d.update(hold_constant=["a", "b", "c", "d"]),
+        ["hold_constant"],
+        "At most 3 are allowed",
+    ),
+    "a property held twice": (
+        lambda d: d.update(hold_constant=["country", "country"]),
+        ["hold_constant"],
+        "country is listed twice",
+    ),
 }
 
 

@@ -13,7 +13,7 @@ from backends import load
 from journey_widgets import DataBindingError, Journey, JourneyDefinitionError, prop, step
 from journey_widgets.binding import bind_events
 from journey_widgets.catalog import PropertyType
-from journey_widgets.model import MAX_STAGES, MAX_STEPS, Filter
+from journey_widgets.model import MAX_HELD, MAX_STAGES, MAX_STEPS, Filter
 from journey_widgets.operators import KINDS, OPERATORS, PROPERTY_KINDS, kind_of
 from journey_widgets.widget import JourneyEditor
 
@@ -58,7 +58,7 @@ def test_the_model_the_schema_and_the_catalog_take_the_registry():
 def test_the_builder_gets_the_registry_and_the_limits_once():
     editor = JourneyEditor()
     assert editor.operators == [spec.to_dict() for spec in OPERATORS.values()]
-    assert editor.limits == {"max_stages": MAX_STAGES, "max_steps": MAX_STEPS}
+    assert editor.limits == {"max_stages": MAX_STAGES, "max_steps": MAX_STEPS, "max_held": MAX_HELD}
     timestamp_ops = {o["op"] for o in editor.operators if "timestamp" in o["kinds"]}
     assert {"eq", "neq", "in", "not_in", "gt", "between", "is_known"} <= timestamp_ops  # Python accepts them
 

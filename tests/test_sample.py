@@ -67,6 +67,20 @@ def test_properties_only_where_they_apply(sample):
     assert frame[frame.amount.notna()].event_type.str.contains("payment|refund").all()
 
 
+def test_products_vary_within_a_contact(sample):
+    """product_id (for hold_constant) is on visits, forms, meetings and deals; most contacts stay with one product,
+    many touch another."""
+    frame = sample[0].select(["event_type", "contact_id", "deal_id", "product_id"]).to_pandas()
+    about = frame[frame.product_id.notna()]
+    assert set(about.event_type) == {
+        "page_visited", "form_viewed", "form_submission", "meeting_booked", "sequence_meeting_booked",
+        "meeting_outcome_changed", "deal_stage_changed",
+    }  # fmt: skip
+    per_contact = about.dropna(subset=["contact_id"]).groupby("contact_id").product_id.nunique()
+    assert 0.1 < (per_contact > 1).mean() < 0.9
+    assert about.dropna(subset=["deal_id"]).groupby("deal_id").product_id.nunique().eq(1).all()  # a deal, one product
+
+
 def test_write_sample_matches_memory_in_row_groups(tmp_path):
     paths = write_sample(tmp_path, 400_000, seed=1)
     written = pq.ParquetFile(paths.events)

@@ -153,6 +153,27 @@ def test_data_errors_point_at_the_filter(builder):
     assert builder.editor.errors[0]["message"] == "The data has no property colour"
 
 
+def test_journey_options_from_the_editor_are_computed_and_checked(builder):
+    """Strict order, a held property and a breakdown attributed to stage 2, as the editor sends them."""
+    options = {
+        "order": "strict",
+        "hold_constant": ["country"],
+        "breakdown": {"property": "browser", "limit": 3, "attribution": "stage", "stage": 2},
+    }
+    builder.editor.journey = builder.editor.journey | options
+    builder.wait()
+    assert builder.editor.errors == [] and builder.editor.status == "idle"
+    journey = builder.result.journey
+    assert (journey.order, journey.hold_constant, journey.breakdown.stage) == ("strict", ("country",), 2)
+    assert {row["breakdown"] for row in builder.editor.funnel} >= {"Chrome"}
+    builder.editor.journey = builder.editor.journey | {"hold_constant": ["country", "colour"]}
+    assert builder.editor.errors == [
+        {"loc": ["hold_constant", 1], "where": "hold_constant", "message": "The data has no property colour"}
+    ]
+    assert builder.editor.journey["hold_constant"] == ["country", "colour"]  # the definition is kept as typed
+    assert builder.last_valid_journey == journey
+
+
 def test_rapid_edits_coalesce_into_the_first_and_the_last_query(builder, monkeypatch):
     calls = []
     original = builder._compute

@@ -18,7 +18,9 @@ export function errorsAt(errors, locs) {
 export function placedLocs(doc) {
   /** @type {Loc[]} */
   const locs = [["name"], ["order"], ["window"], ["date_range"], ["date_range", "start"], ["date_range", "end"],
-    ["breakdown"], ["breakdown", "limit"], ["breakdown", "property"]];
+    ["breakdown"], ["breakdown", "limit"], ["breakdown", "property"], ["breakdown", "attribution"], ["breakdown", "stage"],
+    ["hold_constant"]];
+  (doc.hold_constant ?? []).forEach((_, i) => locs.push(["hold_constant", i]));
   (doc.stages ?? []).forEach((stage, s) => {
     locs.push(["stages", s], ["stages", s, "name"], ["stages", s, "steps"]);
     stage.steps.forEach((step, t) => {

@@ -5,7 +5,7 @@
 import "./journey_builder.css";
 import { h, setText, syncList } from "./dom.js";
 import { looseErrors } from "./errors.js";
-import { addStage, MAX_STAGES, MAX_STEPS } from "./journey.js";
+import { addStage, MAX_HELD, MAX_STAGES, MAX_STEPS } from "./journey.js";
 import { containKeys } from "./keyboard.js";
 import { connect } from "./sync.js";
 import { watchTheme } from "./theme.js";
@@ -33,7 +33,9 @@ function render({ model, el }) {
     warnings: () => model.get("warnings") ?? [],
     limits: () => {
       const limits = model.get("limits") ?? {};
-      return { maxStages: limits.max_stages ?? MAX_STAGES, maxSteps: limits.max_steps ?? MAX_STEPS };
+      return {
+        maxStages: limits.max_stages ?? MAX_STAGES, maxSteps: limits.max_steps ?? MAX_STEPS, maxHeld: limits.max_held ?? MAX_HELD,
+      };
     },
     suggest: store.suggest,
     // after the edit's synchronous update of the views

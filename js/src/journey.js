@@ -6,6 +6,7 @@
 
 export const MAX_STAGES = 20;
 export const MAX_STEPS = 10;
+export const MAX_HELD = 3;
 
 /** @param {JourneyDoc} journey @returns {JourneyDoc} */
 const copy = (journey) => structuredClone(journey);
@@ -38,13 +39,21 @@ function renumbering(order) {
   return moved;
 }
 
-/** Renumber the exclusions' `between`; drop those whose stages are gone or no longer in order.
- * @param {JourneyDoc} journey @param {number[]} order */
+/**
+ * Renumber what names stages: the exclusions' `between` (dropping those whose stages are gone or no longer in
+ * order) and the breakdown's attributed stage (left unset when its stage is gone: the kernel asks for one).
+ * @param {JourneyDoc} journey @param {number[]} order
+ */
 function rearrange(journey, order) {
   const next = copy(journey);
   next.stages = order.map((old) => journey.stages[old]);
+  const moved = renumbering(order);
+  if (next.breakdown?.stage !== undefined) {
+    const stage = moved.get(next.breakdown.stage);
+    if (stage === undefined) delete next.breakdown.stage;
+    else next.breakdown.stage = stage;
+  }
   if (next.exclusions) {
-    const moved = renumbering(order);
     next.exclusions = next.exclusions
       .map((x) => ({ ...x, between: /** @type {[number, number]} */ (x.between.map((n) => moved.get(n) ?? 0)) }))
       .filter((x) => x.between[0] > 0 && x.between[1] > 0 && x.between[0] < x.between[1]);
@@ -153,7 +162,7 @@ export function setSetting(journey, key, value) {
   const next = copy(journey);
   if (key === "breakdown") {
     if (!value) delete next.breakdown;
-    else next.breakdown = { property: value, limit: journey.breakdown?.limit ?? 10 };
+    else next.breakdown = { limit: 10, ...journey.breakdown, property: value };
   } else if (key === "breakdown_limit") {
     if (next.breakdown) next.breakdown.limit = Number(value);
   } else if (key === "start" || key === "end") {
@@ -166,6 +175,42 @@ export function setSetting(journey, key, value) {
   } else if (key === "name" || key === "order" || key === "window") {
     next[key] = value;
   }
+  return next;
+}
+
+/**
+ * Which event of the path gives the breakdown's value. "stage" keeps the stage chosen before, else takes stage 2
+ * (stage 1's event is the first touch's); the other attributions drop the stage. The default is not written.
+ * @param {JourneyDoc} journey @param {import("./types.js").Attribution} attribution @param {number} [stage]
+ */
+export function setAttribution(journey, attribution, stage) {
+  if (!journey.breakdown) return journey;
+  const next = copy(journey);
+  const breakdown = /** @type {import("./types.js").Breakdown} */ (next.breakdown);
+  delete breakdown.attribution;
+  delete breakdown.stage;
+  if (attribution === "stage") {
+    breakdown.attribution = attribution;
+    breakdown.stage = stage ?? journey.breakdown.stage ?? Math.min(2, journey.stages.length);
+  } else if (attribution === "last_touch") {
+    breakdown.attribution = attribution;
+  }
+  return next;
+}
+
+/** Hold one more property constant along the path (at most `maxHeld`, each once).
+ * @param {JourneyDoc} journey @param {string} property @param {number} maxHeld */
+export function addHeld(journey, property, maxHeld = MAX_HELD) {
+  const held = journey.hold_constant ?? [];
+  if (!property || held.includes(property) || held.length >= maxHeld) return journey;
+  return { ...copy(journey), hold_constant: [...held, property] };
+}
+
+/** Stop holding the `index`-th property constant. @param {JourneyDoc} journey @param {number} index */
+export function removeHeld(journey, index) {
+  const next = copy(journey);
+  next.hold_constant?.splice(index, 1);
+  if (!next.hold_constant?.length) delete next.hold_constant;
   return next;
 }
 

@@ -5,11 +5,13 @@
 /** @typedef {{event: string, filters?: Filter[], include_anonymous?: boolean}} Step */
 /** @typedef {{name: string, steps: Step[]}} Stage */
 /** @typedef {{event: string, between: [number, number]}} Exclusion */
-/** @typedef {{property: string, limit?: number}} Breakdown */
+/** @typedef {"first_touch" | "last_touch" | "stage"} Attribution */
+/** Which event of the path gives the value: the start, the deepest stage's or stage `stage`'s (1-based).
+ * @typedef {{property: string, limit?: number, attribution?: Attribution, stage?: number}} Breakdown */
 /**
  * The journey document (SPEC §4 JSON), as the `journey` trait holds it.
  * @typedef {{version?: number, name: string, stages: Stage[], exclusions?: Exclusion[], breakdown?: Breakdown,
- *   date_range?: {start?: string, end?: string}, order?: string, window?: string}} JourneyDoc
+ *   date_range?: {start?: string, end?: string}, order?: string, window?: string, hold_constant?: string[]}} JourneyDoc
  */
 /** @typedef {{id: string, category: string, label: string, anonymous: boolean, properties: string[]}} EventSpec */
 /** @typedef {{name: string, label?: string, type?: string}} PropertySpec */
@@ -18,7 +20,7 @@
 /** A validation problem from the kernel; `incomplete` marks a part still being built, not a mistake.
  * @typedef {{loc: (string|number)[], message: string, where?: string, incomplete?: boolean}} ErrorDoc */
 /** @typedef {{op: string, label: string, arity?: string, kinds?: string[]}} OperatorSpec */
-/** @typedef {{max_stages?: number, max_steps?: number}} Limits */
+/** @typedef {{max_stages?: number, max_steps?: number, max_held?: number}} Limits */
 /** @typedef {{value: string, count: number}} Suggestion */
 /** @typedef {"idle" | "running" | "invalid" | "error"} Status */
 
@@ -43,7 +45,7 @@
  *   columns: () => Column[],
  *   operators: () => OperatorSpec[] | null,
  *   warnings: () => ErrorDoc[],
- *   limits: () => {maxStages: number, maxSteps: number},
+ *   limits: () => {maxStages: number, maxSteps: number, maxHeld: number},
  *   suggest: (property: string, search: string, reply: (values: Suggestion[]) => void) => void,
  *   focusLater: (find: () => HTMLElement | null | undefined) => void,
  * }} Ctx

@@ -1,9 +1,10 @@
 // Unit tests of the builder's journey edits: node --test js/test/
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { looseErrors } from "../src/errors.js";
 import {
-  addExclusion, addFilter, addStage, addStep, MAX_STAGES, moveStage, nextStageName, removeFilter, removeStage,
-  removeStep, renameStage, setAnonymous, setSetting, updateFilter,
+  addExclusion, addFilter, addHeld, addStage, addStep, MAX_HELD, MAX_STAGES, moveStage, nextStageName, removeFilter,
+  removeHeld, removeStage, removeStep, renameStage, setAnonymous, setAttribution, setSetting, updateFilter,
 } from "../src/journey.js";
 
 const base = () => ({ version: 1, name: "J", stages: [{ name: "Visited", steps: [{ event: "page_visited" }] }] });
@@ -95,4 +96,51 @@ test("settings: breakdown, limit and date range; a 5-digit year is kept for the 
   assert.equal(setSetting(j, "start", "").date_range, undefined);
   assert.equal(setSetting(j, "breakdown", "").breakdown, undefined);
   assert.equal(setSetting(j, "start", "12024-03-01").date_range.start, "12024-03-01T00:00:00Z");
+});
+
+test("order: strict is a setting like the others", () => {
+  assert.equal(setSetting(base(), "order", "strict").order, "strict");
+});
+
+test("held properties: added once each, at most the limit, removed down to none", () => {
+  let j = addHeld(base(), "product_id");
+  j = addHeld(j, "product_id");
+  assert.deepEqual(j.hold_constant, ["product_id"]);
+  for (const p of ["country", "browser", "region"]) j = addHeld(j, p);
+  assert.deepEqual(j.hold_constant, ["product_id", "country", "browser"]);
+  assert.equal(j.hold_constant.length, MAX_HELD);
+  assert.equal(addHeld(base(), "country", 1).hold_constant.length, 1); // the kernel's `limits` trait
+  assert.equal(addHeld(base(), "").hold_constant, undefined);
+  j = removeHeld(j, 0);
+  assert.deepEqual(j.hold_constant, ["country", "browser"]);
+  assert.equal("hold_constant" in removeHeld(removeHeld(j, 0), 0), false);
+});
+
+test("attribution: last touch, a stage (2 by default, then the one chosen), back to first touch unwritten", () => {
+  const plain = base();
+  assert.equal(setAttribution(plain, "last_touch"), plain); // no breakdown: nothing to attribute
+  const broken = setSetting(four(), "breakdown", "country");
+  assert.deepEqual(setAttribution(broken, "last_touch").breakdown, { property: "country", limit: 10, attribution: "last_touch" });
+  const staged = setAttribution(broken, "stage");
+  assert.deepEqual(staged.breakdown, { property: "country", limit: 10, attribution: "stage", stage: 2 });
+  assert.equal(setAttribution(staged, "stage", 4).breakdown.stage, 4);
+  assert.deepEqual(setAttribution(staged, "first_touch").breakdown, { property: "country", limit: 10 });
+  // another property or limit keeps the attribution
+  const other = setSetting(setSetting(staged, "breakdown", "browser"), "breakdown_limit", "3");
+  assert.deepEqual(other.breakdown, { property: "browser", limit: 3, attribution: "stage", stage: 2 });
+});
+
+test("the attributed stage follows its stage when stages move; it is unset when its stage goes", () => {
+  const staged = setAttribution(setSetting(four(), "breakdown", "country"), "stage", 3); // C
+  assert.equal(moveStage(staged, 2, 0).breakdown.stage, 1); // C A B D
+  assert.equal(removeStage(staged, 0).breakdown.stage, 2); // B C D
+  const gone = removeStage(staged, 2).breakdown;
+  assert.deepEqual(gone, { property: "country", limit: 10, attribution: "stage" }); // the kernel asks for a stage
+});
+
+test("problems of held properties and attribution have a control; others are shown at the top", () => {
+  const doc = { ...setAttribution(setSetting(four(), "breakdown", "country"), "stage", 3), hold_constant: ["colour"] };
+  const errors = [["hold_constant"], ["hold_constant", 0], ["breakdown", "stage"], ["breakdown", "attribution"], ["hold_constant", 1]]
+    .map((loc) => ({ loc, message: "x" }));
+  assert.deepEqual(looseErrors(errors, doc).map((e) => e.loc), [["hold_constant", 1]]);
 });

@@ -36,7 +36,8 @@ export function resultsView() {
   const numbers = h("div", { class: "jw-numbers" });
   /** @type {Record<string, any>[] | null} */
   let shown = null;
-  const el = h("div", { class: "jw-results" }, [status.el, message, numbers]);
+  // it scrolls sideways when the table is wider than its column (a breakdown): focusable, to scroll by keyboard
+  const el = h("div", { class: "jw-results", tabindex: "0", role: "region", "aria-label": "Funnel numbers" }, [status.el, message, numbers]);
   return {
     el,
     update(props) {

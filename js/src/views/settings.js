@@ -1,26 +1,32 @@
 // @ts-check
-// Journey-level settings: name, order, window (a number and a unit), date range, breakdown.
+// Journey-level settings: name, order, window (a number and a unit), date range, held properties, breakdown.
 
 import { h, setAttr, setOptions, setValue } from "../dom.js";
 import { errorSlot, errorsAt } from "../errors.js";
 import { WINDOW_UNITS, dayOf, joinWindow, splitWindow } from "../format.js";
 import { setSetting } from "../journey.js";
+import { breakdownView } from "./breakdown.js";
+import { box, field } from "./field.js";
+import { heldView } from "./held.js";
 
 /** @typedef {import("../types.js").Ctx} Ctx */
 /** @typedef {import("../types.js").JourneyDoc} JourneyDoc */
 /** @typedef {import("../types.js").ErrorDoc} ErrorDoc */
 /** @typedef {{doc: JourneyDoc, errors: ErrorDoc[]}} SettingsProps */
 
+const ORDERS = [
+  { value: "ordered", label: "in order" },
+  { value: "strict", label: "strict order" },
+  { value: "any", label: "any order" },
+];
+
 /** @param {Ctx} ctx @returns {import("../dom.js").View<SettingsProps>} */
 export function settingsView(ctx) {
   /** @param {string} key @param {any} value */
   const set = (key, value) => ctx.commit(setSetting(ctx.journey(), key, value));
-  /** A text-like input that commits on change and on Enter. @param {Record<string, any>} props @param {() => void} onCommit */
-  const box = (props, onCommit) => /** @type {HTMLInputElement} */ (h("input", {
-    ...props, onchange: onCommit, onkeydown: (/** @type {KeyboardEvent} */ e) => e.key === "Enter" && onCommit(),
-  }));
 
   const name = box({ class: "jw-journey-name", type: "text" }, () => set("name", name.value));
+  // "strict": each stage must be the actor's very next event after the stage before (SPEC §5)
   const order = /** @type {HTMLSelectElement} */ (h("select", { class: "jw-order", onchange: () => set("order", order.value) }));
   const commitWindow = () => set("window", joinWindow(amount.value, unit.value));
   const amount = box({ class: "jw-window", type: "number", min: "1", step: "1" }, commitWindow);
@@ -38,48 +44,41 @@ export function settingsView(ctx) {
   };
   const start = dateBox("start");
   const end = dateBox("end");
-  const breakdown = /** @type {HTMLSelectElement} */ (h("select", { class: "jw-breakdown", onchange: () => set("breakdown", breakdown.value) }));
-  const limit = box({ class: "jw-breakdown-limit", type: "number", min: "1", max: "1000" }, () => set("breakdown_limit", limit.value));
+  const held = heldView(ctx);
+  const breakdown = breakdownView(ctx);
 
-  /** @param {string} label @param {HTMLElement[]} controls */
-  const field = (label, ...controls) =>
-    h("div", { class: "jw-setting", role: "group", "aria-label": label }, [h("span", { "aria-hidden": "true" }, [label]), ...controls]);
   const slots = {
-    name: errorSlot(name), order: errorSlot(order), window: errorSlot(amount), start: errorSlot(start),
-    end: errorSlot(end), breakdown: errorSlot(breakdown), limit: errorSlot(limit),
+    name: errorSlot(name), order: errorSlot(order), window: errorSlot(amount), start: errorSlot(start), end: errorSlot(end),
   };
-  const limitField = field("Top", limit, slots.limit.el);
   for (const [control, label] of /** @type {[HTMLElement, string][]} */ ([[name, "Journey name"], [order, "Order of the stages"],
-    [amount, "Conversion window"], [unit, "Conversion window unit"], [start, "From (first day)"], [end, "To (day after the last)"],
-    [breakdown, "Break down by"], [limit, "Top segments"]])) control.setAttribute("aria-label", label);
+    [amount, "Conversion window"], [unit, "Conversion window unit"], [start, "From (first day)"], [end, "To (day after the last)"]])) {
+    control.setAttribute("aria-label", label);
+  }
 
   return {
     el: h("div", { class: "jw-settings" }, [
       field("Name", name, slots.name.el), field("Order", order, slots.order.el),
       field("Window", amount, unit, slots.window.el), field("From", start, slots.start.el), field("To", end, slots.end.el),
-      field("Breakdown", breakdown, slots.breakdown.el), limitField,
+      held.el, breakdown.el,
     ]),
-    update({ doc, errors }) {
+    update(props) {
+      const { doc, errors } = props;
       setValue(name, doc.name);
-      setOptions(order, [{ options: [{ value: "ordered", label: "in order" }, { value: "any", label: "any order" }] }],
-        doc.order === "any" ? "any" : "ordered");
+      setOptions(order, [{ options: ORDERS }], doc.order ?? "ordered");
+      setAttr(order, "title", doc.order === "strict" ? "Each stage must be the very next event after the stage before" : null);
       const window = splitWindow(doc.window);
       setOptions(unit, [{ options: WINDOW_UNITS.map((u) => ({ value: u.unit, label: u.unit })) }], window?.unit ?? unit.value ?? "days");
       setValue(amount, window ? String(window.amount) : "");
       setValue(start, dayOf(doc.date_range?.start));
       setValue(end, dayOf(doc.date_range?.end));
-      setOptions(breakdown, [{ options: [{ value: "", label: "none" }, ...ctx.columns().map((c) => ({ value: c.name, label: c.name }))] }],
-        doc.breakdown?.property ?? "");
-      limitField.hidden = !doc.breakdown;
-      setValue(limit, String(doc.breakdown?.limit ?? 10));
       setAttr(amount, "title", doc.window ?? "P30D");
+      held.update(props);
+      breakdown.update(props);
       slots.name.update(errorsAt(errors, [["name"]]));
       slots.order.update(errorsAt(errors, [["order"]]));
       slots.window.update(errorsAt(errors, [["window"]]));
       slots.start.update(errorsAt(errors, [["date_range", "start"]]));
       slots.end.update(errorsAt(errors, [["date_range"], ["date_range", "end"]]));
-      slots.breakdown.update(errorsAt(errors, [["breakdown"], ["breakdown", "property"]]));
-      slots.limit.update(errorsAt(errors, [["breakdown", "limit"]]));
     },
   };
 }

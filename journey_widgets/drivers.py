@@ -1,4 +1,4 @@
-"""Conversion drivers (SPEC §7): which event types and start-event property values go with converting.
+"""Conversion drivers: which event types and start-event property values go with converting.
 
 The backend counts (:mod:`journey_widgets.compiler.drivers`); here each candidate's two-by-two table
 (with / without it, converted / not) gets its odds ratio and a two-sided Fisher exact p-value from

@@ -1,9 +1,9 @@
-"""Explain one actor (SPEC §7): its journey events and what each matched, every start with the depth its
+"""Explain one actor: its journey events and what each matched, every start with the depth its
 greedy path reaches, the chosen path and why, the exclusion that removed it, whether it is in progress.
 
 One backend query fetches the actor's events with, per event, the step each stage matches, each
-exclusion and each filter's outcome; the few instants of one actor are then walked here as SPEC §5
-reads (ordered and strict journeys; with ``hold_constant``, per pair of held values). A property test
+exclusion and each filter's outcome; the few instants of one actor are then walked here, greedy path by
+greedy path (ordered and strict journeys; with ``hold_constant``, per pair of held values). A property test
 keeps this walk consistent with the paths table.
 """
 

@@ -145,7 +145,7 @@ class JourneyResult:
     def window_sweep(self, windows: Sequence[str | timedelta] | None = None) -> pd.DataFrame:
         """How many actors reach each stage with each window (``"7d"``, ``"PT12H"``, timedeltas; default: 24
         equal steps up to twice the journey's window): ``stage_index``, ``window_seconds``, ``actors``, one
-        row per stage and window (SPEC §5 "Window sweep")."""
+        row per stage and window."""
         if windows is None:
             grid = default_windows(self.journey)
         elif isinstance(windows, str | timedelta) or not windows:

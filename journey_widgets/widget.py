@@ -118,7 +118,8 @@ class JourneyBuilder(ipywidgets.VBox):
     ) -> None:
         alt.JupyterChart.enable_offline()
         as_of_microseconds(as_of)  # a bad time is an error here, not on every edit
-        self._as_of = as_of  # when the data ends (default: its latest event): open windows are in progress
+        #: When the data ends (default: its latest event): open windows are in progress.
+        self._run_options = {} if as_of is None else {"as_of": as_of}
         with _BACKEND_LOCK:
             self._bound: BoundEvents = bind_events(events, identity=identity, schema=schema)
             self._catalog = _with_data_events(catalog or default_catalog(), self._bound)
@@ -254,7 +255,7 @@ class JourneyBuilder(ipywidgets.VBox):
     def _run(self, journey: Journey, generation: int) -> None:
         try:
             with _BACKEND_LOCK:
-                result = JourneyResult.compute(journey, self._bound, as_of=self._as_of)
+                result = JourneyResult.compute(journey, self._bound, **self._run_options)
                 result.progress = False  # the builder's status line shows the elapsed time instead
                 funnel = result.funnel()  # runs the query, here in the worker thread
             with self._lock:

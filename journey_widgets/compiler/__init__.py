@@ -166,9 +166,7 @@ class CompiledJourney:
     def _shortest(self) -> ir.Table:
         """Per actor (pair) and stage it can reach, the shortest window reaching it (microseconds)."""
         if not sweeps_in_one_pass(self.journey):
-            raise ArgumentError(
-                "the shortest window per actor needs an ordered (or strict) journey without exclusions (SPEC §5)"
-            )
+            raise ArgumentError("the shortest window per actor needs an ordered (or strict) journey without exclusions")
         return shortest_windows(self.timeline, self.journey)
 
     def shortest_windows(self) -> ir.Table:

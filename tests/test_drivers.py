@@ -74,7 +74,7 @@ def test_bad_properties_are_named(properties, message):
 
 
 def test_driver_counts_equal_reference(connection):
-    examples = {"duckdb": 30, "pyspark": 1}.get(connection.name, 3)
+    examples = {"duckdb": 20, "pyspark": 1}.get(connection.name, 3)
 
     @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(

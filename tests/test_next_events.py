@@ -67,7 +67,7 @@ def test_next_events_need_an_ordered_journey_and_a_stage_after_the_first():
 
 
 def test_next_events_equal_reference(connection):
-    examples = {"duckdb": 30, "pyspark": 1}.get(connection.name, 3)
+    examples = {"duckdb": 20, "pyspark": 1}.get(connection.name, 3)
 
     @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(data=events_frames(), journey=journeys(), as_of=as_of_times(), stage=st.integers(2, 4))

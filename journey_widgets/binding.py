@@ -6,7 +6,7 @@ Everything here is checked before any query runs, and every error names the colu
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
@@ -74,16 +74,17 @@ class BoundEvents:
         roles = set(self.schema.role_columns().values())
         return [name for name in self.table.columns if name not in roles]
 
-    def normalized(self, journey: Journey, target: str | None = None) -> ir.Table:
+    def normalized(self, journey: Journey, target: str | None = None, *, properties: Sequence[str] = ()) -> ir.Table:
         """Events with the internal actor and time columns of :mod:`journey_widgets.compiler`.
 
         Adds ``_jw_event``, ``_jw_t`` (int64 microseconds since the epoch, UTC), ``_jw_contact``
         (the actor: contact or deal id, or null), ``_jw_visitor`` (the anonymous visitor when there is
         no contact) and ``_jw_anonymous``. Rows with no actor or no time are dropped. ``target``
-        (default: :attr:`target`) is the dialect whose formulation of times is used.
+        (default: :attr:`target`) is the dialect whose formulation of times is used; ``properties`` are
+        columns kept besides those the journey reads.
         """
         schema = self.schema
-        events = self.table.select(*_columns_read(self.table, schema, journey))
+        events = self.table.select(*_columns_read(self.table, schema, journey, properties))
         if journey.object == "deal":
             contact: ir.Value = events[schema.deal_id]
             visitor: ir.Value = ibis.null(dt.string)
@@ -128,14 +129,15 @@ class BoundEvents:
         return joined, (joined[schema.contact_id].coalesce(mapped) if schema.contact_id else mapped)
 
 
-def _columns_read(table: ir.Table, schema: EventSchema, journey: Journey) -> list[str]:
+def _columns_read(table: ir.Table, schema: EventSchema, journey: Journey, extra: Sequence[str] = ()) -> list[str]:
     """The columns a journey reads: its roles and the properties its steps, breakdown and held
-    properties name."""
+    properties name (and ``extra``)."""
     steps = [s for stage in journey.stages for s in stage.steps] + list(journey.exclusions)
     names = set(schema.role_columns().values()) | {f.property for s in steps for f in s.filters}
     if journey.breakdown is not None:
         names.add(journey.breakdown.property)
     names.update(journey.hold_constant)
+    names.update(extra)
     return [name for name in table.columns if name in names]
 
 

@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
         choices=FILE_BACKENDS,
         help="engine that reads the files (default: duckdb); a URL brings its own (postgres://...)",
     )
+    run.add_argument(
+        "--as-of",
+        metavar="TIME",
+        help="when the data ends, ISO 8601 (default: the latest event): open windows are in progress",
+    )
     run.add_argument("--output", type=Path, help="write here instead of printing (.csv, .json, .html, .png, .svg)")
     run.add_argument("--format", choices=["csv", "json"], default=None, help="printed format (default: csv)")
 
@@ -166,7 +171,7 @@ def _run(args: argparse.Namespace) -> None:
 
     events = read_table(args.events, backend=args.backend)  # files of one run share the engine's connection
     identity = read_table(args.identity, backend=args.backend, what="identity") if args.identity else None
-    result = journey.run(events, identity=identity)
+    result = journey.run(events, identity=identity, as_of=args.as_of)
     funnel = result.funnel()  # a status line with the elapsed time on a terminal after a second
     if output is None:
         text = funnel.to_json(orient="records", indent=2) if args.format == "json" else funnel.to_csv(index=False)

@@ -450,12 +450,15 @@ class Journey(_Frozen):
         return journey_html(self)
 
     # ------------------------------------------------------------------ running
-    def run(self, events: Any, *, identity: Any = None, schema: Any = None) -> JourneyResult:
+    def run(self, events: Any, *, identity: Any = None, schema: Any = None, as_of: Any = None) -> JourneyResult:
         """Bind the journey to an events table (Ibis table, DataFrame, Arrow table or file path); the result's
-        tables (``funnel()``, ``branches()``, ``paths()``, ...) run on the backend when first asked for."""
+        tables (``funnel()``, ``branches()``, ``paths()``, ...) run on the backend when first asked for.
+
+        ``as_of`` (datetime or ISO 8601 text; default: the latest event time in the table) is when the data
+        ends: actors whose window is still open then are *in progress*, not dropped off."""
         from journey_widgets.result import JourneyResult
 
-        return JourneyResult.compute(self, events, identity=identity, schema=schema)
+        return JourneyResult.compute(self, events, identity=identity, schema=schema, as_of=as_of)
 
     def to_sql(
         self,
@@ -476,11 +479,11 @@ class Journey(_Frozen):
             events, identity = sample_tables()
         return JourneyResult.compute(self, events, identity=identity, schema=schema).to_sql(dialect, table=table)
 
-    def show(self, events: Any, *, identity: Any = None, schema: Any = None) -> Any:
-        """Open this journey in the step-builder widget."""
+    def show(self, events: Any, *, identity: Any = None, schema: Any = None, as_of: Any = None) -> Any:
+        """Open this journey in the step-builder widget (``as_of``: when the data ends, as in :meth:`run`)."""
         from journey_widgets.widget import JourneyBuilder
 
-        return JourneyBuilder(events, journey=self, identity=identity, schema=schema)
+        return JourneyBuilder(events, journey=self, identity=identity, schema=schema, as_of=as_of)
 
 
 class prop:

@@ -6,6 +6,8 @@ with ``|``, ``&`` and ``+`` like any other: ``result.plot.funnel() | result.plot
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 import altair as alt
@@ -25,7 +27,8 @@ class PlotAccessor:
         self._result = result
 
     def __repr__(self) -> str:
-        return f"<PlotAccessor of {self._result!r}: funnel(), branches(), timing(), trend(), breakdown()>"
+        methods = "funnel(), branches(), timing(), trend(), breakdown(), window_sweep()"
+        return f"<PlotAccessor of {self._result!r}: {methods}>"
 
     def funnel(
         self, *, orientation: Literal["horizontal", "vertical"] = "horizontal", **options: Any
@@ -50,6 +53,16 @@ class PlotAccessor:
     def trend(self, period: Period = "week") -> alt.TopLevelMixin:
         """Conversion per ``period`` of the start, with the number started; one line per segment."""
         return charts.trend_chart(self._result.trend(period))
+
+    def window_sweep(self, windows: Sequence[str | timedelta] | None = None) -> alt.TopLevelMixin:
+        """Actors reaching each stage against the window (default grid: up to twice the journey's window),
+        the journey's own window marked."""
+        journey = self._result.journey
+        return charts.window_sweep_chart(
+            self._result.window_sweep(windows),
+            stages=[s.name for s in journey.stages],
+            window_seconds=journey.window.total_seconds(),
+        )
 
     def breakdown(self, *, layout: Literal["side_by_side", "overlaid"] = "side_by_side") -> alt.TopLevelMixin:
         """Conversion from start per segment, with Wilson intervals and significance markers."""

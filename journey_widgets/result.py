@@ -7,8 +7,9 @@ cached; cheap attributes (``journey``, ``expr``, ``plot``) are properties.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -19,12 +20,16 @@ import pyarrow as pa
 
 from journey_widgets.binding import BoundEvents, EventSchema, bind_events
 from journey_widgets.compiler import CompiledJourney, compile_journey
+from journey_widgets.compiler.sweep import default_windows
 from journey_widgets.compiler.tables import Period
+from journey_widgets.durations import parse_duration
 from journey_widgets.errors import ArgumentError
 from journey_widgets.progress import elapsed
 
 if TYPE_CHECKING:
     from journey_widgets.catalog import Catalog
+    from journey_widgets.drivers import Drivers
+    from journey_widgets.explain import Explanation
     from journey_widgets.model import Journey
     from journey_widgets.plot import PlotAccessor
 
@@ -51,15 +56,17 @@ class JourneyResult:
         identity: Any = None,
         schema: EventSchema | None = None,
         catalog: Catalog | None = None,
+        as_of: datetime | str | None = None,
     ) -> JourneyResult:
-        """Check ``events`` against the journey and compile it (queries run lazily)."""
+        """Check ``events`` against the journey and compile it (queries run lazily). ``as_of``: when the
+        data ends, for who is still in progress (default: the latest event time in the table)."""
         journey.check_complete()
         bound = (
             events
             if isinstance(events, BoundEvents)
             else bind_events(events, journey, identity=identity, schema=schema, catalog=catalog)
         )
-        return cls(compile_journey(journey, bound))
+        return cls(compile_journey(journey, bound, as_of=as_of))
 
     @property
     def journey(self) -> Journey:
@@ -89,7 +96,8 @@ class JourneyResult:
 
     def funnel(self) -> pd.DataFrame:
         """One row per stage (per breakdown segment): actors, anonymous actors, conversion from the
-        previous stage and from the start, drop-off, and median, mean and p90 seconds from the previous stage."""
+        previous stage and from the start, in progress and dropped off, and median, mean and p90 seconds from
+        the previous stage."""
         return self._execute("funnel", CompiledJourney.funnel)
 
     def branches(self) -> pd.DataFrame:
@@ -97,7 +105,8 @@ class JourneyResult:
         return self._execute("branches", CompiledJourney.branches)
 
     def paths(self) -> pd.DataFrame:
-        """One row per contact, deal or visitor with a start: depth, ``reached_at_k`` (UTC) and ``branch_k``."""
+        """One row per contact, deal or visitor with a start: depth, in progress, ``reached_at_k`` (UTC) and
+        ``branch_k``."""
         return self._execute("paths", CompiledJourney.paths)
 
     @property
@@ -133,11 +142,66 @@ class JourneyResult:
         with elapsed(f"{self.journey.name}: actors", enabled=self.progress):
             return _to_pandas(self.compiled.actors(stage, dropped=dropped))
 
+    def window_sweep(self, windows: Sequence[str | timedelta] | None = None) -> pd.DataFrame:
+        """How many actors reach each stage with each window (``"7d"``, ``"PT12H"``, timedeltas; default: 24
+        equal steps up to twice the journey's window): ``stage_index``, ``window_seconds``, ``actors``, one
+        row per stage and window."""
+        if windows is None:
+            grid = default_windows(self.journey)
+        elif isinstance(windows, str | timedelta) or not windows:
+            raise ArgumentError(f"windows must be a non-empty list of durations such as ['7d', '30d'], got {windows!r}")
+        else:
+            grid = sorted({_window_us(w) for w in windows})
+        key = f"sweep-{grid}"
+        if key not in self._cache:
+            found = self._execute(f"{key}-found", lambda executed: executed.window_sweep(grid))
+            stages = range(1, len(self.journey.stages) + 1)
+            seconds = [w / 1e6 for w in grid]
+            full = pd.MultiIndex.from_product([stages, seconds], names=["stage_index", "window_seconds"])
+            table = found.set_index(["stage_index", "window_seconds"]).reindex(full, fill_value=0).reset_index()
+            self._cache[key] = table.astype({"stage_index": "Int64", "actors": "Int64"})
+        return self._cache[key]
+
+    def shortest_windows(self) -> pd.DataFrame:
+        """Per actor and stage it can reach: the shortest window that reaches it, ``shortest_window_seconds``
+        (ordered and strict journeys without exclusions)."""
+        return self._execute("shortest", CompiledJourney.shortest_windows)
+
+    def next_events(self, stage: int | str) -> pd.DataFrame:
+        """For the actors who dropped off at ``stage`` (window closed): their first event of any type
+        after the stage before, within the window, or "(no further event)": ``stage_index``,
+        ``next_event``, ``actors``; the 10 most common types, the rest merged."""
+        return self._execute(f"next-{stage}", lambda executed: executed.next_events(stage))
+
+    def events_between(self, stage: int | str) -> pd.DataFrame:
+        """For the actors who reached ``stage``: how many did each event type strictly between the
+        stage before and it (``stage_index``, ``event``, ``actors``; the 10 most common)."""
+        return self._execute(f"between-{stage}", lambda executed: executed.events_between(stage))
+
+    def drivers(self, properties: Sequence[str] = ()) -> Drivers:
+        """Which event types, and which values of ``properties`` of the start event, go with converting
+        (reaching the last stage), among actors whose window has closed: odds ratios and Fisher exact
+        p-values. Associations, not causes."""
+        from journey_widgets.drivers import drivers_from_counts
+
+        if isinstance(properties, str):
+            raise ArgumentError(f"properties must be a list of column names, got the text {properties!r}")
+        names = list(properties)
+        counts = self._execute(f"drivers-{names}", lambda executed: executed.driver_counts(names))
+        return drivers_from_counts(counts)
+
+    def explain(self, actor_id: Any, *, anonymous: bool | None = None) -> Explanation:
+        """Why ``actor_id`` counts as it does: its journey events and what each matched (or which filter
+        failed), every start with its depth, the chosen path, the exclusion, whether it is in progress."""
+        from journey_widgets.explain import explain_actor
+
+        return explain_actor(self.compiled, actor_id, anonymous=anonymous)
+
     @cached_property
     def expr(self) -> dict[str, ir.Table]:
         """The Ibis expressions of the funnel, branches and paths tables (one query each, nothing
         computed ahead into temporary tables)."""
-        compiled = compile_journey(self.journey, self.compiled.bound, materialize=False)
+        compiled = replace(self.compiled, materialize=False)
         return {"funnel": compiled.funnel(), "branches": compiled.branches(), "paths": compiled.paths()}
 
     def to_sql(self, dialect: str | None = None, *, table: str = "funnel") -> str:
@@ -148,7 +212,16 @@ class JourneyResult:
         if dialect is None or dialect == self.compiled.target:
             return _sql(self.expr[table], dialect)
         retargeted = compile_journey(self.journey, self.compiled.bound, dialect=dialect)
+        retargeted = replace(retargeted, as_of=self.compiled.as_of)
         return _sql(getattr(retargeted, table)(), dialect)
+
+
+def _window_us(window: str | timedelta) -> int:
+    """A window of the sweep in whole microseconds."""
+    duration = parse_duration(window)
+    if duration <= timedelta(0):
+        raise ArgumentError(f"a window must be positive, got {window!r}")
+    return duration // timedelta(microseconds=1)
 
 
 def _sql(expr: ir.Table, dialect: str | None) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from journey_widgets.binding import (
     check_journey_against_data,
 )
 from journey_widgets.catalog import Catalog, default_catalog
+from journey_widgets.compiler.open_windows import as_of_microseconds
 from journey_widgets.editor_errors import editor_errors
 from journey_widgets.errors import CatalogError, JourneyDefinitionError, JourneyError
 from journey_widgets.model import MAX_HELD, MAX_STAGES, MAX_STEPS, Journey
@@ -112,8 +114,12 @@ class JourneyBuilder(ipywidgets.VBox):
         identity: Any = None,
         schema: EventSchema | None = None,
         catalog: Catalog | None = None,
+        as_of: datetime | str | None = None,
     ) -> None:
         alt.JupyterChart.enable_offline()
+        as_of_microseconds(as_of)  # a bad time is an error here, not on every edit
+        #: When the data ends (default: its latest event): open windows are in progress.
+        self._run_options = {} if as_of is None else {"as_of": as_of}
         with _BACKEND_LOCK:
             self._bound: BoundEvents = bind_events(events, identity=identity, schema=schema)
             self._catalog = _with_data_events(catalog or default_catalog(), self._bound)
@@ -249,7 +255,7 @@ class JourneyBuilder(ipywidgets.VBox):
     def _run(self, journey: Journey, generation: int) -> None:
         try:
             with _BACKEND_LOCK:
-                result = JourneyResult.compute(journey, self._bound)
+                result = JourneyResult.compute(journey, self._bound, **self._run_options)
                 result.progress = False  # the builder's status line shows the elapsed time instead
                 funnel = result.funnel()  # runs the query, here in the worker thread
             with self._lock:

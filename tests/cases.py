@@ -74,6 +74,12 @@ class Case:
     expected: dict[str, Any]
     identity: list[tuple[str, int, float]] | None = None
     trend: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
+    #: When the data ends (minutes after BASE); None: the latest event time.
+    as_of: float | None = None
+
+    @property
+    def as_of_time(self) -> pd.Timestamp | None:
+        return None if self.as_of is None else at(self.as_of)
 
 
 V, F, M, W = "page_visited", "form_submission", "meeting_booked", "deal_stage_changed"
@@ -87,7 +93,8 @@ CASES = [
         [ev(V, 0, 1), ev(F, 10, 1), ev(M, 20, 1), ev(V, 0, 2), ev(F, 5, 2), ev(V, 3, 3)],
         {
             "actors": [3, 2, 1],
-            "dropped_off": [0, 1, 1],
+            "in_progress": [0, 1, 1],  # the data ends at minute 20: every window (60 minutes) is still open
+            "dropped_off": [0, 0, 0],
             "conversion_from_previous": [1.0, 2 / 3, 0.5],
             "conversion_from_start": [1.0, 2 / 3, 1 / 3],
         },
@@ -511,7 +518,7 @@ CASES = [
         "absent event type: its stage counts 0",
         journey(V, "webinar_joined", F),
         [ev(V, 0, 1), ev(F, 5, 1), ev(V, 0, 2)],
-        {"actors": [2, 0, 0], "dropped_off": [0, 2, 0], "branches": [(1, 1, V, 2)]},
+        {"actors": [2, 0, 0], "in_progress": [0, 2, 0], "dropped_off": [0, 0, 0], "branches": [(1, 1, V, 2)]},
     ),
     Case(
         "absent event type as a branch: the other step reaches the stage",
@@ -801,6 +808,68 @@ CASES = [
         [ev(V, 0, 1, country="US"), ev(M, 10, 1, country="AT"), ev(F, 10, 1, country="DE")],
         {"breakdown_rows": [("DE", 1, 1), ("DE", 2, 1)]},
     ),
+    # --- issue 17: who is still in progress at as_of (SPEC §5)
+    Case(
+        "in progress: an open window is not a drop-off",
+        ABC,
+        [
+            *[ev(V, 0, 1), ev(F, 10, 1)],  # window closed at 60 <= 100: dropped before S3
+            ev(V, 50, 2),  # 50 + 60 > 100: in progress before S2
+            *[ev(V, 0, 3), ev(V, 45, 3), ev(F, 50, 3)],  # path from 0 reaches S2; latest start 45 is open
+            *[ev(V, 60, 4), ev(F, 70, 4), ev(M, 80, 4)],  # complete: never in progress
+            ev(V, 40, 5),  # 40 + 60 = 100 is not after as_of: dropped
+        ],
+        {
+            "actors": [5, 3, 1],
+            "in_progress": [0, 1, 1],
+            "dropped_off": [0, 1, 1],
+            "paths": {
+                "2": {"depth": 1, "reached": [50], "in_progress": True},
+                "3": {"depth": 2, "reached": [0, 50], "in_progress": True},
+                "4": {"depth": 3, "reached": [60, 70, 80], "in_progress": False},
+                "5": {"depth": 1, "reached": [40], "in_progress": False},
+            },
+        },
+        as_of=100,
+    ),
+    Case(
+        "in progress: by default the data ends at the latest event of any type",
+        ABC,
+        [ev(V, 0, 1), ev(OPENED, 70, 2)],  # the email sets the end at 70: actor 1's window closed
+        {"actors": [1, 0, 0], "in_progress": [0, 0, 0], "dropped_off": [0, 1, 0]},
+    ),
+    Case(
+        "in progress: any order looks at the latest start of any stage",
+        journey(V, F, order="any"),
+        [*[ev(F, 0, 1), ev(F, 90, 1)], ev(V, 0, 2)],  # data ends at 90: only actor 1's latest start is open
+        {"actors": [2, 0], "in_progress": [0, 1], "dropped_off": [0, 1]},
+    ),
+    Case(
+        "in progress: strict order, the same rule",
+        journey(V, F, order="strict"),
+        [*[ev(V, 0, 1), ev(OPENED, 5, 1), ev(F, 10, 1)], ev(V, 50, 2)],  # actor 1 broken and closed; 2 open
+        {"actors": [2, 0], "in_progress": [0, 1], "dropped_off": [0, 1]},
+        as_of=100,
+    ),
+    Case(
+        "in progress: hold_constant looks at the starts of the best pair",
+        journey(V, F, M, hold_constant=["product_id"]),
+        [ev(V, 0, 1, product_id="a"), ev(F, 10, 1, product_id="a"), ev(V, 50, 1, product_id="b")],
+        {
+            "actors": [1, 1, 0],
+            "in_progress": [0, 0, 0],
+            "dropped_off": [0, 0, 1],
+            "paths": {"1": {"depth": 2, "reached": [0, 10], "in_progress": False}},
+        },
+        as_of=100,
+    ),
+    Case(
+        "in progress: a trend period is incomplete while a window in it is open",
+        journey(V, F, window="P1D"),
+        [*[ev(V, 0, 1), ev(F, 10, 1)], ev(V, 3 * 1440, 2)],  # Monday closed; Thursday's window open
+        {"actors": [2, 1], "trend_complete": {"day": [True, False], "week": [False]}},
+        trend={"day": [("2026-01-05", 1, 1), ("2026-01-08", 1, 0)], "week": [("2026-01-05", 2, 1)]},
+    ),
 ]
 
 
@@ -820,6 +889,7 @@ def check_case(case: Case, tables: dict[str, pd.DataFrame], trends: dict[str, pd
     for column in (
         "actors",
         "anonymous_actors",
+        "in_progress",
         "dropped_off",
         "conversion_from_previous",
         "conversion_from_start",
@@ -848,6 +918,7 @@ def check_case(case: Case, tables: dict[str, pd.DataFrame], trends: dict[str, pd
         assert len(rows) == 1, f"{case.name}: actor {actor_id} has {len(rows)} path rows"
         row = rows.iloc[0]
         assert row["depth"] == want["depth"], f"{case.name}: depth of {actor_id}"
+        assert row["in_progress"] == want.get("in_progress", row["in_progress"]), f"{case.name}: {actor_id} in progress"
         reached = [row[f"reached_at_{k}"] for k in range(1, want["depth"] + 1)]
         assert reached == [at(m) for m in want["reached"]], f"{case.name}: reached {reached}"
     for period, want in case.trend.items():
@@ -857,3 +928,5 @@ def check_case(case: Case, tables: dict[str, pd.DataFrame], trends: dict[str, pd
             for p, s, c in trends[period][["period", "started", "completed"]].itertuples(index=False)
         ]
         assert got == want, f"{case.name}: trend {period} {got}"
+    for period, want in case.expected.get("trend_complete", {}).items():
+        assert trends is not None and trends[period]["complete"].tolist() == want, f"{case.name}: {period} complete"

@@ -43,7 +43,9 @@ def assert_tables_equal(actual: pd.DataFrame, expected: pd.DataFrame, what: str)
             assert _equal(a, b), f"{what}: row {index} column {column}: {a!r} != {b!r}\n{actual}\n{expected}"
 
 
-def run_journey(events: Any, journey: dict, identity: Any = None) -> tuple[dict[str, pd.DataFrame], Any]:
+def run_journey(
+    events: Any, journey: dict, identity: Any = None, as_of: Any = None
+) -> tuple[dict[str, pd.DataFrame], Any]:
     """The compiled result's tables in the reference's shape (and the result object)."""
-    result = Journey.from_dict(journey).run(events, identity=identity)
+    result = Journey.from_dict(journey).run(events, identity=identity, as_of=as_of)
     return {"funnel": result.funnel(), "branches": result.branches(), "paths": result.paths()}, result

@@ -160,3 +160,14 @@ def _attributions(n_stages: int) -> st.SearchStrategy[dict]:
         st.just({"attribution": "last_touch"}),
         st.integers(1, n_stages).map(lambda k: {"attribution": "stage", "stage": k}),
     )
+
+
+def as_of_times() -> st.SearchStrategy[pd.Timestamp | None]:
+    """When the data ends: mostly the default (the latest event), sometimes a grid instant or a microsecond
+    off one."""
+    given = st.builds(
+        lambda minutes, micro: at(minutes) + pd.Timedelta(microseconds=micro),
+        st.sampled_from(GRID_MINUTES),
+        st.sampled_from((0, 1, -1)),
+    )
+    return st.one_of(st.none(), st.none(), given)

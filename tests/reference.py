@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from journey_widgets.durations import parse_duration
+from journey_widgets.durations import format_duration, parse_duration
 
 US = timedelta(microseconds=1)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -234,18 +234,25 @@ class ActorPath:
     path: Path
     breakdown: str | None = None
     held: dict[str, Any] = field(default_factory=dict)  # hold_constant: the best pair's values
+    in_progress: bool = False  # depth below the last stage and the latest start's window open at as_of
+    window_open: bool = False  # the window of the path's own start is open at as_of
+    events: list[Event] = field(default_factory=list)  # all the actor's events, of any type and held values
+    pair_events: list[Event] = field(default_factory=list)  # the events of the path's pair
 
 
-def actor_paths(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None = None) -> list[ActorPath]:
-    """Every actor with a start, its chosen path, exclusions applied."""
+def actor_paths(
+    events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None = None, as_of: Any = None
+) -> list[ActorPath]:
+    """Every actor with a start, its chosen path, exclusions applied, and whether it is in progress at
+    ``as_of`` (default: the latest event time)."""
     stitched = _identity_map(identity)
     held = journey.get("hold_constant", [])
     by_pair: dict[tuple[bool, str, tuple], list[Event]] = defaultdict(list)
+    by_actor: dict[tuple[bool, str], list[Event]] = defaultdict(list)
     for row in events.to_dict("records"):
         t = _us(row.get("occurred_at"))
         actor = _actor(row, journey, stitched)
-        values = tuple(_plain(row.get(name)) for name in held)
-        if t is None or actor is None or None in values:
+        if t is None or actor is None:
             continue
         row["_anonymous"] = actor[0]
         event = Event(t, row)
@@ -254,7 +261,11 @@ def actor_paths(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | No
                 if step_matches(step, row, actor[0], journey):
                     event.stage_steps[k] = j
                     break
-        by_pair[(*actor, values)].append(event)
+        by_actor[actor].append(event)
+        values = tuple(_plain(row.get(name)) for name in held)
+        if None not in values:
+            by_pair[(*actor, values)].append(event)
+    end = _us(as_of) if as_of is not None else max((e.t for es in by_actor.values() for e in es), default=None)
     in_range = _date_filter(journey)
     follow = any_order_path if journey.get("order", "ordered") == "any" else ordered_path
     best: dict[tuple[bool, str], tuple[tuple, Path, list[Event], tuple]] = {}
@@ -272,7 +283,16 @@ def actor_paths(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | No
         if excluded(pair_events, path, journey):
             continue
         value = breakdown_value(pair_events, path, journey) if journey.get("breakdown") else None
-        result.append(ActorPath(anonymous, actor_id, path, value, dict(zip(held, values, strict=True))))
+        is_start = (lambda e: bool(e.stage_steps)) if follow is any_order_path else (lambda e: 1 in e.stage_steps)
+        latest = max(e.t for e in pair_events if is_start(e) and in_range(e.t))
+        window, n_stages = _window(journey), len(journey["stages"])
+        in_progress = path.depth < n_stages and latest + window > end
+        values_of = dict(zip(held, values, strict=True))
+        actor_events = by_actor[(anonymous, actor_id)]
+        window_open = path.start + window > end
+        result.append(
+            ActorPath(anonymous, actor_id, path, value, values_of, in_progress, window_open, actor_events, pair_events)
+        )
     return result
 
 
@@ -294,9 +314,11 @@ def _nearest_rank(values: list[int], numerator: int, denominator: int) -> float 
     return ordered[rank - 1] / 1e6
 
 
-def reference_run(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-    """The funnel, branches and paths tables of SPEC §7."""
-    paths = actor_paths(events, journey, identity)
+def reference_run(
+    events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None = None, as_of: Any = None
+) -> dict[str, pd.DataFrame]:
+    """The funnel, branches and paths tables of SPEC §7 (``as_of``: default the latest event time)."""
+    paths = actor_paths(events, journey, identity, as_of)
     stages = journey["stages"]
     ordered = journey.get("order", "ordered") != "any"
     breakdown = journey.get("breakdown")
@@ -310,6 +332,7 @@ def reference_run(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | 
     funnel_rows, branch_rows = [], []
     for (_, label), members in sorted(groups.items(), key=lambda kv: kv[0][0]):
         counts = [sum(p.path.depth >= k for p in members) for k in range(1, len(stages) + 1)]
+        open_ = [sum(p.path.depth == k - 1 and p.in_progress for p in members) for k in range(1, len(stages) + 1)]
         for k, stage in enumerate(stages, start=1):
             reached = [p for p in members if p.path.depth >= k]
             gaps = [p.path.times[k - 1] - p.path.times[k - 2] for p in reached] if ordered and k > 1 else []
@@ -321,7 +344,8 @@ def reference_run(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | 
                 "anonymous_actors": sum(p.anonymous for p in reached),
                 "conversion_from_previous": counts[k - 1] / previous if previous else None,
                 "conversion_from_start": counts[k - 1] / counts[0] if counts[0] else None,
-                "dropped_off": previous - counts[k - 1] if k > 1 else 0,
+                "in_progress": open_[k - 1],
+                "dropped_off": previous - counts[k - 1] - open_[k - 1] if k > 1 else 0,
                 "median_seconds_from_previous": _nearest_rank(gaps, 1, 2),
                 "mean_seconds_from_previous": sum(gaps) / len(gaps) / 1e6 if gaps else None,
                 "p90_seconds_from_previous": _nearest_rank(gaps, 9, 10),
@@ -338,6 +362,7 @@ def reference_run(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | 
     path_rows = []
     for p in paths:
         row: dict[str, Any] = {"actor_id": p.actor_id, "is_anonymous": p.anonymous, **p.held, "depth": p.path.depth}
+        row["in_progress"] = p.in_progress
         for k in range(1, len(stages) + 1):
             reached = ordered and p.path.depth >= k
             row[f"reached_at_{k}"] = pd.Timestamp(EPOCH + p.path.times[k - 1] * US) if reached else None
@@ -356,14 +381,17 @@ def reference_run(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | 
     }
 
 
-def reference_trend(events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None, period: str) -> pd.DataFrame:
+def reference_trend(
+    events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None, period: str, as_of: Any = None
+) -> pd.DataFrame:
     """Started, completed, conversion per UTC day / ISO week (Monday) / month of the path start, and per
-    breakdown segment (in display order) when the journey has a breakdown."""
+    breakdown segment (in display order) when the journey has a breakdown; ``complete``: no path starting
+    in the period has its window open at ``as_of``."""
     n_stages = len(journey["stages"])
-    paths = actor_paths(events, journey, identity)
+    paths = actor_paths(events, journey, identity, as_of)
     breakdown = journey.get("breakdown")
     labels = _labels(paths, breakdown.get("limit", 10)) if breakdown else {None: (None, 0)}
-    buckets: dict[tuple[int, str | None, datetime], list[int]] = defaultdict(lambda: [0, 0])
+    buckets: dict[tuple[int, str | None, datetime], list[int]] = defaultdict(lambda: [0, 0, 0])
     for p in paths:
         start = EPOCH + p.path.start * US
         day = start.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -371,12 +399,13 @@ def reference_trend(events: pd.DataFrame, journey: dict, identity: pd.DataFrame 
         label, order = labels[p.breakdown if breakdown else None]
         buckets[(order, label, key)][0] += 1
         buckets[(order, label, key)][1] += p.path.depth == n_stages
+        buckets[(order, label, key)][2] += p.window_open
     rows = [
         ({"breakdown": label} if breakdown else {})
-        | {"period": pd.Timestamp(k), "started": s, "completed": c, "conversion": c / s}
-        for (_, label, k), (s, c) in sorted(buckets.items(), key=lambda kv: (kv[0][0], kv[0][2]))
+        | {"period": pd.Timestamp(k), "started": s, "completed": c, "conversion": c / s, "complete": o == 0}
+        for (_, label, k), (s, c, o) in sorted(buckets.items(), key=lambda kv: (kv[0][0], kv[0][2]))
     ]
-    columns = (["breakdown"] if breakdown else []) + ["period", "started", "completed", "conversion"]
+    columns = (["breakdown"] if breakdown else []) + ["period", "started", "completed", "conversion", "complete"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -387,9 +416,103 @@ FUNNEL_COLUMNS = (
     "anonymous_actors",
     "conversion_from_previous",
     "conversion_from_start",
+    "in_progress",
     "dropped_off",
     "median_seconds_from_previous",
     "mean_seconds_from_previous",
     "p90_seconds_from_previous",
 )
 BRANCH_COLUMNS = ("stage_index", "step_index", "event", "actors")
+
+
+# ------------------------------------------------------------------------------------ beyond the funnel
+def reference_window_sweep(
+    events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None, windows: list[timedelta]
+) -> pd.DataFrame:
+    """Actors reaching each stage with each window: the whole journey run again at every window."""
+    plain = {key: value for key, value in journey.items() if key != "breakdown"}
+    rows = []
+    for window in sorted(set(windows)):
+        funnel = reference_run(events, plain | {"window": format_duration(window)}, identity)["funnel"]
+        rows += [
+            {"stage_index": k, "window_seconds": window / timedelta(seconds=1), "actors": a}
+            for k, a in zip(funnel.stage_index, funnel.actors)
+        ]
+    rows.sort(key=lambda r: (r["stage_index"], r["window_seconds"]))
+    return pd.DataFrame(rows, columns=["stage_index", "window_seconds", "actors"])
+
+
+NO_EVENT, OTHER_EVENTS = "(no further event)", "(other events)"
+
+
+def reference_next_events(
+    events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None, stage: int, as_of: Any = None
+) -> pd.DataFrame:
+    """Dropped off at ``stage`` (window closed): the type of the first event of any type after stage k-1,
+    within the window (ties: the smallest type), or none; the 10 most common types, the rest merged."""
+    window = _window(journey)
+    counts: dict[str, int] = defaultdict(int)
+    for p in actor_paths(events, journey, identity, as_of):
+        if p.path.depth != stage - 1 or p.in_progress:
+            continue
+        after, until = p.path.times[stage - 2], p.path.start + window
+        found = [e for e in p.events if after < e.t <= until]
+        first = min((e.t for e in found), default=None)
+        counts[min(e.row["event_type"] for e in found if e.t == first) if found else NO_EVENT] += 1
+    ranked = sorted((n for n in counts if n != NO_EVENT), key=lambda n: (-counts[n], n))
+    rows = [(n, counts[n]) for n in ranked[:10]]
+    if ranked[10:]:
+        rows.append((OTHER_EVENTS, sum(counts[n] for n in ranked[10:])))
+    if NO_EVENT in counts:
+        rows.append((NO_EVENT, counts[NO_EVENT]))
+    frame = pd.DataFrame([{"stage_index": stage, "next_event": n, "actors": a} for n, a in rows])
+    return frame.reindex(columns=["stage_index", "next_event", "actors"])
+
+
+def reference_events_between(
+    events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None, stage: int
+) -> pd.DataFrame:
+    """Reached ``stage``: per event type, actors who did it strictly between stage k-1 and stage k (top 10)."""
+    counts: dict[str, int] = defaultdict(int)
+    for p in actor_paths(events, journey, identity):
+        if p.path.depth >= stage:
+            after, before = p.path.times[stage - 2], p.path.times[stage - 1]
+            for name in {e.row["event_type"] for e in p.events if after < e.t < before}:
+                counts[name] += 1
+    ranked = sorted(counts, key=lambda n: (-counts[n], n))[:10]
+    frame = pd.DataFrame([{"stage_index": stage, "event": n, "actors": counts[n]} for n in ranked])
+    return frame.reindex(columns=["stage_index", "event", "actors"])
+
+
+def reference_driver_counts(
+    events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None, properties: list[str], as_of: Any = None
+) -> pd.DataFrame:
+    """Actors whose path's window closed; per event type done in [t1, t1 + window] (not a journey step's)
+    and per value of each property on the start event (of the path's pair; the first listed stage and step
+    at t1, the smallest value as text), actors with it and how many converted; the totals."""
+    window, n_stages = _window(journey), len(journey["stages"])
+    own = {s["event"] for stage in journey["stages"] for s in stage["steps"]}
+    closed = [p for p in actor_paths(events, journey, identity, as_of) if not p.window_open]
+    start_stages = range(1, n_stages + 1) if journey.get("order", "ordered") == "any" else [1]
+    groups: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    for p in closed:
+        converted = p.path.depth == n_stages
+        for name in {e.row["event_type"] for e in p.events if p.path.start <= e.t <= p.path.start + window} - own:
+            groups[("event", name)].append(converted)
+        ranks = {
+            id(e): next(((k, e.stage_steps[k]) for k in start_stages if k in e.stage_steps), None)
+            for e in p.pair_events
+        }
+        at_start = [e for e in p.pair_events if e.t == p.path.start and ranks[id(e)] is not None]
+        first = min(ranks[id(e)] for e in at_start)
+        for prop in properties:
+            values = [_text(_plain(e.row.get(prop))) for e in at_start if ranks[id(e)] == first]
+            values = [v for v in values if v is not None]
+            groups[(prop, min(values) if values else "(unknown)")].append(converted)
+    converted_total = sum(p.path.depth == n_stages for p in closed)
+    rows = [
+        {"kind": kind, "value": value, "with_converted": sum(flags), "with_actors": len(flags),
+         "converted": converted_total, "actors": len(closed)}
+        for (kind, value), flags in sorted(groups.items())
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["kind", "value", "with_converted", "with_actors", "converted", "actors"])

@@ -56,7 +56,9 @@ def test_funnel_spec_has_counts_labels_and_dropoff(results):
     assert dropped == plain.funnel().dropped_off.tolist()
     assert reached[1]["label"].endswith("of previous") and "of start" in reached[0]["label"]
     bars = _layers(spec)[0]
-    assert bars["encoding"]["color"]["scale"]["domain"] == ["Reached", "Dropped off"]
+    assert bars["encoding"]["color"]["scale"]["domain"] == ["Reached", "In progress", "Dropped off"]
+    in_progress = [v["value"] for v in values if v["segment"] == "In progress"]
+    assert in_progress == plain.funnel().in_progress.tolist()
     assert {t["title"] for t in bars["encoding"]["tooltip"]} >= {"Reached", "Dropped off", "From start", "Anonymous"}
     assert spec["title"]["text"] == "V2C" and "anonymous" in spec["title"]["subtitle"].lower()
 
@@ -284,7 +286,7 @@ def test_charts_compose_under_the_package_theme(results):
 def test_every_plot_method_returns_an_altair_chart(results):
     plain, broken_down = results
     charts = [plain.plot.funnel(), plain.plot.branches(), plain.plot.timing(), plain.plot.timing(bins=10)]
-    charts += [plain.plot.trend("month"), broken_down.plot.breakdown()]
+    charts += [plain.plot.trend("month"), broken_down.plot.breakdown(), plain.plot.window_sweep(["7d", "30d"])]
     for chart in charts:
         assert isinstance(chart, alt.TopLevelMixin)
         assert chart.to_dict()["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
@@ -294,3 +296,30 @@ def test_timing_with_a_breakdown_draws_one_small_chart_per_segment(ten_segments)
     spec = _spec(ten_segments.plot.timing())
     assert spec["facet"]["field"] == "segment" and spec["columns"] == 2  # not all segments' dots on one row
     assert spec["spec"]["layer"][0]["encoding"]["x"]["field"] == "hours"
+
+
+def test_trend_draws_incomplete_periods_lighter_with_a_note():
+    trend = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-01-05", "2026-01-12"], utc=True),
+            "started": [10, 4],
+            "completed": [5, 0],
+            "conversion": [0.5, 0.0],
+            "complete": [True, False],
+        }
+    )
+    spec = C.trend_chart(trend).to_dict()
+    assert "still open" in spec["title"]["subtitle"]
+    opacity = _layers(spec)[0]["encoding"]["opacity"]
+    assert opacity["condition"]["value"] == 0.8 and opacity["value"] == 0.3
+    assert "subtitle" not in C.trend_chart(trend.assign(complete=True)).to_dict()["title"]
+
+
+def test_window_sweep_chart_draws_a_line_per_stage_and_marks_the_window(results):
+    plain, _ = results
+    spec = plain.plot.window_sweep(["1d", "7d", "30d"]).to_dict()
+    lines, rule = _layers(spec)
+    values = spec["datasets"][lines["data"]["name"]]
+    assert sorted({v["stage"] for v in values}) == [f"{k}. {s.name}" for k, s in enumerate(plain.journey.stages, 1)]
+    assert sorted({v["window_days"] for v in values}) == [1.0, 7.0, 30.0]
+    assert spec["datasets"][rule["data"]["name"]] == [{"window_days": plain.journey.window.total_seconds() / 86_400}]

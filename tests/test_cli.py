@@ -172,3 +172,22 @@ def test_validate_checks_held_properties_against_the_data(sample_dir, tmp_path):
     code, _, err = _cli("validate", str(bad), "--events", events)
     assert code == 1 and err.count("\n") == 1
     assert "hold_constant 2: unknown property 'colour'" in err
+
+
+def test_run_as_of_splits_drop_off_from_in_progress(sample_dir, tmp_path):
+    """--as-of before all data: every open path is in progress; long after: every window has closed."""
+    journey = json.loads(EXAMPLE.read_text())
+    del journey["breakdown"]
+    journey_file = tmp_path / "j.json"
+    journey_file.write_text(json.dumps(journey))
+    events = str(sample_dir / "events.parquet")
+    funnels = []
+    for as_of in ("2000-01-01T00:00:00Z", "2100-01-01T00:00:00+00:00"):
+        code, out, _ = _cli("run", str(journey_file), "--events", events, "--as-of", as_of)
+        assert code == 0
+        funnels.append(pd.read_csv(io.StringIO(out)))
+    early, late = funnels
+    assert (early.dropped_off == 0).all() and early.in_progress.sum() > 0
+    assert (late.in_progress == 0).all() and (early.in_progress == late.dropped_off).all()
+    code, _, err = _cli("run", str(journey_file), "--events", events, "--as-of", "soon")
+    assert code == 1 and "as_of 'soon' is not an ISO 8601 time" in err and err.count("\n") == 1

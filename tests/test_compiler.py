@@ -18,14 +18,15 @@ def test_hand_worked_case(case, connection):
     events = events_frame(case.events)
     identity = identity_frame(case.identity) if case.identity else None
     tables, result = run_journey(
-        load(connection, "events", events), case.journey, load(connection, "identity", identity)
+        load(connection, "events", events), case.journey, load(connection, "identity", identity), case.as_of_time
     )
     check_case(case, tables, {p: result.trend(p) for p in case.trend})
-    expected = reference_run(events, case.journey, identity)
+    expected = reference_run(events, case.journey, identity, case.as_of_time)
     for name in ("funnel", "branches", "paths"):
         assert_tables_equal(tables[name], expected[name], f"{case.name} / {name}")
     for period in ("day", "week", "month"):
-        assert_tables_equal(result.trend(period), reference_trend(events, case.journey, identity, period), period)
+        trend = reference_trend(events, case.journey, identity, period, case.as_of_time)
+        assert_tables_equal(result.trend(period), trend, period)
 
 
 #: Event types of the sample data, in an order its actors often follow, repeated to 20 stages.

@@ -6,7 +6,7 @@ import os
 
 from backends import load
 from compare import assert_tables_equal, run_journey
-from generators import events_frames, journeys
+from generators import as_of_times, events_frames, journeys
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference import reference_run, reference_trend
@@ -28,15 +28,18 @@ def test_compiled_tables_equal_reference(connection):
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
         database=None,
     )
-    @given(data=events_frames(), journey=journeys(), period=st.sampled_from(("day", "week", "month")))
-    def compiled_equals_reference(data, journey, period):
+    @given(
+        data=events_frames(), journey=journeys(), period=st.sampled_from(("day", "week", "month")), as_of=as_of_times()
+    )
+    def compiled_equals_reference(data, journey, period, as_of):
         events, identity = data
         tables, result = run_journey(
-            load(connection, "events", events), journey, load(connection, "identity", identity)
+            load(connection, "events", events), journey, load(connection, "identity", identity), as_of
         )
-        expected = reference_run(events, journey, identity)
+        expected = reference_run(events, journey, identity, as_of)
         for name in ("funnel", "branches", "paths"):
             assert_tables_equal(tables[name], expected[name], name)
-        assert_tables_equal(result.trend(period), reference_trend(events, journey, identity, period), "trend")
+        trend = reference_trend(events, journey, identity, period, as_of)
+        assert_tables_equal(result.trend(period), trend, "trend")
 
     compiled_equals_reference()

@@ -11,6 +11,6 @@ from reference import reference_run, reference_trend
 def test_reference_matches_hand_worked_case(case):
     events = events_frame(case.events)
     identity = identity_frame(case.identity) if case.identity else None
-    tables = reference_run(events, case.journey, identity)
-    trends = {p: reference_trend(events, case.journey, identity, p) for p in case.trend}
+    tables = reference_run(events, case.journey, identity, case.as_of_time)
+    trends = {p: reference_trend(events, case.journey, identity, p, case.as_of_time) for p in case.trend}
     check_case(case, tables, trends)

@@ -7,9 +7,11 @@ draws with no network (see :func:`enable_offline_rendering`), unless the user ch
 from journey_widgets.charts._branches import branches_chart
 from journey_widgets.charts._breakdown import breakdown_chart, breakdown_significance
 from journey_widgets.charts._display import enable_offline_rendering
+from journey_widgets.charts._drivers import drivers_chart
 from journey_widgets.charts._export import chart_to_html, chart_to_png_bytes, chart_to_svg, save_chart
 from journey_widgets.charts._funnel import funnel_chart
 from journey_widgets.charts._stats import two_proportion_z_test, wilson_interval
+from journey_widgets.charts._sweep import window_sweep_chart
 from journey_widgets.charts._theme import PALETTE, THEME_NAME, compact, duration, enable_theme, percent
 from journey_widgets.charts._timing import time_between_stages_chart, time_distribution_chart
 from journey_widgets.charts._trend import trend_chart
@@ -24,6 +26,7 @@ __all__ = [
     "chart_to_png_bytes",
     "chart_to_svg",
     "compact",
+    "drivers_chart",
     "duration",
     "enable_offline_rendering",
     "enable_theme",
@@ -35,6 +38,7 @@ __all__ = [
     "trend_chart",
     "two_proportion_z_test",
     "wilson_interval",
+    "window_sweep_chart",
 ]
 
 enable_theme()

@@ -1,4 +1,5 @@
-"""The funnel: one bar per stage, the drop-off as a lighter segment, counts and conversions as labels.
+"""The funnel: one bar per stage, the drop-off as a lighter segment (and the actors whose window is still
+open, in progress, as a segment of their own), counts and conversions as labels.
 
 With a breakdown, one bar per stage and segment, grouped side by side (see :func:`segment_funnel_chart`).
 """
@@ -31,10 +32,15 @@ from journey_widgets.charts._theme import (
     tooltip,
 )
 
+#: Actors of the previous stage whose window is still open: neither reached nor dropped (a green tint).
+IN_PROGRESS = "#A6DBC8"
+SEGMENTS = ("Reached", "In progress", "Dropped off")
+
 ROW_TOOLTIP = (
     ("stage", "Stage", None),
     ("actors", "Reached", COUNT_FORMAT),
     ("anonymous_actors", "Anonymous", COUNT_FORMAT),
+    ("in_progress", "In progress", COUNT_FORMAT),
     ("dropped_off", "Dropped off", COUNT_FORMAT),
     ("conversion_from_previous", "From previous", SHARE_FORMAT),
     ("conversion_from_start", "From start", SHARE_FORMAT),
@@ -45,15 +51,19 @@ ROW_TOOLTIP = (
 
 
 def funnel_data(funnel: pd.DataFrame) -> pd.DataFrame:
-    """Long form for stacking: one 'Reached' and one 'Dropped off' segment per stage, plus labels."""
+    """Long form for stacking: 'Reached', 'In progress' and 'Dropped off' segments per stage, plus labels."""
     rows = funnel.sort_values("stage_index").copy()
+    if "in_progress" not in rows:
+        rows["in_progress"] = 0
     rows["label"] = [
         f"{compact(a)} · {percent(s)} of start" + ("" if i == 1 else f" · {percent(p)} of previous")
         for i, a, s, p in zip(rows.stage_index, rows.actors, rows.conversion_from_start, rows.conversion_from_previous)
     ]
     reached = rows.assign(segment="Reached", value=rows.actors)
+    in_progress = rows.assign(segment="In progress", value=rows.in_progress)
     dropped = rows.assign(segment="Dropped off", value=rows.dropped_off)
-    return pd.concat([reached, dropped], ignore_index=True)
+    data = pd.concat([reached, in_progress, dropped], ignore_index=True)
+    return data.assign(segment_order=data.segment.map(SEGMENTS.index))
 
 
 def funnel_chart(
@@ -75,7 +85,7 @@ def funnel_chart(
     data = funnel_data(funnel)
     order = stage_labels(data)
     horizontal = orientation == "horizontal"
-    colours = [REACHED, DARK_DROPPED if dark else DROPPED]
+    colours = [REACHED, IN_PROGRESS, DARK_DROPPED if dark else DROPPED]
     stage_axis = alt.Y if horizontal else alt.X
     value_axis = alt.X if horizontal else alt.Y
     stage_enc = stage_axis("stage:N", sort=order, title=None, axis=alt.Axis(labelLimit=180))
@@ -89,8 +99,8 @@ def funnel_chart(
     bars = base.mark_bar().encode(
         stage_enc,
         value_enc,
-        color=alt.Color("segment:N", scale=alt.Scale(domain=["Reached", "Dropped off"], range=colours), title=None),
-        order=alt.Order("segment:N", sort="descending"),
+        color=alt.Color("segment:N", scale=alt.Scale(domain=list(SEGMENTS), range=colours), title=None),
+        order=alt.Order("segment_order:Q"),
         tooltip=tooltip(*ROW_TOOLTIP),
     )
     reached = base.transform_filter(alt.datum.segment == "Reached")

@@ -1,5 +1,7 @@
 """Trend: conversion from start per period as a line, stage-1 volume as bars behind it; with a
-breakdown, one line per segment above the number started per segment."""
+breakdown, one line per segment above the number started per segment. Incomplete periods (a window
+still open when the data ends, ``complete`` false) are drawn lighter, with a note: their conversion
+can still rise."""
 
 from __future__ import annotations
 
@@ -23,7 +25,9 @@ _TOOLTIP = (
     ("started", "Started", COUNT_FORMAT),
     ("completed", "Completed", COUNT_FORMAT),
     ("conversion", "Conversion", SHARE_FORMAT),
+    ("complete", "Complete (every window closed)", None),
 )
+INCOMPLETE_NOTE = "Lighter: periods with windows still open when the data ends; their conversion can still rise"
 
 
 def trend_chart(trend: pd.DataFrame) -> alt.TopLevelMixin:
@@ -32,25 +36,31 @@ def trend_chart(trend: pd.DataFrame) -> alt.TopLevelMixin:
     if trend.empty:
         return empty_chart(title)
     data = trend.assign(period=pd.to_datetime(trend.period).dt.tz_convert(None))
+    if "complete" not in data:
+        data["complete"] = True
+    heading = alt.Title(title) if data.complete.all() else alt.Title(title, subtitle=INCOMPLETE_NOTE)
     period = alt.X("period:T", title="Start of period (UTC)")
+    faded = alt.condition(alt.datum.complete, alt.value(0.8), alt.value(0.3))
     if "breakdown" in data:
-        return _segment_trend(data.assign(segment=segment_labels(data)), period, title)
+        return _segment_trend(data.assign(segment=segment_labels(data)), period, heading, faded)
     base = alt.Chart(data).encode(period, tooltip=tooltip(*_TOOLTIP))
-    volume = base.mark_bar(color=DROPPED, opacity=0.8).encode(
-        alt.Y("started:Q", title="Started (bars)", axis=alt.Axis(format="~s"))
+    volume = base.mark_bar(color=DROPPED).encode(
+        alt.Y("started:Q", title="Started (bars)", axis=alt.Axis(format="~s")), opacity=faded
     )
-    rate = base.mark_line(point=True, color=PALETTE[0]).encode(
-        alt.Y("conversion:Q", title="Conversion (line)", axis=alt.Axis(format="%"))
-    )
-    return alt.layer(volume, rate).resolve_scale(y="independent").properties(title=title, width=WIDTH, height=240)
+    conversion = alt.Y("conversion:Q", title="Conversion (line)", axis=alt.Axis(format="%"))
+    rate = base.mark_line(color=PALETTE[0]).encode(conversion)
+    points = base.mark_point(filled=True, color=PALETTE[0]).encode(conversion, opacity=faded)
+    chart = alt.layer(volume, rate, points).resolve_scale(y="independent")
+    return chart.properties(title=heading, width=WIDTH, height=240)
 
 
-def _segment_trend(data: pd.DataFrame, period: alt.X, title: str) -> alt.TopLevelMixin:
+def _segment_trend(data: pd.DataFrame, period: alt.X, title: alt.Title, faded: alt.Value) -> alt.TopLevelMixin:
     segments = list(dict.fromkeys(data.segment))
     base = alt.Chart(data).encode(
         period, segment_color(segments), tooltip=tooltip(("segment", "Segment", None), *_TOOLTIP)
     )
-    rate = base.mark_line(point=True).encode(alt.Y("conversion:Q", title="Conversion", axis=alt.Axis(format="%")))
+    conversion = alt.Y("conversion:Q", title="Conversion", axis=alt.Axis(format="%"))
+    rate = base.mark_line().encode(conversion) + base.mark_point(filled=True).encode(conversion, opacity=faded)
     volume = base.mark_area().encode(
         alt.Y("started:Q", stack="zero", title="Started (stacked)", axis=alt.Axis(format="~s"))
     )

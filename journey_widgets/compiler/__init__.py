@@ -13,7 +13,9 @@ result tables of SPEC §7 as unexecuted Ibis expressions. The plan, for every ba
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import cached_property
 
 import ibis.expr.types as ir
@@ -22,9 +24,12 @@ from journey_widgets.binding import BoundEvents
 from journey_widgets.compiler import tables
 from journey_widgets.compiler.any_order import any_order_paths
 from journey_widgets.compiler.breakdown import with_labels
-from journey_widgets.compiler.columns import ACTOR, ANONYMOUS, DEPTH, START
+from journey_widgets.compiler.columns import ACTOR, ANONYMOUS, AS_OF, DEPTH, START
+from journey_widgets.compiler.drivers import driver_counts
 from journey_widgets.compiler.held import best_pairs
 from journey_widgets.compiler.instants import any_order_timeline, instants, ordered_timeline
+from journey_widgets.compiler.next_events import ActorEvents, events_between_table, next_events_table
+from journey_widgets.compiler.open_windows import as_of_microseconds, latest_event, with_open_windows
 from journey_widgets.compiler.ordered import ordered_paths
 from journey_widgets.compiler.paths import (
     AttributedStage,
@@ -35,7 +40,16 @@ from journey_widgets.compiler.paths import (
     without_excluded,
 )
 from journey_widgets.compiler.rows import JourneyRows, journey_rows
+from journey_widgets.compiler.sweep import (
+    evaluated_sweep,
+    per_actor,
+    public_shortest,
+    shortest_windows,
+    sweep_table,
+    sweeps_in_one_pass,
+)
 from journey_widgets.compiler.tables import Period
+from journey_widgets.errors import ArgumentError
 from journey_widgets.model import Journey
 from journey_widgets.portable import MATERIALIZE_PATHS, backend_name
 
@@ -51,6 +65,8 @@ class CompiledJourney:
     #: Compute the timeline and the paths into temporary tables (engines that would recompute a
     #: table each time the query reads it, or cannot parse the whole journey as one query).
     materialize: bool = False
+    #: When the data ends (microseconds since the epoch); None: the latest event time in the table.
+    as_of: int | None = None
 
     @property
     def _checkpoint(self) -> Checkpoint:
@@ -89,13 +105,25 @@ class CompiledJourney:
 
     @cached_property
     def internal_paths(self) -> ir.Table:
-        """One row per actor with a path: ``_jw_actor``, depth, start (microseconds), anonymity and
-        the breakdown label (with ``hold_constant``, ``_jw_actor`` numbers the actor's best pair)."""
+        """One row per actor with a path: ``_jw_actor``, depth, start (microseconds), anonymity, whether
+        it is in progress and its path's window open at ``as_of``, and the breakdown label (with
+        ``hold_constant``, ``_jw_actor`` numbers the actor's best pair)."""
         paths = without_excluded(self._chosen.actors, self._chosen.excluded)
         paths = paths.mutate(**{ANONYMOUS: paths[ACTOR] < 0})
         if self.journey.breakdown is not None:
             paths = with_labels(paths, self.journey.breakdown.limit)
-        return self._checkpoint(paths)
+        return self._checkpoint(with_open_windows(paths, self.timeline, self._as_of, self.journey))
+
+    @cached_property
+    def _as_of(self) -> int | ir.Table:
+        """The given ``as_of``, or the events' latest time: a one-row table in the query or, where
+        intermediate tables are computed ahead, a number computed ahead too (it keeps their SQL shallow)."""
+        if self.as_of is not None:
+            return self.as_of
+        latest = latest_event(self.bound.normalized(self.journey, self.target))
+        if self.materialize:
+            return latest[AS_OF].to_pyarrow()[0].as_py() or 0  # no events: no paths, any time will do
+        return latest
 
     @cached_property
     def internal_steps(self) -> ir.Table | None:
@@ -130,8 +158,64 @@ class CompiledJourney:
         return tables.time_histogram_table(self.internal_steps, self.journey, bins)
 
     def actors(self, stage: int | str, *, dropped: bool = False) -> ir.Table:
-        """Actors who reached ``stage``, or who reached the stage before it and dropped off."""
+        """Actors who reached ``stage``, or who reached the stage before it and did not (in progress or
+        dropped off: see the ``in_progress`` column)."""
         return tables.actors_table(self.paths(), self.journey, stage, dropped=dropped)
+
+    @cached_property
+    def _shortest(self) -> ir.Table:
+        """Per actor (pair) and stage it can reach, the shortest window reaching it (microseconds)."""
+        if not sweeps_in_one_pass(self.journey):
+            raise ArgumentError("the shortest window per actor needs an ordered (or strict) journey without exclusions")
+        return shortest_windows(self.timeline, self.journey)
+
+    def shortest_windows(self) -> ir.Table:
+        """Per actor and stage it can reach: the shortest window (``shortest_window_seconds``) reaching it;
+        ordered and strict journeys without exclusions (SPEC §5 "Window sweep")."""
+        return public_shortest(self._shortest, self.rows.actors)
+
+    def window_sweep(self, windows: Sequence[int]) -> ir.Table:
+        """Actors reaching each stage per window (microseconds): ``stage_index``, ``window_seconds``,
+        ``actors``; one pass where SPEC §5 allows it, else the journey evaluated at each window."""
+        grid = sorted(set(windows))
+        if sweeps_in_one_pass(self.journey):
+            shortest = per_actor(self._shortest, self.rows.actors) if self.journey.hold_constant else self._shortest
+            return sweep_table(shortest, grid)
+        plain = self.journey.model_copy(update={"breakdown": None})
+        funnels = [(w, replace(self, journey=plain.within(timedelta(microseconds=w))).funnel()) for w in grid]
+        return evaluated_sweep(funnels)
+
+    def next_events(self, stage: int | str) -> ir.Table:
+        """What the actors who dropped off at ``stage`` (windows closed) did next (SPEC §7)."""
+        k = self._stage_after_start(stage)
+        return next_events_table(self.internal_paths, self.internal_steps, self._actor_events(), k, self.journey)
+
+    def events_between(self, stage: int | str) -> ir.Table:
+        """Per event type, how many actors who reached ``stage`` did it between the stage before and it."""
+        k = self._stage_after_start(stage)
+        return events_between_table(self.internal_paths, self.internal_steps, self._actor_events(), k)
+
+    def driver_counts(self, properties: Sequence[str] = ()) -> ir.Table:
+        """Counts behind the conversion drivers (SPEC §7): per candidate event type or start-event property
+        value, actors with it and how many of them converted, and the totals (closed windows only)."""
+        unknown = [p for p in properties if p not in self.bound.table.columns]
+        if unknown:
+            raise ArgumentError(f"unknown property {unknown[0]!r}: the events have no such column")
+        events = self._actor_events(properties)
+        return driver_counts(self.internal_paths, events, self.journey, self.target, properties)
+
+    def _actor_events(self, properties: Sequence[str] = ()) -> ActorEvents:
+        """Every event of the actors, with the journey's columns and ``properties``."""
+        normalized = self.bound.normalized(self.journey, self.target, properties=properties)
+        return ActorEvents(self.rows.actors, normalized, tuple(self.journey.hold_constant))
+
+    def _stage_after_start(self, stage: int | str) -> int:
+        if not self.journey.follows_order:
+            raise ArgumentError("what actors did between stages needs an ordered journey: any order has no stage times")
+        k = tables.stage_index(self.journey, stage)
+        if k == 1:
+            raise ArgumentError("stage 1 has no stage before it: ask about stage 2 or later")
+        return k
 
 
 def _attributed_stage(journey: Journey) -> AttributedStage:
@@ -142,19 +226,26 @@ def _attributed_stage(journey: Journey) -> AttributedStage:
 
 
 def compile_journey(
-    journey: Journey, bound: BoundEvents, *, dialect: str | None = None, materialize: bool | None = None
+    journey: Journey,
+    bound: BoundEvents,
+    *,
+    dialect: str | None = None,
+    materialize: bool | None = None,
+    as_of: datetime | str | None = None,
 ) -> CompiledJourney:
     """Compile ``journey`` (complete, checked against ``bound``) into Ibis expressions.
 
     ``dialect`` (default: the events' backend) chooses the formulations where engines differ.
     ``materialize`` (default: what the events' backend needs to execute) computes intermediate
-    tables into temporary tables; SQL for another dialect is never materialized.
+    tables into temporary tables; SQL for another dialect is never materialized. ``as_of`` (a datetime,
+    naive meaning UTC, or ISO 8601 text; default: the latest event time in the table) is
+    when the data ends, for who is still in progress (SPEC §5).
     """
     journey.check_complete()
     target = dialect or backend_name(bound.table)
     if materialize is None:
         materialize = dialect is None and target in MATERIALIZE_PATHS
-    return CompiledJourney(journey, bound, target, materialize)
+    return CompiledJourney(journey, bound, target, materialize, as_of_microseconds(as_of))
 
 
 __all__ = ["CompiledJourney", "Period", "compile_journey"]

@@ -24,6 +24,14 @@ BRANCH = "_jw_branch"
 GAP = "_jw_gap"
 #: Per actor: the breakdown value its path is attributed to (text, null is a value).
 BREAKDOWN = "_jw_breakdown"
+#: Per actor: in progress at ``as_of`` (depth below the last stage, its latest start's window open), and
+#: the window of its path's own start open (SPEC §5 "Still in progress").
+IN_PROGRESS = "_jw_in_progress"
+WINDOW_OPEN = "_jw_window_open"
+#: The time the data ends, ``as_of`` (microseconds).
+AS_OF = "_jw_as_of"
+#: Per actor and stage: the shortest window (microseconds) with which some start reaches the stage.
+SHORTEST = "_jw_shortest"
 #: With ``hold_constant``: the held values of a (actor, values) pair as one text (for ties).
 HELD_TEXT = "_jw_held_text"
 

@@ -22,9 +22,11 @@ from journey_widgets.compiler.columns import (
     CONTACT,
     DEPTH,
     GAP,
+    IN_PROGRESS,
     REACHED_AT,
     START,
     VISITOR,
+    WINDOW_OPEN,
     held_column,
 )
 from journey_widgets.errors import ArgumentError
@@ -49,6 +51,7 @@ def funnel_table(paths: ir.Table, steps: ir.Table | None, journey: Journey) -> i
         reached = paths[DEPTH] >= k
         counts[f"_jw_actors{k}"] = as_int(reached).sum()
         counts[f"_jw_anonymous{k}"] = as_int(reached & paths[ANONYMOUS]).sum()
+        counts[f"_jw_in_progress{k}"] = as_int((paths[DEPTH] == k - 1) & paths[IN_PROGRESS]).sum()
     wide = grouped.aggregate(**counts)
     long = ibis.union(
         *[
@@ -58,6 +61,7 @@ def funnel_table(paths: ir.Table, steps: ir.Table | None, journey: Journey) -> i
                 stage=ibis.literal(stage.name, type=dt.string),
                 actors=wide[f"_jw_actors{k}"].coalesce(0),
                 anonymous_actors=wide[f"_jw_anonymous{k}"].coalesce(0),
+                in_progress=wide[f"_jw_in_progress{k}"].coalesce(0).cast(dt.int64),
             )
             for k, stage in enumerate(journey.stages, start=1)
         ],
@@ -130,7 +134,7 @@ def _with_conversions(long: ir.Table, groups: list[str]) -> ir.Table:
             (is_first_stage, ratio(long.actors, long.actors)), else_=ratio(long.actors, previous)
         ),
         conversion_from_start=ratio(long.actors, first),
-        dropped_off=ibis.cases((is_first_stage, 0), else_=previous - long.actors).cast(dt.int64),
+        dropped_off=ibis.cases((is_first_stage, 0), else_=previous - long.actors - long.in_progress).cast(dt.int64),
     )
     columns = [
         "stage_index",
@@ -139,6 +143,7 @@ def _with_conversions(long: ir.Table, groups: list[str]) -> ir.Table:
         "anonymous_actors",
         "conversion_from_previous",
         "conversion_from_start",
+        "in_progress",
         "dropped_off",
         "median_seconds_from_previous",
         "mean_seconds_from_previous",
@@ -183,8 +188,8 @@ def _no_branches(paths: ir.Table, journey: Journey) -> ir.Table:
 
 
 def public_paths(paths: ir.Table, steps: ir.Table | None, actors: ir.Table, journey: Journey) -> ir.Table:
-    """The paths table of SPEC §7: actor_id, is_anonymous, (the held properties,) depth, reached_at_k,
-    branch_k.
+    """The paths table of SPEC §7: actor_id, is_anonymous, (the held properties,) depth, in_progress,
+    reached_at_k, branch_k.
 
     ``reached_at_k`` are microseconds since the epoch (UTC) here, exact on every backend;
     :class:`~journey_widgets.result.JourneyResult` turns them into UTC timestamps.
@@ -212,6 +217,7 @@ def public_paths(paths: ir.Table, steps: ir.Table | None, actors: ir.Table, jour
         "is_anonymous": table[ANONYMOUS],
         **{name: table[held_column(i)] for i, name in enumerate(journey.hold_constant, start=1)},
         "depth": table[DEPTH].cast(dt.int64),
+        "in_progress": table[IN_PROGRESS],
         **reached,
     }
     if journey.breakdown is not None:
@@ -226,7 +232,7 @@ def at_stage(steps: ir.Table, k: int, column: str) -> ir.Value:
 
 def trend_table(paths: ir.Table, journey: Journey, period: Period) -> ir.Table:
     """Per UTC period of the path start (and breakdown segment): actors started, completed (all stages),
-    conversion.
+    conversion, and ``complete``: no path starting in it has its window still open at ``as_of`` (SPEC §5).
 
     ``period`` is the period's start in microseconds since the epoch (exact on every backend);
     :class:`~journey_widgets.result.JourneyResult` turns it into a UTC timestamp.
@@ -236,9 +242,12 @@ def trend_table(paths: ir.Table, journey: Journey, period: Period) -> ir.Table:
     groups = _groups(journey)
     dated = with_period_start(paths, START, _TRUNCATE_UNIT[period], "period")
     completed = as_int(dated[DEPTH] == len(journey.stages))
-    trend = dated.group_by([*groups, "period"]).aggregate(started=dated.count(), completed=completed.sum())
-    trend = trend.mutate(conversion=trend.completed.cast(dt.float64) / trend.started)
-    return trend.order_by([*groups[1:], "period"]).select(*groups[:1], "period", "started", "completed", "conversion")
+    trend = dated.group_by([*groups, "period"]).aggregate(
+        started=dated.count(), completed=completed.sum(), _jw_open=as_int(dated[WINDOW_OPEN]).sum()
+    )
+    trend = trend.mutate(conversion=trend.completed.cast(dt.float64) / trend.started, complete=trend._jw_open == 0)
+    columns = ["period", "started", "completed", "conversion", "complete"]
+    return trend.order_by([*groups[1:], "period"]).select(*groups[:1], *columns)
 
 
 def actors_table(public: ir.Table, journey: Journey, stage: int | str, *, dropped: bool = False) -> ir.Table:

@@ -1,0 +1,228 @@
+"""Explain one actor: its journey events and what each matched, every start with the depth its
+greedy path reaches, the chosen path and why, the exclusion that removed it, whether it is in progress.
+
+One backend query fetches the actor's events with, per event, the step each stage matches, each
+exclusion and each filter's outcome; the few instants of one actor are then walked here, greedy path by
+greedy path (ordered and strict journeys; with ``hold_constant``, per pair of held values). A property test
+keeps this walk consistent with the paths table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+import pandas as pd
+
+from journey_widgets.compiler.columns import ANONYMOUS, AS_OF, CONTACT, EVENT, TIME, VISITOR
+from journey_widgets.compiler.matching import filter_predicate, stage_step_index, step_predicate
+from journey_widgets.compiler.open_windows import latest_event
+from journey_widgets.compiler.rows import epoch_us, window_us
+from journey_widgets.errors import ArgumentError
+from journey_widgets.portable import as_text
+
+if TYPE_CHECKING:
+    from journey_widgets.compiler import CompiledJourney
+    from journey_widgets.model import Journey
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why one actor counts as it does."""
+
+    actor_id: str
+    #: Its journey events: ``time``, ``event``, ``matches`` (stages, steps, exclusions), ``failed``.
+    events: pd.DataFrame
+    #: Every start: ``start``, (``held``,) ``depth`` and ``reached`` (the times its greedy path reaches).
+    starts: pd.DataFrame
+    depth: int
+    #: The chosen path's times, stage 1 first (empty with no start).
+    path: list[pd.Timestamp]
+    excluded_by: str | None
+    in_progress: bool
+    text: str
+
+    def _repr_html_(self) -> str:
+        lines = "".join(f"<li>{line}</li>" for line in self.text.splitlines())
+        return f"<ul>{lines}</ul>" + self.events.to_html(index=False) + self.starts.to_html(index=False)
+
+
+@dataclass(frozen=True)
+class _Path:
+    held: str | None
+    start: int
+    times: list[int]
+
+
+def explain_actor(compiled: CompiledJourney, actor_id: Any, *, anonymous: bool | None = None) -> Explanation:
+    """The explanation of ``actor_id`` (a contact or deal id, or an anonymous visitor id; ``anonymous``
+    says which when one id is both)."""
+    journey = compiled.journey
+    if not journey.follows_order:
+        raise ArgumentError("explain walks greedy paths: it needs an ordered or strict journey, not any order")
+    normalized = compiled.bound.normalized(journey, compiled.target)
+    key = ibis.literal(str(actor_id), type=dt.string)
+    is_contact = normalized[CONTACT].notnull() & (normalized[CONTACT].cast(dt.string) == key)
+    is_visitor = normalized[CONTACT].isnull() & (normalized[VISITOR] == key)
+    which = {True: is_visitor, False: is_contact, None: is_contact | is_visitor}[anonymous]
+    mine = normalized.filter(which)
+    if journey.order != "strict":  # strict order: any event of the actor breaks a step
+        types = sorted({s.event for st in journey.stages for s in st.steps} | {x.event for x in journey.exclusions})
+        mine = mine.filter(mine[EVENT].isin([ibis.literal(t, type=dt.string) for t in types]))
+    frame = mine.select(**_columns(mine, journey, compiled.target)).order_by("_t").to_pandas()
+    if frame.empty:
+        raise ArgumentError(f"actor {actor_id!r} has no event of this journey's steps or exclusions")
+    if frame._anonymous.nunique() > 1:
+        raise ArgumentError(f"{actor_id!r} is both a contact and a visitor id: pass anonymous=True or False")
+    as_of = compiled.as_of
+    if as_of is None:
+        as_of = latest_event(normalized)[AS_OF].to_pyarrow()[0].as_py()
+    return _walk(journey, str(actor_id), frame, as_of)
+
+
+def _columns(table: ir.Table, journey: Journey, target: str) -> dict[str, ir.Value]:
+    anonymity = journey.object == "contact"
+    columns: dict[str, ir.Value] = {"_t": table[TIME], "event": table[EVENT], "_anonymous": table[ANONYMOUS]}
+    if journey.hold_constant:
+        texts = [as_text(table[name], target) for name in journey.hold_constant]
+        held = texts[0]
+        for text in texts[1:]:
+            held = held + "\x1f" + text
+        columns["_held"] = held  # null when a held value is null: the event belongs to no pair
+    for k, stage in enumerate(journey.stages, start=1):
+        columns[f"_stage{k}"] = stage_step_index(table, stage, anonymity_applies=anonymity)
+        for j, step in enumerate(stage.steps, start=1):
+            for f, flt in enumerate(step.filters, start=1):
+                columns[f"_filter{k}_{j}_{f}"] = filter_predicate(table, flt)
+                columns[f"_prop_{flt.property}"] = table[flt.property]
+    for e, exclusion in enumerate(journey.exclusions, start=1):
+        columns[f"_excl{e}"] = step_predicate(table, exclusion, anonymity_applies=anonymity)
+    return columns
+
+
+def _describe(journey: Journey, row: Any) -> tuple[str, str]:
+    """What the event matched (stages by step, exclusions) and, for steps of its type it missed, why."""
+    matches, failed = [], []
+    anonymity = journey.object == "contact"
+    for k, stage in enumerate(journey.stages, start=1):
+        step = row[f"_stage{k}"]
+        if not pd.isna(step):
+            matches.append(f"stage {k} '{stage.name}' (step {int(step)})")
+            continue
+        for j, s in enumerate(stage.steps, start=1):
+            if s.event != row["event"]:
+                continue
+            reasons = [
+                f"filter {flt.property} {flt.op}{'' if flt.value is None else ' ' + repr(flt.value)} failed"
+                f" ({flt.property} is {_shown(row[f'_prop_{flt.property}'])})"
+                for f, flt in enumerate(s.filters, start=1)
+                if not row[f"_filter{k}_{j}_{f}"]
+            ]
+            if anonymity and row["_anonymous"] and not s.include_anonymous:
+                reasons.append("an anonymous visitor, and the step does not include anonymous visitors")
+            failed.append(f"stage {k} step {j}: " + "; ".join(reasons))
+    matches += [f"exclusion {e}" for e in range(1, len(journey.exclusions) + 1) if row[f"_excl{e}"]]
+    return ", ".join(matches), " | ".join(failed)
+
+
+def _shown(value: Any) -> str:
+    return "null" if pd.isna(value) else repr(value.item() if hasattr(value, "item") else value)
+
+
+def _walk(journey: Journey, actor_id: str, frame: pd.DataFrame, as_of: int) -> Explanation:
+    n, window = len(journey.stages), window_us(journey)
+    described = [_describe(journey, row) for _, row in frame.iterrows()]
+    events = pd.DataFrame(
+        {
+            "time": pd.to_datetime(frame._t, unit="us", utc=True),
+            "event": frame.event,
+            "matches": [m for m, _ in described],
+            "failed": [f for _, f in described],
+        }
+    )
+    pairs = [None] if "_held" not in frame else sorted(frame._held.dropna().unique())
+    paths = [path for held in pairs for path in _pair_paths(journey, _of_pair(frame, held), held, window)]
+    starts = pd.DataFrame(
+        {
+            "start": [_stamp(p.start) for p in paths],
+            **({"held": [p.held for p in paths]} if journey.hold_constant else {}),
+            "depth": [len(p.times) for p in paths],
+            "reached": [[_stamp(t) for t in p.times] for p in paths],
+        }
+    )
+    if not paths:
+        text = "No start: no event matches stage 1 in the date range, so the actor is not in the results."
+        return Explanation(actor_id, events, starts, 0, [], None, False, text)
+    chosen = min(paths, key=lambda p: (-len(p.times), p.start, p.times, p.held or ""))
+    depth = len(chosen.times)
+    pair = _of_pair(frame, chosen.held)
+    excluded_by = _exclusion(journey, pair, chosen.times, window)
+    latest = max(p.start for p in paths if p.held == chosen.held)
+    in_progress = excluded_by is None and depth < n and latest + window > as_of
+    lines = [
+        f"{len(paths)} start(s); the deepest path reaches stage {depth} of {n}.",
+        f"Chosen: the earliest start reaching stage {depth}, at {_stamp(chosen.start)}"
+        + (f" (held values {chosen.held!r})." if chosen.held is not None else "."),
+    ]
+    if excluded_by:
+        lines.append(f"Removed by {excluded_by}.")
+    elif in_progress:
+        lines.append(f"In progress: the latest start's window ends after as_of ({_stamp(as_of)}).")
+    elif depth < n:
+        lines.append(f"Dropped off before stage {depth + 1}: its windows had closed by as_of ({_stamp(as_of)}).")
+    path = [_stamp(t) for t in chosen.times]
+    return Explanation(actor_id, events, starts, depth, path, excluded_by, in_progress, "\n".join(lines))
+
+
+def _of_pair(frame: pd.DataFrame, held: str | None) -> pd.DataFrame:
+    """The events of one pair of held values (all events without ``hold_constant``)."""
+    return frame if held is None else frame[frame._held == held]
+
+
+def _pair_paths(journey: Journey, frame: pd.DataFrame, held: str | None, window: int) -> list[_Path]:
+    """The greedy path from every start of one pair."""
+    date_range = journey.date_range
+    low = epoch_us(date_range.start) if date_range and date_range.start else None
+    high = epoch_us(date_range.end) if date_range and date_range.end else None
+    instants = sorted(set(frame._t.astype(int)))
+    stage_times = {
+        k: sorted(set(frame._t[frame[f"_stage{k}"].notna()].astype(int))) for k in range(1, len(journey.stages) + 1)
+    }
+    starts = [t for t in stage_times[1] if (low is None or t >= low) and (high is None or t < high)]
+    strict = journey.order == "strict"
+    return [_Path(held, s, _greedy(stage_times, instants, s, window, strict)) for s in starts]
+
+
+def _greedy(
+    stage_times: dict[int, list[int]], instants: Sequence[int], start: int, window: int, strict: bool
+) -> list[int]:
+    """The times the greedy path from ``start`` reaches (strict: only at the very next instant)."""
+    times = [start]
+    for k in range(2, len(stage_times) + 1):
+        later = [t for t in instants if t > times[-1]][:1] if strict else stage_times[k]
+        found = [t for t in later if times[-1] < t <= start + window and t in stage_times[k]]
+        if not found:
+            break
+        times.append(found[0])
+    return times
+
+
+def _exclusion(journey: Journey, frame: pd.DataFrame, path: list[int], window: int) -> str | None:
+    for e, exclusion in enumerate(journey.exclusions, start=1):
+        i, j = exclusion.between
+        if len(path) < i:
+            continue
+        until = path[j - 1] if len(path) >= j else path[0] + window
+        hits = frame._t[frame[f"_excl{e}"].astype(bool) & (frame._t > path[i - 1]) & (frame._t <= until)]
+        if len(hits):
+            return f"exclusion {e} ({exclusion.event} between stages {i} and {j}) at {_stamp(int(hits.iloc[0]))}"
+    return None
+
+
+def _stamp(us: int) -> pd.Timestamp:
+    return pd.Timestamp(0, tz="UTC") + timedelta(microseconds=int(us))

@@ -1,0 +1,90 @@
+"""Explain one actor (SPEC §7): readable, and always consistent with the paths table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from backends import connect, load
+from cases import at, ev, events_frame, journey
+from generators import as_of_times, events_frames, journeys
+from hypothesis import HealthCheck, given, settings
+
+from journey_widgets import Journey
+from journey_widgets.compiler.columns import CONTACT, VISITOR
+from journey_widgets.errors import ArgumentError
+
+V, F, M = "page_visited", "form_submission", "meeting_booked"
+
+
+def test_explanation_by_hand():
+    spec = journey(
+        V,
+        {"event": F, "filters": [{"property": "country", "op": "eq", "value": "US"}]},
+        M,
+        exclusions=[{"event": "email_spam_reported", "between": [2, 3]}],
+    )
+    events = events_frame(
+        [
+            *[ev(V, 0, 1), ev(F, 5, 1, country="DE"), ev(V, 20, 1), ev(F, 30, 1, country="US")],
+            ev("email_spam_reported", 40, 1),
+            *[ev(V, 0, 2), ev(F, 10, 2, country="US"), ev(M, 20, 2)],
+        ]
+    )
+    result = Journey.from_dict(spec).run(events, as_of=at(1000))
+    first = result.explain(1)
+    assert first.starts.depth.tolist() == [2, 2] and first.depth == 2
+    assert first.path == [at(0), at(30)]
+    assert first.excluded_by.startswith("exclusion 1 (email_spam_reported between stages 2 and 3)")
+    failed = first.events.set_index("time").failed
+    assert failed[at(5)] == "stage 2 step 1: filter country eq 'US' failed (country is 'DE')"
+    assert first.events.set_index("time").matches[at(40)] == "exclusion 1"
+    assert "Removed by exclusion 1" in first.text and "earliest start reaching stage 2" in first.text
+    second = result.explain("2")
+    assert second.depth == 3 and not second.in_progress and second.excluded_by is None
+    assert "<ul>" in second._repr_html_()
+    with pytest.raises(ArgumentError, match="actor 99 has no event"):
+        result.explain(99)
+
+
+def test_anonymous_steps_and_strict_order_are_explained():
+    spec = journey({"event": V, "include_anonymous": True}, F, order="strict")
+    events = events_frame([ev(V, 0, visitor="v1"), ev(F, 5, visitor="v1")])
+    explanation = Journey.from_dict(spec).run(events).explain("v1", anonymous=True)
+    assert "does not include anonymous visitors" in explanation.events.failed.iloc[1]
+    assert explanation.depth == 1 and explanation.in_progress
+
+
+def test_explain_needs_an_ordered_journey():
+    with pytest.raises(ArgumentError, match="not any order"):
+        Journey.from_dict(journey(V, F, order="any")).run(events_frame([ev(V, 0, 1)])).explain(1)
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "sqlite"])
+def test_explanations_agree_with_the_paths_table(backend, request):
+    connection = connect(backend)
+    request.addfinalizer(connection.disconnect)
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(data=events_frames(), journey=journeys(), as_of=as_of_times())
+    def agree(data, journey, as_of):
+        journey = journey | {"order": "ordered" if journey.get("order") == "any" else journey.get("order", "ordered")}
+        events, identity = data
+        result = Journey.from_dict(journey).run(
+            load(connection, "events", events), identity=load(connection, "identity", identity), as_of=as_of
+        )
+        paths = result.paths().set_index(["actor_id", "is_anonymous"])
+        actors = result.compiled.rows.actors.select(CONTACT, VISITOR).distinct().to_pandas()
+        for contact, visitor in zip(actors[CONTACT], actors[VISITOR]):
+            anonymous = pd.isna(contact)
+            actor_id = visitor if anonymous else str(int(contact))
+            explanation = result.explain(actor_id, anonymous=anonymous)
+            if (actor_id, anonymous) in paths.index:
+                row = paths.loc[(actor_id, anonymous)]
+                assert explanation.excluded_by is None
+                assert explanation.depth == row.depth
+                assert explanation.path == [row[f"reached_at_{k}"] for k in range(1, row.depth + 1)]
+                assert explanation.in_progress == row.in_progress
+            else:
+                assert explanation.depth == 0 or explanation.excluded_by is not None
+
+    agree()

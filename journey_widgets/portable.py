@@ -8,6 +8,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
+import sqlglot
 
 #: Backends whose timestamps are text and whose microsecond extraction is not exact (SQLite's
 #: ``strftime('%f')`` has milliseconds): the fraction is read from the text instead.
@@ -21,6 +22,19 @@ _INTEGER_TIMESTAMPS = frozenset({"datafusion"})
 #: parser cannot take a long journey as one nested query (SQLite's parser stack): the timeline and
 #: the paths are computed into temporary tables.
 MATERIALIZE_PATHS = frozenset({"sqlite", "datafusion", "pyspark"})
+
+
+#: SQL dialects whose engines copy a common table expression into each query that reads it (ClickHouse,
+#: Spark SQL), so a journey's one query grows as the cube of its stages (three stages: 20 s of ClickHouse's
+#: planning, 46 s of Spark's): their SQL is a script computing the checkpoints into temporary tables.
+SCRIPTED_SQL = frozenset({"clickhouse", "databricks"})
+
+
+def temporary_table(name: str, query: str, dialect: str) -> str:
+    """The statement computing ``query`` into the session's temporary table ``name`` (ClickHouse; Databricks
+    SQL, whose SQL generator in sqlglot would write a view, which is not computed ahead)."""
+    identifier = sqlglot.exp.to_identifier(name, quoted=True).sql(dialect)
+    return f"CREATE OR REPLACE TEMPORARY TABLE {identifier} AS\n{query}"
 
 
 #: Backends that cannot run a journey's window functions (Ibis' Polars backend has none): their

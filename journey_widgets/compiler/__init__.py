@@ -51,9 +51,13 @@ class CompiledJourney:
     #: Compute the timeline and the paths into temporary tables (engines that would recompute a
     #: table each time the query reads it, or cannot parse the whole journey as one query).
     materialize: bool = False
+    #: Replaces the checkpoint that ``materialize`` chooses (a SQL script's temporary tables).
+    checkpoint: Checkpoint | None = None
 
     @property
     def _checkpoint(self) -> Checkpoint:
+        if self.checkpoint is not None:
+            return self.checkpoint
         return materialized if self.materialize else unchanged
 
     @cached_property

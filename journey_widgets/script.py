@@ -17,7 +17,7 @@ import ibis.expr.types as ir
 from journey_widgets.binding import BoundEvents
 from journey_widgets.compiler import compile_journey
 from journey_widgets.model import Journey
-from journey_widgets.portable import temporary_table
+from journey_widgets.portable import script_statement
 
 #: Separates the script's statements.
 SEPARATOR = ";\n\n"
@@ -32,7 +32,7 @@ class _Statements:
 
     def __call__(self, table: ir.Table) -> ir.Table:
         name = f"_jw_{len(self.statements) + 1}"
-        self.statements.append(temporary_table(name, ibis.to_sql(table, dialect=self.dialect), self.dialect))
+        self.statements.append(script_statement(ibis.to_sql(table, dialect=self.dialect), self.dialect, name))
         return ibis.table(table.schema(), name=name)
 
 
@@ -40,5 +40,5 @@ def script_sql(journey: Journey, bound: BoundEvents, dialect: str, table: str) -
     """The script whose last statement returns result table ``table`` (``funnel``, ``branches``, ``paths``)."""
     statements = _Statements(dialect)
     compiled = dataclasses.replace(compile_journey(journey, bound, dialect=dialect), checkpoint=statements)
-    query = ibis.to_sql(getattr(compiled, table)(), dialect=dialect)
+    query = script_statement(ibis.to_sql(getattr(compiled, table)(), dialect=dialect), dialect)
     return SEPARATOR.join([*statements.statements, query])

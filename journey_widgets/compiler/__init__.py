@@ -75,8 +75,10 @@ class CompiledJourney:
             all_stages = frozenset(range(1, len(journey.stages) + 1))
             valued = frozenset({attributed}) if journey.follows_order and isinstance(attributed, int) else all_stages
         by_instant = instants(self.rows.events, journey, valued)
-        ordered = journey.follows_order
-        timeline = ordered_timeline(by_instant, journey) if ordered else any_order_timeline(by_instant, journey)
+        if journey.follows_order:
+            timeline = ordered_timeline(by_instant, journey)
+        else:
+            timeline = any_order_timeline(by_instant, journey, self.target)
         return self._checkpoint(timeline)
 
     @cached_property

@@ -48,7 +48,9 @@ def journey_sql(
     """:meth:`Journey.to_sql`: over warehouse tables given by name (:func:`warehouse_sql`), over data as
     :meth:`Journey.run` takes it, or by default over tables named like the sample data's."""
     if is_table_name(events):
-        return warehouse_sql(journey, dialect, events=events, identity=identity, schema=schema, types=types, table=table)
+        return warehouse_sql(
+            journey, dialect, events=events, identity=identity, schema=schema, types=types, table=table
+        )
     if types is not None:
         raise DataBindingError("types= sets the columns of warehouse tables given by name (events='db.events')")
     if events is None:

@@ -1,5 +1,5 @@
 """Shared test setup: the tests folder is importable (reference implementation, cases, strategies),
-and a connection fixture over the executed backends."""
+a connection fixture over the executed backends, and the sample data with its 20-stage journey."""
 
 from __future__ import annotations
 

@@ -467,17 +467,21 @@ class Journey(_Frozen):
         events: Any = None,
         identity: Any = None,
         schema: Any = None,
+        types: Mapping[str, str] | None = None,
         table: str = "funnel",
     ) -> str:
         """The SQL of one result table (``funnel``, ``branches`` or ``paths``) for a warehouse dialect
-        (``bigquery``, ``snowflake``, ``trino``, ``clickhouse``, ``databricks``, ...), over ``events``
-        or, by default, over tables named ``events`` and ``identity`` shaped like the sample data."""
-        from journey_widgets.result import JourneyResult
-        from journey_widgets.sample import sample_tables
+        (``bigquery``, ``snowflake``, ``trino``, ``clickhouse``, ``databricks``, ...).
 
-        if events is None:
-            events, identity = sample_tables()
-        return JourneyResult.compute(self, events, identity=identity, schema=schema).to_sql(dialect, table=table)
+        ``events`` and ``identity`` name the warehouse's tables (``"catalog.schema.events"``) with the
+        column mapping ``schema`` (an :class:`EventSchema`) and the column ``types`` where they are not
+        the usual ones (``{"contact_id": "string"}``): the SQL runs in the warehouse as it is. They may
+        also be data as :meth:`run` takes it; by default, tables named ``events`` and ``identity``
+        shaped like the sample data. See :mod:`journey_widgets.warehouse`.
+        """
+        from journey_widgets.warehouse import journey_sql
+
+        return journey_sql(self, dialect, events=events, identity=identity, schema=schema, types=types, table=table)
 
     def show(self, events: Any, *, identity: Any = None, schema: Any = None, as_of: Any = None) -> Any:
         """Open this journey in the step-builder widget (``as_of``: when the data ends, as in :meth:`run`)."""

@@ -5,9 +5,15 @@ Each function takes the backend's name (``ibis`` backend ``.name``) and returns 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
+import sqlglot
+
+from journey_widgets.durations import format_duration
+from journey_widgets.errors import UnsupportedBackendError
 
 #: Backends whose timestamps are text and whose microsecond extraction is not exact (SQLite's
 #: ``strftime('%f')`` has milliseconds): the fraction is read from the text instead.
@@ -21,6 +27,27 @@ _INTEGER_TIMESTAMPS = frozenset({"datafusion"})
 #: parser cannot take a long journey as one nested query (SQLite's parser stack): the timeline and
 #: the paths are computed into temporary tables.
 MATERIALIZE_PATHS = frozenset({"sqlite", "datafusion", "pyspark"})
+
+
+#: SQL dialects whose engines copy a common table expression into each query that reads it (ClickHouse,
+#: Spark SQL), so a journey's one query grows as the cube of its stages (three stages: 20 s of ClickHouse's
+#: planning, 46 s of Spark's): their SQL is a script computing the checkpoints into temporary tables.
+SCRIPTED_SQL = frozenset({"clickhouse", "databricks"})
+
+
+#: What each statement of a dialect's script ends with: ClickHouse fills the missing side of an outer join
+#: with its type's default (0, '') unless ``join_use_nulls`` is set.
+_STATEMENT_SETTINGS = {"clickhouse": "\nSETTINGS join_use_nulls = 1"}
+
+
+def script_statement(query: str, dialect: str, into: str | None = None) -> str:
+    """One statement of a dialect's script: ``query``, computed into the session's temporary table ``into``
+    (ClickHouse; Databricks SQL, which sqlglot would write as a view, not computed ahead) or returned."""
+    statement = query + _STATEMENT_SETTINGS.get(dialect, "")
+    if into is None:
+        return statement
+    identifier = sqlglot.exp.to_identifier(into, quoted=True).sql(dialect)
+    return f"CREATE OR REPLACE TEMPORARY TABLE {identifier} AS\n{statement}"
 
 
 #: Backends that cannot run a journey's window functions (Ibis' Polars backend has none): their
@@ -41,6 +68,32 @@ def backend_name(table: ir.Table) -> str:
         return table.get_backend().name
     except Exception:  # an unbound memtable: executed by the default backend
         return ibis.get_backend().name
+
+
+#: Engines whose RANGE frame offsets must fit in 31 bits (ClickHouse: "Frame start offset for 'RANGE'
+#: frame must be a nonnegative 32-bit integer"), about 35 minutes of microseconds.
+_SHORT_RANGE_OFFSETS = frozenset({"clickhouse"})
+_MAX_RANGE_OFFSET = 2**31 - 1
+
+
+def range_frame(time: ir.IntegerValue, reach_us: int, backend: str) -> tuple[ir.NumericValue, int]:
+    """The ORDER BY key and the offset of a RANGE frame reaching ``reach_us`` microseconds along ``time``.
+
+    Where offsets must be short, the key is the time divided by a power of two dividing the reach,
+    and the offset the reach divided by it: exact, since times (below 2**53) and their halvings are
+    exact doubles, and so is the frame's bound ``key - offset``.
+    """
+    if backend not in _SHORT_RANGE_OFFSETS or reach_us <= _MAX_RANGE_OFFSET:
+        return time, reach_us
+    twos = (reach_us & -reach_us).bit_length() - 1  # the largest k with 2**k dividing the reach
+    for k in range(1, twos + 1):
+        if reach_us >> k <= _MAX_RANGE_OFFSET:
+            return time / (1 << k), reach_us >> k
+    raise UnsupportedBackendError(
+        f"{backend} cannot take a window of {format_duration(timedelta(microseconds=reach_us))} exactly "
+        f"(its window frames reach at most {_MAX_RANGE_OFFSET} steps): choose a window with more factors of "
+        "two, e.g. P364D rather than P365D"
+    )
 
 
 #: Engines with SQL's ``UNIX_MICROS`` (Spark cannot extract the microsecond part of a timestamp).

@@ -24,7 +24,9 @@ from journey_widgets.compiler.sweep import default_windows
 from journey_widgets.compiler.tables import Period
 from journey_widgets.durations import parse_duration
 from journey_widgets.errors import ArgumentError
+from journey_widgets.portable import SCRIPTED_SQL
 from journey_widgets.progress import elapsed
+from journey_widgets.script import script_sql
 
 if TYPE_CHECKING:
     from journey_widgets.catalog import Catalog
@@ -206,9 +208,12 @@ class JourneyResult:
 
     def to_sql(self, dialect: str | None = None, *, table: str = "funnel") -> str:
         """The SQL of one result table (default: the funnel) for ``dialect`` (default: the backend's),
-        compiled with that dialect's formulations where engines differ."""
+        compiled with that dialect's formulations where engines differ; for ClickHouse and Databricks, a
+        script whose last statement gives the table (see :mod:`journey_widgets.script`)."""
         if table not in TABLES:
             raise ArgumentError(f"table must be one of {', '.join(map(repr, TABLES))}, got {table!r}")
+        if dialect in SCRIPTED_SQL:
+            return script_sql(self.journey, self.compiled.bound, dialect, table)
         if dialect is None or dialect == self.compiled.target:
             return _sql(self.expr[table], dialect)
         retargeted = compile_journey(self.journey, self.compiled.bound, dialect=dialect)
@@ -245,9 +250,14 @@ _NULLABLE_INTEGERS = {
 
 
 def _to_pandas(expr: ir.Table) -> pd.DataFrame:
-    """Execute on the backend; integers stay integers (nullable ``Int64``) in pandas; path times and
-    trend periods (microseconds since the epoch) become UTC timestamps."""
-    table = expr.to_pyarrow()
+    """Execute on the backend and read the result with :func:`result_frame`."""
+    return result_frame(expr.to_pyarrow())
+
+
+def result_frame(table: pa.Table) -> pd.DataFrame:
+    """A result table as pandas, however it was computed (also the output of :meth:`JourneyResult.to_sql`
+    run elsewhere): integers stay integers (nullable ``Int64``); path times and trend periods
+    (microseconds since the epoch) become UTC timestamps."""
     for index, name in enumerate(table.column_names):
         if name.startswith("reached_at_") or name == "period":
             times = table.column(index).cast(pa.int64()).cast(pa.timestamp("us", tz="UTC"))

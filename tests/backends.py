@@ -25,7 +25,7 @@ def connect(backend: str) -> Any:
     if backend == "postgres":
         return ibis.connect(POSTGRES_URL)
     if backend == "pyspark":
-        return ibis.pyspark.connect(_spark_session())
+        return ibis.pyspark.connect(spark_session())
     return getattr(ibis, backend).connect()
 
 
@@ -37,14 +37,19 @@ def load(con: Any, name: str, frame: pd.DataFrame | None) -> ir.Table | None:
     if con.name == "sqlite":  # its loader binds Python values: None for nulls
         rows: Any = frame.astype(object).where(frame.notna(), None)
     else:
-        rows = pa.Table.from_pandas(frame, schema=schema.to_pyarrow(), preserve_index=False)
+        rows = arrow_rows(frame)
     if con.name == "pyspark":  # Arrow straight into a temporary view (its pandas path mangles nulls)
         con._session.createDataFrame(rows).createOrReplaceTempView(name)
         return con.table(name)
     return con.create_table(name, rows, schema=schema, overwrite=True)
 
 
-def _spark_session() -> Any:
+def arrow_rows(frame: pd.DataFrame) -> pa.Table:
+    """The frame as Arrow with the exact column types Ibis sees in it (nulls as nulls)."""
+    return pa.Table.from_pandas(frame, schema=ibis.memtable(frame).schema().to_pyarrow(), preserve_index=False)
+
+
+def spark_session() -> Any:
     """One local Spark session for the whole run, sized for a small machine, in UTC."""
     from pyspark.sql import SparkSession
 

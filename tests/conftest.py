@@ -1,5 +1,5 @@
 """Shared test setup: the tests folder is importable (reference implementation, cases, strategies),
-and a connection fixture over the executed backends."""
+a connection fixture over the executed backends, and the sample data with its 20-stage journey."""
 
 from __future__ import annotations
 
@@ -7,15 +7,19 @@ import os
 import sys
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from backends import BACKENDS, connect
 
+from journey_widgets.sample import sample_events
+
 #: Spark plans and caches every query for seconds, so it runs every SPARK_CASE_STRIDE-th hand-worked case
-#: (the others are deselected, not skipped: pytest reports them as deselected); JOURNEY_SPARK_ALL_CASES=1
-#: runs all of them.
+#: (test_warehouse_sql: every SPARK_CASE_STRIDE-th group of cases, by ``spark_group_index``); the others are
+#: deselected, not skipped: pytest reports them as deselected. JOURNEY_SPARK_ALL_CASES=1 runs all of them.
 SPARK_CASE_STRIDE = 4
 #: By-hand tests that Spark leaves to the other engines (its property runs cover the same queries).
 SPARK_DESELECTED = frozenset({"test_next_events_by_hand", "test_shortest_window_per_stage_by_hand"})
@@ -35,8 +39,9 @@ def pytest_collection_modifyitems(config, items):
         case = params.get("case")
         on_spark = params.get("connection") == "pyspark"
         is_hand_worked = getattr(item, "originalname", None) == "test_hand_worked_case" and case is not None
-        spared = getattr(item, "originalname", None) in SPARK_DESELECTED
-        if on_spark and (spared or (is_hand_worked and order[case.name] % SPARK_CASE_STRIDE)):
+        spared = on_spark and getattr(item, "originalname", None) in SPARK_DESELECTED
+        position = order[case.name] if on_spark and is_hand_worked else params.get("spark_group_index")
+        if spared or (position is not None and position % SPARK_CASE_STRIDE):
             deselected.append(item)
         else:
             kept.append(item)
@@ -51,3 +56,32 @@ def connection(request):
     con = connect(request.param)
     yield con
     con.disconnect()
+
+
+@pytest.fixture(scope="session")
+def sample_frames():
+    """20,000 sample events and their identity map as pandas frames (nullable integers and text)."""
+    nullable = {pa.int64(): pd.Int64Dtype(), pa.string(): pd.StringDtype()}.get
+    return tuple(table.to_pandas(types_mapper=nullable) for table in sample_events(20_000, seed=11))
+
+
+#: Event types of the sample data, in an order its actors often follow, repeated to 20 stages.
+_LONG_JOURNEY_EVENTS = [
+    "page_visited", "cta_viewed", "form_viewed", "form_submission", "email_delivered",
+    "email_opened", "page_visited", "email_link_clicked", "email_opened", "page_visited",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def twenty_stage_journey() -> dict:
+    """The deepest journey the model allows (20 stages, a branch per stage, an exclusion, a breakdown),
+    for the sample data (:func:`sample_frames`)."""
+    stages = [
+        {"name": f"S{k}", "steps": [{"event": event}, {"event": "page_visited", "include_anonymous": True}]}
+        for k, event in enumerate((_LONG_JOURNEY_EVENTS * 2)[:20], start=1)
+    ]
+    return {
+        "version": 1, "name": "long", "window": "P60D", "stages": stages,
+        "exclusions": [{"event": "email_bounced", "between": [2, 5]}],
+        "breakdown": {"property": "country", "limit": 3},
+    }  # fmt: skip

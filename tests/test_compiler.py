@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import pyarrow as pa
 import pytest
 from backends import load
 from cases import CASES, check_case, events_frame, identity_frame
 from compare import assert_tables_equal, run_journey
 from reference import reference_run, reference_trend
-
-from journey_widgets.sample import sample_events
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -29,32 +25,11 @@ def test_hand_worked_case(case, connection):
         assert_tables_equal(result.trend(period), trend, period)
 
 
-#: Event types of the sample data, in an order its actors often follow, repeated to 20 stages.
-_LONG_JOURNEY_EVENTS = [
-    "page_visited", "cta_viewed", "form_viewed", "form_submission", "email_delivered",
-    "email_opened", "page_visited", "email_link_clicked", "email_opened", "page_visited",
-]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def sample_frames():
-    nullable = {pa.int64(): pd.Int64Dtype(), pa.string(): pd.StringDtype()}.get
-    return tuple(table.to_pandas(types_mapper=nullable) for table in sample_events(20_000, seed=11))
-
-
-def test_twenty_stage_journey_with_branches(connection, sample_frames):
+def test_twenty_stage_journey_with_branches(connection, sample_frames, twenty_stage_journey):
     """The deepest journey the model allows (20 stages, a branch per stage, an exclusion, a breakdown),
     on every engine: no stage cap."""
     events, identity = sample_frames
-    stages = [
-        {"name": f"S{k}", "steps": [{"event": event}, {"event": "page_visited", "include_anonymous": True}]}
-        for k, event in enumerate((_LONG_JOURNEY_EVENTS * 2)[:20], start=1)
-    ]
-    journey = {
-        "version": 1, "name": "long", "window": "P60D", "stages": stages,
-        "exclusions": [{"event": "email_bounced", "between": [2, 5]}],
-        "breakdown": {"property": "country", "limit": 3},
-    }  # fmt: skip
+    journey = twenty_stage_journey
     loaded = load(connection, "events", events), load(connection, "identity", identity)
     tables, _ = run_journey(loaded[0], journey, loaded[1])
     expected = reference_run(events, journey, identity)

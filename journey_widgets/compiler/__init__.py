@@ -67,9 +67,13 @@ class CompiledJourney:
     materialize: bool = False
     #: When the data ends (microseconds since the epoch); None: the latest event time in the table.
     as_of: int | None = None
+    #: Replaces the checkpoint that ``materialize`` chooses (a SQL script's temporary tables).
+    checkpoint: Checkpoint | None = None
 
     @property
     def _checkpoint(self) -> Checkpoint:
+        if self.checkpoint is not None:
+            return self.checkpoint
         return materialized if self.materialize else unchanged
 
     @cached_property
@@ -87,8 +91,10 @@ class CompiledJourney:
             all_stages = frozenset(range(1, len(journey.stages) + 1))
             valued = frozenset({attributed}) if journey.follows_order and isinstance(attributed, int) else all_stages
         by_instant = instants(self.rows.events, journey, valued)
-        ordered = journey.follows_order
-        timeline = ordered_timeline(by_instant, journey) if ordered else any_order_timeline(by_instant, journey)
+        if journey.follows_order:
+            timeline = ordered_timeline(by_instant, journey)
+        else:
+            timeline = any_order_timeline(by_instant, journey, self.target)
         return self._checkpoint(timeline)
 
     @cached_property

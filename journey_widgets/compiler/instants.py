@@ -28,6 +28,7 @@ from journey_widgets.compiler.columns import (
 )
 from journey_widgets.compiler.rows import in_date_range, window_us
 from journey_widgets.model import Journey
+from journey_widgets.portable import range_frame
 
 
 def instants(events: ir.Table, journey: Journey, valued_stages: frozenset[int] = frozenset()) -> ir.Table:
@@ -96,11 +97,12 @@ def _later_rows() -> ibis.Window:
     return ibis.window(group_by=ACTOR, order_by=ibis.desc(TIME), rows=(None, -1))
 
 
-def any_order_timeline(table: ir.Table, journey: Journey) -> ir.Table:
+def any_order_timeline(table: ir.Table, journey: Journey, target: str) -> ir.Table:
     """Instants with ``_jw_first{k}``: the earliest stage-k instant in ``[t, t + window]``, and
     ``_jw_next_excl{e}``, from one window pass over descending time (SQLite's SQL generator loses the
     upper bound of "BETWEEN CURRENT ROW AND w FOLLOWING", so the frame reaches back instead)."""
-    ahead = ibis.window(group_by=ACTOR, order_by=ibis.desc(TIME), range=(-window_us(journey), 0))
+    key, reach = range_frame(table[TIME], window_us(journey), target)
+    ahead = ibis.window(group_by=ACTOR, order_by=ibis.desc(key), range=(-reach, 0))
     # a time beyond every event instead of null: DataFusion's sliding MIN counts rows that left a RANGE
     # frame when the rest of the frame is null
     never = ibis.literal(_NEVER, type=dt.int64)

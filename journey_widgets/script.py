@@ -1,0 +1,44 @@
+"""SQL scripts, for the dialects whose engines copy a shared subquery into each reader
+(:data:`~journey_widgets.portable.SCRIPTED_SQL`): one statement per checkpoint of the compiler's plan,
+computing it into a temporary table of the session, then the result table's query over them.
+
+Each statement reads at most a couple of stages' joins, so the script grows with the number of stages
+rather than as its cube. Run it as one script in one session (the temporary tables are the session's).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.types as ir
+
+from journey_widgets.binding import BoundEvents
+from journey_widgets.compiler import compile_journey
+from journey_widgets.model import Journey
+from journey_widgets.portable import script_statement
+
+#: Separates the script's statements.
+SEPARATOR = ";\n\n"
+
+
+@dataclass
+class _Statements:
+    """A checkpoint writing each table it is given as a temporary table (``_jw_1``, ``_jw_2``, ...)."""
+
+    dialect: str
+    statements: list[str] = field(default_factory=list)
+
+    def __call__(self, table: ir.Table) -> ir.Table:
+        name = f"_jw_{len(self.statements) + 1}"
+        self.statements.append(script_statement(ibis.to_sql(table, dialect=self.dialect), self.dialect, name))
+        return ibis.table(table.schema(), name=name)
+
+
+def script_sql(journey: Journey, bound: BoundEvents, dialect: str, table: str) -> str:
+    """The script whose last statement returns result table ``table`` (``funnel``, ``branches``, ``paths``)."""
+    statements = _Statements(dialect)
+    compiled = dataclasses.replace(compile_journey(journey, bound, dialect=dialect), checkpoint=statements)
+    query = script_statement(ibis.to_sql(getattr(compiled, table)(), dialect=dialect), dialect)
+    return SEPARATOR.join([*statements.statements, query])

@@ -98,20 +98,20 @@ def _numbered(rows: ir.Table, held: list[str], target: str) -> JourneyRows:
 
     The two keys are never both set, so two equality joins against the distinct keys number every row.
     """
-    contacts = _keys(rows.filter(rows[CONTACT].notnull()), CONTACT, held, 1)
-    visitors = _keys(rows.filter(rows[CONTACT].isnull()), VISITOR, held, -1)
+    contacts = _keys(rows.filter(rows[CONTACT].notnull()), CONTACT, held, _CONTACT_NUMBER)
+    visitors = _keys(rows.filter(rows[CONTACT].isnull()), VISITOR, held, _VISITOR_NUMBER)
     keyed = rows
     for keys, key in ((contacts, CONTACT), (visitors, VISITOR)):
         joined = keyed.left_join(keys, [keyed[c] == keys[f"_jw_key_{c}"] for c in (key, *held)])
         keyed = joined.drop(*[f"_jw_key_{c}" for c in (key, *held)])
     events = keyed.select(
-        **{ACTOR: keyed._jw_number_1.coalesce(keyed._jw_number_m1)},
+        **{ACTOR: keyed[_CONTACT_NUMBER].coalesce(keyed[_VISITOR_NUMBER])},
         **{c: keyed[c] for c in rows.columns if c not in (CONTACT, VISITOR, *held)},
     )
     null_contact, null_visitor = ibis.null(rows[CONTACT].type()), ibis.null(rows[VISITOR].type())
     actors = ibis.union(
-        _actor_keys(contacts, "_jw_number_1", contacts[f"_jw_key_{CONTACT}"], null_visitor, held),
-        _actor_keys(visitors, "_jw_number_m1", null_contact, visitors[f"_jw_key_{VISITOR}"], held),
+        _actor_keys(contacts, _CONTACT_NUMBER, contacts[f"_jw_key_{CONTACT}"], null_visitor, held),
+        _actor_keys(visitors, _VISITOR_NUMBER, null_contact, visitors[f"_jw_key_{VISITOR}"], held),
         distinct=False,
     )
     if held:
@@ -119,12 +119,16 @@ def _numbered(rows: ir.Table, held: list[str], target: str) -> JourneyRows:
     return JourneyRows(events, actors)
 
 
-def _keys(rows: ir.Table, key: str, held: list[str], sign: int) -> ir.Table:
-    """The distinct (key, held values) of ``rows``, numbered from 0 up (``sign`` 1) or -1 down (-1)."""
+#: The numbers of contacts (0 up) and of visitors (-1 down) while the rows are numbered.
+_CONTACT_NUMBER, _VISITOR_NUMBER = "_jw_contact_number", "_jw_visitor_number"
+
+
+def _keys(rows: ir.Table, key: str, held: list[str], number: str) -> ir.Table:
+    """The distinct (key, held values) of ``rows``, numbered into ``number``: contacts from 0 up,
+    visitors from -1 down."""
     keys = rows.select(**{f"_jw_key_{c}": rows[c] for c in (key, *held)}).distinct()
-    number = ibis.row_number().over(order_by=[keys[f"_jw_key_{c}"] for c in (key, *held)])
-    name = "_jw_number_1" if sign == 1 else "_jw_number_m1"
-    return keys.mutate(**{name: number if sign == 1 else -1 - number})
+    rank = ibis.row_number().over(order_by=[keys[f"_jw_key_{c}"] for c in (key, *held)])
+    return keys.mutate(**{number: rank if number == _CONTACT_NUMBER else -1 - rank})
 
 
 def _actor_keys(keys: ir.Table, number: str, contact: ir.Value, visitor: ir.Value, held: list[str]) -> ir.Table:

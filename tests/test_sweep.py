@@ -36,6 +36,16 @@ def test_shortest_window_per_stage_by_hand(connection):
     assert (shortest.shortest_window_seconds // 60).tolist() == [0, 10, 70, 0, 5]
 
 
+def test_sweep_with_an_exclusion_runs_each_window(connection):
+    """With exclusions the sweep runs the journey at each window; those runs share their checkpoints
+    (on SQLite: one cached, indexed table). Actor 1's bounce at 20 minutes excludes it only once its
+    stage 2 at 30 minutes is in the window; actor 2 has no bounce."""
+    events = events_frame([ev(V, 0, 1), ev("email_bounced", 20, 1), ev(F, 30, 1), ev(V, 0, 2), ev(F, 40, 2)])
+    spec = journey(V, F, exclusions=[{"event": "email_bounced", "between": [1, 2]}])
+    sweep = Journey.from_dict(spec).run(load(connection, "events", events)).window_sweep(["PT10M", "PT35M", "PT45M"])
+    assert sweep.actors.tolist() == [2, 1, 1, 0, 0, 1]
+
+
 def test_default_grid_reaches_twice_the_window():
     events = events_frame([ev(V, 0, 1), ev(F, 90, 1)])
     sweep = Journey.from_dict(ABC).run(events).window_sweep()

@@ -72,7 +72,8 @@ def materialized(table: ir.Table) -> ir.Table:
         quoted = ", ".join(sg.to_identifier(key, quoted=True).sql("sqlite") for key in keys)
         table_name = sg.to_identifier(name, quoted=True).sql("sqlite")
         index_name = sg.to_identifier(f"{name}_actor", quoted=True).sql("sqlite")
-        backend.raw_sql(f"CREATE INDEX {index_name} ON {table_name} ({quoted})").close()
+        # Ibis hands back the same cached table for an equal expression: index it once.
+        backend.raw_sql(f"CREATE INDEX IF NOT EXISTS {index_name} ON {table_name} ({quoted})").close()
     return cached
 
 

@@ -2,9 +2,9 @@
 greedy path reaches, the chosen path and why, the exclusion that removed it, whether it is in progress.
 
 One backend query fetches the actor's events with, per event, the step each stage matches, each
-exclusion and each filter's outcome; the few instants of one actor are then walked here, greedy path by
-greedy path (ordered and strict journeys; with ``hold_constant``, per pair of held values). A property test
-keeps this walk consistent with the paths table.
+exclusion and each filter's outcome; the few instants of one actor are then walked here, path by path
+(greedy paths in ordered and strict journeys, the stages matched within the window in any order; with
+``hold_constant``, per pair of held values). A property test keeps this walk consistent with the paths table.
 """
 
 from __future__ import annotations
@@ -38,11 +38,14 @@ class Explanation:
     actor_id: str
     #: Its journey events: ``time``, ``event``, ``matches`` (stages, steps, exclusions), ``failed``.
     events: pd.DataFrame
-    #: Every start: ``start``, (``held``,) ``depth`` and ``reached`` (the times its greedy path reaches).
+    #: Every start: ``start``, (``held``,) ``depth``, ``stages`` (in the order its path reaches them) and
+    #: ``reached`` (when).
     starts: pd.DataFrame
     depth: int
-    #: The chosen path's times, stage 1 first (empty with no start).
+    #: The chosen path's times, in the order its stages are reached (empty with no start).
     path: list[pd.Timestamp]
+    #: The chosen path's stages in that order: 1, 2, ... in ordered journeys, any order in ``any``.
+    path_stages: list[int]
     excluded_by: str | None
     in_progress: bool
     text: str
@@ -56,15 +59,15 @@ class Explanation:
 class _Path:
     held: str | None
     start: int
+    #: When the path reaches its stages, in time order (the i-th entry is "stage i" to an exclusion).
     times: list[int]
+    stages: list[int]
 
 
 def explain_actor(compiled: CompiledJourney, actor_id: Any, *, anonymous: bool | None = None) -> Explanation:
     """The explanation of ``actor_id`` (a contact or deal id, or an anonymous visitor id; ``anonymous``
     says which when one id is both)."""
     journey = compiled.journey
-    if not journey.follows_order:
-        raise ArgumentError("explain walks greedy paths: it needs an ordered or strict journey, not any order")
     normalized = compiled.bound.normalized(journey, compiled.target)
     key = ibis.literal(str(actor_id), type=dt.string)
     is_contact = normalized[CONTACT].notnull() & (normalized[CONTACT].cast(dt.string) == key)
@@ -152,21 +155,26 @@ def _walk(journey: Journey, actor_id: str, frame: pd.DataFrame, as_of: int) -> E
             "start": [_stamp(p.start) for p in paths],
             **({"held": [p.held for p in paths]} if journey.hold_constant else {}),
             "depth": [len(p.times) for p in paths],
+            "stages": [p.stages for p in paths],
             "reached": [[_stamp(t) for t in p.times] for p in paths],
         }
     )
     if not paths:
-        text = "No start: no event matches stage 1 in the date range, so the actor is not in the results."
-        return Explanation(actor_id, events, starts, 0, [], None, False, text)
-    chosen = min(paths, key=lambda p: (-len(p.times), p.start, p.times, p.held or ""))
+        first = "stage 1" if journey.follows_order else "any stage"
+        text = f"No start: no event matches {first} in the date range, so the actor is not in the results."
+        return Explanation(actor_id, events, starts, 0, [], [], None, False, text)
+    # equal starts: the pair reaching each stage earliest (ordered), then the smallest held values as text
+    ordered = journey.follows_order
+    chosen = min(paths, key=lambda p: (-len(p.times), p.start, p.times if ordered else [], p.held or ""))
     depth = len(chosen.times)
+    reaching = f"stage {depth}" if ordered else f"{depth} distinct stage(s)"
     pair = _of_pair(frame, chosen.held)
     excluded_by = _exclusion(journey, pair, chosen.times, window)
     latest = max(p.start for p in paths if p.held == chosen.held)
     in_progress = excluded_by is None and depth < n and latest + window > as_of
     lines = [
-        f"{len(paths)} start(s); the deepest path reaches stage {depth} of {n}.",
-        f"Chosen: the earliest start reaching stage {depth}, at {_stamp(chosen.start)}"
+        f"{len(paths)} start(s); the deepest path reaches {reaching} of {n}.",
+        f"Chosen: the earliest start reaching {reaching}, at {_stamp(chosen.start)}"
         + (f" (held values {chosen.held!r})." if chosen.held is not None else "."),
     ]
     if excluded_by:
@@ -174,9 +182,13 @@ def _walk(journey: Journey, actor_id: str, frame: pd.DataFrame, as_of: int) -> E
     elif in_progress:
         lines.append(f"In progress: the latest start's window ends after as_of ({_stamp(as_of)}).")
     elif depth < n:
-        lines.append(f"Dropped off before stage {depth + 1}: its windows had closed by as_of ({_stamp(as_of)}).")
+        stopped = f"before stage {depth + 1}" if ordered else f"after {depth} of {n} stages"
+        lines.append(f"Dropped off {stopped}: its windows had closed by as_of ({_stamp(as_of)}).")
+    if not ordered:
+        lines.append("Stages in the order reached: " + ", ".join(str(k) for k in chosen.stages) + ".")
     path = [_stamp(t) for t in chosen.times]
-    return Explanation(actor_id, events, starts, depth, path, excluded_by, in_progress, "\n".join(lines))
+    text = "\n".join(lines)
+    return Explanation(actor_id, events, starts, depth, path, chosen.stages, excluded_by, in_progress, text)
 
 
 def _of_pair(frame: pd.DataFrame, held: str | None) -> pd.DataFrame:
@@ -185,7 +197,7 @@ def _of_pair(frame: pd.DataFrame, held: str | None) -> pd.DataFrame:
 
 
 def _pair_paths(journey: Journey, frame: pd.DataFrame, held: str | None, window: int) -> list[_Path]:
-    """The greedy path from every start of one pair."""
+    """The path from every start of one pair."""
     date_range = journey.date_range
     low = epoch_us(date_range.start) if date_range and date_range.start else None
     high = epoch_us(date_range.end) if date_range and date_range.end else None
@@ -193,15 +205,26 @@ def _pair_paths(journey: Journey, frame: pd.DataFrame, held: str | None, window:
     stage_times = {
         k: sorted(set(frame._t[frame[f"_stage{k}"].notna()].astype(int))) for k in range(1, len(journey.stages) + 1)
     }
-    starts = [t for t in stage_times[1] if (low is None or t >= low) and (high is None or t < high)]
-    strict = journey.order == "strict"
-    return [_Path(held, s, _greedy(stage_times, instants, s, window, strict)) for s in starts]
+    if journey.follows_order:
+        starts, strict = stage_times[1], journey.order == "strict"
+    else:
+        starts = sorted(set().union(*stage_times.values()))
+    paths = []
+    for start in starts:
+        if (low is not None and start < low) or (high is not None and start >= high):
+            continue
+        if journey.follows_order:
+            path = _greedy(stage_times, instants, start, window, strict)
+        else:
+            path = _within(stage_times, start, window)
+        paths.append(_Path(held, start, [t for t, _ in path], [k for _, k in path]))
+    return paths
 
 
 def _greedy(
     stage_times: dict[int, list[int]], instants: Sequence[int], start: int, window: int, strict: bool
-) -> list[int]:
-    """The times the greedy path from ``start`` reaches (strict: only at the very next instant)."""
+) -> list[tuple[int, int]]:
+    """(time, stage) of the greedy path from ``start`` (strict: each stage only at the very next instant)."""
     times = [start]
     for k in range(2, len(stage_times) + 1):
         later = [t for t in instants if t > times[-1]][:1] if strict else stage_times[k]
@@ -209,7 +232,18 @@ def _greedy(
         if not found:
             break
         times.append(found[0])
-    return times
+    return [(t, k) for k, t in enumerate(times, start=1)]
+
+
+def _within(stage_times: dict[int, list[int]], start: int, window: int) -> list[tuple[int, int]]:
+    """(time, stage) of each stage matched in [start, start + window] at its earliest time, in time order
+    (then stage number): the any-order path from ``start``."""
+    reached = []
+    for k, times in stage_times.items():
+        inside = [t for t in times if start <= t <= start + window]
+        if inside:
+            reached.append((inside[0], k))
+    return sorted(reached)
 
 
 def _exclusion(journey: Journey, frame: pd.DataFrame, path: list[int], window: int) -> str | None:

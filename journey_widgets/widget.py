@@ -4,7 +4,8 @@
 funnel chart (an offline ``altair.JupyterChart``). The journey lives in one traitlet as the version-1
 JSON; edits are validated at once (errors shown next to the control) and recomputed on the backend
 in a worker thread: at once when it is idle, else right after the running query, with only the newest
-of the edits made meanwhile (a newer edit always supersedes an older one).
+of the edits made meanwhile (a newer edit always supersedes an older one). A click on a stage's numbers or
+on a bar of the chart opens the editor's drill-down, whose requests :mod:`journey_widgets.drilldown` answers.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import ipywidgets
 import pydantic
 import traitlets
 
+from journey_widgets import drilldown
 from journey_widgets._resources import resource_path
 from journey_widgets.binding import (
     BoundEvents,
@@ -36,6 +38,7 @@ from journey_widgets.errors import CatalogError, JourneyDefinitionError, Journey
 from journey_widgets.model import MAX_HELD, MAX_STAGES, MAX_STEPS, Journey
 from journey_widgets.operators import OPERATORS, kind_of
 from journey_widgets.result import JourneyResult
+from journey_widgets.stage_pick import PICK, pickable, picked
 from journey_widgets.suggestions import ValueIndex
 
 #: Taken around every query a builder runs, from its worker thread or the kernel's: a connection
@@ -136,6 +139,7 @@ class JourneyBuilder(ipywidgets.VBox):
         self.result: JourneyResult | None = None
         self.editor = JourneyEditor(catalog=self._catalog.to_dict(), columns=self._columns())
         self.chart = alt.JupyterChart(_placeholder_chart())
+        self.chart.observe(self._on_chart, names="chart")
         super().__init__([self.editor, self.chart])
         self.add_class("jw-builder")
         self.editor.observe(self._on_journey, names="journey")
@@ -282,7 +286,19 @@ class JourneyBuilder(ipywidgets.VBox):
     def _funnel_chart(self, funnel: Any, journey: Journey) -> alt.TopLevelMixin:
         from journey_widgets.charts import funnel_chart
 
-        return funnel_chart(funnel, title=journey.name, dark=self.editor.theme == "dark")
+        chart = funnel_chart(funnel, title=journey.name, dark=self.editor.theme == "dark")
+        return pickable(chart, segments="breakdown" in funnel)
+
+    def _on_chart(self, _change: dict[str, Any]) -> None:
+        # Altair gives each new chart new selections: follow the clicks on this one's bars
+        if PICK in self.chart.selections.trait_names():
+            self.chart.selections.observe(self._on_pick, names=PICK)
+
+    def _on_pick(self, change: dict[str, Any]) -> None:
+        """A bar clicked: the editor opens its drill-down (and asks for it like a click on its numbers)."""
+        drill = picked(change["old"].value, change["new"].value)
+        if drill is not None:
+            self.editor.send({"type": "show_drilldown"} | drill)
 
     def _on_theme(self, change: dict[str, Any]) -> None:
         # vega-embed's own dark theme (bundled with the offline chart): the host's theme, not a kernel-wide one
@@ -295,17 +311,25 @@ class JourneyBuilder(ipywidgets.VBox):
 
     # ------------------------------------------------------------------ messages from the editor
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict) or content.get("type") != "suggest":
+        if not isinstance(content, dict):
             return
+        if content.get("type") == "suggest":
+            self.editor.send(self._suggestions(content))
+        elif content.get("type") in drilldown.REPLIES:
+            with _BACKEND_LOCK:  # the result's queries, as the worker's
+                answer = drilldown.reply(self.result, content)
+            self.editor.send(answer)
+
+    def _suggestions(self, request: dict[str, Any]) -> dict[str, Any]:
+        reply = {"type": "suggestions", "id": request.get("id")}
         try:
             with _BACKEND_LOCK:
-                values = self._values.suggest(str(content.get("property", "")), str(content.get("search", "")))
-            reply = {"type": "suggestions", "id": content.get("id"), "values": values}
+                values = self._values.suggest(str(request.get("property", "")), str(request.get("search", "")))
+            return reply | {"values": values}
         except JourneyError as exc:
-            reply = {"type": "suggestions", "id": content.get("id"), "values": [], "error": str(exc)}
+            return reply | {"values": [], "error": str(exc)}
         except Exception as exc:  # the backend failed: the editor shows it next to the filter
-            reply = {"type": "suggestions", "id": content.get("id"), "values": [], "error": _one_line(exc)}
-        self.editor.send(reply)
+            return reply | {"values": [], "error": _one_line(exc)}
 
     def _columns(self) -> list[dict[str, str]]:
         table = self._bound.table

@@ -1,29 +1,79 @@
-"""The drill-down replies (kernel side of the builder's drill-down): actors, CSV, next events, explanations."""
+"""The drill-down replies (kernel side of the builder's drill-down): actors, CSV, next events, events between,
+explanations, segments."""
 
 from __future__ import annotations
 
-from cases import ABC, at, ev, events_frame
+import io
+
+import pandas as pd
+from cases import ABC, F, V, at, ev, events_frame
 
 from journey_widgets import Journey
 from journey_widgets.drilldown import reply
 
-V, F = "page_visited", "form_submission"
+
+def run(rows: list[dict], **settings):
+    return Journey.from_dict(ABC | settings).run(events_frame(rows), as_of=at(1000))
 
 
-def test_drilldown_lists_actors_and_explains_one():
-    events = events_frame([ev(V, 0, 1), ev(V, 0, 2), ev("email_opened", 5, 2), ev(V, 0, 3), ev(F, 5, 3)])
-    result = Journey.from_dict(ABC).run(events, as_of=at(1000))
+def test_drilldown_lists_actors_and_what_the_dropped_did_next():
+    result = run([ev(V, 0, 1), ev(V, 0, 2), ev("email_opened", 5, 2), ev(V, 0, 3), ev(F, 5, 3)])
     listed = reply(result, {"type": "drilldown", "id": 1, "stage": 2, "dropped": True, "limit": 1})
     assert listed["id"] == 1 and listed["total"] == 2 and len(listed["actors"]) == 1
-    assert listed["csv"].splitlines()[0].startswith("actor_id,is_anonymous,depth,in_progress")
+    assert (listed["name"], listed["in_progress"], listed["explainable"]) == ("S2", 0, True)
+    assert listed["actors"] == [{"actor_id": "1", "is_anonymous": False, "depth": 1, "in_progress": False}]
     assert listed["next_events"] == [
         {"next_event": "email_opened", "actors": 1},
         {"next_event": "(no further event)", "actors": 1},
     ]
-    first = listed["actors"][0]
-    explained = reply(result, {"type": "explain", "id": 2, "actor_id": first["actor_id"], "anonymous": False})
-    assert explained["type"] == "explanation" and "deepest path reaches stage 1" in explained["text"]
+    assert "csv" not in listed and "events_between" not in listed  # the CSV is a request of its own
+
+
+def test_reached_drilldown_shows_the_events_between_the_stages():
+    rows = [ev(V, 0, 1), ev("email_opened", 2, 1), ev(F, 5, 1), ev(V, 0, 2), ev(F, 5, 2), ev(V, 0, 3)]
+    result = run(rows)
+    listed = reply(result, {"type": "drilldown", "id": 2, "stage": 2, "dropped": False})
+    assert listed["total"] == 2 and [a["actor_id"] for a in listed["actors"]] == ["1", "2"]
+    assert listed["events_between"] == [{"event": "email_opened", "actors": 1}]
+    assert "next_events" not in listed
+    first = reply(result, {"type": "drilldown", "id": 3, "stage": 1, "dropped": False})
+    assert first["total"] == 3 and "events_between" not in first  # nothing comes before stage 1
+
+
+def test_csv_holds_every_actor_of_the_drilldown():
+    result = run([ev(V, 0, c) for c in range(1, 6)] + [ev(F, 5, 1)])
+    answer = reply(result, {"type": "csv", "id": 4, "stage": 2, "dropped": True})
+    assert (answer["type"], answer["id"]) == ("csv", 4)
+    table = pd.read_csv(io.StringIO(answer["csv"]))
+    assert list(table.columns[:4]) == ["actor_id", "is_anonymous", "depth", "in_progress"]
+    assert sorted(table.actor_id) == [2, 3, 4, 5] and "reached_at_1" in table
+
+
+def test_an_actor_is_explained():
+    result = run([ev(V, 0, 1), ev(V, 0, 2), ev(F, 5, 2)])
+    explained = reply(result, {"type": "explain", "id": 5, "actor_id": "1", "anonymous": False})
+    assert explained["type"] == "explanation" and explained["actor_id"] == "1"
+    assert "deepest path reaches stage 1" in explained["text"]
     assert explained["events"][0]["matches"] == "stage 1 'S1' (step 1)"
+    assert isinstance(explained["events"][0]["time"], str)
+
+
+def test_any_order_has_no_next_events_and_no_explanation_link():
+    result = run([ev(V, 0, 1), ev(F, 5, 2), ev(V, 0, 2)], order="any")
+    listed = reply(result, {"type": "drilldown", "id": 6, "stage": 2, "dropped": True})
+    assert listed["total"] == 1 and listed["explainable"] is False
+    assert "next_events" not in listed and "events_between" not in listed and "error" not in listed
+
+
+def test_a_segment_lists_only_its_actors():
+    rows = [ev(V, 0, 1, country="US"), ev(V, 0, 2, country="DE"), ev(V, 0, 3), ev(F, 5, 3)]
+    result = run(rows, breakdown={"property": "country"})
+    us = reply(result, {"type": "drilldown", "id": 7, "stage": 1, "dropped": False, "segment": "US"})
+    unknown = reply(result, {"type": "drilldown", "id": 8, "stage": 1, "dropped": False, "segment": None})
+    assert [a["actor_id"] for a in us["actors"]] == ["1"] and us["segment"] == "US"
+    assert [a["actor_id"] for a in unknown["actors"]] == ["3"] and unknown["segment"] is None
+    everyone = reply(result, {"type": "csv", "id": 9, "stage": 1, "dropped": False})
+    assert everyone["csv"].count("\n") == 4  # the header and three actors: no segment, no filter
 
 
 def test_drilldown_errors_are_one_line():
@@ -31,4 +81,8 @@ def test_drilldown_errors_are_one_line():
     assert reply(result, {"type": "drilldown", "id": 3, "stage": 9})["error"].startswith(
         "ArgumentError: stage 9 is out of range"
     )
-    assert reply(None, {"type": "explain", "id": 4})["error"] == "no result yet: the journey has not run"
+    assert reply(result, {"type": "csv", "id": 4, "stage": 1, "segment": "US"})["error"].startswith(
+        "ArgumentError: the journey has no breakdown"
+    )
+    assert reply(None, {"type": "explain", "id": 5})["error"] == "no result yet: the journey has not run"
+    assert reply(result, {"type": "nope", "id": 6})["error"].startswith("unknown request type 'nope'")

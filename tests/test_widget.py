@@ -11,6 +11,7 @@ import pytest
 from journey_widgets import Journey, sample_events, step
 from journey_widgets.binding import bind_events
 from journey_widgets.errors import DataBindingError, JourneyDefinitionError
+from journey_widgets.stage_pick import PICK
 from journey_widgets.suggestions import suggest_values
 from journey_widgets.widget import JourneyBuilder
 
@@ -311,6 +312,36 @@ def test_message_handler_answers_suggestions(builder, monkeypatch):
     assert sent[0]["id"] == 7 and {v["value"] for v in sent[0]["values"]} >= {"US"}
     assert sent[1]["values"] == [] and "unknown property" in sent[1]["error"]
     assert len(sent) == 2
+
+
+def test_message_handler_answers_drilldowns(builder, monkeypatch):
+    sent = []
+    monkeypatch.setattr(builder.editor, "send", sent.append)
+    builder._on_message(builder.editor, {"type": "drilldown", "id": 1, "stage": 2, "dropped": True}, [])
+    builder._on_message(builder.editor, {"type": "csv", "id": 2, "stage": 2, "dropped": True}, [])
+    actor = sent[0]["actors"][0]
+    explain = {"type": "explain", "id": 3, "actor_id": actor["actor_id"], "anonymous": actor["is_anonymous"]}
+    builder._on_message(builder.editor, explain, [])
+    listed, csv, explained = sent
+    dropped = builder.result.actors(2, dropped=True)
+    assert [m["id"] for m in sent] == [1, 2, 3] and not any("error" in m for m in sent)
+    assert listed["total"] == len(dropped) == csv["csv"].count("\n") - 1 > 0
+    assert explained["text"] == builder.result.explain(actor["actor_id"], anonymous=actor["is_anonymous"]).text
+
+
+def test_a_click_on_a_bar_opens_its_drilldown_also_after_a_recompute(builder, monkeypatch):
+    sent = []
+    monkeypatch.setattr(builder.editor, "send", sent.append)
+
+    def click(*points):  # the selection the chart's frontend syncs after a click on a bar
+        builder.chart._vl_selections = {PICK: {"value": {"vlPoint": {"or": list(points)}}, "store": []}}
+
+    click({"stage_index": 2, "segment": "Reached"})
+    assert sent == [{"type": "show_drilldown", "stage": 2, "dropped": False}]
+    builder.journey = builder.journey.stage("Met", "meeting_booked")
+    builder.wait()  # a new chart, with new selections
+    click({"stage_index": 3, "segment": "Dropped off"})
+    assert sent[1:] == [{"type": "show_drilldown", "stage": 3, "dropped": True}]
 
 
 def test_save_and_load(builder, data, tmp_path):

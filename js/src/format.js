@@ -58,3 +58,8 @@ export function joinWindow(amount, unit) {
 export function dayOf(value) {
   return value ? value.replace(/T.*$/, "") : "";
 }
+
+/** A UTC time as the kernel writes it ("2026-03-17 10:17:41.147060+00:00"), to the second. @param {string} text */
+export function formatTime(text) {
+  return text.replace(/\.\d+/, "").replace(/(\+00:00|Z)$/, "");
+}

@@ -10,6 +10,7 @@ import { containKeys } from "./keyboard.js";
 import { connect } from "./sync.js";
 import { watchTheme } from "./theme.js";
 import { exclusionsView } from "./views/exclusions.js";
+import { messageTarget } from "./views/drilldown.js";
 import { resultsView } from "./views/results.js";
 import { settingsView } from "./views/settings.js";
 import { dragState, stageCard } from "./views/stage.js";
@@ -57,7 +58,9 @@ function render({ model, el }) {
     },
   }, ["+ Add stage"]));
   const exclusions = exclusionsView(ctx);
-  const results = resultsView();
+  const results = resultsView(store.request);
+  // a bar of the funnel chart clicked (the chart is another widget: the kernel tells which)
+  store.listen("show_drilldown", (message) => results.open(messageTarget(message), true));
   const editor = h("div", { class: "jw-editor" }, [tools.el, settings.el, loose, stages, addStageButton, exclusions.el]);
   const root = h("div", { class: "jw-root", "data-lm-suppress-shortcuts": "true" }, [editor, results.el]);
   el.append(root);

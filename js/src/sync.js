@@ -1,12 +1,14 @@
 // @ts-check
 // The model sync: the editor's edits go to the `journey` trait (one `save_changes` each) through a bounded
-// undo/redo history; value suggestions are requests and replies over custom messages.
+// undo/redo history; value suggestions and drill-downs are requests and replies (matched by id) over custom
+// messages, and the kernel's own messages (a bar of the chart clicked) go to their listeners.
 
 import { follow, record, redo, startHistory, undo } from "./history.js";
 
 /** @typedef {import("./types.js").Model} Model */
 /** @typedef {import("./types.js").JourneyDoc} JourneyDoc */
 /** @typedef {import("./types.js").Suggestion} Suggestion */
+/** @typedef {Record<string, any>} Message */
 
 export const HISTORY_LIMIT = 100;
 
@@ -23,8 +25,10 @@ export function connect(model) {
   let history = startHistory(model.get("journey"), HISTORY_LIMIT);
   const started = model.get("initial") && Object.keys(model.get("initial")).length ? model.get("initial") : model.get("journey");
   let requestId = 0;
-  /** @type {Map<number, (values: Suggestion[]) => void>} */
+  /** @type {Map<number, (reply: Message) => void>} */
   const replies = new Map();
+  /** @type {Map<string, (message: Message) => void>} */
+  const listeners = new Map();
 
   /** @param {JourneyDoc} doc */
   function send(doc) {
@@ -34,10 +38,18 @@ export function connect(model) {
 
   /** @param {any} message */
   function onCustom(message) {
-    if (message?.type !== "suggestions") return;
-    const reply = replies.get(message.id);
-    replies.delete(message.id);
-    reply?.(message.values ?? []);
+    const reply = replies.get(message?.id);
+    if (reply) {
+      replies.delete(message.id);
+      reply(message);
+    } else listeners.get(message?.type)?.(message);
+  }
+  /** Send `content` to the kernel with a new id; `reply` gets the kernel's answer to it.
+   * @param {Message} content @param {(reply: Message) => void} reply */
+  function request(content, reply) {
+    requestId += 1;
+    replies.set(requestId, reply);
+    model.send({ ...content, id: requestId });
   }
   /** A change from the kernel (or another view) becomes the present, without an undo step. */
   function onJourney() {
@@ -76,13 +88,39 @@ export function connect(model) {
     /** Ask the kernel for values of `property` containing `search`. @param {string} property @param {string} search
      * @param {(values: Suggestion[]) => void} reply */
     suggest(property, search, reply) {
-      requestId += 1;
-      replies.set(requestId, reply);
-      model.send({ type: "suggest", id: requestId, property, search });
+      request({ type: "suggest", property, search }, (message) => reply(message.values ?? []));
+    },
+    request,
+    /** Call `listener` with each message of `type` the kernel sends of itself (one listener a type).
+     * @param {string} type @param {(message: Message) => void} listener */
+    listen(type, listener) {
+      listeners.set(type, listener);
     },
     dispose() {
+      listeners.clear();
       model.off("msg:custom", onCustom);
       model.off("change:journey", onJourney);
+    },
+  };
+}
+
+/**
+ * Requests of which only the newest counts (a newer drill-down supersedes an older one): `next` wraps the reply
+ * callback of a new request, which then runs only if no request came (and no `cancel`) since.
+ */
+export function latest() {
+  let newest = 0;
+  return {
+    /** @template T @param {(reply: T) => void} callback @returns {(reply: T) => void} */
+    next(callback) {
+      newest += 1;
+      const mine = newest;
+      return (reply) => {
+        if (mine === newest) callback(reply);
+      };
+    },
+    cancel() {
+      newest += 1;
     },
   };
 }

@@ -23,6 +23,24 @@
 /** @typedef {{max_stages?: number, max_steps?: number, max_held?: number}} Limits */
 /** @typedef {{value: string, count: number}} Suggestion */
 /** @typedef {"idle" | "running" | "invalid" | "error"} Status */
+/** One funnel row as the `funnel` trait holds it (SPEC §7's funnel table). @typedef {Record<string, any>} FunnelRow */
+
+/** A drill-down: the actors who reached stage `stage`, or (`dropped`) those who reached the stage before and not it;
+ * with `segment` (a breakdown value, null included), only those of that segment.
+ * @typedef {{stage: number, dropped: boolean, segment?: string | null}} DrillTarget */
+/** @typedef {{actor_id: string, is_anonymous: boolean, depth: number, in_progress: boolean}} DrillActor */
+/**
+ * The kernel's reply to a drill-down request (journey_widgets/drilldown.py): the first actors, how many in all, and
+ * the events that explain the step (next events of those who dropped; events between the stages of those who reached).
+ * @typedef {DrillTarget & {id: number, name: string, total: number, in_progress: number, explainable: boolean,
+ *   actors: DrillActor[], next_events?: {next_event: string, actors: number}[],
+ *   events_between?: {event: string, actors: number}[], error?: string}} DrillReply
+ */
+/** @typedef {{time: string, event: string, matches: string, failed: string}} ExplainedEvent */
+/** @typedef {{id: number, actor_id: string, text: string, events: ExplainedEvent[], error?: string}} ExplanationReply */
+/** @typedef {{id: number, csv: string, error?: string}} CsvReply */
+/** Send a request to the kernel; `reply` gets its answer. @typedef {(content: Record<string, any>,
+ *   reply: (answer: any) => void) => void} Request */
 
 /**
  * The part of anywidget's model the builder uses.

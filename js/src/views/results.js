@@ -1,56 +1,76 @@
 // @ts-check
-// The numbers: the status line, a backend error if any, and the funnel table. Numbers that are not those
-// of the journey in the editor (computing, or an invalid edit) are dimmed and say so.
+// The numbers: the status line, a backend error if any, the funnel table and its drill-down. Numbers that are not
+// those of the journey in the editor (computing, or an invalid edit) are dimmed and say so. A stage's "Reached" and
+// "Dropped off" numbers open the drill-down of the actors behind them.
 
 import { h, setText, show } from "../dom.js";
 import { formatCount, formatSeconds, formatShare } from "../format.js";
+import { drilldownPanel, drillTitle, rowTarget } from "./drilldown.js";
 import { describeStatus, statusLine } from "./status.js";
 
 /** @typedef {import("./status.js").StatusProps} StatusProps */
-/** @typedef {StatusProps & {rows: Record<string, any>[], message: string}} ResultsProps */
+/** @typedef {import("../types.js").FunnelRow} FunnelRow */
+/** @typedef {import("../types.js").DrillTarget} DrillTarget */
+/** @typedef {StatusProps & {rows: FunnelRow[], message: string}} ResultsProps */
 
 const COLUMNS = ["Stage", "Reached", "From start", "From previous", "Dropped off", "Median time"];
 
-/** @param {Record<string, any>[]} rows */
-function table(rows) {
+/**
+ * @param {FunnelRow[]} rows
+ * @param {(target: DrillTarget) => void} open opens a number's drill-down
+ */
+function table(rows, open) {
   const broken = "breakdown" in rows[0];
+  /** A number that opens the drill-down of its actors. @param {FunnelRow} r @param {boolean} dropped @param {number} n */
+  const drill = (r, dropped, n) => {
+    const target = rowTarget(r, dropped);
+    return h("button", {
+      class: "jw-link jw-drill-open", type: "button", "aria-label": `List the actors: ${drillTitle(target, r.stage, n)}`,
+      onclick: () => open(target),
+    }, [formatCount(n)]);
+  };
   return h("table", { class: "jw-funnel-table" }, [
     h("thead", {}, [h("tr", {}, [broken ? h("th", { scope: "col" }, ["Segment"]) : null,
       ...COLUMNS.map((c) => h("th", { scope: "col" }, [c]))])]),
     h("tbody", {}, rows.map((r) => h("tr", {}, [
       broken ? h("td", {}, [r.breakdown ?? "(none)"]) : null,
       h("td", {}, [`${r.stage_index}. ${r.stage}`]),
-      h("td", { class: "jw-num jw-actors" }, [formatCount(r.actors)]),
+      h("td", { class: "jw-num jw-actors" }, [drill(r, false, r.actors)]),
       h("td", { class: "jw-num" }, [formatShare(r.conversion_from_start)]),
       h("td", { class: "jw-num" }, [r.stage_index === 1 ? "" : formatShare(r.conversion_from_previous)]),
-      h("td", { class: "jw-num" }, [r.stage_index === 1 ? "" : formatCount(r.dropped_off)]),
+      h("td", { class: "jw-num jw-dropped" }, [r.stage_index === 1 ? "" : drill(r, true, r.dropped_off)]),
       h("td", { class: "jw-num" }, [formatSeconds(r.median_seconds_from_previous)]),
     ]))),
   ]);
 }
 
-/** @returns {import("../dom.js").View<ResultsProps>} */
-export function resultsView() {
+/** @param {import("../types.js").Request} request
+ * @returns {import("../dom.js").View<ResultsProps> & {open: (target: DrillTarget, reveal?: boolean) => void}} */
+export function resultsView(request) {
   const status = statusLine();
   const message = h("div", { class: "jw-error jw-backend-error", role: "alert", hidden: true });
   const numbers = h("div", { class: "jw-numbers" });
-  /** @type {Record<string, any>[] | null} */
+  const drilldown = drilldownPanel(request);
+  /** @type {FunnelRow[] | null} */
   let shown = null;
   // it scrolls sideways when the table is wider than its column (a breakdown): focusable, to scroll by keyboard
-  const el = h("div", { class: "jw-results", tabindex: "0", role: "region", "aria-label": "Funnel numbers" }, [status.el, message, numbers]);
+  const el = h("div", { class: "jw-results", tabindex: "0", role: "region", "aria-label": "Funnel numbers" },
+    [status.el, message, numbers, drilldown.el]);
   return {
     el,
+    open: drilldown.open,
     update(props) {
       status.update(props);
       setText(message, props.message);
       show(message, Boolean(props.message));
       if (props.rows !== shown) {
         shown = props.rows;
-        numbers.replaceChildren(...(props.rows.length ? [table(props.rows)] : []));
+        numbers.replaceChildren(...(props.rows.length ? [table(props.rows, (target) => drilldown.open(target))] : []));
       }
       const stale = describeStatus(props).stale;
       numbers.classList.toggle("jw-stale", stale);
       numbers.setAttribute("aria-busy", String(props.status === "running"));
+      drilldown.update({ rows: props.rows, stale });
     },
   };
 }

@@ -10,7 +10,7 @@ import { containKeys } from "./keyboard.js";
 import { connect } from "./sync.js";
 import { watchTheme } from "./theme.js";
 import { exclusionsView } from "./views/exclusions.js";
-import { messageTarget } from "./views/drilldown.js";
+import { drilldownPanel, messageTarget } from "./views/drilldown.js";
 import { resultsView } from "./views/results.js";
 import { settingsView } from "./views/settings.js";
 import { dragState, stageCard } from "./views/stage.js";
@@ -58,11 +58,12 @@ function render({ model, el }) {
     },
   }, ["+ Add stage"]));
   const exclusions = exclusionsView(ctx);
-  const results = resultsView(store.request);
+  const drilldown = drilldownPanel(store.request);
+  const results = resultsView((target) => drilldown.open(target));
   // a bar of the funnel chart clicked (the chart is another widget: the kernel tells which)
-  store.listen("show_drilldown", (message) => results.open(messageTarget(message), true));
+  store.listen("show_drilldown", (message) => drilldown.open(messageTarget(message), true));
   const editor = h("div", { class: "jw-editor" }, [tools.el, settings.el, loose, stages, addStageButton, exclusions.el]);
-  const root = h("div", { class: "jw-root", "data-lm-suppress-shortcuts": "true" }, [editor, results.el]);
+  const root = h("div", { class: "jw-root", "data-lm-suppress-shortcuts": "true" }, [editor, results.el, drilldown.el]);
   el.append(root);
   const releaseKeys = containKeys(root, { undo: () => store.undo(), redo: () => store.redo() });
   // the kernel styles the chart to match (it is another widget, drawn by Altair)
@@ -85,7 +86,9 @@ function render({ model, el }) {
     setText(addStageButton, "+ Add stage");
     exclusions.update({ doc, errors });
     const rows = model.get("funnel") ?? [];
-    results.update({ status: model.get("status"), hasResults: rows.length > 0, errors, rows, message: model.get("message") ?? "" });
+    const numbers = { status: model.get("status"), hasResults: rows.length > 0, errors, rows };
+    results.update({ ...numbers, message: model.get("message") ?? "" });
+    drilldown.update(numbers);
   }
 
   update();

@@ -7,6 +7,7 @@
 import { h, setText, show, uid } from "../dom.js";
 import { formatCount, formatTime } from "../format.js";
 import { latest } from "../sync.js";
+import { describeStatus } from "./status.js";
 
 /** @typedef {import("../types.js").DrillTarget} DrillTarget */
 /** @typedef {import("../types.js").DrillReply} DrillReply */
@@ -15,7 +16,7 @@ import { latest } from "../sync.js";
 /** @typedef {import("../types.js").CsvReply} CsvReply */
 /** @typedef {import("../types.js").FunnelRow} FunnelRow */
 /** @typedef {import("../types.js").Request} Request */
-/** @typedef {{rows: FunnelRow[], stale: boolean}} DrillProps */
+/** @typedef {import("./status.js").StatusProps & {rows: FunnelRow[]}} DrillProps */
 /** @typedef {import("../dom.js").View<DrillProps> & {open: (target: DrillTarget, reveal?: boolean) => void}} DrillPanel */
 
 /** Actors listed in the panel (the CSV has them all). */
@@ -121,7 +122,8 @@ export function drilldownPanel(request) {
   const events = h("div", { class: "jw-drill-events" });
   const explanation = h("div", { class: "jw-drill-explanation", "aria-live": "polite" });
   const el = h("section", { class: "jw-drilldown", "aria-labelledby": titleId, hidden: true }, [
-    h("div", { class: "jw-drill-head" }, [title, close]), summary, error, download, actors, events, explanation,
+    h("div", { class: "jw-drill-head" }, [title, download, close]), summary, error,
+    h("div", { class: "jw-drill-body" }, [actors, events]), explanation,
   ]);
   const listing = latest();
   const csv = latest();
@@ -157,23 +159,26 @@ export function drilldownPanel(request) {
     explanation.replaceChildren();
     el.setAttribute("aria-busy", "true");
     show(el, true);
-    request({ type: "drilldown", ...next, limit: LIMIT }, listing.next(showListing));
+    request({ type: "drilldown", ...next, limit: LIMIT }, listing.next((/** @type {DrillReply} */ reply) => showListing(next, reply)));
   }
 
-  /** @param {DrillReply} reply */
-  function showListing(reply) {
+  /** @param {DrillTarget} asked @param {DrillReply} reply */
+  function showListing(asked, reply) {
     el.removeAttribute("aria-busy");
-    if (reply.error || !target) {
+    download.disabled = Boolean(reply.error) || reply.total === 0;
+    if (reply.error) {
       setText(summary, "");
-      showError(reply.error ?? "");
+      showError(reply.error);
       return;
     }
     name = reply.name;
-    setText(title, drillTitle(target, name, reply.total));
+    setText(title, drillTitle(asked, name, reply.total));
     setText(summary, drillSummary(reply));
-    download.disabled = reply.total === 0;
     const actorCell = (/** @type {DrillActor} */ a) => (reply.explainable
-      ? h("button", { class: "jw-link jw-drill-actor", type: "button", "aria-label": `Explain actor ${a.actor_id}`, onclick: () => explain(a) }, [a.actor_id])
+      ? h("button", {
+        class: "jw-link jw-drill-actor", type: "button", "aria-label": `Explain actor ${a.actor_id}`,
+        onclick: (/** @type {Event} */ e) => explain(a, /** @type {HTMLElement} */ (e.currentTarget)),
+      }, [a.actor_id])
       : a.actor_id);
     const yes = (/** @type {boolean} */ flag) => (flag ? "yes" : "");
     actors.replaceChildren(dataTable("Actors", ["Actor", "Anonymous", "Depth", "In progress"],
@@ -185,8 +190,10 @@ export function drilldownPanel(request) {
     ] : []));
   }
 
-  /** @param {DrillActor} actor */
-  function explain(actor) {
+  /** @param {DrillActor} actor @param {HTMLElement} button its button in the list, marked as the one explained */
+  function explain(actor, button) {
+    for (const marked of actors.querySelectorAll("[aria-current]")) marked.removeAttribute("aria-current");
+    button.setAttribute("aria-current", "true");
     explanation.replaceChildren(h("div", { class: "jw-drill-subtitle" }, [`Explaining actor ${actor.actor_id}…`]));
     request({ type: "explain", actor_id: actor.actor_id, anonymous: actor.is_anonymous }, explaining.next(showExplanation));
   }
@@ -237,7 +244,7 @@ export function drilldownPanel(request) {
         if (target && stillShown(target, rows)) ask(target); // the new result's actors
         else if (target) closePanel(); // its stage (or segment) is gone
       }
-      el.classList.toggle("jw-stale", props.stale);
+      el.classList.toggle("jw-stale", describeStatus(props).stale); // of the numbers shown, as they are
     },
   };
 }

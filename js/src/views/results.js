@@ -1,11 +1,11 @@
 // @ts-check
-// The numbers: the status line, a backend error if any, the funnel table and its drill-down. Numbers that are not
-// those of the journey in the editor (computing, or an invalid edit) are dimmed and say so. A stage's "Reached" and
-// "Dropped off" numbers open the drill-down of the actors behind them.
+// The numbers: the status line, a backend error if any, and the funnel table. Numbers that are not those of the
+// journey in the editor (computing, or an invalid edit) are dimmed and say so. A stage's "Reached" and "Dropped off"
+// numbers open the drill-down of the actors behind them.
 
 import { h, setText, show } from "../dom.js";
 import { formatCount, formatSeconds, formatShare } from "../format.js";
-import { drilldownPanel, drillTitle, rowTarget } from "./drilldown.js";
+import { drillTitle, rowTarget } from "./drilldown.js";
 import { describeStatus, statusLine } from "./status.js";
 
 /** @typedef {import("./status.js").StatusProps} StatusProps */
@@ -44,33 +44,29 @@ function table(rows, open) {
   ]);
 }
 
-/** @param {import("../types.js").Request} request
- * @returns {import("../dom.js").View<ResultsProps> & {open: (target: DrillTarget, reveal?: boolean) => void}} */
-export function resultsView(request) {
+/** @param {(target: DrillTarget) => void} open opens a drill-down @returns {import("../dom.js").View<ResultsProps>} */
+export function resultsView(open) {
   const status = statusLine();
   const message = h("div", { class: "jw-error jw-backend-error", role: "alert", hidden: true });
   const numbers = h("div", { class: "jw-numbers" });
-  const drilldown = drilldownPanel(request);
   /** @type {FunnelRow[] | null} */
   let shown = null;
   // it scrolls sideways when the table is wider than its column (a breakdown): focusable, to scroll by keyboard
   const el = h("div", { class: "jw-results", tabindex: "0", role: "region", "aria-label": "Funnel numbers" },
-    [status.el, message, numbers, drilldown.el]);
+    [status.el, message, numbers]);
   return {
     el,
-    open: drilldown.open,
     update(props) {
       status.update(props);
       setText(message, props.message);
       show(message, Boolean(props.message));
       if (props.rows !== shown) {
         shown = props.rows;
-        numbers.replaceChildren(...(props.rows.length ? [table(props.rows, (target) => drilldown.open(target))] : []));
+        numbers.replaceChildren(...(props.rows.length ? [table(props.rows, open)] : []));
       }
       const stale = describeStatus(props).stale;
       numbers.classList.toggle("jw-stale", stale);
       numbers.setAttribute("aria-busy", String(props.status === "running"));
-      drilldown.update({ rows: props.rows, stale });
     },
   };
 }

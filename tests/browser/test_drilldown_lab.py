@@ -21,10 +21,10 @@ CHART = ".jw-builder .vega-embed canvas, .jw-builder .vega-embed svg.marks"
 
 
 def kernel_value(page, expression: str):
-    """The value of `expression` in the kernel, through JSON. Computed under the builder's backend lock: the widgets'
-    messages are handled in a thread of their own (a kernel subshell), and DuckDB refuses two calls at once."""
-    code = f"import json\nfrom journey_widgets.widget import _BACKEND_LOCK\nwith _BACKEND_LOCK:\n    value = {expression}\n"
-    out = kernel_run(page, code + "print(json.dumps(value))")
+    """The value of `expression` in the kernel, through JSON. Computed under the builder's backend lock: the kernel
+    handles the page's drill-down requests while a cell runs, and DuckDB refuses two calls at once."""
+    locked = f"from journey_widgets.widget import _BACKEND_LOCK\nwith _BACKEND_LOCK:\n    value = {expression}\n"
+    out = kernel_run(page, f"import json\n{locked}print(json.dumps(value))")
     try:
         return json.loads(out)
     except json.JSONDecodeError:

@@ -7,8 +7,8 @@ only the actors of that segment.
 
 - ``{"type": "drilldown", "id": n, "stage": k, "dropped": bool, ["segment": v,] "limit": 200}`` ->
   ``{"type": "drilldown", "id": n, "stage": k, "name": "<stage name>", "dropped": bool, ["segment": v,]
-  "total": int, "in_progress": int, "explainable": bool, "actors": [the first `limit` rows of actor_id,
-  is_anonymous, depth, in_progress], "next_events": [rows of next_event, actors] (dropped) or "events_between":
+  "total": int, "in_progress": int, "actors": [the first `limit` rows of actor_id, is_anonymous, depth,
+  in_progress], "next_events": [rows of next_event, actors] (dropped) or "events_between":
   [rows of event, actors] (reached, k >= 2)}``; these two are of every segment, and absent in any order;
 - ``{"type": "csv", "id": n, "stage": k, "dropped": bool, ["segment": v]}`` ->
   ``{"type": "csv", "id": n, "csv": "<every actor of the drill-down, every column of the paths table>"}``;
@@ -75,7 +75,6 @@ def _listing(result: JourneyResult, request: dict[str, Any]) -> dict[str, Any]:
         "dropped": dropped,
         "total": len(actors),
         "in_progress": int(actors["in_progress"].sum()),
-        "explainable": journey.follows_order,
         "actors": _records(actors[_ACTOR_COLUMNS].head(int(request.get("limit", LIMIT)))),
     }
     if "segment" in request:

@@ -20,7 +20,7 @@ def test_drilldown_lists_actors_and_what_the_dropped_did_next():
     result = run([ev(V, 0, 1), ev(V, 0, 2), ev("email_opened", 5, 2), ev(V, 0, 3), ev(F, 5, 3)])
     listed = reply(result, {"type": "drilldown", "id": 1, "stage": 2, "dropped": True, "limit": 1})
     assert listed["id"] == 1 and listed["total"] == 2 and len(listed["actors"]) == 1
-    assert (listed["name"], listed["in_progress"], listed["explainable"]) == ("S2", 0, True)
+    assert (listed["name"], listed["in_progress"]) == ("S2", 0)
     assert listed["actors"] == [{"actor_id": "1", "is_anonymous": False, "depth": 1, "in_progress": False}]
     assert listed["next_events"] == [
         {"next_event": "email_opened", "actors": 1},
@@ -58,11 +58,15 @@ def test_an_actor_is_explained():
     assert isinstance(explained["events"][0]["time"], str)
 
 
-def test_any_order_has_no_next_events_and_no_explanation_link():
+def test_any_order_has_no_events_around_the_step_and_explains_actors():
     result = run([ev(V, 0, 1), ev(F, 5, 2), ev(V, 0, 2)], order="any")
     listed = reply(result, {"type": "drilldown", "id": 6, "stage": 2, "dropped": True})
-    assert listed["total"] == 1 and listed["explainable"] is False
-    assert "next_events" not in listed and "events_between" not in listed and "error" not in listed
+    assert listed["total"] == 1 and "error" not in listed
+    assert "next_events" not in listed and "events_between" not in listed
+    reached = reply(result, {"type": "drilldown", "id": 7, "stage": 2, "dropped": False})
+    assert reached["total"] == 1 and "events_between" not in reached
+    explained = reply(result, {"type": "explain", "id": 8, "actor_id": "2", "anonymous": False})
+    assert "error" not in explained and explained["events"]
 
 
 def test_a_segment_lists_only_its_actors():

@@ -82,19 +82,19 @@ test("the title names the stage, reached or dropped off, and the count", () => {
 });
 
 test("the summary says who is still in progress and that the list is cut", () => {
-  const reply = { id: 1, stage: 2, name: "B", dropped: true, total: 450, in_progress: 50, explainable: true, actors: new Array(200) };
+  const reply = { id: 1, stage: 2, name: "B", dropped: true, total: 450, in_progress: 50, actors: new Array(200) };
   assert.equal(drillSummary(reply),
     "Of these, 50 are still in progress (their window is open) and 400 dropped off. The first 200 are listed; the CSV has all.");
   assert.equal(drillSummary({ ...reply, dropped: false, total: 3, actors: new Array(3) }), "");
 });
 
 test("the events around the step: next events of the dropped, events between for the reached, none in any order", () => {
-  const base = { id: 1, stage: 3, name: "C", total: 2, in_progress: 0, explainable: true, actors: [] };
+  const base = { id: 1, stage: 3, name: "C", total: 2, in_progress: 0, actors: [] };
   const next = drillEvents({ ...base, dropped: true, next_events: [{ next_event: "page_visited", actors: 2 }] });
   assert.deepEqual(next, { heading: "Next event of those who dropped off, windows closed", rows: [["page_visited", 2]] });
   const between = drillEvents({ ...base, dropped: false, segment: "US", events_between: [{ event: "cta_viewed", actors: 1 }] });
   assert.deepEqual(between, { heading: "Events between stage 2 and stage 3 (all segments)", rows: [["cta_viewed", 1]] });
-  assert.equal(drillEvents({ ...base, dropped: true, explainable: false }), null);
+  assert.equal(drillEvents({ ...base, dropped: true }), null);
 });
 
 test("the CSV's name says which drill-down it holds; times are shown to the second", () => {

@@ -174,12 +174,10 @@ export function drilldownPanel(request) {
     name = reply.name;
     setText(title, drillTitle(asked, name, reply.total));
     setText(summary, drillSummary(reply));
-    const actorCell = (/** @type {DrillActor} */ a) => (reply.explainable
-      ? h("button", {
-        class: "jw-link jw-drill-actor", type: "button", "aria-label": `Explain actor ${a.actor_id}`,
-        onclick: (/** @type {Event} */ e) => explain(a, /** @type {HTMLElement} */ (e.currentTarget)),
-      }, [a.actor_id])
-      : a.actor_id);
+    const actorCell = (/** @type {DrillActor} */ a) => h("button", {
+      class: "jw-link jw-drill-actor", type: "button", "aria-label": `Explain actor ${a.actor_id}`,
+      onclick: (/** @type {Event} */ e) => explain(a, /** @type {HTMLElement} */ (e.currentTarget)),
+    }, [a.actor_id]);
     const yes = (/** @type {boolean} */ flag) => (flag ? "yes" : "");
     actors.replaceChildren(dataTable("Actors", ["Actor", "Anonymous", "Depth", "In progress"],
       reply.actors.map((a) => [actorCell(a), yes(a.is_anonymous), String(a.depth), yes(a.in_progress)]), [2]));

@@ -6,18 +6,21 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+from backends import load
 from cases import ABC, F, V, at, ev, events_frame
 
 from journey_widgets import Journey
 from journey_widgets.drilldown import reply
 
 
-def run(rows: list[dict], **settings):
-    return Journey.from_dict(ABC | settings).run(events_frame(rows), as_of=at(1000))
+def run(rows: list[dict], connection=None, **settings):
+    events = events_frame(rows) if connection is None else load(connection, "events", events_frame(rows))
+    return Journey.from_dict(ABC | settings).run(events, as_of=at(1000))
 
 
-def test_drilldown_lists_actors_and_what_the_dropped_did_next():
-    result = run([ev(V, 0, 1), ev(V, 0, 2), ev("email_opened", 5, 2), ev(V, 0, 3), ev(F, 5, 3)])
+def test_drilldown_lists_actors_and_what_the_dropped_did_next(connection):
+    rows = [ev(V, 0, 1), ev(V, 0, 2), ev("email_opened", 5, 2), ev(V, 0, 3), ev(F, 5, 3)]
+    result = run(rows, connection)
     listed = reply(result, {"type": "drilldown", "id": 1, "stage": 2, "dropped": True, "limit": 1})
     assert listed["id"] == 1 and listed["total"] == 2 and len(listed["actors"]) == 1
     assert (listed["name"], listed["in_progress"]) == ("S2", 0)
@@ -29,9 +32,9 @@ def test_drilldown_lists_actors_and_what_the_dropped_did_next():
     assert "csv" not in listed and "events_between" not in listed  # the CSV is a request of its own
 
 
-def test_reached_drilldown_shows_the_events_between_the_stages():
+def test_reached_drilldown_shows_the_events_between_the_stages(connection):
     rows = [ev(V, 0, 1), ev("email_opened", 2, 1), ev(F, 5, 1), ev(V, 0, 2), ev(F, 5, 2), ev(V, 0, 3)]
-    result = run(rows)
+    result = run(rows, connection)
     listed = reply(result, {"type": "drilldown", "id": 2, "stage": 2, "dropped": False})
     assert listed["total"] == 2 and [a["actor_id"] for a in listed["actors"]] == ["1", "2"]
     assert listed["events_between"] == [{"event": "email_opened", "actors": 1}]

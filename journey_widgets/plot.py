@@ -55,8 +55,9 @@ class PlotAccessor:
         return charts.trend_chart(self._result.trend(period))
 
     def window_sweep(self, windows: Sequence[str | timedelta] | None = None) -> alt.TopLevelMixin:
-        """Actors reaching each stage against the window (default grid: up to twice the journey's window),
-        the journey's own window marked."""
+        """Actors reaching each stage against the window (default grid: up to twice the journey's window), the
+        journey's own window marked; hovering a window shows the funnel at that window beside the lines (at the
+        journey's own window until then). The same chart as the builder's "Window sweep" tab."""
         journey = self._result.journey
         return charts.window_sweep_chart(
             self._result.window_sweep(windows),

@@ -165,6 +165,7 @@ def test_every_chart_renders_to_png_html_svg(results, tmp_path):
         "time_distribution": C.time_distribution_chart(plain.time_histogram(20)),
         "breakdown": C.breakdown_chart(broken_down.funnel()),
         "trend": C.trend_chart(plain.trend("week")),
+        "window_sweep": plain.plot.window_sweep(),
     }
     for name, chart in charts.items():
         png = C.save_chart(chart, ARTIFACTS / f"{name}.png").read_bytes()
@@ -315,11 +316,46 @@ def test_trend_draws_incomplete_periods_lighter_with_a_note():
     assert "subtitle" not in C.trend_chart(trend.assign(complete=True)).to_dict()["title"]
 
 
-def test_window_sweep_chart_draws_a_line_per_stage_and_marks_the_window(results):
+def test_window_sweep_chart_draws_lines_and_the_funnel_at_the_hovered_window(results):
     plain, _ = results
     spec = plain.plot.window_sweep(["1d", "7d", "30d"]).to_dict()
-    lines, rule = _layers(spec)
+    trend, funnel = spec["hconcat"]
+    lines, pointer, rule, marker, _ = trend["layer"]
     values = spec["datasets"][lines["data"]["name"]]
     assert sorted({v["stage"] for v in values}) == [f"{k}. {s.name}" for k, s in enumerate(plain.journey.stages, 1)]
-    assert sorted({v["window_days"] for v in values}) == [1.0, 7.0, 30.0]
-    assert spec["datasets"][rule["data"]["name"]] == [{"window_days": plain.journey.window.total_seconds() / 86_400}]
+    assert (
+        sorted({v["window"] for v in values}) == [1.0, 7.0, 30.0] and lines["encoding"]["x"]["title"] == "Window (days)"
+    )
+    assert spec["datasets"][marker["data"]["name"]][0]["window"] == 30.0  # the journey's own window, dashed
+    hover, shown = spec["params"]
+    assert hover["select"] == {
+        "type": "point",
+        "fields": ["window_seconds"],
+        "nearest": True,
+        "on": "pointerover",
+        "clear": "pointerout",
+    }
+    assert hover["views"] == [pointer["name"]]
+    assert shown["expr"] == "hovered_window.window_seconds ? hovered_window.window_seconds[0] : 2592000.0"
+    at_shown = {"filter": "(datum.window_seconds === shown_window)"}
+    assert at_shown in rule["transform"] and all(at_shown in layer["transform"] for layer in funnel["layer"])
+
+
+def test_window_sweep_chart_shows_the_funnel_at_the_journeys_window_until_hovered(results):
+    """Drawn by Vega (vl-convert), nothing hovered: the bars' labels are the counts at the journey's window."""
+    plain, _ = results
+    sweep = plain.window_sweep(["1d", "7d", "30d", "60d"])
+    at_30_days = sweep[sweep.window_seconds == 30 * 86_400].actors.tolist()
+    assert at_30_days != sweep[sweep.window_seconds == 86_400].actors.tolist()
+    svg = C.chart_to_svg(plain.plot.window_sweep(["1d", "7d", "30d", "60d"]))
+    assert "Funnel at a window of 30.0 d" in svg
+    assert f">{at_30_days[0]:,}<" in svg and f">{at_30_days[1]:,} · " in svg
+
+
+@pytest.mark.parametrize(
+    ("longest", "unit"), [(90 * 86_400, "days"), (2 * 86_400, "days"), (36 * 3600, "hours"), (3600, "minutes")]
+)
+def test_window_sweep_axis_is_in_a_readable_unit(longest, unit):
+    sweep = pd.DataFrame({"stage_index": [1, 1], "window_seconds": [longest / 2, longest], "actors": [3, 3]})
+    lines = C.window_sweep_chart(sweep).to_dict()["hconcat"][0]["layer"][0]
+    assert lines["encoding"]["x"]["title"] == f"Window ({unit})"

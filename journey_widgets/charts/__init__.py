@@ -12,7 +12,15 @@ from journey_widgets.charts._export import chart_to_html, chart_to_png_bytes, ch
 from journey_widgets.charts._funnel import funnel_chart
 from journey_widgets.charts._stats import two_proportion_z_test, wilson_interval
 from journey_widgets.charts._sweep import window_sweep_chart
-from journey_widgets.charts._theme import PALETTE, THEME_NAME, compact, duration, enable_theme, percent
+from journey_widgets.charts._theme import (
+    PALETTE,
+    THEME_NAME,
+    compact,
+    duration,
+    enable_theme,
+    message_chart,
+    percent,
+)
 from journey_widgets.charts._timing import time_between_stages_chart, time_distribution_chart
 from journey_widgets.charts._trend import trend_chart
 
@@ -31,6 +39,7 @@ __all__ = [
     "enable_offline_rendering",
     "enable_theme",
     "funnel_chart",
+    "message_chart",
     "percent",
     "save_chart",
     "time_between_stages_chart",

@@ -77,15 +77,17 @@ def duration(seconds: float | None) -> str:
     return f"{seconds:.1f} s"
 
 
+def message_chart(text: str) -> alt.Chart:
+    """A valid chart that only says ``text`` (nothing to show, still computing, an error)."""
+    frame = pd.DataFrame({"text": [text]})
+    return (
+        alt.Chart(frame).mark_text(fontSize=14, color="#666").encode(text="text:N").properties(width=WIDTH, height=60)
+    )
+
+
 def empty_chart(title: str) -> alt.Chart:
     """A valid chart that says there is nothing to show."""
-    frame = pd.DataFrame({"text": ["No actors"]})
-    return (
-        alt.Chart(frame, title=title)
-        .mark_text(fontSize=14, color="#666")
-        .encode(text="text:N")
-        .properties(width=WIDTH, height=60)
-    )
+    return message_chart("No actors").properties(title=title)
 
 
 def stage_labels(frame: pd.DataFrame) -> list[str]:

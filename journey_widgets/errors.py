@@ -22,6 +22,12 @@ def shown(value: object) -> str:
     return _REPR.repr(value)
 
 
+def one_line(exc: BaseException) -> str:
+    """``Type: first line of the message``, for errors the user did not cause (backend, connection)."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+
+
 class JourneyError(ValueError):
     """Base class of every error journey_widgets raises on purpose.
 

@@ -76,8 +76,9 @@ class JourneyResult:
 
     def renamed(self, journey: Journey) -> JourneyResult:
         """This result under ``journey``'s names (it differs from this one's journey in names only): the
-        funnel already computed is relabelled, no query runs."""
-        result = JourneyResult(replace(self.compiled, journey=journey))
+        funnel and window sweeps already computed are kept (the funnel relabelled), no query runs."""
+        sweeps = {key: table for key, table in self._cache.items() if key.startswith("sweep-")}
+        result = JourneyResult(replace(self.compiled, journey=journey), progress=self.progress, _cache=sweeps)
         if "funnel" in self._cache:
             names = {index: stage.name for index, stage in enumerate(journey.stages, start=1)}
             funnel = self._cache["funnel"].copy()

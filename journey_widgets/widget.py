@@ -31,10 +31,13 @@ from journey_widgets.binding import (
     bind_events,
     check_journey_against_data,
 )
+from journey_widgets.builder_sweep import SweepView
 from journey_widgets.catalog import Catalog, default_catalog
+from journey_widgets.charts import message_chart
 from journey_widgets.compiler.open_windows import as_of_microseconds
 from journey_widgets.editor_errors import editor_errors
 from journey_widgets.errors import CatalogError, JourneyDefinitionError, JourneyError
+from journey_widgets.errors import one_line as _one_line
 from journey_widgets.model import MAX_HELD, MAX_STAGES, MAX_STEPS, Journey
 from journey_widgets.operators import OPERATORS, kind_of
 from journey_widgets.result import JourneyResult
@@ -44,12 +47,6 @@ from journey_widgets.suggestions import ValueIndex
 #: Taken around every query a builder runs, from its worker thread or the kernel's: a connection
 #: (DuckDB's, for one) refuses a call while another thread's call is running on it.
 _BACKEND_LOCK = threading.RLock()
-
-
-def _one_line(exc: BaseException) -> str:
-    """``Type: first line of the message``, for errors the user did not cause (backend, connection)."""
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
 
 
 class JourneyEditor(anywidget.AnyWidget):
@@ -107,7 +104,8 @@ class JourneyEditor(anywidget.AnyWidget):
 
 
 class JourneyBuilder(ipywidgets.VBox):
-    """Edit ``journey`` on ``events`` live: the editor, then the funnel chart of the last valid journey."""
+    """Edit ``journey`` on ``events`` live: the editor, then the funnel chart of the last valid journey (and, in
+    the tab beside it, its window sweep)."""
 
     def __init__(
         self,
@@ -136,15 +134,19 @@ class JourneyBuilder(ipywidgets.VBox):
         self._last_valid: Journey | None = None
         self._scheduled: Journey | None = None  # the last journey computed or being computed
         self._values = ValueIndex(self._bound)
-        self.result: JourneyResult | None = None
-        self.editor = JourneyEditor(catalog=self._catalog.to_dict(), columns=self._columns())
-        self.chart = alt.JupyterChart(_placeholder_chart())
+        self.chart = alt.JupyterChart(message_chart("Computing…"))
         self.chart.observe(self._on_chart, names="chart")
-        super().__init__([self.editor, self.chart])
+        self._sweep = SweepView(self.chart, lock=_BACKEND_LOCK)
+        #: The window sweep's chart, in the tab beside the funnel chart's; computed while that tab is open.
+        self.sweep_chart = self._sweep.chart
+        self.result = None
+        self.editor = JourneyEditor(catalog=self._catalog.to_dict(), columns=self._columns())
+        super().__init__([self.editor, self._sweep.tabs])
         self.add_class("jw-builder")
         self.editor.observe(self._on_journey, names="journey")
         self.editor.on_msg(self._on_message)
         self.editor.observe(self._on_theme, names="theme")
+        self.editor.observe(self._sweep.on_theme, names="theme")
         start = journey or Journey("New journey").stage("Visited", "page_visited")
         self.editor.initial = start.to_dict()
         self.editor.journey = start.to_dict()
@@ -168,6 +170,16 @@ class JourneyBuilder(ipywidgets.VBox):
         self.editor.journey = value.to_dict()
 
     @property
+    def result(self) -> JourneyResult | None:
+        """The result of the last valid journey computed: the one the numbers and charts show."""
+        return self._result
+
+    @result.setter
+    def result(self, value: JourneyResult | None) -> None:
+        self._result = value
+        self._sweep.update(value)  # computed at once if its tab is open
+
+    @property
     def last_valid_journey(self) -> Journey | None:
         """The last valid journey the editor held: the one the numbers and chart show."""
         return self._last_valid
@@ -183,8 +195,9 @@ class JourneyBuilder(ipywidgets.VBox):
         return cls(events, Journey.load(path), **kwargs)
 
     def wait(self, timeout: float = 60) -> None:
-        """Block until the pending computation (if any) has finished; for scripts and tests."""
-        if not self._settled.wait(timeout):
+        """Block until the pending computation (if any) has finished, and the window sweep if its tab is open;
+        for scripts and tests."""
+        if not self._settled.wait(timeout) or not self._sweep.wait(timeout):
             raise TimeoutError("the journey did not finish computing in time")
 
     # ------------------------------------------------------------------ validation and scheduling
@@ -354,9 +367,3 @@ def _numbers_of(journey: Journey) -> dict[str, Any]:
     document.pop("name")
     document["stages"] = [{k: v for k, v in stage.items() if k != "name"} for stage in document["stages"]]
     return document
-
-
-def _placeholder_chart() -> alt.Chart:
-    import pandas as pd
-
-    return alt.Chart(pd.DataFrame({"text": ["Computing…"]})).mark_text(fontSize=13, color="#666").encode(text="text:N")

@@ -1,0 +1,113 @@
+"""The builder's "Window sweep" tab: the sweep chart beside the funnel chart, computed only while shown.
+
+The sweep costs about one funnel pass (one run per window with exclusions), so it is not computed on
+every edit: when its tab is opened, for the result shown, and after an edit only while the tab is open.
+It runs in a worker thread (the kernel's thread stays free), taking the builder's backend lock like
+every builder query; until it is computed the tab says "Computing…", and a backend error is one line.
+A sweep finished for a result that a newer one has replaced is never shown.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import altair as alt
+import ipywidgets
+import pandas as pd
+
+from journey_widgets.charts import message_chart, window_sweep_chart
+from journey_widgets.errors import one_line
+from journey_widgets.result import JourneyResult
+
+COMPUTING = "Computing…"
+TITLES = ("Funnel", "Window sweep")
+
+
+class SweepView:
+    """The tabs over the funnel chart and the window-sweep chart (``chart``), and when to compute the sweep."""
+
+    def __init__(self, funnel: alt.JupyterChart, *, lock: threading.RLock) -> None:
+        self._backend_lock = lock  # taken around every query of the builder, whatever its thread
+        self._lock = threading.Lock()  # guards the state below and what the chart shows
+        self._visible = False
+        self._result: JourneyResult | None = None  # the builder's latest result
+        self._shown: JourneyResult | None = None  # the result whose sweep (or error) the chart shows
+        self._table: pd.DataFrame | None = None  # that sweep, to redraw it in another theme (None: it failed)
+        self._dark = False
+        self._worker: threading.Thread | None = None
+        self._settled = threading.Event()  # set when no sweep is due or computing
+        self._settled.set()
+        self.chart = alt.JupyterChart(message_chart(COMPUTING))
+        self.tabs = ipywidgets.Tab([funnel, self.chart], titles=TITLES)
+        self.tabs.add_class("jw-charts")
+        self.tabs.observe(self._on_tab, names="selected_index")
+
+    def update(self, result: JourneyResult | None) -> None:
+        """The builder has a new result: its sweep is due now if the tab is open, else when it is opened."""
+        with self._lock:
+            self._result = result
+            if result is not self._shown:
+                self.chart.chart = message_chart(COMPUTING)
+        self._schedule()
+
+    def on_theme(self, change: dict[str, Any]) -> None:
+        """Follow the host's theme (the editor's ``theme`` trait), as the funnel chart does."""
+        with self._lock, self.chart.hold_sync():
+            self._dark = change["new"] == "dark"
+            self.chart.embed_options = {"theme": "dark"} if self._dark else None
+            if self._shown is not None and self._shown is self._result and self._table is not None:
+                self.chart.chart = self._sweep_chart(self._table, self._shown)
+
+    def wait(self, timeout: float) -> bool:
+        """Whether the sweep due (if any) was shown within ``timeout`` seconds."""
+        return self._settled.wait(timeout)
+
+    def _on_tab(self, change: dict[str, Any]) -> None:
+        with self._lock:
+            self._visible = TITLES[change["new"]] == "Window sweep"
+        self._schedule()
+
+    def _due(self) -> JourneyResult | None:
+        """The result whose sweep should be computed now, if any (call with ``_lock`` held)."""
+        due = self._visible and self._result is not None and self._result is not self._shown
+        return self._result if due else None
+
+    def _schedule(self) -> None:
+        with self._lock:
+            if self._due() is None:
+                return
+            self._settled.clear()
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._work, name="journey-builder-sweep", daemon=True)
+                self._worker.start()
+
+    def _work(self) -> None:
+        """Compute the due sweep until none is due (a newer result replaces an older one)."""
+        while True:
+            with self._lock:
+                result = self._due()
+                if result is None:
+                    self._worker = None
+                    self._settled.set()
+                    return
+            self._compute(result)
+
+    def _compute(self, result: JourneyResult) -> None:
+        table: pd.DataFrame | None
+        try:
+            with self._backend_lock:
+                table = result.window_sweep()  # runs the query, here in the worker thread
+            chart = self._sweep_chart(table, result)
+        except Exception as exc:  # a backend error: one line in the tab, the kernel stays alive
+            table, chart = None, message_chart(f"The window sweep failed: {one_line(exc)}")
+        with self._lock:
+            if result is not self._result:
+                return  # a newer result replaced this one: never show a stale sweep
+            self._shown, self._table = result, table
+            self.chart.chart = chart
+
+    def _sweep_chart(self, table: pd.DataFrame, result: JourneyResult) -> alt.TopLevelMixin:
+        journey = result.journey
+        stages = [stage.name for stage in journey.stages]
+        return window_sweep_chart(table, stages=stages, window_seconds=journey.window.total_seconds(), dark=self._dark)

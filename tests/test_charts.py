@@ -323,11 +323,10 @@ def test_window_sweep_chart_draws_lines_and_the_funnel_at_the_hovered_window(res
     lines, pointer, rule, marker, _ = trend["layer"]
     values = spec["datasets"][lines["data"]["name"]]
     assert sorted({v["stage"] for v in values}) == [f"{k}. {s.name}" for k, s in enumerate(plain.journey.stages, 1)]
-    assert (
-        sorted({v["window"] for v in values}) == [1.0, 7.0, 30.0] and lines["encoding"]["x"]["title"] == "Window (days)"
-    )
+    assert sorted({v["window"] for v in values}) == [1.0, 7.0, 30.0]
+    assert lines["encoding"]["x"]["title"] == "Window (days)"
     assert spec["datasets"][marker["data"]["name"]][0]["window"] == 30.0  # the journey's own window, dashed
-    hover, shown = spec["params"]
+    [hover] = spec["params"]
     assert hover["select"] == {
         "type": "point",
         "fields": ["window_seconds"],
@@ -336,8 +335,9 @@ def test_window_sweep_chart_draws_lines_and_the_funnel_at_the_hovered_window(res
         "clear": "pointerout",
     }
     assert hover["views"] == [pointer["name"]]
-    assert shown["expr"] == "hovered_window.window_seconds ? hovered_window.window_seconds[0] : 2592000.0"
-    at_shown = {"filter": "(datum.window_seconds === shown_window)"}
+    # the hovered window, else the journey's own
+    shown = "hovered_window.window_seconds ? hovered_window.window_seconds[0] : 2592000.0"
+    at_shown = {"filter": f"datum.window_seconds === ({shown})"}
     assert at_shown in rule["transform"] and all(at_shown in layer["transform"] for layer in funnel["layer"])
 
 

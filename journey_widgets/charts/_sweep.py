@@ -23,7 +23,7 @@ from journey_widgets.charts._theme import (
 #: Units of the window axis, largest first: the first that the longest window spans twice is used.
 _UNITS = (("days", 86_400), ("hours", 3_600), ("minutes", 60), ("seconds", 1))
 _GUIDE = "#888"  # rules and their labels: readable on a light and a dark background
-HOVER, SHOWN = "hovered_window", "shown_window"
+HOVER = "hovered_window"
 LINES_WIDTH, BARS_WIDTH, LINES_HEIGHT = 420, 260, 240
 
 
@@ -72,8 +72,9 @@ def window_sweep_chart(
     hover = alt.selection_point(
         name=HOVER, fields=["window_seconds"], nearest=True, on="pointerover", clear="pointerout"
     )
-    shown = alt.param(name=SHOWN, expr=f"{HOVER}.window_seconds ? {HOVER}.window_seconds[0] : {own!r}")
-    at_shown = alt.datum.window_seconds == shown
+    # The hovered window, else the journey's. Inline, not a variable param: JupyterChart would echo a param
+    # back into the view (and into views it drew before, which lack it).
+    at_shown = f"datum.window_seconds === ({HOVER}.window_seconds ? {HOVER}.window_seconds[0] : {own!r})"
 
     base = alt.Chart(data)
     one_per_window = base.transform_filter(alt.datum.stage_index == 1)
@@ -113,7 +114,5 @@ def window_sweep_chart(
     funnel = alt.layer(bars, counts, heading).properties(width=BARS_WIDTH, height=HEIGHT_PER_ROW * len(order))
 
     subtitle = "Hover the lines: the funnel at that window, beside them (dashed: the journey's own window)"
-    chart = (
-        alt.hconcat(trend, funnel, spacing=24).add_params(shown).properties(title=alt.Title(title, subtitle=subtitle))
-    )
+    chart = alt.hconcat(trend, funnel, spacing=24).properties(title=alt.Title(title, subtitle=subtitle))
     return on_dark(chart) if dark else chart

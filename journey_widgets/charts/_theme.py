@@ -42,8 +42,9 @@ def journey_theme() -> alt.theme.ThemeConfig:
 
 
 def on_dark(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """A standalone ``chart`` for a dark background (with vega-embed's dark theme): light label text."""
-    return chart.configure_text(color="#ddd")
+    """A standalone ``chart`` for a dark background (with vega-embed's dark theme): light label text and
+    subtitles."""
+    return chart.configure_text(color="#ddd").configure_title(subtitleColor="#aaa")
 
 
 def enable_theme() -> None:

@@ -59,6 +59,27 @@ def connection(request):
 
 
 @pytest.fixture(scope="session")
+def data():
+    """60,000 sample events and their identity map (Arrow tables), for the builder's tests."""
+    return sample_events(60_000, seed=9)
+
+
+@pytest.fixture
+def builder(data):
+    """A builder of "Visited (anonymous too), then Converted" on :func:`data`, its first result shown."""
+    from journey_widgets import Journey, step
+    from journey_widgets.widget import JourneyBuilder
+
+    events, identity = data
+    journey = (
+        Journey("V2C").stage("Visited", step("page_visited", anonymous=True)).stage("Converted", "form_submission")
+    )
+    built = JourneyBuilder(events, journey, identity=identity)
+    built.wait()
+    return built
+
+
+@pytest.fixture(scope="session")
 def sample_frames():
     """20,000 sample events and their identity map as pandas frames (nullable integers and text)."""
     nullable = {pa.int64(): pd.Int64Dtype(), pa.string(): pd.StringDtype()}.get

@@ -8,28 +8,10 @@ import threading
 import pandas as pd
 import pytest
 
-from journey_widgets import Journey, sample_events, step
 from journey_widgets.compiler import CompiledJourney
-from journey_widgets.widget import JourneyBuilder
 
 FUNNEL, SWEEP = 0, 1
 DAY = 86_400.0
-
-
-@pytest.fixture(scope="module")
-def data():
-    return sample_events(60_000, seed=9)
-
-
-@pytest.fixture
-def builder(data):
-    events, identity = data
-    journey = (
-        Journey("V2C").stage("Visited", step("page_visited", anonymous=True)).stage("Converted", "form_submission")
-    )
-    built = JourneyBuilder(events, journey, identity=identity)
-    built.wait()
-    return built
 
 
 @pytest.fixture

@@ -8,28 +8,12 @@ import time
 import pandas as pd
 import pytest
 
-from journey_widgets import Journey, sample_events, step
+from journey_widgets import step
 from journey_widgets.binding import bind_events
 from journey_widgets.errors import DataBindingError, JourneyDefinitionError
 from journey_widgets.stage_pick import PICK
 from journey_widgets.suggestions import suggest_values
 from journey_widgets.widget import JourneyBuilder
-
-
-@pytest.fixture(scope="module")
-def data():
-    return sample_events(60_000, seed=9)
-
-
-@pytest.fixture
-def builder(data):
-    events, identity = data
-    journey = (
-        Journey("V2C").stage("Visited", step("page_visited", anonymous=True)).stage("Converted", "form_submission")
-    )
-    built = JourneyBuilder(events, journey, identity=identity)
-    built.wait()
-    return built
 
 
 def test_initial_journey_is_computed(builder):

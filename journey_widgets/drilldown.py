@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from journey_widgets.compiler.breakdown import LABEL
-from journey_widgets.errors import ArgumentError
+from journey_widgets.errors import ArgumentError, one_line
 
 if TYPE_CHECKING:
     from journey_widgets.result import JourneyResult
@@ -50,8 +50,7 @@ def reply(result: JourneyResult | None, request: dict[str, Any]) -> dict[str, An
         answer = {"drilldown": _listing, "csv": _csv, "explain": _explanation}[kind]
         return base | answer(result, request)
     except Exception as exc:  # one line in the builder, the kernel stays alive
-        text = str(exc).strip()
-        return base | {"error": f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"}
+        return base | {"error": one_line(exc)}
 
 
 def _actors(result: JourneyResult, request: dict[str, Any]) -> pd.DataFrame:

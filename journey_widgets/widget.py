@@ -37,7 +37,7 @@ from journey_widgets.charts import message_chart
 from journey_widgets.compiler.open_windows import as_of_microseconds
 from journey_widgets.editor_errors import editor_errors
 from journey_widgets.errors import CatalogError, JourneyDefinitionError, JourneyError
-from journey_widgets.errors import one_line as _one_line
+from journey_widgets.errors import one_line
 from journey_widgets.model import MAX_HELD, MAX_STAGES, MAX_STEPS, Journey
 from journey_widgets.operators import OPERATORS, kind_of
 from journey_widgets.result import JourneyResult
@@ -214,7 +214,7 @@ class JourneyBuilder(ipywidgets.VBox):
             return None
         except Exception as exc:  # the data check failed unexpectedly (a backend error): one line
             self.editor.errors = []
-            self.editor.message, self.editor.status = _one_line(exc), "error"
+            self.editor.message, self.editor.status = one_line(exc), "error"
             return None
         with self.editor.hold_sync():
             self.editor.errors = []
@@ -285,7 +285,7 @@ class JourneyBuilder(ipywidgets.VBox):
             if generation == self._generation:
                 self._scheduled = None  # the same journey again is computed again
                 with self.editor.hold_sync():
-                    self.editor.message = _one_line(exc)
+                    self.editor.message = one_line(exc)
                     self.editor.status = "error"
 
     def _show(self, funnel: Any, journey: Journey) -> None:
@@ -342,7 +342,7 @@ class JourneyBuilder(ipywidgets.VBox):
         except JourneyError as exc:
             return reply | {"values": [], "error": str(exc)}
         except Exception as exc:  # the backend failed: the editor shows it next to the filter
-            return reply | {"values": [], "error": _one_line(exc)}
+            return reply | {"values": [], "error": one_line(exc)}
 
     def _columns(self) -> list[dict[str, str]]:
         table = self._bound.table

@@ -36,8 +36,7 @@ from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.charts import message_chart
 from journey_widgets.compiler.open_windows import as_of_microseconds
 from journey_widgets.editor_errors import editor_errors
-from journey_widgets.errors import CatalogError, JourneyDefinitionError, JourneyError
-from journey_widgets.errors import one_line
+from journey_widgets.errors import CatalogError, JourneyDefinitionError, JourneyError, one_line
 from journey_widgets.model import MAX_HELD, MAX_STAGES, MAX_STEPS, Journey
 from journey_widgets.operators import OPERATORS, kind_of
 from journey_widgets.result import JourneyResult

@@ -23,10 +23,12 @@ _TEXT_TIMESTAMPS = frozenset({"sqlite"})
 #: microsecond extraction accept only some timestamp types).
 _INTEGER_TIMESTAMPS = frozenset({"datafusion"})
 
-#: Backends that would recompute a table each time a query reads it (Spark, DataFusion), or whose SQL
-#: parser cannot take a long journey as one nested query (SQLite's parser stack): the timeline and
-#: the paths are computed into temporary tables.
-MATERIALIZE_PATHS = frozenset({"sqlite", "datafusion", "pyspark"})
+#: Backends that would recompute a table each time a query reads it (Spark, DataFusion), whose SQL
+#: parser cannot take a long journey as one nested query (SQLite's parser stack), or whose planner
+#: misjudges one (PostgreSQL: with the events' statistics, a 20-stage journey's one query ran for more
+#: than 7 minutes; as steps, each analysed, in 4 s): the timeline and the paths are computed into
+#: temporary tables.
+MATERIALIZE_PATHS = frozenset({"sqlite", "datafusion", "pyspark", "postgres"})
 
 
 #: SQL dialects whose engines copy a common table expression into each query that reads it (ClickHouse,

@@ -66,6 +66,8 @@ def materialized(table: ir.Table) -> ir.Table:
         return _spark_checkpoint(table)
     cached = table.cache()
     backend = cached.get_backend()
+    if backend.name == "postgres":  # the planner's statistics of the new table, for the next step's joins
+        backend.raw_sql(f"ANALYZE {sg.to_identifier(cached.op().name, quoted=True).sql('postgres')}").close()
     if backend.name == "sqlite" and ACTOR in cached.columns:
         name = cached.op().name
         keys = [ACTOR, TIME] if TIME in cached.columns else [ACTOR]

@@ -26,7 +26,7 @@ _INTEGER_TIMESTAMPS = frozenset({"datafusion"})
 #: Backends that would recompute a table each time a query reads it (Spark, DataFusion), whose SQL
 #: parser cannot take a long journey as one nested query (SQLite's parser stack), or whose planner
 #: misjudges one (PostgreSQL: with the events' statistics, a 20-stage journey's one query ran for more
-#: than 7 minutes; as steps, each analysed, in 4 s): the timeline and the paths are computed into
+#: than 6 minutes; as steps, each analysed, in 4 s): the timeline and the paths are computed into
 #: temporary tables.
 MATERIALIZE_PATHS = frozenset({"sqlite", "datafusion", "pyspark", "postgres"})
 

@@ -803,6 +803,12 @@ CASES = [
         {"breakdown_rows": [("FR", 1, 1), ("FR", 2, 0), ("US", 1, 1), ("US", 2, 1)]},
     ),
     Case(
+        "breakdown at stage 1 in any order: the event that reached stage 1, not the start (the first touch)",
+        journey(V, F, order="any", breakdown={"property": "country", "attribution": "stage", "stage": 1}),
+        [ev(F, 0, 1, country="DE"), ev(V, 10, 1, country="US"), ev(F, 0, 2, country="FR")],
+        {"breakdown_rows": [("US", 1, 1), ("US", 2, 1), (None, 1, 1), (None, 2, 0)]},
+    ),
+    Case(
         "breakdown by last touch: one instant, the first listed step's event",
         journey(V, [F, M], breakdown={"property": "country", "attribution": "last_touch"}),
         [ev(V, 0, 1, country="US"), ev(M, 10, 1, country="AT"), ev(F, 10, 1, country="DE")],

@@ -35,8 +35,8 @@ from journey_widgets.portable import as_int
 
 
 def any_order_paths(timeline: ir.Table, journey: Journey, attributed: AttributedStage = None) -> ChosenPaths:
-    """One row per actor with a start: ``_jw_actor``, depth, start (and the breakdown value of the
-    ``attributed`` stage's event; stage 1 means the start event: its first listed stage and step)."""
+    """One row per actor with a start: ``_jw_actor``, depth, start (and the breakdown value: at the first
+    touch, of the start event, its first listed stage and step; else of the ``attributed`` stage's event)."""
     n_stages = len(journey.stages)
     matches = [timeline[step_column(k)].notnull() for k in range(1, n_stages + 1)]
     starts = timeline.filter(functools.reduce(operator.or_, matches) & in_date_range(timeline, journey))
@@ -53,12 +53,13 @@ def any_order_paths(timeline: ir.Table, journey: Journey, attributed: Attributed
     earliest = earliest.drop(ACTOR)
     chosen = starts.inner_join(earliest, [starts[ACTOR] == earliest._jw_start_actor, starts[TIME] == earliest[START]])
     columns = {DEPTH: chosen._jw_found.cast(dt.int16), START: chosen[START]}
-    if attributed == 1:
+    first_touch = journey.breakdown is not None and journey.breakdown.attribution == "first_touch"
+    if first_touch:
         values = [(chosen[step_column(k)].notnull(), chosen[stage_value_column(k)]) for k in range(1, n_stages + 1)]
         columns[BREAKDOWN] = ibis.cases(*values, else_=ibis.null(dt.string))
     firsts = {first_column(k): chosen[first_column(k)] for k in range(1, n_stages + 1)}
     paths = chosen.select(ACTOR, **columns, **firsts)
-    if attributed not in (None, 1):
+    if attributed is not None and not first_touch:  # "stage" 1 is the journey's stage 1, not the start
         paths = _with_attributed_value(paths, timeline, n_stages, attributed)
         columns[BREAKDOWN] = paths[BREAKDOWN]
     excluded = _excluded(paths, timeline, journey) if journey.exclusions else None

@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from journey_widgets.errors import ArgumentError, JourneyError, JourneyWarning, warn
+from journey_widgets.errors import ArgumentError, JourneyError, JourneyWarning, one_line, warn
 from journey_widgets.sources import FILE_BACKENDS
 
 _OUTPUT_KINDS = (".csv", ".json", ".html", ".png", ".svg")
@@ -229,8 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"journey-widgets: error: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # a backend or file error: one readable line, no traceback wall
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        print(f"journey-widgets: error: {type(exc).__name__}: {first_line}", file=sys.stderr)
+        print(f"journey-widgets: error: {one_line(exc)}", file=sys.stderr)
         return 1
     return 0
 

@@ -29,6 +29,8 @@ _INTEGER_TIMESTAMPS = frozenset({"datafusion"})
 #: than 6 minutes; as steps, each analysed, in 4 s): the timeline and the paths are computed into
 #: temporary tables.
 MATERIALIZE_PATHS = frozenset({"sqlite", "datafusion", "pyspark", "postgres"})
+#: Engines running in this process, whose journey rows are fetched and followed here (``compiler.in_process``).
+PATHS_IN_PROCESS = frozenset({"duckdb"})
 
 
 #: SQL dialects whose engines copy a common table expression into each query that reads it (ClickHouse,

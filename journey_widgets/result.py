@@ -204,7 +204,7 @@ class JourneyResult:
     def expr(self) -> dict[str, ir.Table]:
         """The Ibis expressions of the funnel, branches and paths tables (one query each, nothing
         computed ahead into temporary tables)."""
-        compiled = replace(self.compiled, materialize=False)
+        compiled = replace(self.compiled, materialize=False, in_process=False)
         return {"funnel": compiled.funnel(), "branches": compiled.branches(), "paths": compiled.paths()}
 
     def to_sql(self, dialect: str | None = None, *, table: str = "funnel") -> str:

@@ -27,9 +27,10 @@ from journey_widgets.compiler.breakdown import with_labels
 from journey_widgets.compiler.columns import ACTOR, ANONYMOUS, AS_OF, DEPTH, START
 from journey_widgets.compiler.drivers import driver_counts
 from journey_widgets.compiler.held import best_pairs
+from journey_widgets.compiler.in_process import InProcessPlan, in_process_plan
 from journey_widgets.compiler.instants import any_order_timeline, instants, ordered_timeline
 from journey_widgets.compiler.next_events import ActorEvents, events_between_table, next_events_table
-from journey_widgets.compiler.open_windows import as_of_microseconds, latest_event, with_open_windows
+from journey_widgets.compiler.open_windows import as_of_microseconds, latest_event, latest_starts, with_open_windows
 from journey_widgets.compiler.ordered import ordered_paths
 from journey_widgets.compiler.paths import (
     AttributedStage,
@@ -39,7 +40,7 @@ from journey_widgets.compiler.paths import (
     unchanged,
     without_excluded,
 )
-from journey_widgets.compiler.rows import JourneyRows, journey_rows
+from journey_widgets.compiler.rows import JourneyRows, journey_rows, matched_rows
 from journey_widgets.compiler.sweep import (
     evaluated_sweep,
     per_actor,
@@ -51,7 +52,7 @@ from journey_widgets.compiler.sweep import (
 from journey_widgets.compiler.tables import Period
 from journey_widgets.errors import ArgumentError
 from journey_widgets.model import Journey
-from journey_widgets.portable import MATERIALIZE_PATHS, backend_name
+from journey_widgets.portable import MATERIALIZE_PATHS, PATHS_IN_PROCESS, backend_name
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ class CompiledJourney:
     as_of: int | None = None
     #: Replaces the checkpoint that ``materialize`` chooses (a SQL script's temporary tables).
     checkpoint: Checkpoint | None = None
+    #: Fetch the journey's rows and compute the paths in this process (:mod:`.in_process`), for an engine
+    #: that runs here; the result tables are then queries over those paths.
+    in_process: bool = False
 
     @property
     def _checkpoint(self) -> Checkpoint:
@@ -79,7 +83,15 @@ class CompiledJourney:
     @cached_property
     def rows(self) -> JourneyRows:
         """Events matching a stage or exclusion (actor number, time, steps, flags) and the actors."""
+        if self.in_process:
+            return self._in_process.rows
         return journey_rows(self.bound, self.journey, self.target)
+
+    @cached_property
+    def _in_process(self) -> InProcessPlan:
+        """The rows fetched and the paths computed in this process (runs a query)."""
+        matched = matched_rows(self.bound, self.journey, self.target)
+        return in_process_plan(matched, self.journey, _attributed_stage(self.journey), self.target)
 
     @cached_property
     def timeline(self) -> ir.Table:
@@ -101,7 +113,9 @@ class CompiledJourney:
     def _chosen(self) -> ChosenPaths:
         journey = self.journey
         attributed = _attributed_stage(journey)
-        if journey.follows_order:
+        if self.in_process:
+            chosen = self._in_process.chosen
+        elif journey.follows_order:
             chosen = ordered_paths(self.timeline, journey, breakdown_stage=attributed, checkpoint=self._checkpoint)
         else:
             chosen = any_order_paths(self.timeline, journey, attributed)
@@ -118,7 +132,8 @@ class CompiledJourney:
         paths = paths.mutate(**{ANONYMOUS: paths[ACTOR] < 0})
         if self.journey.breakdown is not None:
             paths = with_labels(paths, self.journey.breakdown.limit)
-        return self._checkpoint(with_open_windows(paths, self.timeline, self._as_of, self.journey))
+        latest = self._in_process.latest_starts if self.in_process else latest_starts(self.timeline, self.journey)
+        return self._checkpoint(with_open_windows(paths, latest, self._as_of, self.journey))
 
     @cached_property
     def _as_of(self) -> int | ir.Table:
@@ -251,7 +266,8 @@ def compile_journey(
     target = dialect or backend_name(bound.table)
     if materialize is None:
         materialize = dialect is None and target in MATERIALIZE_PATHS
-    return CompiledJourney(journey, bound, target, materialize, as_of_microseconds(as_of))
+    in_process = dialect is None and target in PATHS_IN_PROCESS
+    return CompiledJourney(journey, bound, target, materialize, as_of_microseconds(as_of), in_process=in_process)
 
 
 __all__ = ["CompiledJourney", "Period", "compile_journey"]

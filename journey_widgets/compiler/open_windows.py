@@ -23,7 +23,8 @@ from journey_widgets.compiler.rows import epoch_us, in_date_range, window_us
 from journey_widgets.errors import ArgumentError
 from journey_widgets.model import Journey
 
-_LATEST_START = "_jw_latest_start"
+#: The latest start of each actor: its actor number and time (microseconds).
+LATEST_ACTOR, LATEST_START = "_jw_latest_actor", "_jw_latest_start"
 
 
 def as_of_microseconds(as_of: datetime | str | None) -> int | None:
@@ -55,19 +56,23 @@ def is_any_start(timeline: ir.Table, journey: Journey) -> ir.BooleanValue:
     return functools.reduce(operator.or_, matches) & in_date_range(timeline, journey)
 
 
-def with_open_windows(paths: ir.Table, timeline: ir.Table, as_of: int | ir.Table, journey: Journey) -> ir.Table:
-    """``paths`` with ``_jw_in_progress`` and ``_jw_window_open`` at ``as_of`` (microseconds, or the
-    one-row table of :func:`latest_event`)."""
+def latest_starts(timeline: ir.Table, journey: Journey) -> ir.Table:
+    """The latest start of each actor with one (``_jw_latest_actor``, ``_jw_latest_start``)."""
     started = timeline.filter(is_any_start(timeline, journey))
-    latest = started.group_by(_jw_latest_actor=started[ACTOR]).aggregate(**{_LATEST_START: started[TIME].max()})
-    joined = paths.inner_join(latest, paths[ACTOR] == latest._jw_latest_actor)
+    return started.group_by(**{LATEST_ACTOR: started[ACTOR]}).aggregate(**{LATEST_START: started[TIME].max()})
+
+
+def with_open_windows(paths: ir.Table, latest: ir.Table, as_of: int | ir.Table, journey: Journey) -> ir.Table:
+    """``paths`` with ``_jw_in_progress`` and ``_jw_window_open`` at ``as_of`` (microseconds, or the
+    one-row table of :func:`latest_event`); ``latest`` is :func:`latest_starts`."""
+    joined = paths.inner_join(latest, paths[ACTOR] == latest[LATEST_ACTOR])
     if isinstance(as_of, int):
         end: ir.IntegerValue = ibis.literal(as_of, type=dt.int64)
     else:
         joined = joined.cross_join(as_of)
         end = joined[AS_OF]
     window = ibis.literal(window_us(journey), type=dt.int64)
-    latest_open = (joined[_LATEST_START] + window > end).fill_null(False)
+    latest_open = (joined[LATEST_START] + window > end).fill_null(False)
     return joined.select(
         *paths.columns,
         **{

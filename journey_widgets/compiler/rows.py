@@ -64,6 +64,13 @@ def window_us(journey: Journey) -> int:
 
 def journey_rows(bound: BoundEvents, journey: Journey, target: str) -> JourneyRows:
     """Events matching a stage or exclusion of ``journey`` (columns above), for dialect ``target``."""
+    rows = matched_rows(bound, journey, target)
+    return _numbered(rows, [held_column(i) for i in range(1, len(journey.hold_constant) + 1)], target)
+
+
+def matched_rows(bound: BoundEvents, journey: Journey, target: str) -> ir.Table:
+    """The journey's rows before the actors are numbered: the contact (or deal) and visitor keys, the
+    time, the held values (``_jw_held{i}``), the step indices, exclusion flags and breakdown value."""
     table = bound.normalized(journey, target)
     if journey.order != "strict":
         event_types = sorted(
@@ -89,7 +96,7 @@ def journey_rows(bound: BoundEvents, journey: Journey, target: str) -> JourneyRo
         matches = [rows[step_column(k)].notnull() for k in range(1, len(journey.stages) + 1)]
         matches += [rows[exclusion_column(e)] for e in range(1, len(journey.exclusions) + 1)]
         rows = rows.filter(functools.reduce(operator.or_, matches))
-    return _numbered(rows, list(held), target)
+    return rows
 
 
 def _numbered(rows: ir.Table, held: list[str], target: str) -> JourneyRows:
@@ -115,7 +122,7 @@ def _numbered(rows: ir.Table, held: list[str], target: str) -> JourneyRows:
         distinct=False,
     )
     if held:
-        actors = actors.mutate(**{HELD_TEXT: _held_text(actors, held, target)})
+        actors = actors.mutate(**{HELD_TEXT: held_text(actors, held, target)})
     return JourneyRows(events, actors)
 
 
@@ -137,7 +144,7 @@ def _actor_keys(keys: ir.Table, number: str, contact: ir.Value, visitor: ir.Valu
     )
 
 
-def _held_text(actors: ir.Table, held: list[str], target: str) -> ir.StringValue:
+def held_text(actors: ir.Table, held: list[str], target: str) -> ir.StringValue:
     """The held values as one text, ordered as their tuple of texts (the unit separator sorts first)."""
     texts = [as_text(actors[c], target) for c in held]
     return functools.reduce(lambda a, b: a + "\x1f" + b, texts)

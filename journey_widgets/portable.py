@@ -5,12 +5,15 @@ Each function takes the backend's name (``ibis`` backend ``.name``) and returns 
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Sequence
 from datetime import timedelta
 
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import sqlglot
+from ibis import util
 
 from journey_widgets.durations import format_duration
 from journey_widgets.errors import UnsupportedBackendError
@@ -42,6 +45,43 @@ SCRIPTED_SQL = frozenset({"clickhouse", "databricks"})
 #: What each statement of a dialect's script ends with: ClickHouse fills the missing side of an outer join
 #: with its type's default (0, '') unless ``join_use_nulls`` is set.
 _STATEMENT_SETTINGS = {"clickhouse": "\nSETTINGS join_use_nulls = 1"}
+
+
+def computed_ahead(table: ir.Table, index_by: Sequence[str] = ()) -> ir.Table:
+    """The table computed into a temporary table on its backend, for the later queries that read it.
+
+    PostgreSQL analyses it (the planner's statistics for the next step's joins); SQLite indexes it by
+    ``index_by`` (its joins are nested loops otherwise); Spark gets a local checkpoint instead of Ibis'
+    ``cache()``, since a cached Spark view keeps the plan that made it, so every later query would be
+    analysed with the plans of all the checkpoints before it (a 20-stage journey's analyser runs out of
+    memory), while a checkpoint cuts that lineage.
+    """
+    if table.get_backend().name == "pyspark":
+        return _spark_checkpoint(table)
+    cached = table.cache()
+    backend = cached.get_backend()
+    name = cached.op().name
+    if backend.name == "postgres":
+        backend.raw_sql(f"ANALYZE {sqlglot.to_identifier(name, quoted=True).sql('postgres')}").close()
+    if backend.name == "sqlite" and index_by:
+        quoted = ", ".join(sqlglot.to_identifier(key, quoted=True).sql("sqlite") for key in index_by)
+        table_name = sqlglot.to_identifier(name, quoted=True).sql("sqlite")
+        index_name = sqlglot.to_identifier(f"{name}_actor", quoted=True).sql("sqlite")
+        # Ibis hands back the same cached table for an equal expression: index it once.
+        backend.raw_sql(f"CREATE INDEX IF NOT EXISTS {index_name} ON {table_name} ({quoted})").close()
+    return cached
+
+
+def _spark_checkpoint(table: ir.Table) -> ir.Table:
+    """The table computed into a Spark local checkpoint behind a temporary view (dropped with the
+    expression that reads it)."""
+    backend = table.get_backend()
+    frame = backend._session.sql(backend.compile(table)).localCheckpoint(eager=True)
+    name = util.gen_name("jw_checkpoint")
+    frame.createTempView(name)
+    checkpointed = backend.table(name)
+    weakref.finalize(checkpointed.op(), backend._session.catalog.dropTempView, name).atexit = False
+    return checkpointed
 
 
 def script_statement(query: str, dialect: str, into: str | None = None) -> str:

@@ -5,7 +5,7 @@ result tables of SPEC §7 as unexecuted Ibis expressions. The plan, for every ba
 
 1. **rows** (:mod:`.rows`): the events matching a stage or exclusion, narrowed to actor number, time,
    step indices and flags;
-2. **timeline** (:mod:`.instants`): one row per actor and instant, and one window pass (one sort);
+2. **timeline** (:mod:`.timeline`): one row per actor and instant, and one window pass (one sort);
 3. **paths** (:mod:`.ordered`, :mod:`.any_order`): one row per actor, by joins into one stage's
    instants at a time;
 4. **tables** (:mod:`.tables`): funnel, branches, paths, trend... by aggregation.
@@ -24,15 +24,7 @@ from journey_widgets.binding import BoundEvents
 from journey_widgets.compiler import tables
 from journey_widgets.compiler.any_order import any_order_paths
 from journey_widgets.compiler.breakdown import with_labels
-from journey_widgets.compiler.columns import ACTOR, ANONYMOUS, AS_OF, DEPTH, START
-from journey_widgets.compiler.drivers import driver_counts
-from journey_widgets.compiler.held import best_pairs
-from journey_widgets.compiler.in_process import InProcessPlan, in_process_plan
-from journey_widgets.compiler.instants import any_order_timeline, instants, ordered_timeline
-from journey_widgets.compiler.next_events import ActorEvents, events_between_table, next_events_table
-from journey_widgets.compiler.open_windows import as_of_microseconds, latest_event, latest_starts, with_open_windows
-from journey_widgets.compiler.ordered import ordered_paths
-from journey_widgets.compiler.paths import (
+from journey_widgets.compiler.chosen import (
     AttributedStage,
     Checkpoint,
     ChosenPaths,
@@ -40,6 +32,13 @@ from journey_widgets.compiler.paths import (
     unchanged,
     without_excluded,
 )
+from journey_widgets.compiler.columns import ACTOR, ANONYMOUS, AS_OF, DEPTH, START
+from journey_widgets.compiler.drivers import driver_counts
+from journey_widgets.compiler.held import best_pairs
+from journey_widgets.compiler.in_process import InProcessPlan, in_process_plan
+from journey_widgets.compiler.next_events import ActorEvents, events_between_table, next_events_table
+from journey_widgets.compiler.open_windows import as_of_microseconds, latest_event, latest_starts, with_open_windows
+from journey_widgets.compiler.ordered import ordered_paths
 from journey_widgets.compiler.rows import JourneyRows, journey_rows, matched_rows
 from journey_widgets.compiler.sweep import (
     evaluated_sweep,
@@ -50,6 +49,7 @@ from journey_widgets.compiler.sweep import (
     sweeps_in_one_pass,
 )
 from journey_widgets.compiler.tables import Period
+from journey_widgets.compiler.timeline import any_order_timeline, instants, ordered_timeline
 from journey_widgets.errors import ArgumentError
 from journey_widgets.model import Journey
 from journey_widgets.portable import MATERIALIZE_PATHS, PATHS_IN_PROCESS, backend_name

@@ -1,6 +1,6 @@
 """Any-order journeys (SPEC §5): the most distinct stages matched within one window of a start.
 
-The timeline (:func:`~journey_widgets.compiler.instants.any_order_timeline`) gives every instant the
+The timeline (:func:`~journey_widgets.compiler.timeline.any_order_timeline`) gives every instant the
 earliest instant of each stage in ``[t, t + window]``; at a start, the stages found there are its
 depth. The actor's depth is the largest, its start the earliest start reaching it. For exclusions, the
 path lists the stages found from that start in time order (then stage number), and the exclusion's
@@ -17,6 +17,7 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+from journey_widgets.compiler.chosen import AttributedStage, ChosenPaths
 from journey_widgets.compiler.columns import (
     ACTOR,
     BREAKDOWN,
@@ -28,7 +29,6 @@ from journey_widgets.compiler.columns import (
     stage_value_column,
     step_column,
 )
-from journey_widgets.compiler.paths import AttributedStage, ChosenPaths
 from journey_widgets.compiler.rows import in_date_range, window_us
 from journey_widgets.model import Journey
 from journey_widgets.portable import as_int

@@ -34,6 +34,13 @@ AS_OF = "_jw_as_of"
 SHORTEST = "_jw_shortest"
 #: With ``hold_constant``: the held values of a (actor, values) pair as one text (for ties).
 HELD_TEXT = "_jw_held_text"
+#: Following ordered paths state by state (``ordered``, ``sweep``): a state's instant, the latest start
+#: reaching it, and the next instant of the stage after it.
+STATE_AT = "_jw_at"
+LATEST = "_jw_latest"
+NEXT = "_jw_next"
+#: Per actor: the latest start (``open_windows``, ``in_process``).
+LATEST_ACTOR, LATEST_START = "_jw_latest_actor", "_jw_latest_start"
 
 
 def held_column(i: int) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from journey_widgets.compiler.chosen import ChosenPaths
 from journey_widgets.compiler.columns import ACTOR, CONTACT, DEPTH, HELD_TEXT, REACHED_AT, START, VISITOR
-from journey_widgets.compiler.paths import ChosenPaths
 from journey_widgets.compiler.tables import at_stage
 
 

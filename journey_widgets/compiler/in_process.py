@@ -7,7 +7,7 @@ sorted by actor and time, with a bit per stage (and per exclusion) that the row 
 chosen paths are then read with numpy: the stage instants by binary search, the branch and breakdown
 value from the instant's own rows.
 
-The result is the plan's own tables (:class:`~journey_widgets.compiler.paths.ChosenPaths`, the rows and
+The result is the plan's own tables (:class:`~journey_widgets.compiler.chosen.ChosenPaths`, the rows and
 their actors, each actor's latest start) as in-memory tables, so everything after the paths (exclusions
 removed, breakdown labels, in progress, the result tables) is the same Ibis code as on every engine. The
 semantics are those of SPEC §5; ``tests/reference.py`` checks both routes against one plain reading.
@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from journey_widgets.compiler.chosen import AttributedStage, ChosenPaths
 from journey_widgets.compiler.columns import (
     ACTOR,
     BRANCH,
@@ -34,6 +35,8 @@ from journey_widgets.compiler.columns import (
     DEPTH,
     GAP,
     HELD_TEXT,
+    LATEST_ACTOR,
+    LATEST_START,
     REACHED_AT,
     START,
     TIME,
@@ -43,8 +46,6 @@ from journey_widgets.compiler.columns import (
     held_column,
     step_column,
 )
-from journey_widgets.compiler.open_windows import LATEST_ACTOR, LATEST_START
-from journey_widgets.compiler.paths import AttributedStage, ChosenPaths
 from journey_widgets.compiler.rows import JourneyRows, epoch_us, held_text, window_us
 from journey_widgets.model import Journey
 

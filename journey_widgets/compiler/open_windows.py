@@ -17,14 +17,22 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from journey_widgets.compiler.columns import ACTOR, AS_OF, DEPTH, IN_PROGRESS, START, TIME, WINDOW_OPEN, step_column
-from journey_widgets.compiler.instants import is_start
+from journey_widgets.compiler.columns import (
+    ACTOR,
+    AS_OF,
+    DEPTH,
+    IN_PROGRESS,
+    LATEST_ACTOR,
+    LATEST_START,
+    START,
+    TIME,
+    WINDOW_OPEN,
+    step_column,
+)
 from journey_widgets.compiler.rows import epoch_us, in_date_range, window_us
+from journey_widgets.compiler.timeline import is_start
 from journey_widgets.errors import ArgumentError
 from journey_widgets.model import Journey
-
-#: The latest start of each actor: its actor number and time (microseconds).
-LATEST_ACTOR, LATEST_START = "_jw_latest_actor", "_jw_latest_start"
 
 
 def as_of_microseconds(as_of: datetime | str | None) -> int | None:

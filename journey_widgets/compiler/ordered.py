@@ -1,6 +1,6 @@
 """Ordered journeys (SPEC §5) from one window pass: equi-joins follow the greedy paths.
 
-The timeline (:func:`~journey_widgets.compiler.instants.ordered_timeline`) gives every instant the
+The timeline (:func:`~journey_widgets.compiler.timeline.ordered_timeline`) gives every instant the
 earliest instant of each later stage strictly after it, ``_jw_next{k}``. The greedy path from a start
 is then followed one stage at a time by an equi-join on (actor, time) into that stage's instants, so
 a stage costs its own rows, not another sort of the whole table.
@@ -30,29 +30,29 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+from journey_widgets.compiler.chosen import AttributedStage, Checkpoint, ChosenPaths, unchanged
 from journey_widgets.compiler.columns import (
     ACTOR,
     BRANCH,
     BREAKDOWN,
     DEPTH,
     GAP,
+    LATEST,
+    NEXT,
     REACHED_AT,
     START,
+    STATE_AT,
     TIME,
     next_column,
     next_exclusion_column,
     stage_value_column,
     step_column,
 )
-from journey_widgets.compiler.instants import is_start
-from journey_widgets.compiler.paths import AttributedStage, Checkpoint, ChosenPaths, unchanged
 from journey_widgets.compiler.rows import window_us
+from journey_widgets.compiler.timeline import is_start
 from journey_widgets.model import Journey
 
 _STAGE = "_jw_stage"
-_AT = "_jw_at"
-_LATEST = "_jw_latest"
-_NEXT = "_jw_next"
 _PREVIOUS = "_jw_previous"
 _BRANCH = "_jw_step"
 #: Stages between two checkpoints of the stage-by-stage joins (SQLite's parser takes a few levels).
@@ -80,20 +80,11 @@ def _deepest_start(timeline: ir.Table, journey: Journey, window: ir.IntegerScala
     n_stages = len(journey.stages)
     starts = timeline.filter(is_start(timeline, journey))
     starts = starts.select(ACTOR, TIME, **_next_of(starts, 2, n_stages))
-    states = starts.select(ACTOR, **{_AT: starts[TIME], _LATEST: starts[TIME]}, **_next_of(starts, 1, n_stages))
+    states = starts.select(ACTOR, **{STATE_AT: starts[TIME], LATEST: starts[TIME]}, **_next_of(starts, 1, n_stages))
     strict = journey.order == "strict"
     deepest = [_deepest_of(states, 1, strict)]
     for k in range(2, n_stages + 1):
-        moved = states.filter(states[_NEXT].notnull() & (states[_NEXT] - states[_LATEST] <= window))
-        reached = moved.group_by([ACTOR, moved[_NEXT].name(_AT)]).aggregate(**{_LATEST: moved[_LATEST].max()})
-        if k < n_stages:
-            instants = _stage_instants(timeline, k)
-            instants = instants.select(
-                _jw_stage_actor=instants[ACTOR], _jw_stage_time=instants[TIME], **{_NEXT: instants[next_column(k + 1)]}
-            )
-            reached = reached.inner_join(
-                instants, [reached[ACTOR] == instants._jw_stage_actor, reached[_AT] == instants._jw_stage_time]
-            ).select(reached[ACTOR], reached[_AT], reached[_LATEST], instants[_NEXT])
+        reached = follow_states(states, timeline, k, n_stages, window)
         states = checkpoint(reached) if k % CHECKPOINT_EVERY == 0 else reached
         deepest.append(_deepest_of(states, k, strict))
     candidates = ibis.union(*deepest, distinct=False)
@@ -103,15 +94,17 @@ def _deepest_start(timeline: ir.Table, journey: Journey, window: ir.IntegerScala
     best = best.drop(ACTOR)
     deepest_state = candidates.inner_join(
         best, [candidates[ACTOR] == best._jw_best_actor, candidates[_STAGE] == best[DEPTH]]
-    ).select(ACTOR, DEPTH, _AT)
+    ).select(ACTOR, DEPTH, STATE_AT)
     # strict: the deepest states' earliest start; depth 1: the earliest start; deeper: the earliest start at
     # or after (the earliest deepest state - window), among the starts that have a next stage (see above)
     if strict or n_stages == 1:
-        return deepest_state.select(ACTOR, DEPTH, **{START: deepest_state[_AT]})
-    single = deepest_state.filter(deepest_state[DEPTH] == 1).select(ACTOR, DEPTH, **{START: deepest_state[_AT]})
+        return deepest_state.select(ACTOR, DEPTH, **{START: deepest_state[STATE_AT]})
+    single = deepest_state.filter(deepest_state[DEPTH] == 1).select(ACTOR, DEPTH, **{START: deepest_state[STATE_AT]})
     deeper = deepest_state.filter(deepest_state[DEPTH] > 1)
-    deeper = deeper.select(_jw_deeper_actor=deeper[ACTOR], _jw_deeper_depth=deeper[DEPTH], _jw_deeper_at=deeper[_AT])
-    moving = starts.filter(starts[_NEXT].notnull())
+    deeper = deeper.select(
+        _jw_deeper_actor=deeper[ACTOR], _jw_deeper_depth=deeper[DEPTH], _jw_deeper_at=deeper[STATE_AT]
+    )
+    moving = starts.filter(starts[NEXT].notnull())
     reaching = moving.inner_join(
         deeper, [moving[ACTOR] == deeper._jw_deeper_actor, moving[TIME] >= deeper._jw_deeper_at - window]
     ).select(ACTOR, TIME, _jw_deeper_depth=deeper._jw_deeper_depth)
@@ -119,17 +112,39 @@ def _deepest_start(timeline: ir.Table, journey: Journey, window: ir.IntegerScala
     return ibis.union(single, chosen.select(ACTOR, DEPTH, START), distinct=False)
 
 
+def follow_states(
+    states: ir.Table, timeline: ir.Table, k: int, n_stages: int, window: ir.IntegerScalar | None
+) -> ir.Table:
+    """The stage-k states that ``states`` (``_jw_actor``, ``_jw_latest``, ``_jw_next``) move to within the
+    ``window`` of their start (None: any window): one per actor and instant (``_jw_at``), kept with the latest
+    start reaching it, and (below the last stage) that instant's next stage-(k+1) instant."""
+    moving = states[NEXT].notnull()
+    if window is not None:
+        moving &= states[NEXT] - states[LATEST] <= window
+    moved = states.filter(moving)
+    reached = moved.group_by([ACTOR, moved[NEXT].name(STATE_AT)]).aggregate(**{LATEST: moved[LATEST].max()})
+    if k == n_stages:
+        return reached
+    instants = _stage_instants(timeline, k)
+    instants = instants.select(
+        _jw_stage_actor=instants[ACTOR], _jw_stage_time=instants[TIME], **{NEXT: instants[next_column(k + 1)]}
+    )
+    return reached.inner_join(
+        instants, [reached[ACTOR] == instants._jw_stage_actor, reached[STATE_AT] == instants._jw_stage_time]
+    ).select(reached[ACTOR], reached[STATE_AT], reached[LATEST], instants[NEXT])
+
+
 def _next_of(table: ir.Table, k: int, n_stages: int) -> dict[str, ir.Value]:
     """``_jw_next``: the next stage-k instant (k = 1: the table's own ``_jw_next``), if there is a stage k."""
     if k > n_stages or n_stages == 1:
         return {}
-    return {_NEXT: table[_NEXT] if k == 1 else table[next_column(k)]}
+    return {NEXT: table[NEXT] if k == 1 else table[next_column(k)]}
 
 
 def _deepest_of(states: ir.Table, k: int, strict: bool) -> ir.Table:
     """Per actor with a stage-k state: k and the earliest stage-k state (strict: its earliest start)."""
-    earliest = states[_LATEST if strict else _AT].min()
-    return states.group_by(ACTOR).aggregate(**{_STAGE: ibis.literal(k, type=dt.int16), _AT: earliest})
+    earliest = states[LATEST if strict else STATE_AT].min()
+    return states.group_by(ACTOR).aggregate(**{_STAGE: ibis.literal(k, type=dt.int16), STATE_AT: earliest})
 
 
 def _follow_path(
@@ -144,26 +159,26 @@ def _follow_path(
     positions reached so far with that stage's instants. Exclusions carry the next exclusion time
     after stage i along the path and are decided at stage j (or at the path's last stage)."""
     n_stages = len(journey.stages)
-    position = chosen.select(ACTOR, DEPTH, START, **{_AT: chosen[START], _PREVIOUS: ibis.null(dt.int64)})
+    position = chosen.select(ACTOR, DEPTH, START, **{STATE_AT: chosen[START], _PREVIOUS: ibis.null(dt.int64)})
     steps, excluded, values = [], [], []
     for k in range(1, n_stages + 1):
         valued = breakdown_stage in (k, "deepest")
         instants = _stage_instants(timeline, k)
         columns = {_BRANCH: instants[step_column(k)]}
         if k < n_stages:
-            columns[_NEXT] = instants[next_column(k + 1)]
+            columns[NEXT] = instants[next_column(k + 1)]
         columns |= {_after(e): instants[next_exclusion_column(e)] for e in _exclusions_from(journey, k)}
         if valued:
             columns[BREAKDOWN] = instants[stage_value_column(k)]
         instants = instants.select(_jw_stage_actor=instants[ACTOR], _jw_stage_time=instants[TIME], **columns)
         row = position.inner_join(
-            instants, [position[ACTOR] == instants._jw_stage_actor, position[_AT] == instants._jw_stage_time]
+            instants, [position[ACTOR] == instants._jw_stage_actor, position[STATE_AT] == instants._jw_stage_time]
         ).select(*position.columns, *columns)
         steps.append(
             row.select(
                 ACTOR,
                 stage_index=ibis.literal(k, type=dt.int64),
-                **{REACHED_AT: row[_AT], BRANCH: row[_BRANCH].cast(dt.int16), GAP: row[_AT] - row[_PREVIOUS]},
+                **{REACHED_AT: row[STATE_AT], BRANCH: row[_BRANCH].cast(dt.int16), GAP: row[STATE_AT] - row[_PREVIOUS]},
             )
         )
         if valued:
@@ -174,8 +189,10 @@ def _follow_path(
             excluded.append(row.filter(flags).select(ACTOR))
         if k < n_stages:
             pending = [_after(e) for e, x in enumerate(journey.exclusions, start=1) if x.between[0] <= k < x.between[1]]
-            moved = row.filter(row[_NEXT].notnull() & (row[_NEXT] <= row[START] + window))
-            position = moved.select(ACTOR, DEPTH, START, *pending, **{_AT: moved[_NEXT], _PREVIOUS: moved[_AT]})
+            moved = row.filter(row[NEXT].notnull() & (row[NEXT] <= row[START] + window))
+            position = moved.select(
+                ACTOR, DEPTH, START, *pending, **{STATE_AT: moved[NEXT], _PREVIOUS: moved[STATE_AT]}
+            )
             if k % CHECKPOINT_EVERY == 0:
                 position = checkpoint(position)
     actors = chosen.select(ACTOR, DEPTH, START)
@@ -205,7 +222,7 @@ def _exclusion_flags(row: ir.Table, journey: Journey, k: int, end: ir.IntegerVal
         if after is None:
             continue
         if k == j:
-            flags.append(after.notnull() & (after <= row[_AT]))
+            flags.append(after.notnull() & (after <= row[STATE_AT]))
         else:
             flags.append((row[DEPTH] == k) & after.notnull() & (after <= end))
     return functools.reduce(operator.or_, flags) if flags else None

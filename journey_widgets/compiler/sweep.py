@@ -16,15 +16,23 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from journey_widgets.compiler.columns import ACTOR, CONTACT, SHORTEST, TIME, VISITOR, next_column, step_column
-from journey_widgets.compiler.instants import is_start
+from journey_widgets.compiler.columns import (
+    ACTOR,
+    CONTACT,
+    LATEST,
+    NEXT,
+    SHORTEST,
+    STATE_AT,
+    TIME,
+    VISITOR,
+    next_column,
+)
+from journey_widgets.compiler.ordered import follow_states
 from journey_widgets.compiler.rows import window_us
+from journey_widgets.compiler.timeline import is_start
 from journey_widgets.model import Journey
 from journey_widgets.portable import as_int
 
-_AT = "_jw_at"
-_LATEST = "_jw_latest"
-_NEXT = "_jw_next"
 _US_PER_SECOND = 1_000_000
 
 
@@ -48,25 +56,15 @@ def shortest_windows(timeline: ir.Table, journey: Journey) -> ir.Table:
         stage_index=ibis.literal(1, type=dt.int64), **{SHORTEST: ibis.literal(0, type=dt.int64)}
     )
     parts = [stage_one]
-    following = {_NEXT: starts[next_column(2)]} if n_stages > 1 else {}
-    states = starts.select(ACTOR, **{_LATEST: starts[TIME]}, **following)
+    following = {NEXT: starts[next_column(2)]} if n_stages > 1 else {}
+    states = starts.select(ACTOR, **{LATEST: starts[TIME]}, **following)
     for k in range(2, n_stages + 1):
-        moved = states.filter(states[_NEXT].notnull())
-        reached = moved.group_by([ACTOR, moved[_NEXT].name(_AT)]).aggregate(**{_LATEST: moved[_LATEST].max()})
+        states = follow_states(states, timeline, k, n_stages, window=None)
         parts.append(
-            reached.group_by(ACTOR).aggregate(
-                stage_index=ibis.literal(k, type=dt.int64), **{SHORTEST: (reached[_AT] - reached[_LATEST]).min()}
+            states.group_by(ACTOR).aggregate(
+                stage_index=ibis.literal(k, type=dt.int64), **{SHORTEST: (states[STATE_AT] - states[LATEST]).min()}
             )
         )
-        if k < n_stages:
-            stage = timeline.filter(timeline[step_column(k)].notnull())
-            stage = stage.select(
-                _jw_stage_actor=stage[ACTOR], _jw_stage_time=stage[TIME], **{_NEXT: stage[next_column(k + 1)]}
-            )
-            joined = reached.inner_join(
-                stage, [reached[ACTOR] == stage._jw_stage_actor, reached[_AT] == stage._jw_stage_time]
-            )
-            states = joined.select(ACTOR, _LATEST, _NEXT)
     return ibis.union(*parts, distinct=False)
 
 

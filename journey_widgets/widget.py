@@ -329,7 +329,7 @@ class JourneyBuilder(ipywidgets.VBox):
             self.editor.send(self._suggestions(content))
         elif content.get("type") in drilldown.REPLIES:
             with _BACKEND_LOCK:  # the result's queries, as the worker's
-                answer = drilldown.reply(self.result, content)
+                answer = drilldown.reply(self.result, content, self._catalog)
             self.editor.send(answer)
 
     def _suggestions(self, request: dict[str, Any]) -> dict[str, Any]:

@@ -58,7 +58,7 @@ function render({ model, el }) {
     },
   }, ["+ Add stage"]));
   const exclusions = exclusionsView(ctx);
-  const drilldown = drilldownPanel(store.request);
+  const drilldown = drilldownPanel(store.request, ctx.catalog);
   const results = resultsView((target) => drilldown.open(target));
   // a bar of the funnel chart clicked (the chart is another widget: the kernel tells which)
   store.listen("show_drilldown", (message) => drilldown.open(messageTarget(message), true));

@@ -336,7 +336,8 @@ class JourneyBuilder(ipywidgets.VBox):
         reply = {"type": "suggestions", "id": request.get("id")}
         try:
             with _BACKEND_LOCK:
-                values = self._values.suggest(str(request.get("property", "")), str(request.get("search", "")))
+                property, search = str(request.get("property", "")), str(request.get("search", ""))
+                values = self._values.suggest(property, search, event=str(request.get("event") or "") or None)
             return reply | {"values": values}
         except JourneyError as exc:
             return reply | {"values": [], "error": str(exc)}

@@ -65,7 +65,7 @@
  *   operators: () => OperatorSpec[] | null,
  *   warnings: () => ErrorDoc[],
  *   limits: () => {maxStages: number, maxSteps: number, maxHeld: number},
- *   suggest: (property: string, search: string, reply: (values: Suggestion[]) => void) => void,
+ *   suggest: (event: string, property: string, search: string, reply: (values: Suggestion[]) => void) => void,
  *   focusLater: (find: () => HTMLElement | null | undefined) => void,
  * }} Ctx
  */

@@ -28,11 +28,11 @@ test("replies reach their request by id; the kernel's own messages reach their l
   const store = connect(model);
   const got = [];
   store.request({ type: "drilldown", stage: 2 }, (reply) => got.push(["first", reply.total]));
-  store.suggest("country", "u", (values) => got.push(["suggest", values]));
+  store.suggest("page_visited", "country", "u", (values) => got.push(["suggest", values]));
   store.listen("show_drilldown", (message) => got.push(["show", message.stage]));
   assert.deepEqual(model.sent, [
     { type: "drilldown", stage: 2, id: 1 },
-    { type: "suggest", property: "country", search: "u", id: 2 },
+    { type: "suggest", event: "page_visited", property: "country", search: "u", id: 2 },
   ]);
   model.fromKernel({ type: "suggestions", id: 2, values: [{ value: "US", count: 3 }] });
   model.fromKernel({ type: "drilldown", id: 1, total: 7 });

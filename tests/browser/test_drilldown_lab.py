@@ -2,7 +2,8 @@
 it (as many as the number clicked, in id order), what they did next by the catalog's labels, a CSV of all of them and
 one actor's explanation (the kernel's, its times in the user's notation); its "in progress" number is a drill-down of
 its own; Escape closes the panel; a click on a bar of the funnel chart lists the actors who reached that stage, and a
-new result refreshes the panel. Screenshots go to artifacts/, the README's picture to docs/drilldown.png."""
+new result refreshes the panel. The property menus beside it name properties by their catalog labels. Screenshots go
+to artifacts/, the README's picture to docs/drilldown.png."""
 
 from __future__ import annotations
 
@@ -60,6 +61,11 @@ def test_drill_down_into_a_stage(page, lab_server, artifacts_dir):
     panel = page.locator(".jw-drilldown")
     title = panel.locator(".jw-drill-title")
     expect(panel).to_be_hidden()
+
+    # the breakdown and hold-constant menus name properties by their catalog labels, as the filter menu does
+    country = "Country (ISO 3166-1 alpha-2) (country)"
+    expect(page.locator(".jw-breakdown option[value='country']")).to_have_text(country)
+    expect(page.locator(".jw-add-held option[value='country']")).to_have_text(country)
 
     # the dropped-off number of stage 2: exactly the actors it counts, in id order, and what they did next
     row = page.locator(".jw-funnel-table tbody tr").nth(1)

@@ -4,6 +4,7 @@
 
 import { h, setOptions, setValue } from "../dom.js";
 import { errorSlot, errorsAt } from "../errors.js";
+import { propertyLabel } from "../filters.js";
 import { setAttribution, setSetting } from "../journey.js";
 import { box, field } from "./field.js";
 
@@ -46,8 +47,8 @@ export function breakdownView(ctx) {
     el: h("div", { class: "jw-settings-part" }, [field("Breakdown", property, slots.property.el), limitField, attributionField]),
     update({ doc, errors }) {
       const breakdown = doc.breakdown;
-      setOptions(property, [{ options: [{ value: "", label: "none" }, ...ctx.columns().map((c) => ({ value: c.name, label: c.name }))] }],
-        breakdown?.property ?? "");
+      const columns = ctx.columns().map((c) => ({ value: c.name, label: propertyLabel(ctx.catalog(), c.name) }));
+      setOptions(property, [{ options: [{ value: "", label: "none" }, ...columns] }], breakdown?.property ?? "");
       limitField.hidden = attributionField.hidden = !breakdown;
       setValue(limit, String(breakdown?.limit ?? 10));
       setOptions(attribution, [{ options: ATTRIBUTIONS }], breakdown?.attribution ?? "first_touch");

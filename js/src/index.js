@@ -77,15 +77,15 @@ function render({ model, el }) {
     /** @type {import("./types.js").ErrorDoc[]} */
     const errors = model.get("errors") ?? [];
     const count = doc.stages?.length ?? 0;
+    const rows = model.get("funnel") ?? [];
     tools.update(store.can());
-    settings.update({ doc, errors });
+    settings.update({ doc, errors, rows, current: model.get("status") === "idle" });
     loose.replaceChildren(...looseErrors(errors, doc).map((e) =>
       h("div", { class: "jw-error jw-error-general", role: "alert" }, [e.where ? `${e.where}: ${e.message}` : e.message])));
     syncList(stages, stageViews, (doc.stages ?? []).map((stage, s) => ({ s, count, stage, errors })), () => stageCard(ctx, drag));
     addStageButton.hidden = count >= ctx.limits().maxStages;
     setText(addStageButton, "+ Add stage");
     exclusions.update({ doc, errors });
-    const rows = model.get("funnel") ?? [];
     const numbers = { status: model.get("status"), hasResults: rows.length > 0, errors, rows };
     results.update({ ...numbers, message: model.get("message") ?? "" });
     drilldown.update(numbers);

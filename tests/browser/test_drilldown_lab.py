@@ -2,8 +2,9 @@
 it (as many as the number clicked, in id order), what they did next by the catalog's labels, a CSV of all of them and
 one actor's explanation (the kernel's, its times in the user's notation); its "in progress" number is a drill-down of
 its own; Escape closes the panel; a click on a bar of the funnel chart lists the actors who reached that stage, and a
-new result refreshes the panel. The property menus beside it name properties by their catalog labels. Screenshots go
-to artifacts/, the README's picture to docs/drilldown.png."""
+new result refreshes the panel. The property menus beside it name properties by their catalog labels, and a breakdown
+says how many paths have no value at their attributed event, and why. Screenshots go to artifacts/, the README's
+picture to docs/drilldown.png."""
 
 from __future__ import annotations
 
@@ -167,6 +168,22 @@ def test_drill_down_into_a_stage(page, lab_server, artifacts_dir):
     page.keyboard.press("Escape")
     expect(panel).to_be_hidden()
     expect(opener).to_be_focused()
+
+    # a breakdown by country at stage 3 (Met): beside it, how many paths have no country there and why, read from
+    # the funnel shown (the "(none)" segment)
+    kernel_run(page, "builder.journey = builder.journey.breakdown_by('country', attribution=3)")
+    kernel_run(page, "builder.wait()")
+    none = kernel_value(
+        page,
+        "(lambda f: [int(f[f.breakdown.isna()].actors.iloc[0]), int(f[f.stage_index == 1].actors.sum())])"
+        "(builder.result.funnel())",
+    )
+    country = "Country (ISO 3166-1 alpha-2)"
+    expect(page.locator(".jw-breakdown-note")).to_contain_text(
+        f"{none[0]:,} of {none[1]:,} paths have no {country} at their attributed event (stage 3: Met)",
+        timeout=UI_TIMEOUT,
+    )
+    expect(page.locator(".jw-breakdown-note")).to_contain_text(f"Meeting booked events do not record {country}.")
 
     widget_errors = [e for e in page.console_errors if "widget" in e.lower()]
     assert not widget_errors, widget_errors

@@ -170,7 +170,9 @@ def _describe(journey: Journey, row: Any, words: _Words) -> tuple[str, str]:
 def _plain(value: Any) -> str:
     """A value as written in a sentence: no quotes, no Python types."""
     value = value.item() if hasattr(value, "item") else value
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 5.0 as 5, 1234567.0 as 1234567
+    return str(value)
 
 
 def _plural(count: int, noun: str) -> str:

@@ -74,7 +74,7 @@ def test_any_order_explanation_by_hand():
 def test_the_explanation_speaks_in_labels_plurals_and_times_to_the_second(connection):
     spec = journey(
         {"event": V, "filters": [{"property": "country", "op": "in", "value": ["US", "DE"]}]},
-        {"event": F, "filters": [{"property": "amount", "op": "between", "value": [5, 10.5]}]},
+        {"event": F, "filters": [{"property": "amount", "op": "between", "value": [5.0, 1234567.5]}]},
         exclusions=[{"event": "email_spam_reported", "between": [1, 2]}],
     )
     rows = [ev(V, "2026-03-17T10:17:41.147060Z", 1, country="FR"), ev(V, "2026-03-17T10:20:00.5Z", 1, country="US")]
@@ -84,7 +84,7 @@ def test_the_explanation_speaks_in_labels_plurals_and_times_to_the_second(connec
     failed = explained.events.failed.tolist()
     country = "Country (ISO 3166-1 alpha-2)"
     assert failed[0] == f"stage 1 step 1: “{country} is any of US, DE” does not hold ({country} is FR)"
-    assert failed[2] == "stage 2 step 1: “Amount between 5 and 10.5” does not hold (no Amount)"
+    assert failed[2] == "stage 2 step 1: “Amount between 5 and 1234567.5” does not hold (no Amount)"
     assert explained.text.splitlines()[:2] == [
         "1 start; the deepest path reaches stage 1 of 2.",
         "Chosen: the earliest start reaching stage 1, at 2026-03-17 10:20:00 UTC.",

@@ -2,7 +2,7 @@
 // read from the funnel by segment (no query).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { missingValueNote } from "../src/views/breakdown.js";
+import { missingValueNote } from "../src/missing_values.js";
 
 const catalog = {
   categories: [{ id: "web", label: "Web" }],

@@ -15,7 +15,7 @@ from typing import Any
 import pydantic
 
 from journey_widgets.errors import JourneyError, shown
-from journey_widgets.model import TOO_DEEP, describe_location, validation_errors
+from journey_widgets.model import MAX_WINDOW_YEARS, TOO_DEEP, Breakdown, describe_location, validation_errors
 from journey_widgets.operators import OPERATORS
 
 Loc = list[str | int]
@@ -74,6 +74,7 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         lambda m: f"The event {m['event']} is in neither the step catalog nor the data",
     ),
     (re.compile(r"cannot read the duration|window must be a positive duration"), lambda m: "Type a number above 0"),
+    (re.compile(r"window .* is too long"), lambda m: f"The window is at most {MAX_WINDOW_YEARS:,} years"),
     (re.compile(r"between must be two stage numbers"), lambda m: "The first stage must come before the second"),
     (re.compile(r"date range start .* is not before its end"), lambda m: "“To” must be after “From”"),
     (re.compile(r"out of range in UTC"), lambda m: "This date is out of range"),
@@ -99,6 +100,34 @@ _RELOCATED: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Loc], Callable
         lambda m: f"There is no stage {m['stage']}: the journey has {m['n']} stages",
     ),
 ]
+
+
+def _top_words() -> str:
+    """The breakdown's "Top" box, whatever was wrong with it (not a number, a fraction, out of range)."""
+    bounds = {type(m).__name__: m for m in Breakdown.model_fields["limit"].metadata}
+    return f"Top must be a whole number from {bounds['Ge'].ge} to {bounds['Le'].le:,}"
+
+
+def _named(loc: Sequence[str | int]) -> str:
+    """What a name at ``loc`` names, in the plural: "Stage names", "Property names"…"""
+    last = [p for p in loc if isinstance(p, str)][-1:] or [""]
+    if list(loc) == ["name"]:
+        return "Journey names"
+    if last == ["name"]:
+        return "Stage names"
+    if last == ["event"]:
+        return "Event names"
+    if last in (["property"], ["hold_constant"]):
+        return "Property names"
+    return "Texts here"
+
+
+def _too_long(loc: Sequence[str | int], message: str) -> str | None:
+    """A name over the length limit, in words (None when ``message`` is not about that)."""
+    match = re.search(r"at most (\d+) (characters|items after validation)", message)
+    if match and (match[2] == "characters" or loc[-2:-1] == ["hold_constant"]):
+        return f"{_named(loc)} are at most {match[1]} characters"
+    return None
 
 
 def _empty(loc: Sequence[str | int]) -> str:
@@ -143,6 +172,10 @@ def _problem(loc: Loc, message: str, *, kind: str = "", source: Any = None) -> d
         loc, message = at(match), words(match)
     elif kind == "string_too_short":
         message = _empty(loc)
+    elif loc == ["breakdown", "limit"]:
+        message = _top_words()
+    elif kind in ("string_too_long", "too_long") and (words := _too_long(loc, message)):
+        message = words
     else:
         message = next((words(m) for pattern, words in _RULES if (m := pattern.search(message))), message)
     return {"loc": loc, "where": describe_location(loc), "message": message}

@@ -5,6 +5,9 @@ One backend query fetches the actor's events with, per event, the step each stag
 exclusion and each filter's outcome; the few instants of one actor are then walked here, path by path
 (greedy paths in ordered and strict journeys, the stages matched within the window in any order; with
 ``hold_constant``, per pair of held values). A property test keeps this walk consistent with the paths table.
+
+The explanation is read by people: events, properties and operators by their catalog labels, times to the second
+(``2026-03-17 10:17:41 UTC``), counts with their plural.
 """
 
 from __future__ import annotations
@@ -19,16 +22,18 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pandas as pd
 
+from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.compiler.columns import ANONYMOUS, AS_OF, CONTACT, EVENT, TIME, VISITOR
 from journey_widgets.compiler.matching import filter_predicate, stage_step_index, step_predicate
 from journey_widgets.compiler.open_windows import latest_event
 from journey_widgets.compiler.rows import epoch_us, window_us
-from journey_widgets.errors import ArgumentError
+from journey_widgets.errors import ArgumentError, CatalogError
+from journey_widgets.operators import OPERATORS
 from journey_widgets.portable import as_text
 
 if TYPE_CHECKING:
     from journey_widgets.compiler import CompiledJourney
-    from journey_widgets.model import Journey
+    from journey_widgets.model import Filter, Journey
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,39 @@ class _Path:
     stages: list[int]
 
 
-def explain_actor(compiled: CompiledJourney, actor_id: Any, *, anonymous: bool | None = None) -> Explanation:
+@dataclass(frozen=True)
+class _Words:
+    """Names as the user reads them: the catalog's labels of events and properties."""
+
+    catalog: Catalog
+
+    def event(self, event_id: str) -> str:
+        return self.catalog.labels().get(event_id, event_id)
+
+    def property(self, name: str) -> str:
+        try:
+            return self.catalog.property(name).label
+        except CatalogError:
+            return name
+
+    def condition(self, flt: Filter) -> str:
+        """``Country is any of US, DE``; ``Amount between 5 and 10``."""
+        values = flt.value if isinstance(flt.value, tuple) else () if flt.value is None else (flt.value,)
+        joined = " and ".join if flt.op == "between" else ", ".join
+        value = f" {joined(_plain(v) for v in values)}" if values else ""
+        return f"{self.property(flt.property)} {OPERATORS[flt.op].label}{value}"
+
+    def holds(self, name: str, value: Any) -> str:
+        """What the event has: ``Country is DE``, or ``no Country`` when the value is missing."""
+        return f"no {self.property(name)}" if pd.isna(value) else f"{self.property(name)} is {_plain(value)}"
+
+
+def explain_actor(
+    compiled: CompiledJourney, actor_id: Any, *, anonymous: bool | None = None, catalog: Catalog | None = None
+) -> Explanation:
     """The explanation of ``actor_id`` (a contact or deal id, or an anonymous visitor id; ``anonymous``
-    says which when one id is both)."""
+    says which when one id is both), naming events and properties by ``catalog``'s labels (default: the
+    package's catalog)."""
     journey = compiled.journey
     normalized = compiled.bound.normalized(journey, compiled.target)
     key = ibis.literal(str(actor_id), type=dt.string)
@@ -85,7 +120,7 @@ def explain_actor(compiled: CompiledJourney, actor_id: Any, *, anonymous: bool |
     as_of = compiled.as_of
     if as_of is None:
         as_of = latest_event(normalized)[AS_OF].to_pyarrow()[0].as_py()
-    return _walk(journey, str(actor_id), frame, as_of)
+    return _walk(journey, str(actor_id), frame, as_of, _Words(catalog or default_catalog()))
 
 
 def _columns(table: ir.Table, journey: Journey, target: str) -> dict[str, ir.Value]:
@@ -108,7 +143,7 @@ def _columns(table: ir.Table, journey: Journey, target: str) -> dict[str, ir.Val
     return columns
 
 
-def _describe(journey: Journey, row: Any) -> tuple[str, str]:
+def _describe(journey: Journey, row: Any, words: _Words) -> tuple[str, str]:
     """What the event matched (stages by step, exclusions) and, for steps of its type it missed, why."""
     matches, failed = [], []
     anonymity = journey.object == "contact"
@@ -121,8 +156,7 @@ def _describe(journey: Journey, row: Any) -> tuple[str, str]:
             if s.event != row["event"]:
                 continue
             reasons = [
-                f"filter {flt.property} {flt.op}{'' if flt.value is None else ' ' + repr(flt.value)} failed"
-                f" ({flt.property} is {_shown(row[f'_prop_{flt.property}'])})"
+                f"“{words.condition(flt)}” does not hold ({words.holds(flt.property, row[f'_prop_{flt.property}'])})"
                 for f, flt in enumerate(s.filters, start=1)
                 if not row[f"_filter{k}_{j}_{f}"]
             ]
@@ -133,13 +167,21 @@ def _describe(journey: Journey, row: Any) -> tuple[str, str]:
     return ", ".join(matches), " | ".join(failed)
 
 
-def _shown(value: Any) -> str:
-    return "null" if pd.isna(value) else repr(value.item() if hasattr(value, "item") else value)
+def _plain(value: Any) -> str:
+    """A value as written in a sentence: no quotes, no Python types."""
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 5.0 as 5, 1234567.0 as 1234567
+    return str(value)
 
 
-def _walk(journey: Journey, actor_id: str, frame: pd.DataFrame, as_of: int) -> Explanation:
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _walk(journey: Journey, actor_id: str, frame: pd.DataFrame, as_of: int, words: _Words) -> Explanation:
     n, window = len(journey.stages), window_us(journey)
-    described = [_describe(journey, row) for _, row in frame.iterrows()]
+    described = [_describe(journey, row, words) for _, row in frame.iterrows()]
     events = pd.DataFrame(
         {
             "time": pd.to_datetime(frame._t, unit="us", utc=True),
@@ -167,23 +209,23 @@ def _walk(journey: Journey, actor_id: str, frame: pd.DataFrame, as_of: int) -> E
     ordered = journey.follows_order
     chosen = min(paths, key=lambda p: (-len(p.times), p.start, p.times if ordered else [], p.held or ""))
     depth = len(chosen.times)
-    reaching = f"stage {depth}" if ordered else f"{depth} distinct stage(s)"
+    reaching = f"stage {depth}" if ordered else _plural(depth, "distinct stage")
     pair = _of_pair(frame, chosen.held)
-    excluded_by = _exclusion(journey, pair, chosen.times, window)
+    excluded_by = _exclusion(journey, pair, chosen.times, window, words)
     latest = max(p.start for p in paths if p.held == chosen.held)
     in_progress = excluded_by is None and depth < n and latest + window > as_of
     lines = [
-        f"{len(paths)} start(s); the deepest path reaches {reaching} of {n}.",
-        f"Chosen: the earliest start reaching {reaching}, at {_stamp(chosen.start)}"
-        + (f" (held values {chosen.held!r})." if chosen.held is not None else "."),
+        f"{_plural(len(paths), 'start')}; the deepest path reaches {reaching} of {n}.",
+        f"Chosen: the earliest start reaching {reaching}, at {_when(chosen.start)}"
+        + (f" (held values {chosen.held.replace(chr(0x1F), ', ')})." if chosen.held is not None else "."),
     ]
     if excluded_by:
         lines.append(f"Removed by {excluded_by}.")
     elif in_progress:
-        lines.append(f"In progress: the latest start's window ends after as_of ({_stamp(as_of)}).")
+        lines.append(f"In progress: the latest start's window ends after the data does ({_when(as_of)}).")
     elif depth < n:
         stopped = f"before stage {depth + 1}" if ordered else f"after {depth} of {n} stages"
-        lines.append(f"Dropped off {stopped}: its windows had closed by as_of ({_stamp(as_of)}).")
+        lines.append(f"Dropped off {stopped}: its windows had closed when the data ends ({_when(as_of)}).")
     if not ordered:
         lines.append("Stages in the order reached: " + ", ".join(str(k) for k in chosen.stages) + ".")
     path = [_stamp(t) for t in chosen.times]
@@ -246,7 +288,7 @@ def _within(stage_times: dict[int, list[int]], start: int, window: int) -> list[
     return sorted(reached)
 
 
-def _exclusion(journey: Journey, frame: pd.DataFrame, path: list[int], window: int) -> str | None:
+def _exclusion(journey: Journey, frame: pd.DataFrame, path: list[int], window: int, words: _Words) -> str | None:
     for e, exclusion in enumerate(journey.exclusions, start=1):
         i, j = exclusion.between
         if len(path) < i:
@@ -254,9 +296,15 @@ def _exclusion(journey: Journey, frame: pd.DataFrame, path: list[int], window: i
         until = path[j - 1] if len(path) >= j else path[0] + window
         hits = frame._t[frame[f"_excl{e}"].astype(bool) & (frame._t > path[i - 1]) & (frame._t <= until)]
         if len(hits):
-            return f"exclusion {e} ({exclusion.event} between stages {i} and {j}) at {_stamp(int(hits.iloc[0]))}"
+            event = words.event(exclusion.event)
+            return f"exclusion {e} ({event} between stages {i} and {j}) at {_when(int(hits.iloc[0]))}"
     return None
 
 
 def _stamp(us: int) -> pd.Timestamp:
     return pd.Timestamp(0, tz="UTC") + timedelta(microseconds=int(us))
+
+
+def _when(us: int) -> str:
+    """A time in a sentence, to the second: ``2026-03-17 10:17:41 UTC``."""
+    return _stamp(us).strftime("%Y-%m-%d %H:%M:%S UTC")

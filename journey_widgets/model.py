@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 MAX_STAGES = 20
 MAX_STEPS = 10
 MAX_NAME_LENGTH = 200
+#: The longest window, in years of 365 days: times are 64-bit microseconds, and the window sweep doubles it.
+MAX_WINDOW_YEARS = 100_000
+MAX_WINDOW = timedelta(days=365 * MAX_WINDOW_YEARS)
 
 
 def _without_nul(text: str) -> str:
@@ -45,6 +48,7 @@ def _without_nul(text: str) -> str:
 
 #: Names and texts that reach the database as literals: no NUL (SQLite and PostgreSQL refuse it).
 Text = Annotated[str, AfterValidator(_without_nul)]
+_WINDOW_CAP = f"a window is at most {MAX_WINDOW_YEARS:,} years ({MAX_WINDOW.days:,} days)"
 TOO_DEEP = "the journey document is nested too deeply to be a journey"
 Scalar = str | int | float | bool
 #: The filter operators' ids, from the registry (:mod:`journey_widgets.operators`).
@@ -246,7 +250,7 @@ class Journey(_Frozen):
         try:
             return parse_duration(value)
         except OverflowError:
-            raise ValueError(f"window {value!r} is too long") from None
+            raise ValueError(f"window {value!r} is too long: {_WINDOW_CAP}") from None
 
     @field_validator("window", mode="after")
     @classmethod
@@ -255,6 +259,8 @@ class Journey(_Frozen):
             raise ValueError(f"window must be a positive duration, got {format_duration(value)}")
         if value % timedelta(microseconds=1):
             raise ValueError("window must be a whole number of microseconds")
+        if value > MAX_WINDOW:
+            raise ValueError(f"window {format_duration(value)!r} is too long: {_WINDOW_CAP}")
         return value
 
     @field_serializer("window")

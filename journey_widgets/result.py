@@ -193,12 +193,13 @@ class JourneyResult:
         counts = self._execute(f"drivers-{names}", lambda executed: executed.driver_counts(names))
         return drivers_from_counts(counts)
 
-    def explain(self, actor_id: Any, *, anonymous: bool | None = None) -> Explanation:
+    def explain(self, actor_id: Any, *, anonymous: bool | None = None, catalog: Catalog | None = None) -> Explanation:
         """Why ``actor_id`` counts as it does: its journey events and what each matched (or which filter
-        failed), every start with its depth, the chosen path, the exclusion, whether it is in progress."""
+        failed), every start with its depth, the chosen path, the exclusion, whether it is in progress; in words,
+        with ``catalog``'s labels (default: the package's catalog)."""
         from journey_widgets.explain import explain_actor
 
-        return explain_actor(self.compiled, actor_id, anonymous=anonymous)
+        return explain_actor(self.compiled, actor_id, anonymous=anonymous, catalog=catalog)
 
     @cached_property
     def expr(self) -> dict[str, ir.Table]:

@@ -9,8 +9,8 @@ import altair as alt
 
 #: The name of the bars' click selection (``JupyterChart.selections`` has a trait of this name).
 PICK = "jw_stage_pick"
-#: The funnel's bar segments of the actors who did not reach the stage (see ``charts._funnel.SEGMENTS``).
-_NOT_REACHED = ("In progress", "Dropped off")
+#: The drill-down group (``drilldown.GROUPS``) of each of the funnel's bar segments (see ``charts._funnel``).
+_GROUPS = {"Reached": "reached", "In progress": "in_progress", "Dropped off": "dropped_off"}
 
 
 def pickable(chart: alt.TopLevelMixin, *, segments: bool) -> alt.TopLevelMixin:
@@ -22,12 +22,12 @@ def pickable(chart: alt.TopLevelMixin, *, segments: bool) -> alt.TopLevelMixin:
 
 
 def picked(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The drill-down of the one bar a click added to or took from the selection: ``{"stage": k, "dropped":
-    bool}`` (a segment of those who did not reach it: dropped), plus ``"segment"`` on a breakdown's chart; None
-    when not exactly one bar changed."""
+    """The drill-down of the one bar a click added to or took from the selection: ``{"stage": k, "group": g}``
+    (g: the bar's segment, ``"reached"``, ``"in_progress"`` or ``"dropped_off"``), plus ``"segment"`` on a
+    breakdown's chart (whose bars are those who reached the stage); None when not exactly one bar changed."""
     changed = [point for point in new if point not in old] + [point for point in old if point not in new]
     if len(changed) != 1 or "stage_index" not in changed[0]:
         return None
     point = changed[0]
-    drill = {"stage": int(point["stage_index"]), "dropped": point.get("segment") in _NOT_REACHED}
+    drill = {"stage": int(point["stage_index"]), "group": _GROUPS.get(point.get("segment"), "reached")}
     return drill | ({"segment": point["breakdown"]} if "breakdown" in point else {})

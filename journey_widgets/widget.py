@@ -329,14 +329,15 @@ class JourneyBuilder(ipywidgets.VBox):
             self.editor.send(self._suggestions(content))
         elif content.get("type") in drilldown.REPLIES:
             with _BACKEND_LOCK:  # the result's queries, as the worker's
-                answer = drilldown.reply(self.result, content)
+                answer = drilldown.reply(self.result, content, self._catalog)
             self.editor.send(answer)
 
     def _suggestions(self, request: dict[str, Any]) -> dict[str, Any]:
         reply = {"type": "suggestions", "id": request.get("id")}
         try:
             with _BACKEND_LOCK:
-                values = self._values.suggest(str(request.get("property", "")), str(request.get("search", "")))
+                property, search = str(request.get("property", "")), str(request.get("search", ""))
+                values = self._values.suggest(property, search, event=str(request.get("event") or "") or None)
             return reply | {"values": values}
         except JourneyError as exc:
             return reply | {"values": [], "error": str(exc)}

@@ -75,6 +75,47 @@ CASES = {
         ["hold_constant"],
         "At most 3 are allowed",
     ),
+    "breakdown top of 0": (
+        lambda d: d.update(breakdown={"property": "country", "limit": 0}),
+        ["breakdown", "limit"],
+        "Top must be a whole number from 1 to 1,000",
+    ),
+    "breakdown top of 2.5": (
+        lambda d: d.update(breakdown={"property": "country", "limit": 2.5}),
+        ["breakdown", "limit"],
+        "Top must be a whole number from 1 to 1,000",
+    ),
+    "breakdown top of 5000": (
+        lambda d: d.update(breakdown={"property": "country", "limit": 5000}),
+        ["breakdown", "limit"],
+        "Top must be a whole number from 1 to 1,000",
+    ),
+    "a 300-character stage name": (
+        lambda d: d["stages"][0].update(name="x" * 300),
+        ["stages", 0, "name"],
+        "Stage names are at most 200 characters",
+    ),
+    "a 300-character journey name": (
+        lambda d: d.update(name="x" * 300),
+        ["name"],
+        "Journey names are at most 200 characters",
+    ),
+    "a 300-character held property": (
+        lambda d: d.update(hold_constant=["x" * 300]),
+        ["hold_constant", 0],
+        "Property names are at most 200 characters",
+    ),
+    "a 300-character filter property": (
+        _filter(property="x" * 300, op="is_known"),
+        [*FILTER, "property"],
+        "Property names are at most 200 characters",
+    ),
+    "window 1e9 days": (lambda d: d.update(window="P1000000000D"), ["window"], "The window is at most 100,000 years"),
+    "window past 64-bit microseconds": (
+        lambda d: d.update(window="P200000000D"),
+        ["window"],
+        "The window is at most 100,000 years",
+    ),
     "a property held twice": (
         lambda d: d.update(hold_constant=["country", "country"]),
         ["hold_constant"],
@@ -93,7 +134,8 @@ def test_problems_are_placed_and_worded_for_the_editor(case):
     [problem] = editor_errors(info.value)
     assert (problem["loc"], problem["message"]) == (loc, message)
     assert problem.get("incomplete", False) == message.startswith("Incomplete")
-    assert not any(python in problem["message"] for python in ("Tuple", "got (", "float64", "None"))
+    python = ("Tuple", "got (", "float64", "None", "Input should", "String should", "fractional", "'P")
+    assert not any(words in problem["message"] for words in python)
 
 
 def test_data_problems_lose_their_python_types():

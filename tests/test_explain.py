@@ -35,9 +35,10 @@ def test_explanation_by_hand(connection):
     first = result.explain(1)
     assert first.starts.depth.tolist() == [2, 2] and first.depth == 2
     assert first.path == [at(0), at(30)]
-    assert first.excluded_by.startswith("exclusion 1 (email_spam_reported between stages 2 and 3)")
+    assert first.excluded_by.startswith("exclusion 1 (Email reported as spam between stages 2 and 3)")
     failed = first.events.set_index("time").failed
-    assert failed[at(5)] == "stage 2 step 1: filter country eq 'US' failed (country is 'DE')"
+    country = "Country (ISO 3166-1 alpha-2)"
+    assert failed[at(5)] == f"stage 2 step 1: “{country} is US” does not hold ({country} is DE)"
     assert first.events.set_index("time").matches[at(40)] == "exclusion 1"
     assert "Removed by exclusion 1" in first.text and "earliest start reaching stage 2" in first.text
     second = result.explain("2")
@@ -64,10 +65,35 @@ def test_any_order_explanation_by_hand():
     first = result.explain(1)
     assert first.starts.depth.tolist() == [2, 2, 1] and first.starts.stages.tolist() == [[3, 1], [1, 2], [2]]
     assert first.depth == 2 and first.path == [at(0), at(50)] and first.path_stages == [3, 1]
-    assert first.excluded_by.startswith("exclusion 1 (email_bounced between stages 1 and 2) at")
-    assert "reaches 2 distinct stage(s) of 3" in first.text and "order reached: 3, 1." in first.text
+    assert first.excluded_by.startswith("exclusion 1 (Email bounced between stages 1 and 2) at")
+    assert "reaches 2 distinct stages of 3" in first.text and "order reached: 3, 1." in first.text
     second = result.explain(2)
     assert second.depth == 3 and second.path_stages == [1, 2, 3] and second.excluded_by is None
+
+
+def test_the_explanation_speaks_in_labels_plurals_and_times_to_the_second(connection):
+    spec = journey(
+        {"event": V, "filters": [{"property": "country", "op": "in", "value": ["US", "DE"]}]},
+        {"event": F, "filters": [{"property": "amount", "op": "between", "value": [5.0, 1234567.5]}]},
+        exclusions=[{"event": "email_spam_reported", "between": [1, 2]}],
+    )
+    rows = [ev(V, "2026-03-17T10:17:41.147060Z", 1, country="FR"), ev(V, "2026-03-17T10:20:00.5Z", 1, country="US")]
+    rows += [ev(F, "2026-03-17T10:25:00Z", 1), ev("email_spam_reported", "2026-03-17T10:30:00.25Z", 1)]
+    result = Journey.from_dict(spec).run(load(connection, "events", events_frame(rows)))
+    explained = result.explain(1)
+    failed = explained.events.failed.tolist()
+    country = "Country (ISO 3166-1 alpha-2)"
+    assert failed[0] == f"stage 1 step 1: “{country} is any of US, DE” does not hold ({country} is FR)"
+    assert failed[2] == "stage 2 step 1: “Amount between 5 and 1234567.5” does not hold (no Amount)"
+    assert explained.text.splitlines()[:2] == [
+        "1 start; the deepest path reaches stage 1 of 2.",
+        "Chosen: the earliest start reaching stage 1, at 2026-03-17 10:20:00 UTC.",
+    ]
+    spam = "exclusion 1 (Email reported as spam between stages 1 and 2) at 2026-03-17 10:30:00 UTC"
+    assert explained.excluded_by == spam and "+00:00" not in explained.text and ".5" not in explained.text
+    again = [rows[1], ev(V, "2026-03-17T10:22:00Z", 1, country="DE")]
+    two = Journey.from_dict(spec | {"order": "any"}).run(load(connection, "events", events_frame(again)))
+    assert "2 starts; the deepest path reaches 1 distinct stage of 2." in two.explain(1).text
 
 
 @pytest.mark.parametrize("backend", ["duckdb", "sqlite"])

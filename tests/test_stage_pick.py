@@ -11,15 +11,15 @@ REACHED_2 = {"stage_index": 2, "segment": "Reached"}
 
 
 def test_every_click_picks_its_bar_whether_it_adds_or_removes_it():
-    assert picked([], [REACHED_2]) == {"stage": 2, "dropped": False}
-    assert picked([REACHED_2], []) == {"stage": 2, "dropped": False}  # the same bar clicked again
+    assert picked([], [REACHED_2]) == {"stage": 2, "group": "reached"}
+    assert picked([REACHED_2], []) == {"stage": 2, "group": "reached"}  # the same bar clicked again
     dropped_3 = {"stage_index": 3, "segment": "Dropped off"}
-    assert picked([REACHED_2], [REACHED_2, dropped_3]) == {"stage": 3, "dropped": True}
-    assert picked([], [{"stage_index": 3, "segment": "In progress"}]) == {"stage": 3, "dropped": True}
+    assert picked([REACHED_2], [REACHED_2, dropped_3]) == {"stage": 3, "group": "dropped_off"}
+    assert picked([], [{"stage_index": 3, "segment": "In progress"}]) == {"stage": 3, "group": "in_progress"}
 
 
 def test_a_breakdown_bar_picks_its_segment_and_nothing_else_picks():
-    assert picked([], [{"stage_index": 1, "breakdown": None}]) == {"stage": 1, "dropped": False, "segment": None}
+    assert picked([], [{"stage_index": 1, "breakdown": None}]) == {"stage": 1, "group": "reached", "segment": None}
     assert picked([REACHED_2], [REACHED_2]) is None
     assert picked([REACHED_2, {"stage_index": 1, "segment": "Reached"}], []) is None  # a cleared selection
     assert picked([], [{"unexpected": 1}]) is None

@@ -301,15 +301,15 @@ def test_message_handler_answers_suggestions(builder, monkeypatch):
 def test_message_handler_answers_drilldowns(builder, monkeypatch):
     sent = []
     monkeypatch.setattr(builder.editor, "send", sent.append)
-    builder._on_message(builder.editor, {"type": "drilldown", "id": 1, "stage": 2, "dropped": True}, [])
-    builder._on_message(builder.editor, {"type": "csv", "id": 2, "stage": 2, "dropped": True}, [])
+    builder._on_message(builder.editor, {"type": "drilldown", "id": 1, "stage": 2, "group": "dropped_off"}, [])
+    builder._on_message(builder.editor, {"type": "csv", "id": 2, "stage": 2, "group": "dropped_off"}, [])
     actor = sent[0]["actors"][0]
     explain = {"type": "explain", "id": 3, "actor_id": actor["actor_id"], "anonymous": actor["is_anonymous"]}
     builder._on_message(builder.editor, explain, [])
     listed, csv, explained = sent
-    dropped = builder.result.actors(2, dropped=True)
+    dropped_off = builder.result.funnel().set_index("stage_index").dropped_off[2]
     assert [m["id"] for m in sent] == [1, 2, 3] and not any("error" in m for m in sent)
-    assert listed["total"] == len(dropped) == csv["csv"].count("\n") - 1 > 0
+    assert listed["total"] == dropped_off == csv["csv"].count("\n") - 1 > 0
     assert explained["text"] == builder.result.explain(actor["actor_id"], anonymous=actor["is_anonymous"]).text
 
 
@@ -321,11 +321,11 @@ def test_a_click_on_a_bar_opens_its_drilldown_also_after_a_recompute(builder, mo
         builder.chart._vl_selections = {PICK: {"value": {"vlPoint": {"or": list(points)}}, "store": []}}
 
     click({"stage_index": 2, "segment": "Reached"})
-    assert sent == [{"type": "show_drilldown", "stage": 2, "dropped": False}]
+    assert sent == [{"type": "show_drilldown", "stage": 2, "group": "reached"}]
     builder.journey = builder.journey.stage("Met", "meeting_booked")
     builder.wait()  # a new chart, with new selections
     click({"stage_index": 3, "segment": "Dropped off"})
-    assert sent[1:] == [{"type": "show_drilldown", "stage": 3, "dropped": True}]
+    assert sent[1:] == [{"type": "show_drilldown", "stage": 3, "group": "dropped_off"}]
 
 
 def test_save_and_load(builder, data, tmp_path):

@@ -60,6 +60,13 @@ export function propertyKind(columns, catalog, name) {
   return catalog.properties.find((p) => p.name === name)?.type ?? "string";
 }
 
+/** A property as the menus show it: its catalog label and column ("Country (country)"), or the column alone.
+ * @param {CatalogDoc} catalog @param {string} name */
+export function propertyLabel(catalog, name) {
+  const label = catalog.properties.find((p) => p.name === name)?.label;
+  return label && label !== name ? `${label} (${name})` : name;
+}
+
 /**
  * The properties a step's filter can use, in two groups: the chosen event's catalog properties present in the
  * data, then the data's other columns. Each with its catalog label ("Country") when it has one.
@@ -71,11 +78,7 @@ export function propertyGroups(catalog, columns, eventId) {
   const available = new Set(columns.map((c) => c.name));
   const preferred = (event?.properties ?? []).filter((p) => available.has(p));
   const others = columns.map((c) => c.name).filter((p) => !preferred.includes(p));
-  /** @param {string} name */
-  const labelled = (name) => {
-    const label = catalog.properties.find((p) => p.name === name)?.label;
-    return { name, label: label && label !== name ? `${label} (${name})` : name };
-  };
+  const labelled = (/** @type {string} */ name) => ({ name, label: propertyLabel(catalog, name) });
   return [
     { label: `Properties of ${event?.label ?? eventId}`, properties: preferred.map(labelled) },
     { label: "Other columns", properties: others.map(labelled) },

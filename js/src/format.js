@@ -59,7 +59,18 @@ export function dayOf(value) {
   return value ? value.replace(/T.*$/, "") : "";
 }
 
-/** A UTC time as the kernel writes it ("2026-03-17 10:17:41.147060+00:00"), to the second. @param {string} text */
-export function formatTime(text) {
-  return text.replace(/\.\d+/, "").replace(/(\+00:00|Z)$/, "");
+/** A UTC time as the kernel writes it: "2026-03-17 10:17:41.147060+00:00", "2026-03-17 10:17:41 UTC". */
+const STAMP = /(?<!\d)(\d{4,}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.\d+)?(?:\+00:00|Z| UTC)?/g;
+
+/** Every UTC time the kernel wrote in `text`, to the second in the user's notation (`locale`: the browser's), still
+ * in UTC and saying so ("Mar 17, 2026, 10:17:41 AM UTC"). @param {string} text @param {string} [locale] */
+export function formatTime(text, locale) {
+  const format = new Intl.DateTimeFormat(locale, {
+    year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", second: "2-digit",
+    timeZone: "UTC", timeZoneName: "short",
+  });
+  return text.replace(STAMP, (stamp, day, time) => {
+    const date = new Date(`${day}T${time}Z`);
+    return Number.isNaN(date.getTime()) ? stamp : format.format(date);
+  });
 }

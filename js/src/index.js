@@ -58,7 +58,7 @@ function render({ model, el }) {
     },
   }, ["+ Add stage"]));
   const exclusions = exclusionsView(ctx);
-  const drilldown = drilldownPanel(store.request);
+  const drilldown = drilldownPanel(store.request, ctx.catalog);
   const results = resultsView((target) => drilldown.open(target));
   // a bar of the funnel chart clicked (the chart is another widget: the kernel tells which)
   store.listen("show_drilldown", (message) => drilldown.open(messageTarget(message), true));
@@ -77,15 +77,15 @@ function render({ model, el }) {
     /** @type {import("./types.js").ErrorDoc[]} */
     const errors = model.get("errors") ?? [];
     const count = doc.stages?.length ?? 0;
+    const rows = model.get("funnel") ?? [];
     tools.update(store.can());
-    settings.update({ doc, errors });
+    settings.update({ doc, errors, rows, current: model.get("status") === "idle" });
     loose.replaceChildren(...looseErrors(errors, doc).map((e) =>
       h("div", { class: "jw-error jw-error-general", role: "alert" }, [e.where ? `${e.where}: ${e.message}` : e.message])));
     syncList(stages, stageViews, (doc.stages ?? []).map((stage, s) => ({ s, count, stage, errors })), () => stageCard(ctx, drag));
     addStageButton.hidden = count >= ctx.limits().maxStages;
     setText(addStageButton, "+ Add stage");
     exclusions.update({ doc, errors });
-    const rows = model.get("funnel") ?? [];
     const numbers = { status: model.get("status"), hasResults: rows.length > 0, errors, rows };
     results.update({ ...numbers, message: model.get("message") ?? "" });
     drilldown.update(numbers);

@@ -85,10 +85,10 @@ export function connect(model) {
     can() {
       return { canUndo: history.past.length > 0, canRedo: history.future.length > 0, canReset: !same(started, model.get("journey")) };
     },
-    /** Ask the kernel for values of `property` containing `search`. @param {string} property @param {string} search
-     * @param {(values: Suggestion[]) => void} reply */
-    suggest(property, search, reply) {
-      request({ type: "suggest", property, search }, (message) => reply(message.values ?? []));
+    /** Ask the kernel for values of `property` containing `search`, counted among the events of type `event`.
+     * @param {string} event @param {string} property @param {string} search @param {(values: Suggestion[]) => void} reply */
+    suggest(event, property, search, reply) {
+      request({ type: "suggest", event, property, search }, (message) => reply(message.values ?? []));
     },
     request,
     /** Call `listener` with each message of `type` the kernel sends of itself (one listener a type).

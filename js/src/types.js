@@ -25,15 +25,16 @@
 /** @typedef {"idle" | "running" | "invalid" | "error"} Status */
 /** One funnel row as the `funnel` trait holds it (SPEC §7's funnel table). @typedef {Record<string, any>} FunnelRow */
 
-/** A drill-down: the actors who reached stage `stage`, or (`dropped`) those who reached the stage before and not it;
- * with `segment` (a breakdown value, null included), only those of that segment.
- * @typedef {{stage: number, dropped: boolean, segment?: string | null}} DrillTarget */
+/** Which number of a funnel row a drill-down lists: those who reached the stage, or those who reached the stage
+ * before and not it, their window closed (dropped off) or still open (in progress).
+ * @typedef {"reached" | "dropped_off" | "in_progress"} DrillGroup */
+/** A drill-down: the actors behind one number of stage `stage`; with `segment` (a breakdown value, null included),
+ * only those of that segment. @typedef {{stage: number, group: DrillGroup, segment?: string | null}} DrillTarget */
 /** @typedef {{actor_id: string, is_anonymous: boolean, depth: number, in_progress: boolean}} DrillActor */
 /**
  * The kernel's reply to a drill-down request (journey_widgets/drilldown.py): the first actors, how many in all, and
  * the events that explain the step (next events of those who dropped; events between the stages of those who reached).
- * @typedef {DrillTarget & {id: number, name: string, total: number, in_progress: number,
- *   actors: DrillActor[], next_events?: {next_event: string, actors: number}[],
+ * @typedef {DrillTarget & {id: number, name: string, total: number, actors: DrillActor[], next_events?: {next_event: string, actors: number}[],
  *   events_between?: {event: string, actors: number}[], error?: string}} DrillReply
  */
 /** @typedef {{time: string, event: string, matches: string, failed: string}} ExplainedEvent */
@@ -64,7 +65,7 @@
  *   operators: () => OperatorSpec[] | null,
  *   warnings: () => ErrorDoc[],
  *   limits: () => {maxStages: number, maxSteps: number, maxHeld: number},
- *   suggest: (property: string, search: string, reply: (values: Suggestion[]) => void) => void,
+ *   suggest: (event: string, property: string, search: string, reply: (values: Suggestion[]) => void) => void,
  *   focusLater: (find: () => HTMLElement | null | undefined) => void,
  * }} Ctx
  */

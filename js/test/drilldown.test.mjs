@@ -28,11 +28,11 @@ test("replies reach their request by id; the kernel's own messages reach their l
   const store = connect(model);
   const got = [];
   store.request({ type: "drilldown", stage: 2 }, (reply) => got.push(["first", reply.total]));
-  store.suggest("country", "u", (values) => got.push(["suggest", values]));
+  store.suggest("page_visited", "country", "u", (values) => got.push(["suggest", values]));
   store.listen("show_drilldown", (message) => got.push(["show", message.stage]));
   assert.deepEqual(model.sent, [
     { type: "drilldown", stage: 2, id: 1 },
-    { type: "suggest", property: "country", search: "u", id: 2 },
+    { type: "suggest", event: "page_visited", property: "country", search: "u", id: 2 },
   ]);
   model.fromKernel({ type: "suggestions", id: 2, values: [{ value: "US", count: 3 }] });
   model.fromKernel({ type: "drilldown", id: 1, total: 7 });
@@ -58,47 +58,67 @@ test("only the newest request's reply is shown; a cancel drops the one on its wa
   assert.deepEqual(shown, ["new"]);
 });
 
-test("a number's drill-down: its stage, whether dropped, and its segment when the funnel has a breakdown", () => {
-  assert.deepEqual(rowTarget({ stage_index: 2, stage: "B" }, true), { stage: 2, dropped: true });
-  assert.deepEqual(rowTarget({ stage_index: 1, breakdown: null }, false), { stage: 1, dropped: false, segment: null });
-  assert.deepEqual(messageTarget({ type: "show_drilldown", stage: 3, dropped: false }), { stage: 3, dropped: false });
-  assert.deepEqual(messageTarget({ stage: 1, dropped: 0, segment: "US" }), { stage: 1, dropped: false, segment: "US" });
+test("a number's drill-down: its stage, its group, and its segment when the funnel has a breakdown", () => {
+  assert.deepEqual(rowTarget({ stage_index: 2, stage: "B" }, "dropped_off"), { stage: 2, group: "dropped_off" });
+  assert.deepEqual(rowTarget({ stage_index: 2, stage: "B" }, "in_progress"), { stage: 2, group: "in_progress" });
+  assert.deepEqual(rowTarget({ stage_index: 1, breakdown: null }, "reached"), { stage: 1, group: "reached", segment: null });
+  assert.deepEqual(messageTarget({ type: "show_drilldown", stage: 3, group: "in_progress" }), { stage: 3, group: "in_progress" });
+  assert.deepEqual(messageTarget({ stage: 1, group: "nope", segment: "US" }), { stage: 1, group: "reached", segment: "US" });
 });
 
 test("after a new result the panel stays only where the funnel still has its number", () => {
   const rows = [{ stage_index: 1 }, { stage_index: 2 }];
-  assert.ok(stillShown({ stage: 2, dropped: true }, rows));
-  assert.ok(!stillShown({ stage: 3, dropped: false }, rows)); // the stage was removed
-  assert.ok(!stillShown({ stage: 1, dropped: true }, rows)); // no one drops off before stage 1
+  assert.ok(stillShown({ stage: 2, group: "dropped_off" }, rows));
+  assert.ok(stillShown({ stage: 2, group: "in_progress" }, rows));
+  assert.ok(!stillShown({ stage: 3, group: "reached" }, rows)); // the stage was removed
+  assert.ok(!stillShown({ stage: 1, group: "dropped_off" }, rows)); // no one drops off before stage 1
   const segments = [{ stage_index: 1, breakdown: "US" }, { stage_index: 1, breakdown: null }];
-  assert.ok(stillShown({ stage: 1, dropped: false, segment: null }, segments));
-  assert.ok(!stillShown({ stage: 1, dropped: false, segment: "DE" }, segments));
+  assert.ok(stillShown({ stage: 1, group: "reached", segment: null }, segments));
+  assert.ok(!stillShown({ stage: 1, group: "reached", segment: "DE" }, segments));
 });
 
-test("the title names the stage, reached or dropped off, and the count", () => {
-  assert.equal(drillTitle({ stage: 2, dropped: true }, "Converted", 1234), "Dropped off before 2. Converted: 1,234 actors");
-  assert.equal(drillTitle({ stage: 1, dropped: false, segment: null }, "Visited", 1), "Reached 1. Visited, segment (none): 1 actor");
-  assert.equal(drillTitle({ stage: 3, dropped: false }, "Met"), "Reached 3. Met");
+test("the title names the stage, the number clicked and the count", () => {
+  assert.equal(drillTitle({ stage: 2, group: "dropped_off" }, "Converted", 1234), "Dropped off before 2. Converted: 1,234 actors");
+  assert.equal(drillTitle({ stage: 2, group: "in_progress" }, "Converted", 7), "Still in progress before 2. Converted: 7 actors");
+  assert.equal(drillTitle({ stage: 1, group: "reached", segment: null }, "Visited", 1), "Reached 1. Visited, segment (none): 1 actor");
+  assert.equal(drillTitle({ stage: 3, group: "reached" }, "Met"), "Reached 3. Met");
 });
 
-test("the summary says who is still in progress and that the list is cut", () => {
-  const reply = { id: 1, stage: 2, name: "B", dropped: true, total: 450, in_progress: 50, actors: new Array(200) };
-  assert.equal(drillSummary(reply),
-    "Of these, 50 are still in progress (their window is open) and 400 dropped off. The first 200 are listed; the CSV has all.");
-  assert.equal(drillSummary({ ...reply, dropped: false, total: 3, actors: new Array(3) }), "");
+test("the summary of the dropped off no longer counts those in progress; it says when the list is cut", () => {
+  const reply = { id: 1, stage: 2, name: "B", group: "dropped_off", total: 450, actors: new Array(200) };
+  assert.equal(drillSummary(reply), "The first 200 are listed; the CSV has all.");
+  assert.equal(drillSummary({ ...reply, group: "in_progress", total: 7, actors: new Array(7) }),
+    "Their window is still open: they may yet reach the stage.");
+  assert.equal(drillSummary({ ...reply, group: "reached", total: 3, actors: new Array(3) }), "");
 });
 
-test("the events around the step: next events of the dropped, events between for the reached, none in any order", () => {
-  const base = { id: 1, stage: 3, name: "C", total: 2, in_progress: 0, actors: [] };
-  const next = drillEvents({ ...base, dropped: true, next_events: [{ next_event: "page_visited", actors: 2 }] });
-  assert.deepEqual(next, { heading: "Next event of those who dropped off, windows closed", rows: [["page_visited", 2]] });
-  const between = drillEvents({ ...base, dropped: false, segment: "US", events_between: [{ event: "cta_viewed", actors: 1 }] });
+const catalog = {
+  categories: [{ id: "web_pages", label: "Web pages" }],
+  events: [{ id: "page_visited", category: "web_pages", label: "Page visited", anonymous: true, properties: [] }],
+  properties: [],
+};
+
+test("the events around the step, by their catalog labels: next events of the dropped, events between for the reached", () => {
+  const base = { id: 1, stage: 3, name: "C", total: 2, actors: [] };
+  const rows = [{ next_event: "page_visited", actors: 2 }, { next_event: "(no further event)", actors: 1 }];
+  const next = drillEvents({ ...base, group: "dropped_off", next_events: rows }, catalog);
+  assert.deepEqual(next, {
+    heading: "Next event of those who dropped off, windows closed", rows: [["Page visited", 2], ["(no further event)", 1]],
+  });
+  const between = drillEvents({ ...base, group: "reached", segment: "US", events_between: [{ event: "cta_viewed", actors: 1 }] }, catalog);
   assert.deepEqual(between, { heading: "Events between stage 2 and stage 3 (all segments)", rows: [["cta_viewed", 1]] });
-  assert.equal(drillEvents({ ...base, dropped: true }), null);
+  assert.equal(drillEvents({ ...base, group: "dropped_off" }, catalog), null);
 });
 
-test("the CSV's name says which drill-down it holds; times are shown to the second", () => {
-  assert.equal(csvFileName({ stage: 2, dropped: true }, "Form submitted!"), "stage-2-form-submitted-dropped-off.csv");
-  assert.equal(csvFileName({ stage: 1, dropped: false, segment: null }, ""), "stage-1-reached-none.csv");
-  assert.equal(formatTime("2026-03-17 10:17:41.147060+00:00"), "2026-03-17 10:17:41");
+test("the CSV's name says which drill-down it holds", () => {
+  assert.equal(csvFileName({ stage: 2, group: "dropped_off" }, "Form submitted!"), "stage-2-form-submitted-dropped-off.csv");
+  assert.equal(csvFileName({ stage: 2, group: "in_progress" }, "B"), "stage-2-b-in-progress.csv");
+  assert.equal(csvFileName({ stage: 1, group: "reached", segment: null }, ""), "stage-1-reached-none.csv");
+});
+
+test("the kernel's UTC times are shown to the second in the user's notation, wherever they are in a text", () => {
+  assert.equal(formatTime("2026-03-17 10:17:41.147060+00:00", "en-US"), "Mar 17, 2026, 10:17:41 AM UTC");
+  assert.equal(formatTime("Chosen: the earliest start, at 2026-03-17 16:17:41 UTC.", "en-GB"),
+    "Chosen: the earliest start, at 17 Mar 2026, 16:17:41 UTC.");
+  assert.equal(formatTime("no time here", "en-US"), "no time here");
 });

@@ -1,10 +1,13 @@
 // @ts-check
 // The breakdown settings: the property, how many segments, and which event of the path gives the value
-// (the start, the deepest stage's, or a chosen stage's).
+// (the start, the deepest stage's, or a chosen stage's); beside them, how many paths have no value at that event
+// and why (missing_values.js).
 
-import { h, setOptions, setValue } from "../dom.js";
+import { h, setOptions, setText, setValue } from "../dom.js";
 import { errorSlot, errorsAt } from "../errors.js";
+import { propertyLabel } from "../filters.js";
 import { setAttribution, setSetting } from "../journey.js";
+import { missingValueNote } from "../missing_values.js";
 import { box, field } from "./field.js";
 
 /** @typedef {import("../types.js").Ctx} Ctx */
@@ -41,13 +44,20 @@ export function breakdownView(ctx) {
   };
   const limitField = field("Top", limit, slots.limit.el);
   const attributionField = field("Value from", attribution, stage, slots.attribution.el, slots.stage.el);
+  const note = h("div", { class: "jw-breakdown-note", role: "note", hidden: true });
 
   return {
-    el: h("div", { class: "jw-settings-part" }, [field("Breakdown", property, slots.property.el), limitField, attributionField]),
-    update({ doc, errors }) {
+    el: h("div", { class: "jw-settings-part" }, [
+      field("Breakdown", property, slots.property.el), limitField, attributionField, note,
+    ]),
+    update({ doc, errors, rows, current }) {
+      // only for numbers of the journey in the editor: else the (none) segment is another journey's
+      const missing = current ? missingValueNote(rows, doc, ctx.catalog()) : "";
+      setText(note, missing);
+      note.hidden = !missing;
       const breakdown = doc.breakdown;
-      setOptions(property, [{ options: [{ value: "", label: "none" }, ...ctx.columns().map((c) => ({ value: c.name, label: c.name }))] }],
-        breakdown?.property ?? "");
+      const columns = ctx.columns().map((c) => ({ value: c.name, label: propertyLabel(ctx.catalog(), c.name) }));
+      setOptions(property, [{ options: [{ value: "", label: "none" }, ...columns] }], breakdown?.property ?? "");
       limitField.hidden = attributionField.hidden = !breakdown;
       setValue(limit, String(breakdown?.limit ?? 10));
       setOptions(attribution, [{ options: ATTRIBUTIONS }], breakdown?.attribution ?? "first_touch");

@@ -1,44 +1,51 @@
 // @ts-check
-// The drill-down panel: the actors behind one number of the funnel (who reached a stage, or dropped off before it),
-// a CSV of all of them, the events around that step and one actor's explanation. Each part is a request to the
+// The drill-down panel: the actors behind one number of the funnel (who reached a stage, dropped off before it, or
+// are still in progress towards it), a CSV of all of them, the events around that step and one actor's explanation. Each part is a request to the
 // kernel of which only the newest is shown; a new result asks again (or closes the panel when its stage is gone),
 // so the panel never shows another journey's actors.
 
+import { eventLabel } from "../catalog.js";
 import { h, setText, show, uid } from "../dom.js";
 import { formatCount, formatTime } from "../format.js";
 import { latest } from "../sync.js";
 import { describeStatus } from "./status.js";
 
 /** @typedef {import("../types.js").DrillTarget} DrillTarget */
+/** @typedef {import("../types.js").DrillGroup} DrillGroup */
 /** @typedef {import("../types.js").DrillReply} DrillReply */
 /** @typedef {import("../types.js").DrillActor} DrillActor */
 /** @typedef {import("../types.js").ExplanationReply} ExplanationReply */
 /** @typedef {import("../types.js").CsvReply} CsvReply */
 /** @typedef {import("../types.js").FunnelRow} FunnelRow */
 /** @typedef {import("../types.js").Request} Request */
+/** @typedef {import("../types.js").CatalogDoc} CatalogDoc */
 /** @typedef {import("./status.js").StatusProps & {rows: FunnelRow[]}} DrillProps */
 /** @typedef {import("../dom.js").View<DrillProps> & {open: (target: DrillTarget, reveal?: boolean) => void}} DrillPanel */
 
 /** Actors listed in the panel (the CSV has them all). */
 export const LIMIT = 200;
 
-/** The drill-down of a funnel row's "Reached" (or, `dropped`, "Dropped off") number.
- * @param {FunnelRow} row @param {boolean} dropped @returns {DrillTarget} */
-export function rowTarget(row, dropped) {
-  return { stage: row.stage_index, dropped, ...("breakdown" in row ? { segment: row.breakdown ?? null } : {}) };
+/** The drill-down groups, each with the words of its title. @type {Record<DrillGroup, string>} */
+const GROUP_WORDS = { reached: "Reached", dropped_off: "Dropped off before", in_progress: "Still in progress before" };
+
+/** The drill-down of one of a funnel row's numbers ("Reached", "Dropped off", "In progress").
+ * @param {FunnelRow} row @param {DrillGroup} group @returns {DrillTarget} */
+export function rowTarget(row, group) {
+  return { stage: row.stage_index, group, ...("breakdown" in row ? { segment: row.breakdown ?? null } : {}) };
 }
 
 /** The drill-down a message names (the kernel's, when a bar of the chart is clicked). @param {Record<string, any>} m
  * @returns {DrillTarget} */
 export function messageTarget(m) {
-  return { stage: Number(m.stage), dropped: Boolean(m.dropped), ...("segment" in m ? { segment: m.segment ?? null } : {}) };
+  const group = m.group in GROUP_WORDS ? /** @type {DrillGroup} */ (m.group) : "reached";
+  return { stage: Number(m.stage), group, ...("segment" in m ? { segment: m.segment ?? null } : {}) };
 }
 
 /** Whether the funnel `rows` still have the drill-down's number (after a new result). @param {DrillTarget} target
  * @param {FunnelRow[]} rows */
 export function stillShown(target, rows) {
   const segmentOf = (/** @type {FunnelRow} */ r) => ("segment" in target ? (r.breakdown ?? null) === target.segment : true);
-  return (!target.dropped || target.stage >= 2) && rows.some((r) => r.stage_index === target.stage && segmentOf(r));
+  return (target.group === "reached" || target.stage >= 2) && rows.some((r) => r.stage_index === target.stage && segmentOf(r));
 }
 
 /** The stage (and segment) a drill-down is of, in words. @param {DrillTarget} target @param {string} name */
@@ -49,30 +56,29 @@ export function stageText(target, name) {
 
 /** The panel's title; with `total`, the count. @param {DrillTarget} target @param {string} name @param {number} [total] */
 export function drillTitle(target, name, total) {
-  const what = `${target.dropped ? "Dropped off before" : "Reached"} ${stageText(target, name)}`;
+  const what = `${GROUP_WORDS[target.group]} ${stageText(target, name)}`;
   return total === undefined ? what : `${what}: ${formatCount(total)} ${total === 1 ? "actor" : "actors"}`;
 }
 
 /** What the list holds of the whole, in a sentence ("" when it is all there is to say). @param {DrillReply} reply */
 export function drillSummary(reply) {
-  const open = reply.dropped && reply.in_progress > 0
-    ? `Of these, ${formatCount(reply.in_progress)} are still in progress (their window is open) and ` +
-      `${formatCount(reply.total - reply.in_progress)} dropped off. `
-    : "";
+  const open = reply.group === "in_progress" ? "Their window is still open: they may yet reach the stage. " : "";
   const listed = reply.total > reply.actors.length ? `The first ${formatCount(reply.actors.length)} are listed; the CSV has all.` : "";
   return `${open}${listed}`.trim();
 }
 
-/** The events that explain the step: what those who dropped off did next, or what those who reached the stage did
- * on their way from the stage before; null when the reply has none (any order, stage 1).
- * @param {DrillReply} reply @returns {{heading: string, rows: [string, number][]} | null} */
-export function drillEvents(reply) {
+/** The events that explain the step, by their catalog labels: what those who dropped off did next, or what those who
+ * reached the stage did on their way from the stage before; null when the reply has none (any order, stage 1).
+ * @param {DrillReply} reply @param {CatalogDoc} catalog @returns {{heading: string, rows: [string, number][]} | null} */
+export function drillEvents(reply, catalog) {
   const all = "segment" in reply ? " (all segments)" : "";
+  /** @param {string} event @param {number} actors @returns {[string, number]} */
+  const row = (event, actors) => [eventLabel(catalog, event), actors];
   if (reply.next_events) {
-    return { heading: `Next event of those who dropped off, windows closed${all}`, rows: reply.next_events.map((r) => [r.next_event, r.actors]) };
+    return { heading: `Next event of those who dropped off, windows closed${all}`, rows: reply.next_events.map((r) => row(r.next_event, r.actors)) };
   }
   if (reply.events_between) {
-    return { heading: `Events between stage ${reply.stage - 1} and stage ${reply.stage}${all}`, rows: reply.events_between.map((r) => [r.event, r.actors]) };
+    return { heading: `Events between stage ${reply.stage - 1} and stage ${reply.stage}${all}`, rows: reply.events_between.map((r) => row(r.event, r.actors)) };
   }
   return null;
 }
@@ -80,7 +86,7 @@ export function drillEvents(reply) {
 /** The CSV's file name, e.g. "stage-2-converted-dropped-off.csv". @param {DrillTarget} target @param {string} name */
 export function csvFileName(target, name) {
   const slug = (/** @type {string} */ text) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-  const parts = [`stage-${target.stage}`, slug(name), target.dropped ? "dropped-off" : "reached"];
+  const parts = [`stage-${target.stage}`, slug(name), slug(target.group)];
   if ("segment" in target) parts.push(slug(target.segment ?? "none"));
   return `${parts.filter(Boolean).join("-")}.csv`;
 }
@@ -108,12 +114,13 @@ function saveFile(parent, text, name) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000); // once the browser has read it
 }
 
-/** @param {Request} request @returns {DrillPanel} */
-export function drilldownPanel(request) {
+/** @param {Request} request @param {() => CatalogDoc} catalog the step catalog, for events' labels @returns {DrillPanel} */
+export function drilldownPanel(request, catalog) {
   const titleId = uid("drill-title");
   const title = h("div", { class: "jw-drill-title", id: titleId });
   const close = h("button", {
-    class: "jw-icon jw-drill-close", type: "button", "aria-label": "Close the drill-down", title: "Close", onclick: () => closePanel(),
+    class: "jw-icon jw-drill-close", type: "button", "aria-label": "Close the drill-down", title: "Close (Escape)",
+    onclick: () => dismiss(),
   }, ["✕"]);
   const summary = h("div", { class: "jw-drill-summary" });
   const error = h("div", { class: "jw-error jw-drill-error", role: "alert", hidden: true });
@@ -121,7 +128,14 @@ export function drilldownPanel(request) {
   const actors = h("div", { class: "jw-drill-actors jw-drill-scroll", tabindex: "0", role: "region", "aria-label": "Actors" });
   const events = h("div", { class: "jw-drill-events" });
   const explanation = h("div", { class: "jw-drill-explanation", "aria-live": "polite" });
-  const el = h("section", { class: "jw-drilldown", "aria-labelledby": titleId, hidden: true }, [
+  const el = h("section", {
+    class: "jw-drilldown", "aria-labelledby": titleId, hidden: true,
+    onkeydown: (/** @type {KeyboardEvent} */ e) => {
+      if (e.key !== "Escape") return;
+      e.preventDefault();
+      dismiss();
+    },
+  }, [
     h("div", { class: "jw-drill-head" }, [title, download, close]), summary, error,
     h("div", { class: "jw-drill-body" }, [actors, events]), explanation,
   ]);
@@ -133,6 +147,8 @@ export function drilldownPanel(request) {
   let name = "";
   /** @type {FunnelRow[]} */
   let rows = [];
+  /** @type {HTMLElement | null} what had the focus when the panel was opened (a number of the funnel table) */
+  let opener = null;
 
   /** @param {string} message */
   function showError(message) {
@@ -181,7 +197,7 @@ export function drilldownPanel(request) {
     const yes = (/** @type {boolean} */ flag) => (flag ? "yes" : "");
     actors.replaceChildren(dataTable("Actors", ["Actor", "Anonymous", "Depth", "In progress"],
       reply.actors.map((a) => [actorCell(a), yes(a.is_anonymous), String(a.depth), yes(a.in_progress)]), [2]));
-    const around = drillEvents(reply);
+    const around = drillEvents(reply, catalog());
     events.replaceChildren(...(around ? [
       h("div", { class: "jw-drill-subtitle" }, [around.heading]),
       dataTable(around.heading, ["Event", "Actors"], around.rows.map(([event, n]) => [event, formatCount(n)]), [1]),
@@ -204,9 +220,9 @@ export function drilldownPanel(request) {
     }
     explanation.replaceChildren(
       h("div", { class: "jw-drill-subtitle" }, [`Why actor ${reply.actor_id} counts as it does`]),
-      h("div", { class: "jw-drill-explanation-text" }, reply.text.split("\n").map((line) => h("div", {}, [line]))),
-      dataTable(`Events of actor ${reply.actor_id}`, ["Time (UTC)", "Event", "Matches", "Failed filter"],
-        reply.events.map((e) => [formatTime(e.time), e.event, e.matches ?? "", e.failed ?? ""])),
+      h("div", { class: "jw-drill-explanation-text" }, reply.text.split("\n").map((line) => h("div", {}, [formatTime(line)]))),
+      dataTable(`Events of actor ${reply.actor_id}`, ["Time", "Event", "Matches", "Why a step did not match"],
+        reply.events.map((e) => [formatTime(e.time), eventLabel(catalog(), e.event), e.matches ?? "", e.failed ?? ""])),
     );
   }
 
@@ -230,9 +246,20 @@ export function drilldownPanel(request) {
     show(el, false);
   }
 
+  /** Closed by the user (Escape, ✕): the focus goes back to what opened the panel, else (a new result redrew the
+   * table) to the numbers, so it stays in the builder. */
+  function dismiss() {
+    const inside = el.contains(document.activeElement);
+    closePanel();
+    const numbers = /** @type {HTMLElement | null | undefined} */ (el.parentElement?.querySelector(".jw-results"));
+    if (inside) (opener?.isConnected ? opener : numbers)?.focus();
+  }
+
   return {
     el,
     open(next, reveal = false) {
+      const active = /** @type {HTMLElement | null} */ (document.activeElement);
+      if (active && !el.contains(active)) opener = active;
       ask(next);
       if (reveal) el.scrollIntoView({ block: "nearest" });
     },

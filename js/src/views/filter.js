@@ -1,6 +1,6 @@
 // @ts-check
 // One filter row: property (the step's event's properties first), operator, value with suggestions
-// from the data (counted in events), "0 in data" for a value the data lacks, and remove.
+// from the data (counted in the step's events), "0 in data" for a value the data lacks, and remove.
 
 import { h, setAttr, setOptions, setText, setValue, uid } from "../dom.js";
 import { errorSlot } from "../errors.js";
@@ -59,7 +59,7 @@ export function filterRow(ctx) {
   /** @param {string} search */
   function suggest(search) {
     if (!props.filter.property) return;
-    ctx.suggest(props.filter.property, search, (values) => datalist.replaceChildren(
+    ctx.suggest(props.event, props.filter.property, search, (values) => datalist.replaceChildren(
       ...values.map((v) => h("option", { value: v.value, label: `${formatCount(v.count)} events` })),
     ));
   }
@@ -72,7 +72,7 @@ export function filterRow(ctx) {
     checked = key;
     absent.hidden = true;
     for (const v of wanted) {
-      ctx.suggest(props.filter.property, v, (values) => {
+      ctx.suggest(props.event, props.filter.property, v, (values) => {
         if (checked !== key || values.some((found) => found.value === v)) return;
         setText(absent, `“${v}”: 0 in data`);
         absent.hidden = false;

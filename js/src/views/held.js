@@ -4,6 +4,7 @@
 
 import { h, setAttr, setOptions, setText, syncList } from "../dom.js";
 import { errorSlot, errorsAt } from "../errors.js";
+import { propertyLabel } from "../filters.js";
 import { addHeld, removeHeld } from "../journey.js";
 import { field } from "./field.js";
 
@@ -26,10 +27,11 @@ function heldChip(ctx) {
     el: h("span", { class: "jw-held-item" }, [chip, error.el]),
     update(next) {
       props = next;
-      setText(name, next.property);
-      setAttr(chip, "aria-label", `Held constant: ${next.property}`);
-      setAttr(remove, "aria-label", `Stop holding ${next.property} constant`);
-      setAttr(remove, "title", `Stop holding ${next.property} constant`);
+      const label = propertyLabel(ctx.catalog(), next.property);
+      setText(name, label);
+      setAttr(chip, "aria-label", `Held constant: ${label}`);
+      setAttr(remove, "aria-label", `Stop holding ${label} constant`);
+      setAttr(remove, "title", `Stop holding ${label} constant`);
       error.update(errorsAt(next.errors, [["hold_constant", next.i]]));
     },
   };
@@ -53,7 +55,7 @@ export function heldView(ctx) {
       syncList(chips, views, held.map((property, i) => ({ i, property, errors })), () => heldChip(ctx));
       const free = ctx.columns().filter((c) => !held.includes(c.name));
       setOptions(add, [{ options: [{ value: "", label: held.length ? "+ another" : "none" },
-        ...free.map((c) => ({ value: c.name, label: c.name }))] }], "");
+        ...free.map((c) => ({ value: c.name, label: propertyLabel(ctx.catalog(), c.name) }))] }], "");
       add.hidden = held.length >= ctx.limits().maxHeld || !free.length;
       error.update(errorsAt(errors, [["hold_constant"]]));
     },

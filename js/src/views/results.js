@@ -21,24 +21,28 @@ const COLUMNS = ["Stage", "Reached", "From start", "From previous", "Dropped off
  */
 function table(rows, open) {
   const broken = "breakdown" in rows[0];
-  /** A number that opens the drill-down of its actors. @param {FunnelRow} r @param {boolean} dropped @param {number} n */
-  const drill = (r, dropped, n) => {
-    const target = rowTarget(r, dropped);
+  /** A number that opens the drill-down of its actors. @param {FunnelRow} r
+   * @param {import("../types.js").DrillGroup} group @param {number} n @param {string} [suffix] */
+  const drill = (r, group, n, suffix = "") => {
+    const target = rowTarget(r, group);
     return h("button", {
-      class: "jw-link jw-drill-open", type: "button", "aria-label": `List the actors: ${drillTitle(target, r.stage, n)}`,
-      onclick: () => open(target),
-    }, [formatCount(n)]);
+      class: `jw-link jw-drill-open jw-drill-${group}`, type: "button",
+      "aria-label": `List the actors: ${drillTitle(target, r.stage, n)}`, onclick: () => open(target),
+    }, [formatCount(n) + suffix]);
   };
+  /** Those who did not reach the stage: dropped off, and (a drill-down of their own) still in progress. @param {FunnelRow} r */
+  const notReached = (r) => [drill(r, "dropped_off", r.dropped_off),
+    ...(r.in_progress ? [h("br"), drill(r, "in_progress", r.in_progress, " in progress")] : [])];
   return h("table", { class: "jw-funnel-table" }, [
     h("thead", {}, [h("tr", {}, [broken ? h("th", { scope: "col" }, ["Segment"]) : null,
       ...COLUMNS.map((c) => h("th", { scope: "col" }, [c]))])]),
     h("tbody", {}, rows.map((r) => h("tr", {}, [
       broken ? h("td", {}, [r.breakdown ?? "(none)"]) : null,
       h("td", {}, [`${r.stage_index}. ${r.stage}`]),
-      h("td", { class: "jw-num jw-actors" }, [drill(r, false, r.actors)]),
+      h("td", { class: "jw-num jw-actors" }, [drill(r, "reached", r.actors)]),
       h("td", { class: "jw-num" }, [formatShare(r.conversion_from_start)]),
       h("td", { class: "jw-num" }, [r.stage_index === 1 ? "" : formatShare(r.conversion_from_previous)]),
-      h("td", { class: "jw-num jw-dropped" }, [r.stage_index === 1 ? "" : drill(r, true, r.dropped_off)]),
+      h("td", { class: "jw-num jw-dropped" }, r.stage_index === 1 ? [""] : notReached(r)),
       h("td", { class: "jw-num" }, [formatSeconds(r.median_seconds_from_previous)]),
     ]))),
   ]);

@@ -12,7 +12,8 @@ import { heldView } from "./held.js";
 /** @typedef {import("../types.js").Ctx} Ctx */
 /** @typedef {import("../types.js").JourneyDoc} JourneyDoc */
 /** @typedef {import("../types.js").ErrorDoc} ErrorDoc */
-/** @typedef {{doc: JourneyDoc, errors: ErrorDoc[]}} SettingsProps */
+/** The journey, its problems, and the funnel shown (`current`: of this journey, not a previous one).
+ * @typedef {{doc: JourneyDoc, errors: ErrorDoc[], rows: import("../types.js").FunnelRow[], current: boolean}} SettingsProps */
 
 const ORDERS = [
   { value: "ordered", label: "in order" },

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 import ibis
@@ -62,6 +62,11 @@ class BoundEvents:
     identity: ir.Table | None = None
     #: The SQL dialect the journey compiles for: the table's backend unless compiling for another.
     dialect: str | None = None
+    #: Compute the normalized events (every column) once per object kind into a temporary table, the first
+    #: time a journey of that kind needs them (see :meth:`prepared`).
+    prepare: bool = False
+    _prepared: dict[str, ir.Table] = field(default_factory=dict, compare=False, repr=False)
+    _latest: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def target(self) -> str:
@@ -83,9 +88,36 @@ class BoundEvents:
         (default: :attr:`target`) is the dialect whose formulation of times is used; ``properties`` are
         columns kept besides those the journey reads.
         """
+        columns = _columns_read(self.table, self.schema, journey, properties)
+        if self.prepare and (target is None or target == self.target):
+            ready = self._prepared.get(journey.object)
+            if ready is None:
+                ready = self._normalize(journey.object, list(self.table.columns), self.target).cache()
+                self._prepared[journey.object] = ready
+            return ready.select(*columns, EVENT, TIME, CONTACT, VISITOR, ANONYMOUS)
+        return self._normalize(journey.object, columns, target or self.target)
+
+    def prepared(self) -> BoundEvents:
+        """These events, normalized once per object kind into a temporary table when first needed, so that
+        each journey run on them (an interactive edit) reads that table instead of stitching again; their
+        latest event time is kept too."""
+        return replace(self, prepare=True, _prepared={}, _latest={})
+
+    def latest_time(self, journey: Journey) -> int:
+        """The latest event time (microseconds) of the events with an actor and a time, of the journey's
+        object kind (0 when there are none): when the data ends, by default (SPEC §5 "Still in progress")."""
+        if journey.object in self._latest:
+            return self._latest[journey.object]
+        normalized = self.normalized(journey)
+        latest = normalized.aggregate(_jw_latest=normalized[TIME].max()).to_pyarrow()[0][0].as_py() or 0
+        if self.prepare:
+            self._latest[journey.object] = latest
+        return latest
+
+    def _normalize(self, kind: str, columns: list[str], target: str) -> ir.Table:
         schema = self.schema
-        events = self.table.select(*_columns_read(self.table, schema, journey, properties))
-        if journey.object == "deal":
+        events = self.table.select(*columns)
+        if kind == "deal":
             contact: ir.Value = events[schema.deal_id]
             visitor: ir.Value = ibis.null(dt.string)
         else:
@@ -97,7 +129,7 @@ class BoundEvents:
         table = events.mutate(
             **{
                 EVENT: events[schema.event_type],
-                TIME: epoch_microseconds(events[schema.occurred_at], target or self.target),
+                TIME: epoch_microseconds(events[schema.occurred_at], target),
                 CONTACT: contact,
                 VISITOR: visitor,
                 ANONYMOUS: contact.isnull(),

@@ -121,7 +121,7 @@ class JourneyBuilder(ipywidgets.VBox):
         #: When the data ends (default: its latest event): open windows are in progress.
         self._run_options = {} if as_of is None else {"as_of": as_of}
         with _BACKEND_LOCK:
-            self._bound: BoundEvents = bind_events(events, identity=identity, schema=schema)
+            self._bound: BoundEvents = bind_events(events, identity=identity, schema=schema).prepared()
             self._catalog = _with_data_events(catalog or default_catalog(), self._bound)
         self._generation = 0
         self._lock = threading.Lock()

@@ -138,13 +138,13 @@ class CompiledJourney:
     @cached_property
     def _as_of(self) -> int | ir.Table:
         """The given ``as_of``, or the events' latest time: a one-row table in the query or, where
-        intermediate tables are computed ahead, a number computed ahead too (it keeps their SQL shallow)."""
+        intermediate tables are computed ahead, a number computed ahead too (it keeps their SQL shallow; the
+        prepared events of the builder keep it)."""
         if self.as_of is not None:
             return self.as_of
-        latest = latest_event(self.bound.normalized(self.journey, self.target))
-        if self.materialize:
-            return latest[AS_OF].to_pyarrow()[0].as_py() or 0  # no events: no paths, any time will do
-        return latest
+        if self.materialize or self.in_process:
+            return self.bound.latest_time(self.journey)  # no events: no paths, any time will do
+        return latest_event(self.bound.normalized(self.journey, self.target))
 
     @cached_property
     def internal_steps(self) -> ir.Table | None:

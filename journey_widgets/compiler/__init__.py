@@ -32,7 +32,7 @@ from journey_widgets.compiler.chosen import (
     unchanged,
     without_excluded,
 )
-from journey_widgets.compiler.columns import ACTOR, ANONYMOUS, AS_OF, DEPTH, START
+from journey_widgets.compiler.columns import ACTOR, ANONYMOUS, DEPTH, START
 from journey_widgets.compiler.drivers import driver_counts
 from journey_widgets.compiler.held import best_pairs
 from journey_widgets.compiler.in_process import InProcessPlan, in_process_plan

@@ -18,6 +18,7 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
+from journey_widgets.backend_lock import BACKEND_LOCK
 from journey_widgets.binding import BoundEvents, EventSchema, bind_events
 from journey_widgets.compiler import CompiledJourney, compile_journey
 from journey_widgets.compiler.sweep import default_windows
@@ -63,11 +64,12 @@ class JourneyResult:
         """Check ``events`` against the journey and compile it (queries run lazily). ``as_of``: when the
         data ends, for who is still in progress (default: the latest event time in the table)."""
         journey.check_complete()
-        bound = (
-            events
-            if isinstance(events, BoundEvents)
-            else bind_events(events, journey, identity=identity, schema=schema, catalog=catalog)
-        )
+        with BACKEND_LOCK:  # binding checks the data with queries
+            bound = (
+                events
+                if isinstance(events, BoundEvents)
+                else bind_events(events, journey, identity=identity, schema=schema, catalog=catalog)
+            )
         return cls(compile_journey(journey, bound, as_of=as_of))
 
     @property
@@ -89,7 +91,7 @@ class JourneyResult:
     def _execute(self, key: str, table: Callable[[CompiledJourney], ir.Table]) -> pd.DataFrame:
         """Run ``table`` of the executed journey once (timed: building it may fill temporary tables)."""
         if key not in self._cache:
-            with elapsed(f"{self.journey.name}: {key.split('-')[0]}", enabled=self.progress):
+            with BACKEND_LOCK, elapsed(f"{self.journey.name}: {key.split('-')[0]}", enabled=self.progress):
                 self._cache[key] = _to_pandas(table(self.compiled))
         return self._cache[key]
 
@@ -142,7 +144,7 @@ class JourneyResult:
 
     def actors(self, stage: int | str, *, dropped: bool = False) -> pd.DataFrame:
         """Actors who reached ``stage`` (by index or name), or dropped off just before it."""
-        with elapsed(f"{self.journey.name}: actors", enabled=self.progress):
+        with BACKEND_LOCK, elapsed(f"{self.journey.name}: actors", enabled=self.progress):
             return _to_pandas(self.compiled.actors(stage, dropped=dropped))
 
     def window_sweep(self, windows: Sequence[str | timedelta] | None = None) -> pd.DataFrame:
@@ -199,7 +201,8 @@ class JourneyResult:
         with ``catalog``'s labels (default: the package's catalog)."""
         from journey_widgets.explain import explain_actor
 
-        return explain_actor(self.compiled, actor_id, anonymous=anonymous, catalog=catalog)
+        with BACKEND_LOCK:
+            return explain_actor(self.compiled, actor_id, anonymous=anonymous, catalog=catalog)
 
     @cached_property
     def expr(self) -> dict[str, ir.Table]:

@@ -25,6 +25,7 @@ import traitlets
 
 from journey_widgets import drilldown
 from journey_widgets._resources import resource_path
+from journey_widgets.backend_lock import BACKEND_LOCK
 from journey_widgets.binding import (
     BoundEvents,
     EventSchema,
@@ -45,7 +46,7 @@ from journey_widgets.suggestions import ValueIndex
 
 #: Taken around every query a builder runs, from its worker thread or the kernel's: a connection
 #: (DuckDB's, for one) refuses a call while another thread's call is running on it.
-_BACKEND_LOCK = threading.RLock()
+_BACKEND_LOCK = BACKEND_LOCK  # the results' own: a cell's journey.run() waits for the builder's query
 
 
 class JourneyEditor(anywidget.AnyWidget):

@@ -1,0 +1,40 @@
+"""A cell's journey.run() while the builder computes on the same DuckDB connection: one waits for the other.
+
+DuckDB refuses a second call on a connection while one runs ("connection is busy with another call"); a user
+hit it by running a cell while the builder recomputed an edit.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+
+from journey_widgets import Journey, JourneyBuilder, sample_events, step
+
+
+def test_a_cells_run_while_the_builder_computes_waits_instead_of_failing() -> None:
+    events, identity = sample_events(100_000)
+    journey = (
+        Journey("Busy", window="30d")
+        .stage("Visited", step("page_visited", anonymous=True))
+        .stage("Converted", "form_submission")
+        .stage("Met", "meeting_booked")
+    )
+    builder = JourneyBuilder(events, journey, identity=identity)
+    builder.wait()
+
+    def edit_the_window() -> None:
+        for days in range(5, 20):
+            builder.editor.journey = builder.editor.journey | {"window": f"P{days}D"}
+
+    editing = threading.Thread(target=edit_the_window)
+    editing.start()
+    funnels = [journey.within(f"P{days}D").run(events, identity=identity).funnel() for days in (10, 20, 30)]
+    editing.join()
+    builder.wait()
+    assert builder.editor.status == "idle", builder.editor.message
+    alone = [journey.within(f"P{days}D").run(events, identity=identity).funnel() for days in (10, 20, 30)]
+    for concurrent, sequential in zip(funnels, alone, strict=True):
+        pd.testing.assert_frame_equal(concurrent, sequential)
+    assert builder.result.journey.window.days == 19

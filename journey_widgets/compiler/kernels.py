@@ -151,3 +151,13 @@ def best_any_order_starts(
             found += 1
         i = j
     return chosen[:found], latest[:found]
+
+
+def warm_up() -> None:
+    """Load (or compile, the first time) every kernel, on a few rows."""
+    some = np.zeros(2, np.int64)
+    bits = np.ones(2, np.uint32)
+    starts = np.ones(2, np.bool_)
+    fold_instants(some, some, bits, bits)
+    best_ordered_starts(some, some, bits, starts, 2, 1, False)
+    best_any_order_starts(some, some, bits, starts, 2, 1)

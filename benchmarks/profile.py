@@ -1,12 +1,13 @@
 """Account for every second of ``Journey.run(...).funnel()`` on DuckDB: each query it executes, and the Python.
 
-    python benchmarks/profile.py JOURNEY --size 10M [--data DIR] [--markdown]
+    python benchmarks/profile.py JOURNEY --size 10M [--data DIR] [--route sql]
 
 Runs in a fresh process (run it as a script). The imports are timed first, then ``read_table`` of the sample
 files, then the API call, during which every statement sent to DuckDB is recorded: its SQL size, its wall time
 from being sent to its result fetched, and its rows out. Compiling expressions to SQL (Ibis and sqlglot) is
 timed apart from executing them; what is left of the API time is Python building the plan. The table ends
-with the share of the measured time its rows account for.
+with the share of the measured time its rows account for. ``--route sql`` computes the paths with the SQL
+plan every other engine runs instead of in this process (the route before the in-process pass).
 """
 
 from __future__ import annotations
@@ -177,7 +178,12 @@ def main() -> None:
     parser.add_argument("journey", help="a journey of benchmarks/journeys, e.g. v2c_4")
     parser.add_argument("--size", default="1M", help="sample events, e.g. 1M or 10M (written by run.py)")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--route", choices=["in_process", "sql"], default="in_process", help="how DuckDB computes")
     args = parser.parse_args()
+    if args.route == "sql":
+        import journey_widgets.compiler
+
+        journey_widgets.compiler.PATHS_IN_PROCESS = frozenset()
     files = SampleFiles.in_folder(args.data / size_label(parse_size(args.size)))
     if not files.exist():
         sys.exit(
@@ -186,7 +192,7 @@ def main() -> None:
     wall_began = perf_counter()
     rows, measured = profile(args.journey, files)
     wall = perf_counter() - wall_began + IMPORTS_S + KERNELS_S
-    print(f"{args.journey} at {args.size}, DuckDB {duckdb.__version__}, Ibis {ibis.__version__}, {THREADS} threads\n")
+    print(f"{args.journey} at {args.size}, route {args.route}, DuckDB {duckdb.__version__}, Ibis {ibis.__version__}, {THREADS} threads\n")
     print("| # | what | SQL chars | seconds | rows out |\n|---|---|---|---|---|")
     for number, (what, chars, seconds, out) in enumerate(rows, start=1):
         print(f"| {number} | {what} | {chars or ''} | {seconds:.3f} | {'' if out is None else f'{out:,}'} |")

@@ -6,6 +6,8 @@ Everything here is checked before any query runs, and every error names the colu
 from __future__ import annotations
 
 import difflib
+import functools
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
@@ -108,8 +110,12 @@ class BoundEvents:
         object kind (0 when there are none): when the data ends, by default (SPEC §5 "Still in progress")."""
         if journey.object in self._latest:
             return self._latest[journey.object]
-        normalized = self.normalized(journey)
-        latest = normalized.aggregate(_jw_latest=normalized[TIME].max()).to_pyarrow()[0][0].as_py() or 0
+        # whether a row has an actor does not depend on stitching: no identity join here
+        table, schema = self.table, self.schema
+        keys = [schema.deal_id] if journey.object == "deal" else [schema.contact_id, schema.visitor_id]
+        has_actor = functools.reduce(operator.or_, [table[key].notnull() for key in keys if key], ibis.literal(False))
+        time = epoch_microseconds(table[schema.occurred_at], self.target)
+        latest = table.filter(has_actor).aggregate(_jw_latest=time.max()).to_pyarrow()[0][0].as_py() or 0
         if self.prepare:
             self._latest[journey.object] = latest
         return latest

@@ -76,8 +76,9 @@ class _Instants:
     #: Bit k-1 set where stage k (exclusion e) matches one of the instant's rows.
     stages: np.ndarray
     exclusions: np.ndarray
-    #: The instant's rows are ``first_row[i]`` up to ``first_row[i + 1]`` (the last: up to ``len(rows)``).
+    #: The instant's rows are ``first_row[i]`` up to ``end_row[i]`` (exclusive) of ``rows``.
     first_row: np.ndarray
+    end_row: np.ndarray
     rows: pa.Table
 
     def of_stage(self, k: int) -> np.ndarray:
@@ -95,15 +96,17 @@ def in_process_plan(matched: ir.Table, journey: Journey, attributed: AttributedS
     held = [held_column(i) for i in range(1, len(journey.hold_constant) + 1)]
     table = _fetch(matched, journey, held)
     actor, actors = _numbered_actors(table, held)
+    times = _numbers(table, TIME)
     first_row, stages, exclusions = fold_instants(
-        actor, _numbers(table, TIME), _numbers(table, _STAGE_BITS), _numbers(table, _EXCLUSION_BITS)
+        actor, times, _numbers(table, _STAGE_BITS), _numbers(table, _EXCLUSION_BITS)
     )
     events = table.drop_columns([CONTACT, VISITOR, *held, _STAGE_BITS, _EXCLUSION_BITS])
     actors_table = ibis.memtable(actors)
     if held:
         actors_table = actors_table.mutate(**{HELD_TEXT: held_text(actors_table, held, target)})
     rows = JourneyRows(ibis.memtable(events.add_column(0, ACTOR, pa.array(actor))), actors_table)
-    instants = _Instants(actor[first_row], _numbers(table, TIME)[first_row], stages, exclusions, first_row, events)
+    end_row = np.append(first_row[1:], len(table))
+    instants = _Instants(actor[first_row], times[first_row], stages, exclusions, first_row, end_row, events)
     if journey.follows_order:
         chosen, latest = _ordered(instants, journey, attributed)
     else:
@@ -165,8 +168,7 @@ def _changes(column: pa.ChunkedArray) -> np.ndarray:
 def _rows_of(instants: _Instants, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The rows of each instant of ``positions`` (all >= 0): row indices, and each one's position index."""
     first = instants.first_row[positions]
-    last = np.append(instants.first_row, len(instants.rows))[positions + 1]
-    sizes = last - first
+    sizes = instants.end_row[positions] - first
     owner = np.repeat(np.arange(len(positions)), sizes)
     offset = np.arange(len(owner)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     return first[owner] + offset, owner

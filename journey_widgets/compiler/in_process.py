@@ -225,37 +225,15 @@ def _next_of_stage(instants: _Instants, k: int, after: np.ndarray, *, same_insta
     return np.where(ok, found, -1)
 
 
-def _follow(instants: _Instants, journey: Journey, starts: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """The greedy path of each start: its depth and, per stage, the instant reaching it (-1: not reached)."""
-    window = window_us(journey)
-    depth = np.ones(len(starts), np.int16)
-    positions = [starts]
-    on_way = np.arange(len(starts))
-    deadline = instants.time[starts] + window
-    for k in range(2, len(journey.stages) + 1):
-        current = positions[-1][on_way]
-        if journey.order == "strict":  # the very next instant of the actor, if it matches stage k
-            following = np.minimum(current + 1, max(len(instants.time) - 1, 0))
-            ok = (current + 1 < len(instants.time)) & (instants.actor[following] == instants.actor[current])
-            ok &= (instants.stages[following] & np.uint32(1 << (k - 1))) != 0
-            reached = np.where(ok, following, -1)
-        else:
-            reached = _next_of_stage(instants, k, current)
-        ok = reached >= 0
-        ok[ok] &= instants.time[reached[ok]] <= deadline[on_way[ok]]
-        on_way = on_way[ok]
-        position = np.full(len(starts), -1, np.int64)
-        position[on_way] = reached[ok]
-        positions.append(position)
-        depth[on_way] = k
-    return depth, positions
+def _actor_count(instants: _Instants) -> int:
+    return int(np.count_nonzero(instants.actor[1:] != instants.actor[:-1])) + 1 if len(instants.actor) else 0
 
 
 def _ordered(instants: _Instants, journey: Journey, attributed: AttributedStage) -> tuple[ChosenPaths, ir.Table]:
     """Ordered and strict journeys: the earliest start among the deepest, its path, exclusions, values."""
     from journey_widgets.compiler.kernels import best_ordered_starts
 
-    chosen, latest = best_ordered_starts(
+    paths, latest = best_ordered_starts(
         instants.actor,
         instants.time,
         instants.stages,
@@ -263,8 +241,11 @@ def _ordered(instants: _Instants, journey: Journey, attributed: AttributedStage)
         len(journey.stages),
         window_us(journey),
         journey.order == "strict",
+        _actor_count(instants),
     )
-    depth, positions = _follow(instants, journey, chosen)
+    positions = [paths[:, k] for k in range(len(journey.stages))]
+    depth = (paths >= 0).sum(axis=1).astype(np.int16)
+    chosen = positions[0]
     actor, start = instants.actor[chosen], instants.time[chosen]
     actors = pa.table({ACTOR: actor, DEPTH: depth, START: start})
     if attributed is not None:

@@ -19,19 +19,23 @@ def best_ordered_starts(
     n_stages: int,
     window: int,
     strict: bool,
+    n_actors: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per actor with a start: the earliest start whose greedy path is the deepest, and the latest start.
+    """Per actor with a start: the path of the earliest start whose greedy path is the deepest (the instant
+    reaching each stage, -1 past its depth), and the actor's latest start.
 
     ``actor`` and ``time`` are sorted, one entry per instant; ``stages`` has bit k-1 set where stage k
-    matches. A backward scan gives every instant the next instant of each stage strictly after it; each
-    start then follows those indices until its window ends (strict: only the very next instant counts).
+    matches; ``n_actors`` bounds the number of actors. A backward scan gives every instant the next instant
+    of each stage strictly after it; each start then follows those indices until its window ends (strict:
+    only the very next instant counts).
     """
     n = len(actor)
-    chosen = np.empty(n, np.int64)
-    latest = np.empty(n, np.int64)
+    paths = np.full((n_actors, n_stages), -1, np.int64)
+    latest = np.empty(n_actors, np.int64)
     found = 0
     following = np.full(n_stages, -1, np.int64)
     next_at = np.empty((16, n_stages), np.int64)
+    path = np.empty(n_stages, np.int64)
     i = 0
     while i < n:
         j = i
@@ -53,13 +57,14 @@ def best_ordered_starts(
                     for k in range(n_stages):
                         if mask & (1 << k):
                             following[k] = r
-            best_depth, best = 0, -1
+            best_depth = 0
             for s in range(first_start, last_start + 1):
                 if not is_start[s]:
                     continue
                 deadline = time[s] + window
-                current, depth = s, 1
+                path[0], depth = s, 1
                 for k in range(1, n_stages):
+                    current = path[k - 1]
                     if strict:
                         reached = current + 1
                         if reached >= j or not stages[reached] & (1 << k):
@@ -70,16 +75,16 @@ def best_ordered_starts(
                             break
                     if time[reached] > deadline:
                         break
-                    current, depth = reached, depth + 1
+                    path[k], depth = reached, depth + 1
                 if depth > best_depth:
-                    best_depth, best = depth, s
+                    best_depth = depth
+                    paths[found, :depth] = path[:depth]
                     if depth == n_stages:
                         break
-            chosen[found] = best
             latest[found] = last_start
             found += 1
         i = j
-    return chosen[:found], latest[:found]
+    return paths[:found], latest[:found]
 
 
 @njit(cache=True, nogil=True)
@@ -159,5 +164,5 @@ def warm_up() -> None:
     bits = np.ones(2, np.uint32)
     starts = np.ones(2, np.bool_)
     fold_instants(some, some, bits, bits)
-    best_ordered_starts(some, some, bits, starts, 2, 1, False)
+    best_ordered_starts(some, some, bits, starts, 2, 1, False, 2)
     best_any_order_starts(some, some, bits, starts, 2, 1)

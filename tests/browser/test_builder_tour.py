@@ -37,6 +37,9 @@ except Exception as _exc:
     print(json.dumps({"journey": builder.editor.journey, "error": str(_exc)}))
 """
 
+# The journey in the editor, as the kernel has it (cheaper: nothing computed).
+KERNEL_JOURNEY = "import json\nbuilder.wait()\nprint(json.dumps({'journey': builder.editor.journey}))"
+
 CHART_OPACITY = "() => Number(getComputedStyle(document.querySelector('.jw-charts > .widget-tab-contents')).opacity)"
 
 # Records, each time the status changes while numbers are shown, whether the table and the chart are marked stale.
@@ -82,15 +85,15 @@ def start(page, server, path="lab/tree"):
     lab_js(page, "nb.content.activeCellIndex = 1; nb.content.mode = 'command';")
 
 
-def kernel_numbers(page, until=lambda kernel: True, what: str = "") -> dict:
-    """The kernel's numbers once the edits sent have reached it: the widgets' messages wait for each other, so the
-    kernel is asked (once idle) until `until` holds of its answer."""
+def kernel_numbers(page, until=lambda kernel: True, what: str = "", code: str = KERNEL_NUMBERS) -> dict:
+    """The kernel's answer to `code` once the edits sent have reached it: the widgets' messages wait for each other,
+    so the kernel is asked (once idle) until `until` holds of its answer."""
     deadline = time.monotonic() + UI_TIMEOUT / 1000
     while True:
         page.wait_for_function(
             "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'"
         )
-        kernel = json.loads(kernel_run(page, KERNEL_NUMBERS))
+        kernel = json.loads(kernel_run(page, code))
         try:
             if until(kernel):
                 return kernel
@@ -124,7 +127,7 @@ def invalid_is_marked(page, control, what: str) -> None:
 
 
 def journey(page) -> dict:
-    return kernel_numbers(page)["journey"]
+    return kernel_numbers(page, code=KERNEL_JOURNEY)["journey"]
 
 
 def retype(page, box, text: str, commit: str) -> None:

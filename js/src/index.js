@@ -5,8 +5,8 @@
 import "./journey_builder.css";
 import { h, setText, syncList } from "./dom.js";
 import { looseErrors } from "./errors.js";
-import { addStage, MAX_HELD, MAX_STAGES, MAX_STEPS } from "./journey.js";
 import { whenInPage } from "./host.js";
+import { addStage, MAX_HELD, MAX_STAGES, MAX_STEPS } from "./journey.js";
 import { containKeys } from "./keyboard.js";
 import { browseMenus } from "./select.js";
 import { connect } from "./sync.js";

@@ -1,5 +1,5 @@
 // @ts-check
-// The status line: what the numbers below are, in one sentence.
+// The status line: what the numbers below are, in one sentence; and the note that says the same of the chart.
 
 import { h, setAttr, setText } from "../dom.js";
 

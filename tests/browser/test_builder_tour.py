@@ -108,7 +108,11 @@ def shown_numbers_are_the_kernels(page, what: str, edited=lambda journey: True) 
     kernel = kernel_numbers(page, lambda k: "error" not in k and edited(k["journey"]), what)
     reached = [f"{actors:,}" for _, actors, _ in kernel["rows"]]
     dropped = ["" if stage == 1 else f"{off:,}" for stage, _, off in kernel["rows"]]
-    expect_ok(page, lambda: expect(page.locator(".jw-status")).to_have_text("Up to date", timeout=UI_TIMEOUT), what)
+    try:
+        expect(page.locator(".jw-status")).to_have_text("Up to date", timeout=UI_TIMEOUT)
+    except AssertionError:
+        message = page.locator(".jw-backend-error").text_content()
+        expect_ok(page, lambda: expect(page.locator(".jw-status")).to_have_text("Up to date"), f"{what}: {message}")
     table = page.locator(".jw-funnel-table")
     expect_ok(page, lambda: expect(table.locator(".jw-actors")).to_have_text(reached), f"{what}: reached")
     expect_ok(page, lambda: expect(table.locator(".jw-dropped")).to_have_text(dropped), f"{what}: dropped off")
@@ -163,7 +167,7 @@ def focused(page) -> str:
     return page.evaluate("() => document.activeElement.closest('.jw-builder') ? document.activeElement.className : ''")
 
 
-def edit_every_control(page):
+def edit_every_control(page, artifacts_dir):
     root = page.locator(".jw-root")
     stage = lambda n: page.locator(".jw-stage").nth(n)  # noqa: E731
     shown_numbers_are_the_kernels(page, "first result")
@@ -176,6 +180,7 @@ def edit_every_control(page):
     shown_numbers_are_the_kernels(page, "name, Tab", lambda j: j["name"] == "Tour B")
     retype(page, name, "", "Enter")
     invalid_is_marked(page, name, "an empty name")
+    page.locator(".jw-builder").screenshot(path=str(artifacts_dir / "tour-stale.png"))
     retype(page, name, "Tour", "Enter")
     shown_numbers_are_the_kernels(page, "name fixed")
 
@@ -441,7 +446,7 @@ def stale_was_marked(page):
 def test_tour_of_the_builder_in_jupyterlab(page, lab_server, artifacts_dir):
     t0 = time.monotonic()
     start(page, lab_server)
-    edit_every_control(page)
+    edit_every_control(page, artifacts_dir)
     t_edits = time.monotonic() - t0
 
     builder = page.locator(".jw-builder")

@@ -25,12 +25,15 @@ SOURCE = [
     "1 + 1",
 ]
 
-# The numbers of the journey in the editor, computed afresh in the kernel (and the definition, to check edits).
+# The numbers of the journey in the editor, computed afresh in the kernel (and the definition, to check edits); under
+# the builder's backend lock, as the builder's own queries: DuckDB refuses a call while another thread's is running.
 KERNEL_NUMBERS = """
 import json
+from journey_widgets.widget import _BACKEND_LOCK
 builder.wait()
 try:
-    _rows = builder.journey.run(events, identity=identity).funnel().to_dict("records")
+    with _BACKEND_LOCK:
+        _rows = builder.journey.run(events, identity=identity).funnel().to_dict("records")
     print(json.dumps({"journey": builder.editor.journey,
                       "rows": [[int(r["stage_index"]), int(r["actors"]), int(r["dropped_off"])] for r in _rows]}))
 except Exception as _exc:
@@ -85,14 +88,22 @@ def start(page, server, path="lab/tree"):
     lab_js(page, "nb.content.activeCellIndex = 1; nb.content.mode = 'command';")
 
 
+# The kernel has had every edit sent: idle for a while (the widgets send an edit made while the kernel is busy once it
+# is idle again, and it then turns busy at once).
+SETTLED = """() => {
+  const idle = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle';
+  window.jwIdleSince = idle ? (window.jwIdleSince ?? performance.now()) : null;
+  return idle && performance.now() - window.jwIdleSince > 200;
+}"""
+
+
 def kernel_numbers(page, until=lambda kernel: True, what: str = "", code: str = KERNEL_NUMBERS) -> dict:
-    """The kernel's answer to `code` once the edits sent have reached it: the widgets' messages wait for each other,
-    so the kernel is asked (once idle) until `until` holds of its answer."""
+    """The kernel's answer to `code` once the edits sent have reached it (settled), asked again until `until` holds
+    of it."""
     deadline = time.monotonic() + UI_TIMEOUT / 1000
     while True:
-        page.wait_for_function(
-            "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'"
-        )
+        page.evaluate("() => { window.jwIdleSince = null; }")
+        page.wait_for_function(SETTLED, polling=50)
         kernel = json.loads(kernel_run(page, code))
         try:
             if until(kernel):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import threading
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,7 @@ class JourneyBuilder(ipywidgets.VBox):
         self._generation = 0
         self._lock = threading.Lock()
         self._edit_lock = threading.Lock()
+        self._sync_lock = threading.RLock()  # see _updating
         self._pending: tuple[Journey, int] | None = None  # the newest edit not yet computed
         self._worker: threading.Thread | None = None
         self._settled = threading.Event()  # set when the latest edit's result (or error) is shown
@@ -167,7 +169,8 @@ class JourneyBuilder(ipywidgets.VBox):
 
     @journey.setter
     def journey(self, value: Journey) -> None:
-        self.editor.journey = value.to_dict()
+        with self._updating():
+            self.editor.journey = value.to_dict()
 
     @property
     def result(self) -> JourneyResult | None:
@@ -201,22 +204,31 @@ class JourneyBuilder(ipywidgets.VBox):
             raise TimeoutError("the journey did not finish computing in time")
 
     # ------------------------------------------------------------------ validation and scheduling
+    @contextlib.contextmanager
+    def _updating(self) -> Iterator[None]:
+        """Change what the editor and the chart show, from the kernel's thread or the worker's: one thread at a time
+        (ipywidgets' hold_sync is not thread-safe: an update made meanwhile by the other thread could be lost, or
+        fail the one sending), the editor's changes sent together."""
+        with self._sync_lock, self.editor.hold_sync():
+            yield
+
     def _validate(self, document: dict[str, Any]) -> Journey | None:
         try:
             journey = Journey.model_validate(document).check_complete()
             # The catalog holds every event type of the data: the check runs no query.
             unknown = check_journey_against_data(self._bound, journey, catalog=self._catalog, data_in_catalog=True)
         except (pydantic.ValidationError, JourneyError, RecursionError) as exc:
-            with self.editor.hold_sync():
+            with self._updating():
                 self.editor.errors = editor_errors(exc)
                 self.editor.warnings = []
                 self.editor.status = "invalid"
             return None
         except Exception as exc:  # the data check failed unexpectedly (a backend error): one line
-            self.editor.errors = []
-            self.editor.message, self.editor.status = one_line(exc), "error"
+            with self._updating():
+                self.editor.errors = []
+                self.editor.message, self.editor.status = one_line(exc), "error"
             return None
-        with self.editor.hold_sync():
+        with self._updating():
             self.editor.errors = []
             self.editor.warnings = [
                 {"loc": list(location), "where": where, "message": event.detail()}
@@ -245,7 +257,8 @@ class JourneyBuilder(ipywidgets.VBox):
                 self._generation += 1
                 self._pending = (journey, self._generation)
                 self._settled.clear()
-                self.editor.status = "running"
+                with self._updating():
+                    self.editor.status = "running"
                 if self._worker is None:
                     self._worker = threading.Thread(target=self._work, name="journey-builder", daemon=True)
                     self._worker.start()
@@ -265,8 +278,9 @@ class JourneyBuilder(ipywidgets.VBox):
     def _compute(self, journey: Journey, generation: int) -> None:
         if generation != self._generation:
             return
-        if not self.editor.errors:  # else the editor's problems are the news, not this computation
-            self.editor.status = "running"
+        with self._updating():
+            if not self.editor.errors:  # else the editor's problems are the news, not this computation
+                self.editor.status = "running"
         self._run(journey, generation)
 
     def _run(self, journey: Journey, generation: int) -> None:
@@ -284,14 +298,15 @@ class JourneyBuilder(ipywidgets.VBox):
         except Exception as exc:  # a backend error: one line in the widget, the kernel stays alive
             if generation == self._generation:
                 self._scheduled = None  # the same journey again is computed again
-                with self.editor.hold_sync():
+                with self._updating():
                     self.editor.message = one_line(exc)
                     self.editor.status = "error"
 
     def _show(self, funnel: Any, journey: Journey) -> None:
         rows = funnel.astype(object).where(funnel.notna(), None).to_dict("records")
-        self.chart.chart = self._funnel_chart(funnel, journey)
-        with self.editor.hold_sync():
+        chart = self._funnel_chart(funnel, journey)
+        with self._updating():
+            self.chart.chart = chart
             self.editor.funnel = rows
             self.editor.message = ""
             self.editor.status = "invalid" if self.editor.errors else "idle"  # an invalid edit made meanwhile
@@ -315,7 +330,7 @@ class JourneyBuilder(ipywidgets.VBox):
 
     def _on_theme(self, change: dict[str, Any]) -> None:
         # vega-embed's own dark theme (bundled with the offline chart): the host's theme, not a kernel-wide one
-        with self.chart.hold_sync():
+        with self._updating(), self.chart.hold_sync():
             self.chart.embed_options = {"theme": "dark"} if change["new"] == "dark" else None
             if self.result is not None:
                 with _BACKEND_LOCK:

@@ -382,3 +382,49 @@ def test_the_chart_follows_the_hosts_theme(builder):
     builder.editor.theme = "light"
     assert builder.chart.embed_options is None
     assert builder.chart.chart.to_dict()["config"]["text"]["color"] == "#222"
+
+
+def test_an_edit_sends_at_most_one_query_and_a_rename_none(builder, monkeypatch):
+    """Each kind of edit from the editor is computed by one query to the backend (counted where Ibis sends SQL to
+    DuckDB); renaming the journey or a stage sends none."""
+    from ibis.backends.duckdb import Backend
+
+    queries = []
+
+    def counted(real):
+        return lambda self, *args, **kwargs: queries.append(real.__name__) or real(self, *args, **kwargs)
+
+    for method in ("_to_duckdb_relation", "raw_sql"):
+        monkeypatch.setattr(Backend, method, counted(getattr(Backend, method)))
+
+    def edit(change) -> int:
+        queries.clear()
+        builder.editor.journey = change(builder.editor.journey)
+        builder.wait()
+        assert builder.editor.status == "idle", builder.editor.errors
+        return len(queries)
+
+    def stage(document, index, **patch):
+        stages = [dict(s) for s in document["stages"]]
+        stages[index] = stages[index] | patch
+        return document | {"stages": stages}
+
+    meeting = {"name": "Met", "steps": [{"event": "meeting_booked"}]}
+    edits = {
+        "window": lambda d: d | {"window": "P2.5D"},
+        "order": lambda d: d | {"order": "any"},
+        "date range": lambda d: d | {"date_range": {"start": "2025-01-01T00:00:00Z"}},
+        "add a stage": lambda d: d | {"stages": [*d["stages"], meeting]},
+        "a step": lambda d: stage(d, 1, steps=[*d["stages"][1]["steps"], {"event": "meeting_booked"}]),
+        "a filter": lambda d: stage(
+            d, 0, steps=[d["stages"][0]["steps"][0] | {"filters": [{"property": "country", "op": "eq", "value": "US"}]}]
+        ),
+        "anonymous off": lambda d: stage(d, 0, steps=[d["stages"][0]["steps"][0] | {"include_anonymous": False}]),
+        "an exclusion": lambda d: d | {"exclusions": [{"event": "deal_stage_changed", "between": [1, 2]}]},
+        "hold constant": lambda d: d | {"hold_constant": ["country"]},
+        "breakdown": lambda d: d | {"breakdown": {"property": "country", "limit": 3}},
+        "remove a stage": lambda d: d | {"stages": d["stages"][:2]},
+    }
+    counts = {name: edit(change) for name, change in edits.items()}
+    assert counts == dict.fromkeys(edits, 1), counts
+    assert edit(lambda d: stage(d | {"name": "Renamed"}, 0, name="Landed")) == 0

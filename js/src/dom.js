@@ -2,6 +2,8 @@
 // Small DOM helpers. Views build their elements once and then update them in place, so a box being typed
 // in keeps its text, focus and caret whatever else changes.
 
+import { keepBrowsing } from "./select.js";
+
 /**
  * @template P
  * @typedef {{el: HTMLElement, update: (props: P) => void}} View
@@ -54,8 +56,8 @@ export function setAttr(node, name, value) {
 }
 
 /**
- * Set a select's options (grouped when groups have labels) and its selected value; the options are rebuilt
- * only when they changed.
+ * Set a select's options (grouped when groups have labels) and its selected value (not over a choice being browsed
+ * from the keyboard); the options are rebuilt only when they changed.
  * @param {HTMLSelectElement} select
  * @param {{label?: string, options: {value: string, label: string}[]}[]} groups
  * @param {string} selected
@@ -71,7 +73,7 @@ export function setOptions(select, groups, selected) {
       }).flat(),
     );
   }
-  if (select.value !== selected) select.value = selected;
+  if (!keepBrowsing(select, selected) && select.value !== selected) select.value = selected;
 }
 
 /**
@@ -88,6 +90,17 @@ export function syncList(container, views, items, create) {
   }
   while (views.length > items.length) views.pop()?.el.remove();
   items.forEach((item, i) => views[i].update(item));
+}
+
+/**
+ * Where the focus goes once the item at `index` of `list` is removed: its `selector` control in the item now at
+ * `index` (the next one moved up), else in the one before; null when none is left (or it is disabled).
+ * @param {Element} list @param {number} index @param {string} selector @returns {HTMLElement | null}
+ */
+export function neighbour(list, index, selector) {
+  const item = list.children[index] ?? list.children[index - 1];
+  const control = /** @type {HTMLElement | null | undefined} */ (item?.querySelector(selector));
+  return control && !(/** @type {HTMLButtonElement} */ (control).disabled) ? control : null;
 }
 
 /** @param {HTMLElement} node @param {boolean} visible */

@@ -32,16 +32,21 @@ export const WINDOW_UNITS = /** @type {const} */ ([
 const ISO = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
 
 /**
- * A window (ISO 8601 text such as "P30D", "PT12H", "P1DT6H") as a number and the largest unit that holds
- * it whole; `null` for text that is not such a duration.
+ * A window (ISO 8601 text such as "P30D", "PT12H", "P2.5D", "P1DT6H") as a number and a unit: the unit it is
+ * written in when it has one part (so "P2.5D" stays 2.5 days, the unit the user chose), else the largest unit that
+ * holds it whole; `null` for text that is not such a duration.
  * @param {string | undefined} text @returns {{amount: number, unit: string} | null}
  */
 export function splitWindow(text) {
   const match = ISO.exec((text ?? "P30D").trim());
   if (!match || !match.slice(1).some(Boolean)) return null;
-  const [w, d, h, m, s] = match.slice(1).map((v) => Number(v ?? 0));
-  const seconds = w * 604800 + d * 86400 + h * 3600 + m * 60 + s;
-  const fit = WINDOW_UNITS.find((u) => seconds % u.seconds === 0 && (u.unit !== "weeks" || w > 0)) ??
+  const parts = match.slice(1).map((v) => Number(v ?? 0));
+  const written = parts.map((n, i) => (n > 0 ? i : -1)).filter((i) => i >= 0);
+  if (written.length === 1 && written[0] < WINDOW_UNITS.length) {
+    return { amount: parts[written[0]], unit: WINDOW_UNITS[written[0]].unit };
+  }
+  const seconds = parts.reduce((sum, n, i) => sum + n * (WINDOW_UNITS[i]?.seconds ?? 1), 0);
+  const fit = WINDOW_UNITS.find((u) => seconds % u.seconds === 0 && (u.unit !== "weeks" || parts[0] > 0)) ??
     WINDOW_UNITS[WINDOW_UNITS.length - 1];
   return { amount: seconds / fit.seconds, unit: fit.unit };
 }

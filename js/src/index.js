@@ -5,8 +5,10 @@
 import "./journey_builder.css";
 import { h, setText, syncList } from "./dom.js";
 import { looseErrors } from "./errors.js";
+import { whenInPage } from "./host.js";
 import { addStage, MAX_HELD, MAX_STAGES, MAX_STEPS } from "./journey.js";
 import { containKeys } from "./keyboard.js";
+import { browseMenus } from "./select.js";
 import { connect } from "./sync.js";
 import { watchTheme } from "./theme.js";
 import { exclusionsView } from "./views/exclusions.js";
@@ -14,6 +16,7 @@ import { drilldownPanel, messageTarget } from "./views/drilldown.js";
 import { resultsView } from "./views/results.js";
 import { settingsView } from "./views/settings.js";
 import { dragState, stageCard } from "./views/stage.js";
+import { chartNote } from "./views/status.js";
 import { toolbar } from "./views/toolbar.js";
 
 /** @typedef {import("./types.js").Model} Model */
@@ -63,9 +66,14 @@ function render({ model, el }) {
   // a bar of the funnel chart clicked (the chart is another widget: the kernel tells which)
   store.listen("show_drilldown", (message) => drilldown.open(messageTarget(message), true));
   const editor = h("div", { class: "jw-editor" }, [tools.el, settings.el, loose, stages, addStageButton, exclusions.el]);
-  const root = h("div", { class: "jw-root", "data-lm-suppress-shortcuts": "true" }, [editor, results.el, drilldown.el]);
+  // what the chart below shows while it is not the editor's journey (the chart dims: journey_builder.css)
+  const note = chartNote();
+  const root = h("div", { class: "jw-root" }, [h("div", { class: "jw-layout" }, [editor, results.el, drilldown.el, note.el])]);
   el.append(root);
-  const releaseKeys = containKeys(root, { undo: () => store.undo(), redo: () => store.redo() });
+  const history = { undo: () => store.undo(), redo: () => store.redo() };
+  const releases = [containKeys(root, history), browseMenus(root)];
+  // the charts' tabs and menus are the builder's too: keys pressed there stay in it
+  releases.push(whenInPage(root, (box) => box && releases.push(containKeys(box, history))));
   // the kernel styles the chart to match (it is another widget, drawn by Altair)
   const releaseTheme = watchTheme(root, (theme) => {
     model.set("theme", theme);
@@ -89,13 +97,14 @@ function render({ model, el }) {
     const numbers = { status: model.get("status"), hasResults: rows.length > 0, errors, rows };
     results.update({ ...numbers, message: model.get("message") ?? "" });
     drilldown.update(numbers);
+    note.update(numbers);
   }
 
   update();
   for (const name of WATCHED) model.on(`change:${name}`, update);
   return () => {
     for (const name of WATCHED) model.off(`change:${name}`, update);
-    releaseKeys();
+    for (const release of releases) release();
     releaseTheme();
     store.dispose();
   };

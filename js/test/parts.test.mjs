@@ -8,7 +8,8 @@ import {
 import { dayOf, joinWindow, splitWindow } from "../src/format.js";
 import { follow, record, redo, startHistory, undo } from "../src/history.js";
 import { isDark } from "../src/theme.js";
-import { describeStatus, elapsedText } from "../src/views/status.js";
+import { browses, opensList } from "../src/select.js";
+import { chartNoteText, describeStatus, elapsedText } from "../src/views/status.js";
 
 const catalog = {
   categories: [{ id: "forms", label: "Forms" }, { id: "web_pages", label: "Web pages" }],
@@ -77,6 +78,34 @@ test("windows: ISO text <-> a number and a unit", () => {
   assert.equal(joinWindow("", "days"), "");
   assert.equal(joinWindow("-3", "days"), "-3");
   assert.equal(dayOf("2026-03-01T00:00:00Z"), "2026-03-01");
+});
+
+test("a fractional window keeps the unit it was typed in (2.5 days is not shown as 60 hours)", () => {
+  for (const [amount, unit] of [["2.5", "days"], ["1.5", "weeks"], ["0.5", "hours"], ["7", "days"], ["2.25", "minutes"]]) {
+    assert.deepEqual(splitWindow(joinWindow(amount, unit)), { amount: Number(amount), unit });
+  }
+});
+
+test("a closed menu: arrows and letters browse; space, F4 and Alt+arrows open its list", () => {
+  const key = (k, mods = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...mods });
+  for (const k of ["ArrowDown", "ArrowUp", "ArrowLeft", "ArrowRight", "Home", "End", "PageDown", "d", "S", "3"]) {
+    assert.equal(browses(/** @type {any} */ (key(k))), true, k);
+  }
+  for (const k of [key("Enter"), key("Tab"), key("Escape"), key(" "), key("z", { ctrlKey: true }), key("ArrowDown", { altKey: true })]) {
+    assert.equal(browses(/** @type {any} */ (k)), false, JSON.stringify(k));
+  }
+  assert.equal(opensList(/** @type {any} */ (key(" "))), true);
+  assert.equal(opensList(/** @type {any} */ (key("ArrowDown", { altKey: true }))), true);
+  assert.equal(opensList(/** @type {any} */ (key("ArrowDown"))), false);
+});
+
+test("the chart's note: said and dimmed whenever the table's numbers are stale", () => {
+  assert.equal(chartNoteText({ status: "idle", hasResults: true, errors: [] }), "");
+  assert.equal(chartNoteText({ status: "running", hasResults: false, errors: [] }), "");
+  assert.match(chartNoteText({ status: "running", hasResults: true, errors: [] }), /^Computing/);
+  for (const status of /** @type {const} */ (["invalid", "error"])) {
+    assert.equal(chartNoteText({ status, hasResults: true, errors: [] }), "The chart below is of the last valid journey.");
+  }
 });
 
 test("history: undo, redo, a new edit clears redo, bounded", () => {

@@ -262,7 +262,8 @@ def test_keys_focus_drafts_and_errors_stay_in_the_builder(page, lab_server, arti
     assert "jw-filter-property" in focused(page)
     expect(page.locator(".jw-status")).to_contain_text("Incomplete", timeout=UI_TIMEOUT)
     expect(page.locator(".jw-filter .jw-incomplete-note")).to_have_text("Incomplete: choose a property")
-    page.keyboard.press("ArrowDown")  # the first property of the step's event (content_id)
+    page.keyboard.press("ArrowDown")  # browses to the first property of the step's event (content_id)
+    page.keyboard.press("Enter")  # and picks it
     expect(page.locator(".jw-filter .jw-incomplete-note")).to_have_text("Incomplete: type a value", timeout=UI_TIMEOUT)
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")

@@ -2,7 +2,7 @@
 // "Exclude actors who …": an event between two stages, per row; a picker adds one.
 
 import { eventLabel } from "../catalog.js";
-import { h, setAttr, setOptions, setText, syncList } from "../dom.js";
+import { h, neighbour, setAttr, setOptions, setText, syncList } from "../dom.js";
 import { errorSlot, errorsAt, warningSlot } from "../errors.js";
 import { addExclusion, removeExclusion, setExclusionStages } from "../journey.js";
 import { eventPicker } from "./picker.js";
@@ -25,12 +25,18 @@ function exclusionRow(ctx) {
   };
   const from = /** @type {HTMLSelectElement} */ (h("select", { class: "jw-exclusion-from", onchange: () => between(0) }));
   const to = /** @type {HTMLSelectElement} */ (h("select", { class: "jw-exclusion-to", onchange: () => between(1) }));
-  const remove = h("button", { class: "jw-icon", type: "button", onclick: () => ctx.commit(removeExclusion(ctx.journey(), props.i)) }, ["×"]);
+  const remove = h("button", { class: "jw-icon jw-remove-exclusion", type: "button", onclick: () => {
+    // the focus stays in the exclusions: on the next one's ×, else the one before, else the picker's search
+    const list = /** @type {HTMLElement} */ (el.parentElement);
+    ctx.commit(removeExclusion(ctx.journey(), props.i));
+    ctx.focusLater(() => neighbour(list, props.i, ".jw-remove-exclusion") ?? list.parentElement?.querySelector(".jw-add-exclusion-search"));
+  } }, ["×"]);
   const row = h("div", { class: "jw-exclusion", role: "group" }, [label, " between ", from, " and ", to, remove]);
   const error = errorSlot(to);
   const warning = warningSlot();
+  const el = h("div", {}, [row, error.el, warning.el]);
   return {
-    el: h("div", {}, [row, error.el, warning.el]),
+    el,
     update(next) {
       props = next;
       const { i, exclusion, stages, errors } = next;

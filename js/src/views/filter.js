@@ -2,7 +2,7 @@
 // One filter row: property (the step's event's properties first), operator, value with suggestions
 // from the data (counted in the step's events), "0 in data" for a value the data lacks, and remove.
 
-import { h, setAttr, setOptions, setText, setValue, uid } from "../dom.js";
+import { h, neighbour, setAttr, setOptions, setText, setValue, uid } from "../dom.js";
 import { errorSlot } from "../errors.js";
 import {
   arityOf, formatFilterValue, lookedUpValues, operatorsFor, parseFilterValue, propertyGroups, propertyKind,
@@ -52,7 +52,13 @@ export function filterRow(ctx) {
   const absent = h("span", { class: "jw-absent", hidden: true });
   const remove = h("button", {
     class: "jw-icon jw-remove-filter", type: "button", title: "Remove filter",
-    onclick: () => ctx.commit(removeFilter(ctx.journey(), props.s, props.t, props.f)),
+    onclick: () => {
+      // the focus stays in the step: on the next filter's ×, else the one before, else "+ filter"
+      const list = /** @type {HTMLElement} */ (el.parentElement);
+      const step = el.closest(".jw-step");
+      ctx.commit(removeFilter(ctx.journey(), props.s, props.t, props.f));
+      ctx.focusLater(() => neighbour(list, props.f, ".jw-remove-filter") ?? step?.querySelector(".jw-add-filter"));
+    },
   }, ["×"]);
   const error = errorSlot(value);
 
@@ -80,8 +86,9 @@ export function filterRow(ctx) {
     }
   }
 
+  const el = h("div", { class: "jw-filter", role: "group" }, [property, op, value, datalist, absent, remove, error.el]);
   return {
-    el: h("div", { class: "jw-filter", role: "group" }, [property, op, value, datalist, absent, remove, error.el]),
+    el,
     update(next) {
       props = next;
       const { filter } = next;

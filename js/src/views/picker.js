@@ -1,6 +1,6 @@
 // @ts-check
 // An event picker: a search box and a menu of the matching catalog events, grouped by category.
-// A mouse pick takes effect at once; from the keyboard, arrows browse the menu and Enter picks.
+// A mouse pick takes effect at once; from the keyboard, arrows and letters browse the menu and Enter picks.
 
 import { searchEvents } from "../catalog.js";
 import { h, setAttr, setOptions } from "../dom.js";
@@ -13,27 +13,18 @@ import { h, setAttr, setOptions } from "../dom.js";
  */
 export function eventPicker(ctx, className, onPick) {
   let label = "";
-  let browsing = false; // arrows moved the selection: wait for Enter
   const select = /** @type {HTMLSelectElement} */ (h("select", { class: `jw-picker-select ${className}-select` }));
   const search = /** @type {HTMLInputElement} */ (h("input", {
     class: `jw-picker-search ${className}-search`, type: "search", placeholder: "Search events…",
     oninput: () => fill(),
   }));
-  const pick = () => {
+  // a pick (a click in the list, or Enter after the arrows browsed: select.js) adds the event
+  select.addEventListener("change", () => {
     const id = select.value;
-    browsing = false;
     search.value = "";
     fill();
     if (id) onPick(id);
-  };
-  select.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") {
-      event.preventDefault();
-      pick();
-    } else if (event.key.startsWith("Arrow") || event.key === "Home" || event.key === "End") browsing = true;
   });
-  select.addEventListener("change", () => browsing || pick());
-  select.addEventListener("blur", () => { browsing = false; });
 
   function fill() {
     const groups = searchEvents(ctx.catalog(), search.value);

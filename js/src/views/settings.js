@@ -21,6 +21,10 @@ const ORDERS = [
   { value: "any", label: "any order" },
 ];
 
+const PARTIAL_DATE = "Finish the date (month, day and year) or clear it: the journey keeps its date until then";
+/** Where the kernel reports a problem of each date box. @type {Record<"start" | "end", (string | number)[][]>} */
+const DATE_LOCS = { start: [["date_range", "start"]], end: [["date_range"], ["date_range", "end"]] };
+
 /** @param {Ctx} ctx @returns {import("../dom.js").View<SettingsProps>} */
 export function settingsView(ctx) {
   /** @param {string} key @param {any} value */
@@ -30,16 +34,29 @@ export function settingsView(ctx) {
   // "strict": each stage must be the actor's very next event after the stage before (SPEC §5)
   const order = /** @type {HTMLSelectElement} */ (h("select", { class: "jw-order", onchange: () => set("order", order.value) }));
   const commitWindow = () => set("window", joinWindow(amount.value, unit.value));
-  const amount = box({ class: "jw-window", type: "number", min: "1", step: "1" }, commitWindow);
+  const amount = box({ class: "jw-window", type: "number", min: "0", step: "any" }, commitWindow);
   const unit = /** @type {HTMLSelectElement} */ (h("select", { class: "jw-window-unit", onchange: commitWindow }));
   // A date box fires "change" at every digit of the year (0002, 0020, 0202, 2024): commit when it is left or on
   // Enter. It is committed as typed (the box takes 5-digit years): the kernel rejects what is not a date, at this
-  // control, rather than the box silently changing the year.
+  // control, rather than the box silently changing the year. A date typed in part (the box then reads as empty)
+  // is not committed: the journey keeps its date, and the box says so.
+  /** @type {Record<"start" | "end", ErrorDoc[]>} */
+  const partial = { start: [], end: [] };
+  /** @type {ErrorDoc[]} the kernel's, as last shown */
+  let shown = [];
+  /** @param {"start" | "end"} key */
+  const showDate = (key) => slots[key].update([...partial[key], ...errorsAt(shown, DATE_LOCS[key])]);
   /** @param {"start" | "end"} key */
   const dateBox = (key) => {
+    const commit = () => {
+      const typedInPart = input.validity.badInput;
+      partial[key] = typedInPart ? [{ loc: ["date_range", key], message: PARTIAL_DATE }] : [];
+      showDate(key);
+      if (!typedInPart) set(key, input.value);
+    };
     const input = /** @type {HTMLInputElement} */ (h("input", {
-      class: `jw-${key}`, type: "date", onblur: () => set(key, input.value),
-      onkeydown: (/** @type {KeyboardEvent} */ e) => e.key === "Enter" && set(key, input.value),
+      class: `jw-${key}`, type: "date", onblur: commit,
+      onkeydown: (/** @type {KeyboardEvent} */ e) => e.key === "Enter" && commit(),
     }));
     return input;
   };
@@ -70,16 +87,18 @@ export function settingsView(ctx) {
       const window = splitWindow(doc.window);
       setOptions(unit, [{ options: WINDOW_UNITS.map((u) => ({ value: u.unit, label: u.unit })) }], window?.unit ?? unit.value ?? "days");
       setValue(amount, window ? String(window.amount) : "");
-      setValue(start, dayOf(doc.date_range?.start));
-      setValue(end, dayOf(doc.date_range?.end));
+      // a date typed in part stays as typed (marked) until it is finished or cleared
+      if (!partial.start.length) setValue(start, dayOf(doc.date_range?.start));
+      if (!partial.end.length) setValue(end, dayOf(doc.date_range?.end));
       setAttr(amount, "title", doc.window ?? "P30D");
       held.update(props);
       breakdown.update(props);
       slots.name.update(errorsAt(errors, [["name"]]));
       slots.order.update(errorsAt(errors, [["order"]]));
       slots.window.update(errorsAt(errors, [["window"]]));
-      slots.start.update(errorsAt(errors, [["date_range", "start"]]));
-      slots.end.update(errorsAt(errors, [["date_range"], ["date_range", "end"]]));
+      shown = errors;
+      showDate("start");
+      showDate("end");
     },
   };
 }

@@ -2,7 +2,7 @@
 // One stage card: number, name, reorder (buttons and drag), remove, its steps and the step picker.
 // A stage with no step yet is a draft: marked incomplete, with the picker asking for its first step.
 
-import { h, setAttr, setText, setValue, syncList } from "../dom.js";
+import { h, neighbour, setAttr, setText, setValue, syncList } from "../dom.js";
 import { errorSlot, errorsAt } from "../errors.js";
 import { addStep, moveStage, removeStage, renameStage } from "../journey.js";
 import { eventPicker } from "./picker.js";
@@ -42,7 +42,11 @@ export function stageCard(ctx, drag) {
   const down = h("button", { class: "jw-icon jw-move-down", type: "button", title: "Move down", onclick: () => move(1, ".jw-move-down") }, ["↓"]);
   const remove = h("button", {
     class: "jw-icon jw-remove-stage", type: "button", title: "Remove stage",
-    onclick: () => ctx.commit(removeStage(ctx.journey(), props.s)),
+    onclick: () => {
+      const list = /** @type {HTMLElement} */ (el.parentElement);
+      ctx.commit(removeStage(ctx.journey(), props.s));
+      ctx.focusLater(() => neighbour(list, props.s, ".jw-remove-stage") ?? neighbour(list, props.s, ".jw-stage-name"));
+    },
   }, ["×"]);
   const handle = h("span", { class: "jw-handle", title: "Drag to reorder (or use the arrows)", "aria-hidden": "true" }, ["⠿"]);
   const head = h("div", { class: "jw-stage-head" }, [handle, number, name, up, down, remove]);

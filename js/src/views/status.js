@@ -1,5 +1,5 @@
 // @ts-check
-// The status line: what the numbers below are, in one sentence.
+// The status line: what the numbers below are, in one sentence; and the note that says the same of the chart.
 
 import { h, setAttr, setText } from "../dom.js";
 
@@ -54,6 +54,28 @@ export function statusLine() {
         const since = Date.now();
         ticker = setInterval(() => (el.isConnected ? setText(elapsed, elapsedText(since, Date.now())) : stopTicker()), 1000);
       }
+    },
+  };
+}
+
+/** The chart's note while the numbers shown are not the editor's journey's (the chart is dimmed meanwhile).
+ * @param {StatusProps} props @returns {string} nothing when the chart is current */
+export function chartNoteText(props) {
+  if (!describeStatus(props).stale) return "";
+  return props.status === "running" ? "Computing: the chart below is of the journey before this edit." :
+    "The chart below is of the last valid journey.";
+}
+
+/** A note under the editor, above the chart (only where the chart is drawn below it: journey_builder.css).
+ * @returns {import("../dom.js").View<StatusProps>} */
+export function chartNote() {
+  const el = h("div", { class: "jw-chart-note", role: "status" });
+  return {
+    el,
+    update(props) {
+      const text = chartNoteText(props);
+      setText(el, text);
+      el.hidden = !text;
     },
   };
 }

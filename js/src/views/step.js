@@ -2,7 +2,7 @@
 // One step of a stage (an "or" branch): its event, the anonymous-visitors switch, its filters.
 
 import { eventLabel } from "../catalog.js";
-import { h, setAttr, setText, syncList } from "../dom.js";
+import { h, neighbour, setAttr, setText, syncList } from "../dom.js";
 import { errorSlot, errorsAt, warningSlot } from "../errors.js";
 import { operatorsFor } from "../filters.js";
 import { addFilter, removeStep, setAnonymous } from "../journey.js";
@@ -31,7 +31,13 @@ export function stepRow(ctx) {
   } }, ["+ filter"]);
   const remove = h("button", {
     class: "jw-icon jw-remove-step", type: "button", title: "Remove step",
-    onclick: () => ctx.commit(removeStep(ctx.journey(), props.s, props.t)),
+    onclick: () => {
+      // the focus stays in the stage: on the next step's ×, else the one before, else its step search
+      const list = /** @type {HTMLElement} */ (el.parentElement);
+      const stage = el.closest(".jw-stage");
+      ctx.commit(removeStep(ctx.journey(), props.s, props.t));
+      ctx.focusLater(() => neighbour(list, props.t, ".jw-remove-step") ?? stage?.querySelector(".jw-add-step-search"));
+    },
   }, ["×"]);
   const head = h("div", { class: "jw-step-head" }, [or, label, anonymousLabel, addFilterButton, remove]);
   const filters = h("div", { class: "jw-filters" });
@@ -40,8 +46,9 @@ export function stepRow(ctx) {
   const error = errorSlot(head);
   const warning = warningSlot();
 
+  const el = h("div", { class: "jw-step" }, [head, filters, error.el, warning.el]);
   return {
-    el: h("div", { class: "jw-step" }, [head, filters, error.el, warning.el]),
+    el,
     update(next) {
       props = next;
       const { s, t, step, errors } = next;

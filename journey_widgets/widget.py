@@ -32,6 +32,7 @@ from journey_widgets.binding import (
     check_journey_against_data,
 )
 from journey_widgets.builder_sweep import SweepView
+from journey_widgets.code_trait import follow_journey
 from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.charts import message_chart
 from journey_widgets.compiler.open_windows import as_of_microseconds
@@ -77,6 +78,8 @@ class JourneyEditor(anywidget.AnyWidget):
     initial = traitlets.Dict().tag(sync=True)
     # The host's theme as the editor sees it, for the chart (another widget) to match.
     theme = traitlets.Enum(["light", "dark"], default_value="light").tag(sync=True)
+    # The journey as Python builder calls (journey_widgets.code_trait), for "Copy as Python"; "" while invalid.
+    python = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         bundle = resource_path("static", "journey_builder.js")
@@ -146,6 +149,7 @@ class JourneyBuilder(ipywidgets.VBox):
         self.editor.on_msg(self._on_message)
         self.editor.observe(self._on_theme, names="theme")
         self.editor.observe(self._sweep.on_theme, names="theme")
+        follow_journey(self.editor)
         start = journey or Journey("New journey").stage("Visited", "page_visited")
         self.editor.initial = start.to_dict()
         self.editor.journey = start.to_dict()

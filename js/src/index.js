@@ -9,6 +9,7 @@ import { addStage, MAX_HELD, MAX_STAGES, MAX_STEPS } from "./journey.js";
 import { containKeys } from "./keyboard.js";
 import { connect } from "./sync.js";
 import { watchTheme } from "./theme.js";
+import { codeActions } from "./views/code_actions.js";
 import { exclusionsView } from "./views/exclusions.js";
 import { drilldownPanel, messageTarget } from "./views/drilldown.js";
 import { resultsView } from "./views/results.js";
@@ -44,6 +45,8 @@ function render({ model, el }) {
   };
 
   const tools = toolbar({ undo: () => store.undo(), redo: () => store.redo(), reset: () => store.reset() });
+  const code = codeActions(model);
+  tools.el.append(code.el);
   const settings = settingsView(ctx);
   const loose = h("div", { class: "jw-loose-errors" });
   const stages = h("div", { class: "jw-stages" });
@@ -97,6 +100,7 @@ function render({ model, el }) {
     for (const name of WATCHED) model.off(`change:${name}`, update);
     releaseKeys();
     releaseTheme();
+    code.dispose();
     store.dispose();
   };
 }

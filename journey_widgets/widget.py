@@ -32,9 +32,9 @@ from journey_widgets.binding import (
     check_journey_against_data,
 )
 from journey_widgets.builder_sweep import SweepView
-from journey_widgets.code_trait import follow_journey
 from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.charts import message_chart
+from journey_widgets.code_trait import follow_journey
 from journey_widgets.compiler.open_windows import as_of_microseconds
 from journey_widgets.editor_errors import editor_errors
 from journey_widgets.errors import CatalogError, JourneyDefinitionError, JourneyError, one_line

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from journey_widgets._ipython import one_line_in_ipython
 from journey_widgets.errors import DataBindingError, JourneyError
 from journey_widgets.model import Journey
 
@@ -91,5 +92,4 @@ def open_document(text: str, events: str = "", identity: str = "") -> Any:
     try:
         return JourneyDocument(text, events, identity).builder
     except JourneyError as exc:
-        exc._render_traceback_ = lambda: [f"{type(exc).__name__}: {exc}"]  # type: ignore[attr-defined]
-        raise exc.with_traceback(None) from None
+        raise one_line_in_ipython(exc) from None

@@ -18,6 +18,7 @@ from typing import Any
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
+from journey_widgets._ipython import one_line_in_ipython
 from journey_widgets.errors import ArgumentError, JourneyError, one_line
 
 LINE_USAGE = "%journey open PATH [EVENTS] | %journey sql PATH DIALECT | %%journey EVENTS (with a journey as the body)"
@@ -25,13 +26,6 @@ LINE_USAGE = "%journey open PATH [EVENTS] | %journey sql PATH DIALECT | %%journe
 
 class MagicError(JourneyError):
     """An error the magics did not expect (a backend's, a file's), as one line naming its type."""
-
-
-def _one_line_in_ipython(exc: JourneyError) -> JourneyError:
-    """``exc``, shown by IPython as ``Type: message`` (it calls ``_render_traceback_`` instead of printing the
-    traceback); its type stays, so ``except JourneyDefinitionError`` still catches it."""
-    exc._render_traceback_ = lambda: [f"{type(exc).__name__}: {exc}"]  # type: ignore[attr-defined]
-    return exc
 
 
 @magics_class
@@ -49,9 +43,9 @@ class JourneyMagics(Magics):
         try:
             return self._line(line) if cell is None else self._cell(line, cell)
         except JourneyError as exc:
-            raise _one_line_in_ipython(exc.with_traceback(None)) from None
+            raise one_line_in_ipython(exc) from None
         except Exception as exc:  # a backend or file error: one readable line, no traceback wall
-            raise _one_line_in_ipython(MagicError(one_line(exc))) from None
+            raise one_line_in_ipython(MagicError(one_line(exc))) from None
 
     def _cell(self, line: str, cell: str) -> Any:
         from journey_widgets.model import Journey

@@ -13,6 +13,7 @@ picked (a Parquet/CSV path relative to the file, a database ``URL#table``, or th
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from journey_widgets._ipython import one_line_in_ipython
@@ -29,15 +30,20 @@ def file_text(journey: Journey) -> str:
 
 def read_data(events: str = "", identity: str = "") -> tuple[Any, Any]:
     """The document's data: ``events`` (a path relative to the file, where the kernel runs, or ``URL#table``) and
-    its identity map, or the sample data when ``events`` is empty."""
+    its identity map, or the sample data when ``events`` is empty. Files are read into a DuckDB connection of the
+    document's own, so a builder still computing on the previous data does not hold it."""
     if not events.strip():
         from journey_widgets.journey_file import sample_data
 
         return sample_data()
+    import ibis
+
     from journey_widgets.sources import read_table
 
+    connection = ibis.duckdb.connect()
     try:
-        return read_table(events.strip()), read_table(identity.strip(), what="identity") if identity.strip() else None
+        table = read_table(events.strip(), connection=connection)
+        return table, read_table(identity.strip(), connection=connection, what="identity") if identity.strip() else None
     except JourneyError:
         raise
     except Exception as exc:  # a file or connection error: one line naming the source
@@ -56,20 +62,27 @@ class JourneyDocument:
         data, identity_table = read_data(events, identity)
         #: The step builder showing the file's journey.
         self.builder = JourneyBuilder(data, journey, identity=identity_table)
-        self._applying = False  # a text from the page being applied: no echo back
+        # The journey the page has last (its text, or the last edit sent): the builder showing it is nothing to send.
+        # Compared with the trait's current value under a lock, as the kernel may handle the page's message and an
+        # edit in two threads at once (ipykernel's subshells), and a late notification must not resend an old journey.
+        self._page_has: dict[str, Any] = self.builder.editor.journey
+        self._lock = threading.Lock()
         self._comm = create_comm(target_name=COMM_TARGET, data={"type": "ready"})
         self._comm.on_msg(self._on_page)
         self.builder.editor.observe(self._on_edit, names="journey")
 
     def _on_edit(self, _change: Any) -> None:
-        if self._applying:
-            return
-        try:
-            journey = Journey.from_dict(self.builder.editor.journey)
-        except JourneyError as exc:
-            self._comm.send({"type": "invalid", "problem": str(exc)})
-        else:
-            self._comm.send({"type": "journey", "text": file_text(journey)})
+        with self._lock:
+            document = self.builder.editor.journey
+            if document == self._page_has:
+                return
+            self._page_has = document
+            try:
+                journey = Journey.from_dict(document)
+            except JourneyError as exc:
+                self._comm.send({"type": "invalid", "problem": str(exc)})
+            else:
+                self._comm.send({"type": "journey", "text": file_text(journey)})
 
     def _on_page(self, message: dict[str, Any]) -> None:
         data = message.get("content", {}).get("data", {})
@@ -80,11 +93,9 @@ class JourneyDocument:
         except JourneyError as exc:
             self._comm.send({"type": "invalid", "problem": f"the file is not a valid journey: {exc}"})
             return
-        self._applying = True
-        try:
-            self.builder.journey = journey
-        finally:
-            self._applying = False
+        with self._lock:
+            self._page_has = journey.to_dict()
+        self.builder.journey = journey
 
 
 def open_document(text: str, events: str = "", identity: str = "") -> Any:

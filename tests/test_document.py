@@ -111,3 +111,11 @@ def test_a_file_that_is_no_journey_is_one_line_in_the_document(fake_comm):
     with pytest.raises(JourneyDefinitionError) as caught:
         open_document('{"version": 1, "stages": [}', "")
     assert caught.value._render_traceback_() == [f"JourneyDefinitionError: {caught.value}"]
+
+
+def test_undoing_back_to_the_files_journey_is_sent_too(document):
+    opened, page = document
+    original = Journey.load(EXAMPLE)
+    opened.builder.journey = original.stage("Won", "deal_stage_changed")
+    opened.builder.journey = original  # undo: the page holds the edit, so it must hear of the undo
+    assert page.sent[-1] == {"type": "journey", "text": file_text(original)}

@@ -1,7 +1,8 @@
 """The journey-widgets lab extension in JupyterLab 4 and Notebook 7, with Debian's Chromium: a ``*.journey.json``
 file opens from the file browser in the step builder (its own kernel, the sample data); a rename marks it dirty,
-Save writes it as ``journey.save`` does, revert brings the file back; the launcher makes a new journey; in a
-notebook, "Insert cell below" puts the builder's journey as code in a new cell that rebuilds it."""
+Save writes it as ``journey.save`` does, revert brings the file back, an invalid draft never reaches it; data from
+the data bar, a kernel restart and closing keep the unsaved journey; the launcher makes a new journey; in a
+notebook, "Copy as Python" and "Insert cell below" give the builder's journey as code that rebuilds it."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import shutil
 import time
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from builder_page import KERNEL_TIMEOUT, UI_TIMEOUT, expect_ok, rename, wait_for_results
 from playwright.sync_api import expect
 
-from journey_widgets import Journey
+from journey_widgets import Journey, sample_events
 from journey_widgets.document import file_text
 from journey_widgets.journey_file import NEW_JOURNEY
 
@@ -151,3 +153,43 @@ def test_notebook_7_opens_a_journey_file_in_the_builder(page, notebook_server, a
     page.goto(f"{notebook_server['base_url']}/edit/{NAME}?token={notebook_server['token']}")
     expect_builder(page, 3, "Notebook 7 did not open the journey file in the builder")
     assert page.locator(".jw-insert-python").first.is_hidden()  # no notebook cell to insert below
+
+
+def test_data_bar_kernel_restart_and_closing_keep_the_unsaved_journey(page, lab_server):
+    root: Path = lab_server["root"]
+    (root / "data").mkdir(exist_ok=True)
+    events, _identity = sample_events(20_000, seed=3)
+    pq.write_table(events, root / "data" / "events.parquet")
+    shutil.copy(EXAMPLE, root / "kept.journey.json")
+    open_lab(page, lab_server)
+    lab_js(page, "await app.commands.execute('docmanager:open', {path: 'kept.journey.json'});")
+    expect_builder(page, 3, "the journey file did not open in the builder")
+    tab = page.locator(".lm-TabBar-tab", has_text="kept.journey.json")
+
+    # data relative to the file, from the data bar: the numbers are those of that data
+    page.locator(".jw-doc-events").fill("data/events.parquet")
+    page.locator(".jw-doc-use").click()
+    expect(page.locator(".jw-doc-status")).to_have_text("Data: data/events.parquet", timeout=KERNEL_TIMEOUT)
+    expected = int(Journey.load(EXAMPLE).run(events).funnel()["actors"].iloc[0])
+    first = page.locator(".jw-document .jw-funnel-table .jw-actors").first
+    expect(first).to_have_text(f"{expected:,}", timeout=KERNEL_TIMEOUT)
+
+    # an unsaved rename survives a kernel restart
+    rename(page, 0, "Arrived")
+    expect(tab).to_have_class(DIRTY, timeout=UI_TIMEOUT)
+    page.locator(".jw-doc-label").click()
+    page.evaluate("() => document.querySelector('.jw-document .jw-root').classList.add('before-restart')")
+    lab_js(page, "await app.shell.currentWidget.context.sessionContext.session.kernel.restart();")
+    redrawn = page.locator(".jw-document .jw-root:not(.before-restart)")
+    expect_ok(page, lambda: expect(redrawn).to_have_count(1, timeout=KERNEL_TIMEOUT), "no builder after the restart")
+    expect(redrawn.locator(".jw-stage-name").first).to_have_value("Arrived", timeout=UI_TIMEOUT)
+    expect(first).to_have_text(f"{expected:,}", timeout=KERNEL_TIMEOUT)  # the same data again
+    expect(tab).to_have_class(DIRTY)
+
+    # closing the dirty document asks first
+    lab_js(page, "void app.commands.execute('application:close');")
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text('Save changes in "kept.journey.json" before closing?', timeout=UI_TIMEOUT)
+    dialog.locator("button", has_text="Cancel").click()
+    expect(tab).to_be_visible()
+    assert Journey.load(root / "kept.journey.json") == Journey.load(EXAMPLE)

@@ -1,7 +1,7 @@
 """The journey-widgets lab extension in JupyterLab 4 and Notebook 7, with Debian's Chromium: a ``*.journey.json``
 file opens from the file browser in the step builder (its own kernel, the sample data); a rename marks it dirty,
 Save writes it as ``journey.save`` does, revert brings the file back, an invalid draft never reaches it; data from
-the data bar, a kernel restart and closing keep the unsaved journey; the launcher makes a new journey; in a
+the data bar, a kernel restart and closing keep the unsaved journey, a file changed on disk asks which wins; the launcher makes a new journey; in a
 notebook, "Copy as Python" and "Insert cell below" give the builder's journey as code that rebuilds it."""
 
 from __future__ import annotations
@@ -193,3 +193,13 @@ def test_data_bar_kernel_restart_and_closing_keep_the_unsaved_journey(page, lab_
     dialog.locator("button", has_text="Cancel").click()
     expect(tab).to_be_visible()
     assert Journey.load(root / "kept.journey.json") == Journey.load(EXAMPLE)
+
+    # the file changed on disk meanwhile: saving asks which version wins; "Revert" takes the file's
+    changed = Journey.load(EXAMPLE).stage("Paid", "payment_succeeded")
+    changed.save(root / "kept.journey.json")
+    lab_js(page, "void app.commands.execute('docmanager:save');")
+    expect(dialog).to_contain_text("has changed on disk", timeout=UI_TIMEOUT)
+    dialog.locator("button", has_text="Revert").click()
+    expect(page.locator(".jw-document .jw-stage")).to_have_count(4, timeout=UI_TIMEOUT)
+    expect(tab).not_to_have_class(DIRTY, timeout=UI_TIMEOUT)
+    assert Journey.load(root / "kept.journey.json") == changed

@@ -1,8 +1,9 @@
 """The journey-widgets lab extension in JupyterLab 4 and Notebook 7, with Debian's Chromium: a ``*.journey.json``
 file opens from the file browser in the step builder (its own kernel, the sample data); a rename marks it dirty,
 Save writes it as ``journey.save`` does, revert brings the file back, an invalid draft never reaches it; data from
-the data bar, a kernel restart and closing keep the unsaved journey, a file changed on disk asks which wins; the launcher makes a new journey; in a
-notebook, "Copy as Python" and "Insert cell below" give the builder's journey as code that rebuilds it."""
+the data bar, a kernel restart and closing keep the unsaved journey, a file changed on disk asks which wins; the
+launcher makes a new journey; in a notebook (JupyterLab and Notebook 7), "Copy as Python" and "Insert cell below"
+give the builder's journey as code that rebuilds it."""
 
 from __future__ import annotations
 
@@ -113,11 +114,14 @@ def test_the_launcher_makes_a_new_journey(page, lab_server):
     assert created and created[0].read_text() == file_text(NEW_JOURNEY)
 
 
-def test_insert_cell_below_rebuilds_the_builders_journey(page, lab_server):
-    root: Path = lab_server["root"]
+@pytest.mark.parametrize("host", ["lab", "notebook7"])
+def test_insert_cell_below_rebuilds_the_builders_journey(page, host, request):
+    server = request.getfixturevalue("lab_server" if host == "lab" else "notebook_server")
+    root: Path = server["root"]
     shutil.copy(root / "builder.ipynb", root / "insert_cell.ipynb")  # builder.ipynb stays as the other tests expect
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto(f"{lab_server['base_url']}/lab/tree/insert_cell.ipynb?token={lab_server['token']}&reset")
+    tree = "lab/tree" if host == "lab" else "notebooks"
+    page.goto(f"{server['base_url']}/{tree}/insert_cell.ipynb?token={server['token']}&reset")
     page.wait_for_function("() => window.jupyterapp?.shell.currentWidget?.sessionContext", timeout=KERNEL_TIMEOUT)
     nb = "const nb = app.shell.currentWidget;"
     lab_js(page, f"{nb} await nb.context.ready; await nb.sessionContext.ready;")

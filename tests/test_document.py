@@ -119,3 +119,21 @@ def test_undoing_back_to_the_files_journey_is_sent_too(document):
     opened.builder.journey = original.stage("Won", "deal_stage_changed")
     opened.builder.journey = original  # undo: the page holds the edit, so it must hear of the undo
     assert page.sent[-1] == {"type": "journey", "text": file_text(original)}
+
+
+def test_the_kernel_code_of_the_page_carries_any_text(monkeypatch):
+    """labextension/src/kernel_code.js, run by node, writes Python that passes the file's text and data unchanged."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    assert node, "node is needed (scripts/setup.sh installs it)"
+    text = '{"name": "quotes \\" \' \\\\ \\u2028 \u2028 tabs\\t é 𝄞 ${x} `b`"}\n'
+    module = (REPO / "labextension" / "src" / "kernel_code.js").as_uri()
+    script = f"import({json.dumps(module)}).then(m => process.stdout.write(m.kernelCode(process.argv[1], "
+    script += '{events: "data/ev ents.parquet", identity: ""})))'
+    code = subprocess.run([node, "-e", script, text], capture_output=True, text=True, check=True).stdout
+    seen = []
+    monkeypatch.setattr("journey_widgets.document.open_document", lambda *args: seen.append(args))
+    exec(code, {})
+    assert seen == [(text, "data/ev ents.parquet", "")]

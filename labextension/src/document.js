@@ -11,19 +11,14 @@ import { ABCWidgetFactory, DocumentWidget } from "@jupyterlab/docregistry";
 import { OutputArea, OutputAreaModel } from "@jupyterlab/outputarea";
 import { Widget } from "@lumino/widgets";
 
+import { kernelCode } from "./kernel_code.js";
+
 export const FACTORY = "Journey builder";
 export const FILE_TYPE = "journey";
 export const COMM_TARGET = "journey-widgets-document";
 
-/** @typedef {{events: string, identity: string}} DataChoice */
+/** @typedef {import("./kernel_code.js").DataChoice} DataChoice */
 /** @typedef {{fetch: (id: string) => Promise<any>, save: (id: string, value: any) => Promise<any>}} StateDB */
-
-/** The Python the document's kernel runs: the builder on `text` and the chosen data.
- * (JSON text literals are Python text literals.) @param {string} text @param {DataChoice} data */
-export function kernelCode(text, data) {
-  const args = [text, data.events ?? "", data.identity ?? ""].map((value) => JSON.stringify(value));
-  return `from journey_widgets.document import open_document\nopen_document(${args.join(", ")})`;
-}
 
 /** @param {string} tag @param {Record<string, any>} props @param {(Node|string)[]} children */
 function h(tag, props = {}, children = []) {

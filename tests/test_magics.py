@@ -11,6 +11,7 @@ import pytest
 from cases import ev, events_frame
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
+from traitlets.config import Config
 
 from journey_widgets import Journey, JourneyDefinitionError, JourneyError
 from journey_widgets.result import JourneyResult
@@ -34,7 +35,9 @@ EVENTS = events_frame(
 
 @pytest.fixture(scope="module")
 def shell():
-    ip = InteractiveShell.instance()
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"  # nothing written under ~/.ipython
+    ip = InteractiveShell.instance(config=config)
     ip.run_line_magic("load_ext", "journey_widgets")
     yield ip
     InteractiveShell.clear_instance()  # other tests see no IPython shell

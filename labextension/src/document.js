@@ -67,6 +67,8 @@ export class JourneyView extends Widget {
     /** The text of the file as last read or written (a model equal to it is clean). */
     this._diskText = "";
     context.sessionContext.statusChanged.connect(this._onKernelStatus, this);
+    context.sessionContext.kernelChanged.connect(this._onKernelChanged, this);
+    context.sessionContext.sessionChanged.connect(this._onSessionChanged, this);
     void this._start();
   }
 
@@ -94,6 +96,7 @@ export class JourneyView extends Widget {
     };
     this._manager = registerWidgetManager(/** @type {any} */ (proxy), this._rendermime, [][Symbol.iterator]());
     await new Promise((resolve) => setTimeout(resolve, 0)); // the manager attaches once the kernel id is known
+    this._started = true;
     await this._run();
   }
 
@@ -171,6 +174,25 @@ export class JourneyView extends Widget {
       this._restarted = false;
       this._comm = null;
       void this._run(); // the unsaved journey is the model's text: the new kernel shows it
+    }
+  }
+
+  /** Another kernel (chosen, or started after the one found for the path went away): the builder runs there.
+   * @param {any} _session @param {any} change */
+  _onKernelChanged(_session, change) {
+    if (this._started && change.newValue) {
+      this._comm = null;
+      void this._run();
+    }
+  }
+
+  /** The session ended under an open document (reopened while the old kernel was shutting down, or the kernel was
+   * shut down from the Running panel): start another, where the builder then runs.
+   * @param {any} session @param {any} change */
+  _onSessionChanged(session, change) {
+    if (this._started && !change.newValue && !this.isDisposed && !this._context.isDisposed) {
+      this._setStatus("The kernel stopped: starting another…");
+      void session.startKernel();
     }
   }
 

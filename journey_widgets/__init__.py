@@ -66,3 +66,10 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'journey_widgets' has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext journey_widgets``: the ``%journey`` and ``%%journey`` magics (:mod:`journey_widgets.magics`)."""
+    from journey_widgets.magics import load_ipython_extension as load
+
+    load(ipython)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 _REPO = Path(__file__).resolve().parent.parent
 #: packaged folder -> folder of the checkout it is copied from at build time (see pyproject.toml)
-_CHECKOUT_FOLDERS = {"static": "js/dist", "notebooks": "notebooks"}
+_CHECKOUT_FOLDERS = {"static": "js/dist", "notebooks": "notebooks", "examples": "examples"}
 
 
 def resource_path(folder: str, name: str) -> Path:

@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo",
         help="open JupyterLab on the example notebooks (sample data, DuckDB)",
-        description="Copy the example notebooks into DIR and open JupyterLab on the quickstart. "
+        description="Copy the example notebooks and journey files (*.journey.json, which open in the step builder) "
+        "into DIR and open JupyterLab on the quickstart. "
         "The notebooks generate their sample data; nothing else to set up.",
     )
     demo.add_argument(
@@ -96,9 +97,11 @@ def _demo(args: argparse.Namespace) -> None:
 
     folder: Path = args.dir
     folder.mkdir(parents=True, exist_ok=True)
-    for name in resource_names("notebooks", ".ipynb"):
+    shipped = [("notebooks", name) for name in resource_names("notebooks", ".ipynb")]
+    shipped += [("examples", name) for name in resource_names("examples", ".journey.json")]  # open in the builder
+    for kind, name in shipped:
         if not (folder / name).exists():
-            shutil.copy(resource_path("notebooks", name), folder / name)
+            shutil.copy(resource_path(kind, name), folder / name)
     token = secrets.token_hex(16)
     start = "/lab/tree/quickstart.ipynb"
     url = f"http://127.0.0.1:{args.port}{start}?token={token}"

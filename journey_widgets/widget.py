@@ -36,6 +36,7 @@ from journey_widgets.binding import (
 from journey_widgets.builder_sweep import SweepView
 from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.charts import message_chart
+from journey_widgets.code_trait import follow_journey
 from journey_widgets.compiler.open_windows import as_of_microseconds
 from journey_widgets.editor_errors import editor_errors
 from journey_widgets.errors import CatalogError, JourneyDefinitionError, JourneyError, one_line
@@ -79,6 +80,8 @@ class JourneyEditor(anywidget.AnyWidget):
     initial = traitlets.Dict().tag(sync=True)
     # The host's theme as the editor sees it, for the chart (another widget) to match.
     theme = traitlets.Enum(["light", "dark"], default_value="light").tag(sync=True)
+    # The journey as Python builder calls (journey_widgets.code_trait), for "Copy as Python"; "" while invalid.
+    python = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         bundle = resource_path("static", "journey_builder.js")
@@ -149,6 +152,7 @@ class JourneyBuilder(ipywidgets.VBox):
         self.editor.on_msg(self._on_message)
         self.editor.observe(self._on_theme, names="theme")
         self.editor.observe(self._sweep.on_theme, names="theme")
+        follow_journey(self.editor)
         start = journey or Journey("New journey").stage("Visited", "page_visited")
         self.editor.initial = start.to_dict()
         self.editor.journey = start.to_dict()

@@ -43,4 +43,10 @@ if [[ ! -x "$VENV/bin/python" ]]; then
   "$VENV/bin/pip" install -q --upgrade pip
 fi
 "$VENV/bin/pip" install -q -e ".[$extra]"
+# The JupyterLab extension (labextension/): @jupyterlab/builder bundles it into journey_widgets/labextension, linked
+# where JupyterLab finds prebuilt extensions (a wheel installs it there, see hatch_build.py).
+(cd labextension && { [[ -d node_modules ]] || npm ci --no-audit --no-fund; } &&
+  { log=$(npm run --silent build 2>&1) || { echo "$log" >&2; exit 1; }; })
+mkdir -p "$VENV/share/jupyter/labextensions"
+ln -sfn "$PWD/journey_widgets/labextension" "$VENV/share/jupyter/labextensions/journey-widgets"
 "$VENV/bin/python" -c "import journey_widgets, ibis, duckdb, jupyterlab" # fail loudly if the install did not work

@@ -1,6 +1,7 @@
-"""The documented install path works: a clean virtualenv with ``pip install journey-widgets[lab]`` starts
-``journey-widgets demo``, whose JupyterLab answers a real request; without JupyterLab, the demo says in one
-line what to install."""
+"""The documented install path works: a clean virtualenv with ``pip install journey-widgets[lab]`` (no Node.js
+needed) has the JupyterLab extension enabled and starts ``journey-widgets demo``, whose JupyterLab answers a real
+request, loads the extension and serves the example journey file; without JupyterLab, the demo says in one line
+what to install."""
 
 from __future__ import annotations
 
@@ -48,14 +49,29 @@ def test_demo_without_jupyterlab_says_what_to_install(monkeypatch, tmp_path):
 
 
 def test_fresh_install_with_the_lab_extra_serves_the_demo(tmp_path):
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    installed = subprocess.run(
-        [str(venv / "bin" / "pip"), "install", "-q", "--no-compile", "--disable-pip-version-check", f"{REPO}[lab]"],
+    wheels = tmp_path / "wheels"
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--disable-pip-version-check", "-w", wheels, REPO],
         capture_output=True,
         text=True,
     )
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = wheels.glob("journey_widgets-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    without_node = {**os.environ, "PATH": str(venv / "bin"), "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
+    installed = subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "-q", "--no-compile", "--disable-pip-version-check", f"{wheel}[lab]"],
+        capture_output=True,
+        text=True,
+        env=without_node,  # the wheel holds the built frontends: no npm, no Node.js
+    )
     assert installed.returncode == 0, installed.stderr[-2000:]
+    listed = subprocess.run(
+        [str(venv / "bin" / "jupyter"), "labextension", "list"], capture_output=True, text=True, env=without_node
+    )
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", listed.stdout + listed.stderr)
+    assert re.search(r"journey-widgets v0\.1\.0 enabled OK \(python, journey-widgets\)", plain), plain
     port = _free_port()
     log = (tmp_path / "demo.log").open("w+")
     server = subprocess.Popen(
@@ -70,6 +86,10 @@ def test_fresh_install_with_the_lab_extra_serves_the_demo(tmp_path):
         url, token = _printed_url(tmp_path / "demo.log", server)
         status, page = _wait_for(url, token, server, tmp_path / "demo.log")
         assert status == 200 and "JupyterLab" in page
+        assert '"name": "journey-widgets"' in page.replace('":"', '": "')  # the page loads the extension
+        journey = f"http://127.0.0.1:{port}/api/contents/website_to_meeting.journey.json?content=0"
+        status, listing = _get(journey, token)
+        assert status == 200 and '"type": "file"' in listing.replace('":"', '": "')
         status, notebook = _get(f"http://127.0.0.1:{port}/api/contents/quickstart.ipynb?content=0", token)
         assert status == 200 and '"type": "notebook"' in notebook.replace('":"', '": "')
         request = urllib.request.Request(

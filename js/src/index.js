@@ -11,6 +11,7 @@ import { containKeys } from "./keyboard.js";
 import { browseMenus } from "./select.js";
 import { connect } from "./sync.js";
 import { watchTheme } from "./theme.js";
+import { codeActions } from "./views/code_actions.js";
 import { exclusionsView } from "./views/exclusions.js";
 import { drilldownPanel, messageTarget } from "./views/drilldown.js";
 import { resultsView } from "./views/results.js";
@@ -47,6 +48,8 @@ function render({ model, el }) {
   };
 
   const tools = toolbar({ undo: () => store.undo(), redo: () => store.redo(), reset: () => store.reset() });
+  const code = codeActions(model);
+  tools.el.append(code.el);
   const settings = settingsView(ctx);
   const loose = h("div", { class: "jw-loose-errors" });
   const stages = h("div", { class: "jw-stages" });
@@ -106,6 +109,7 @@ function render({ model, el }) {
     for (const name of WATCHED) model.off(`change:${name}`, update);
     for (const release of releases) release();
     releaseTheme();
+    code.dispose();
     store.dispose();
   };
 }

@@ -192,7 +192,8 @@ def main() -> None:
     wall_began = perf_counter()
     rows, measured = profile(args.journey, files)
     wall = perf_counter() - wall_began + IMPORTS_S + KERNELS_S
-    print(f"{args.journey} at {args.size}, route {args.route}, DuckDB {duckdb.__version__}, Ibis {ibis.__version__}, {THREADS} threads\n")
+    versions = f"DuckDB {duckdb.__version__}, Ibis {ibis.__version__}, {THREADS} threads"
+    print(f"{args.journey} at {args.size}, route {args.route}, {versions}\n")
     print("| # | what | SQL chars | seconds | rows out |\n|---|---|---|---|---|")
     for number, (what, chars, seconds, out) in enumerate(rows, start=1):
         print(f"| {number} | {what} | {chars or ''} | {seconds:.3f} | {'' if out is None else f'{out:,}'} |")

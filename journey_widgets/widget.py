@@ -133,6 +133,7 @@ class JourneyBuilder(ipywidgets.VBox):
         self._edit_lock = threading.Lock()
         self._sync_lock = threading.RLock()  # see _updating
         self._pending: tuple[Journey, int] | None = None  # the newest edit not yet computed
+        self._querying = False  # the worker's query is running
         self._worker: threading.Thread | None = None
         self._settled = threading.Event()  # set when the latest edit's result (or error) is shown
         self._settled.set()
@@ -260,6 +261,8 @@ class JourneyBuilder(ipywidgets.VBox):
                     return  # else the running computation shows its numbers under these names
                 self._generation += 1
                 self._pending = (journey, self._generation)
+                if self._querying:
+                    _interrupt(self._bound)  # the running query's numbers are stale already
                 self._settled.clear()
                 with self._updating():
                     self.editor.status = "running"
@@ -289,7 +292,7 @@ class JourneyBuilder(ipywidgets.VBox):
 
     def _run(self, journey: Journey, generation: int) -> None:
         try:
-            with _BACKEND_LOCK:
+            with _BACKEND_LOCK, self._query():
                 result = JourneyResult.compute(journey, self._bound, **self._run_options)
                 result.progress = False  # the builder's status line shows the elapsed time instead
                 funnel = result.funnel()  # runs the query, here in the worker thread
@@ -305,6 +308,18 @@ class JourneyBuilder(ipywidgets.VBox):
                 with self._updating():
                     self.editor.message = one_line(exc)
                     self.editor.status = "error"
+
+    @contextlib.contextmanager
+    def _query(self) -> Iterator[None]:
+        """Marks the worker's query as running (an edit made meanwhile interrupts it); entered under the
+        backend lock, so that an interrupt never reaches another cell's query."""
+        with self._lock:
+            self._querying = True
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._querying = False
 
     def _show(self, funnel: Any, journey: Journey) -> None:
         rows = funnel.astype(object).where(funnel.notna(), None).to_dict("records")
@@ -379,6 +394,14 @@ def _with_data_events(catalog: Catalog, bound: BoundEvents) -> Catalog:
             with contextlib.suppress(CatalogError):  # an id no step could name (empty, too long)
                 extended.register_event(event, anonymous=True)
     return extended
+
+
+def _interrupt(bound: BoundEvents) -> None:
+    """Stop the query running on the events' connection, where the engine can (DuckDB); elsewhere its
+    result is dropped when it comes."""
+    backend = bound.table.get_backend()
+    if backend.name == "duckdb":
+        backend.con.interrupt()
 
 
 def _numbers_of(journey: Journey) -> dict[str, Any]:

@@ -38,3 +38,36 @@ def test_a_cells_run_while_the_builder_computes_waits_instead_of_failing() -> No
     for concurrent, sequential in zip(funnels, alone, strict=True):
         pd.testing.assert_frame_equal(concurrent, sequential)
     assert builder.result.journey.window.days == 19
+
+
+def test_an_edit_interrupts_the_builders_running_query(monkeypatch) -> None:
+    import journey_widgets.widget as widget
+
+    events, identity = sample_events(100_000)
+    journey = Journey("Interrupted", window="30d").stage("Visited", "page_visited").stage("Met", "meeting_booked")
+    builder = JourneyBuilder(events, journey, identity=identity)
+    builder.wait()
+    interrupts: list[str] = []
+    running = threading.Event()
+    original = widget._interrupt
+
+    def counted(bound) -> None:
+        interrupts.append(bound.table.get_backend().name)
+        original(bound)
+
+    monkeypatch.setattr(widget, "_interrupt", counted)
+    slow = widget.JourneyResult.compute
+
+    def held_open(*args, **kwargs):  # the query of the first edit is still running when the second comes
+        running.set()
+        builder.editor.journey = builder.editor.journey | {"window": "P9D"}
+        return slow(*args, **kwargs)
+
+    monkeypatch.setattr(widget.JourneyResult, "compute", held_open)
+    builder.editor.journey = builder.editor.journey | {"window": "P8D"}
+    assert running.wait(30)
+    monkeypatch.setattr(widget.JourneyResult, "compute", slow)
+    builder.wait()
+    assert interrupts == ["duckdb"]
+    assert builder.editor.status == "idle", builder.editor.message
+    assert builder.result.journey.window.days == 9

@@ -21,6 +21,7 @@ import pyarrow as pa
 from journey_widgets.backend_lock import BACKEND_LOCK
 from journey_widgets.binding import BoundEvents, EventSchema, bind_events
 from journey_widgets.compiler import CompiledJourney, compile_journey
+from journey_widgets.compiler.in_process import local_engine, reads_only_local_tables
 from journey_widgets.compiler.sweep import default_windows
 from journey_widgets.compiler.tables import Period
 from journey_widgets.durations import parse_duration
@@ -255,7 +256,10 @@ _NULLABLE_INTEGERS = {
 
 
 def _to_pandas(expr: ir.Table) -> pd.DataFrame:
-    """Execute on the backend and read the result with :func:`result_frame`."""
+    """Execute on the backend (a table of paths computed in this process: on this process's own engine) and
+    read the result with :func:`result_frame`."""
+    if reads_only_local_tables(expr):
+        return result_frame(local_engine().to_pyarrow(expr))
     return result_frame(expr.to_pyarrow())
 
 

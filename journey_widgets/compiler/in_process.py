@@ -18,9 +18,11 @@ from __future__ import annotations
 import functools
 import operator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.datatypes as dt
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
@@ -49,12 +51,27 @@ from journey_widgets.compiler.columns import (
 from journey_widgets.compiler.rows import JourneyRows, epoch_us, held_text, window_us
 from journey_widgets.model import Journey
 
+if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
+
 #: Per row: bit k-1 set where the row matches stage k (exclusion e), from the engine.
 _STAGE_BITS, _EXCLUSION_BITS = "_jw_stage_bits", "_jw_exclusion_bits"
 #: No step of the stage matched (step indices are 1..20).
 _NO_STEP = np.iinfo(np.int16).max
 #: Any order: a stage not found from a start (microseconds, later than any event; times 32 stays in int64).
 _NEVER = 2**57
+
+
+@functools.cache
+def local_engine() -> BaseBackend:
+    """This process's own DuckDB connection, for the result tables read off paths computed here: they read
+    only in-memory tables, so they need no round trip to (or turn on) the events' connection."""
+    return ibis.duckdb.connect()
+
+
+def reads_only_local_tables(table: ir.Table) -> bool:
+    """``table`` reads in-memory tables only (no table of a database)."""
+    return not table.op().find(ops.DatabaseTable)
 
 
 @dataclass(frozen=True)

@@ -290,18 +290,32 @@ def _ordered(instants: _Instants, journey: Journey, attributed: AttributedStage)
                 }
             )
         )
-    excluded = None
-    if journey.exclusions:
-        end = start + window_us(journey)
-        hit = np.zeros(len(chosen), bool)
-        for e, exclusion in enumerate(journey.exclusions, start=1):
-            i, j = exclusion.between
-            after = np.where(depth >= i, positions[i - 1], -1)
-            until = np.where(depth >= j, instants.time[np.maximum(positions[j - 1], 0)], end)
-            hit |= _exclusion_within(instants, e, after, until)
-        excluded = _actors_table(actor[hit])
+    excluded = _excluded(instants, journey, depth, positions, start, actor)
     chosen_paths = ChosenPaths(ibis.memtable(actors), ibis.memtable(pa.concat_tables(steps)), excluded)
     return chosen_paths, _latest_table(instants, latest)
+
+
+def _excluded(
+    instants: _Instants,
+    journey: Journey,
+    depth: np.ndarray,
+    entries: list[np.ndarray],
+    start: np.ndarray,
+    actor: np.ndarray,
+) -> ir.Table | None:
+    """The actors whose path has an exclusion event strictly after its i-th entry (ordered: stage i) and at or
+    before its j-th (or, with fewer than j entries, the window's end); ``entries[i - 1]`` holds each path's i-th
+    instant (-1 past its depth)."""
+    if not journey.exclusions:
+        return None
+    end = start + window_us(journey)
+    hit = np.zeros(len(actor), bool)
+    for e, exclusion in enumerate(journey.exclusions, start=1):
+        i, j = exclusion.between
+        after = np.where(depth >= i, entries[i - 1], -1)
+        until = np.where(depth >= j, instants.time[np.maximum(entries[j - 1], 0)], end)
+        hit |= _exclusion_within(instants, e, after, until)
+    return ibis.memtable(pa.table({ACTOR: actor[hit]}))
 
 
 def _exclusion_within(instants: _Instants, e: int, after: np.ndarray, until: np.ndarray) -> np.ndarray:
@@ -345,16 +359,7 @@ def _any_order(instants: _Instants, journey: Journey, attributed: AttributedStag
         actors = actors.append_column(
             BREAKDOWN, _any_order_values(instants, journey, attributed, chosen, firsts, ranked)
         )
-    excluded = None
-    if journey.exclusions:
-        end = start + window_us(journey)
-        hit = np.zeros(len(chosen), bool)
-        for e, exclusion in enumerate(journey.exclusions, start=1):
-            i, j = exclusion.between
-            after = np.where(depth >= i, entries[i - 1], -1)
-            until = np.where(depth >= j, instants.time[np.maximum(entries[j - 1], 0)], end)
-            hit |= _exclusion_within(instants, e, after, until)
-        excluded = _actors_table(actor[hit])
+    excluded = _excluded(instants, journey, depth, list(entries), start, actor)
     return ChosenPaths(ibis.memtable(actors), None, excluded), _latest_table(instants, latest)
 
 
@@ -393,10 +398,6 @@ def _any_order_values(
         if (positions >= 0).any():
             value = pc.if_else(pa.array(positions >= 0), _values_at(instants, k, positions), value)
     return value
-
-
-def _actors_table(actor: np.ndarray) -> ir.Table:
-    return ibis.memtable(pa.table({ACTOR: actor}))
 
 
 def _latest_table(instants: _Instants, latest: np.ndarray) -> ir.Table:

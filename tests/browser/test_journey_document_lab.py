@@ -207,3 +207,57 @@ def test_data_bar_kernel_restart_and_closing_keep_the_unsaved_journey(page, lab_
     expect(page.locator(".jw-document .jw-stage")).to_have_count(4, timeout=UI_TIMEOUT)
     expect(tab).not_to_have_class(DIRTY, timeout=UI_TIMEOUT)
     assert Journey.load(root / "kept.journey.json") == changed
+
+
+def close_document(page, name: str):
+    tab = page.locator(".lm-TabBar-tab", has_text=name)
+    lab_js(page, "await app.commands.execute('application:close');")
+    expect(tab).to_have_count(0, timeout=UI_TIMEOUT)
+    expect(page.locator(".jw-document")).to_have_count(0, timeout=UI_TIMEOUT)
+
+
+def test_a_journey_document_closed_and_opened_again_shows_the_builder(page, lab_server):
+    root: Path = lab_server["root"]
+    shutil.copy(EXAMPLE, root / "reopened.journey.json")
+    open_lab(page, lab_server)
+    item = page.locator(".jp-DirListing-item", has_text="reopened.journey.json")
+    item.dblclick()
+    expect_builder(page, 3, "the journey file did not open in the builder")
+    close_document(page, "reopened.journey.json")
+
+    # opened again right away, in the same page: the builder, computed and drawn, in a kernel of its own
+    item.dblclick()
+    expect_builder(page, 3, "the journey file closed and opened again did not show the builder")
+    expect(page.locator(".jw-document")).not_to_contain_text("Error displaying widget")
+    # and once more, after its previous kernel is surely gone
+    close_document(page, "reopened.journey.json")
+    item.dblclick()
+    expect_builder(page, 3, "the journey file opened a third time did not show the builder")
+
+
+def test_the_data_choice_of_a_file_survives_closing_and_opening_it_again(page, lab_server):
+    root: Path = lab_server["root"]
+    (root / "data").mkdir(exist_ok=True)
+    events, _identity = sample_events(30_000, seed=11)
+    pq.write_table(events, root / "data" / "chosen.parquet")
+    shutil.copy(EXAMPLE, root / "chosen.journey.json")
+    expected = int(Journey.load(EXAMPLE).run(events).funnel()["actors"].iloc[0])
+    open_lab(page, lab_server)
+    opened = "await app.commands.execute('docmanager:open', {path: 'chosen.journey.json'});"
+    lab_js(page, opened)
+    expect_builder(page, 3, "the journey file did not open in the builder")
+    first = page.locator(".jw-document .jw-funnel-table .jw-actors").first
+    default = first.inner_text()
+    assert default != f"{expected:,}"  # the sample data gives other numbers
+
+    page.locator(".jw-doc-events").fill("data/chosen.parquet")
+    page.locator(".jw-doc-use").click()
+    expect(page.locator(".jw-doc-status")).to_have_text("Data: data/chosen.parquet", timeout=KERNEL_TIMEOUT)
+    expect(first).to_have_text(f"{expected:,}", timeout=KERNEL_TIMEOUT)
+    close_document(page, "chosen.journey.json")
+
+    lab_js(page, opened)
+    expect_builder(page, 3, "the journey file closed and opened again did not show the builder")
+    expect(page.locator(".jw-doc-events")).to_have_value("data/chosen.parquet")
+    expect(page.locator(".jw-doc-status")).to_have_text("Data: data/chosen.parquet", timeout=KERNEL_TIMEOUT)
+    expect(first).to_have_text(f"{expected:,}", timeout=KERNEL_TIMEOUT)

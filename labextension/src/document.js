@@ -199,8 +199,8 @@ export class JourneyView extends Widget {
     }
   }
 
-  /** The session ended under an open document (reopened while the old kernel was shutting down, or the kernel was
-   * shut down from the Running panel): start another, where the builder then runs.
+  /** The session ended under an open document (the kernel was shut down from the Running panel): start another,
+   * where the builder then runs.
    * @param {any} session @param {any} change */
   _onSessionChanged(session, change) {
     if (this._started && !change.newValue && !this.isDisposed && !this._context.isDisposed) {

@@ -34,12 +34,15 @@ function h(tag, props = {}, children = []) {
 
 /** The document's content: the data bar, a warning line and the builder's output area. */
 export class JourneyView extends Widget {
-  /** @param {any} context @param {any} rendermime @param {StateDB | null} state */
-  constructor(context, rendermime, state) {
+  /** @param {any} context @param {any} rendermime @param {StateDB | null} state
+   * @param {Promise<void> | null} previousKernel the shutdown of the kernel of this file's previous opening, still
+   * under way when the document opened (its kernel starts after it) */
+  constructor(context, rendermime, state, previousKernel = null) {
     super();
     this.addClass("jw-document");
     this._context = context;
     this._state = state;
+    this._previousKernel = previousKernel;
     this._rendermime = rendermime.clone();
     /** @type {any} */
     this._comm = null;
@@ -84,6 +87,16 @@ export class JourneyView extends Widget {
     this._identity.value = saved?.identity ?? "";
     const session = this._context.sessionContext;
     await session.ready;
+    if (this._previousKernel) {
+      // the server gives a path's session to whoever asks for the path: only once the previous kernel is gone is
+      // a new kernel started for the document (see JourneyFactory.createNewWidget)
+      this._setStatus("Waiting for the kernel of the file's previous opening to stop…");
+      await this._previousKernel;
+      if (this.isDisposed || this._context.isDisposed) return;
+      session.kernelPreference = { ...session.kernelPreference, shouldStart: true, shouldReuse: true };
+      if (!session.session?.kernel) await session.startKernel();
+      this._setStatus("");
+    }
     if (!session.session?.kernel) {
       this._setStatus("No kernel: choose a Python kernel with journey_widgets (Kernel → Change Kernel)");
       return;
@@ -186,8 +199,8 @@ export class JourneyView extends Widget {
     }
   }
 
-  /** The session ended under an open document (reopened while the old kernel was shutting down, or the kernel was
-   * shut down from the Running panel): start another, where the builder then runs.
+  /** The session ended under an open document (the kernel was shut down from the Running panel): start another,
+   * where the builder then runs.
    * @param {any} session @param {any} change */
   _onSessionChanged(session, change) {
     if (this._started && !change.newValue && !this.isDisposed && !this._context.isDisposed) {
@@ -215,6 +228,26 @@ export class JourneyView extends Widget {
   }
 }
 
+/** The shutdowns under way of the kernels of closed journey documents, by the file's path. */
+const closing = new Map();
+
+/** Shuts down the kernel of a document whose context is being disposed (the document closed), remembering the
+ * shutdown under the file's path until it is done.
+ * @param {any} context */
+function shutDownOnClose(context) {
+  context.sessionContext.disposed.connect((/** @type {any} */ sessionContext) => {
+    const id = sessionContext.session?.id;
+    if (!id) return;
+    const path = context.path;
+    /** @type {Promise<void>} */
+    const done = sessionContext.sessionManager
+      .shutdown(id)
+      .catch((/** @type {any} */ reason) => console.error(`Kernel not shut down: ${reason}`))
+      .finally(() => closing.get(path) === done && closing.delete(path));
+    closing.set(path, done);
+  });
+}
+
 /** Opens *.journey.json files in the builder, with a kernel of their own. */
 export class JourneyFactory extends ABCWidgetFactory {
   /** @param {any} options @param {any} rendermime @param {StateDB | null} state */
@@ -222,15 +255,28 @@ export class JourneyFactory extends ABCWidgetFactory {
     super(options);
     this._rendermime = rendermime;
     this._state = state;
+    /** The contexts of the documents made (a context shows in more than one view when opened in a new view). */
+    this._contexts = new WeakSet();
   }
 
   /** @param {any} context */
   createNewWidget(context) {
-    // a Python kernel, started with the document (a JSON file has no language of its own)
+    // A Python kernel, started with the document (a JSON file has no language of its own), and shut down when it
+    // closes. A file opened again while the kernel of its previous opening is still shutting down must not get that
+    // kernel: the server hands a path's existing session to a new one, so the new document would run in a kernel
+    // about to die, and the widget manager of the closed document (kept by jupyterlab-manager under that kernel's
+    // id, and disposed) would be the one drawing the builder: "model not found". Such a document starts its kernel
+    // once the shutdown is done (JourneyView._start).
+    const previousKernel = closing.get(context.path) ?? null;
+    if (!this._contexts.has(context)) {
+      this._contexts.add(context);
+      shutDownOnClose(context);
+    }
     context.sessionContext.kernelPreference = {
-      ...context.sessionContext.kernelPreference, language: "python", shouldStart: true, canStart: true, autoStartDefault: true,
+      ...context.sessionContext.kernelPreference, language: "python", canStart: true, autoStartDefault: true,
+      shouldStart: !previousKernel, shouldReuse: !previousKernel, shutdownOnDispose: false,
     };
-    const content = new JourneyView(context, this._rendermime, this._state);
+    const content = new JourneyView(context, this._rendermime, this._state, previousKernel);
     const widget = new DocumentWidget({ content, context });
     widget.addClass("jw-document-widget");
     return widget;

@@ -1,9 +1,10 @@
 """The journey-widgets lab extension in JupyterLab 4 and Notebook 7, with Debian's Chromium: a ``*.journey.json``
 file opens from the file browser in the step builder (its own kernel, the sample data); a rename marks it dirty,
 Save writes it as ``journey.save`` does, revert brings the file back, an invalid draft never reaches it; data from
-the data bar, a kernel restart and closing keep the unsaved journey, a file changed on disk asks which wins; the
-launcher makes a new journey; in a notebook (JupyterLab and Notebook 7), "Copy as Python" and "Insert cell below"
-give the builder's journey as code that rebuilds it."""
+the data bar, a kernel restart and closing keep the unsaved journey, a file changed on disk asks which wins; closed
+and opened again, it shows the builder in a new kernel, on the data chosen before; the launcher makes a new journey;
+in a notebook (JupyterLab and Notebook 7), "Copy as Python" and "Insert cell below" give the builder's journey as
+code that rebuilds it."""
 
 from __future__ import annotations
 
@@ -207,3 +208,68 @@ def test_data_bar_kernel_restart_and_closing_keep_the_unsaved_journey(page, lab_
     expect(page.locator(".jw-document .jw-stage")).to_have_count(4, timeout=UI_TIMEOUT)
     expect(tab).not_to_have_class(DIRTY, timeout=UI_TIMEOUT)
     assert Journey.load(root / "kept.journey.json") == changed
+
+
+def close_document(page, name: str):
+    tab = page.locator(".lm-TabBar-tab", has_text=name)
+    lab_js(page, "await app.commands.execute('application:close');")
+    expect(tab).to_have_count(0, timeout=UI_TIMEOUT)
+    expect(page.locator(".jw-document")).to_have_count(0, timeout=UI_TIMEOUT)
+
+
+def kernel_id(page) -> str:
+    return lab_js(page, "return app.shell.currentWidget.context.sessionContext.session.kernel.id;")
+
+
+def test_a_journey_document_closed_and_opened_again_shows_the_builder(page, lab_server):
+    root: Path = lab_server["root"]
+    shutil.copy(EXAMPLE, root / "reopened.journey.json")
+    open_lab(page, lab_server)
+    item = page.locator(".jp-DirListing-item", has_text="reopened.journey.json")
+    item.dblclick()
+    expect_builder(page, 3, "the journey file did not open in the builder")
+    first_kernel = kernel_id(page)
+    close_document(page, "reopened.journey.json")
+
+    # opened again right away (its kernel still shutting down), in the same page: the builder, computed and drawn,
+    # in a kernel of its own
+    item.dblclick()
+    expect_builder(page, 3, "the journey file closed and opened again did not show the builder")
+    expect(page.locator(".jw-document")).not_to_contain_text("Error displaying widget")
+    second_kernel = kernel_id(page)
+    assert second_kernel != first_kernel
+    # and once more
+    close_document(page, "reopened.journey.json")
+    item.dblclick()
+    expect_builder(page, 3, "the journey file opened a third time did not show the builder")
+    assert kernel_id(page) not in (first_kernel, second_kernel)
+    widget_errors = [e for e in page.console_errors if "model not found" in e or "opening new comm" in e]
+    assert not widget_errors, widget_errors
+
+
+def test_the_data_choice_of_a_file_survives_closing_and_opening_it_again(page, lab_server):
+    root: Path = lab_server["root"]
+    (root / "data").mkdir(exist_ok=True)
+    events, _identity = sample_events(30_000, seed=11)
+    pq.write_table(events, root / "data" / "chosen.parquet")
+    shutil.copy(EXAMPLE, root / "chosen.journey.json")
+    expected = int(Journey.load(EXAMPLE).run(events).funnel()["actors"].iloc[0])
+    open_lab(page, lab_server)
+    opened = "await app.commands.execute('docmanager:open', {path: 'chosen.journey.json'});"
+    lab_js(page, opened)
+    expect_builder(page, 3, "the journey file did not open in the builder")
+    first = page.locator(".jw-document .jw-funnel-table .jw-actors").first
+    default = first.inner_text()
+    assert default != f"{expected:,}"  # the sample data gives other numbers
+
+    page.locator(".jw-doc-events").fill("data/chosen.parquet")
+    page.locator(".jw-doc-use").click()
+    expect(page.locator(".jw-doc-status")).to_have_text("Data: data/chosen.parquet", timeout=KERNEL_TIMEOUT)
+    expect(first).to_have_text(f"{expected:,}", timeout=KERNEL_TIMEOUT)
+    close_document(page, "chosen.journey.json")
+
+    lab_js(page, opened)
+    expect_builder(page, 3, "the journey file closed and opened again did not show the builder")
+    expect(page.locator(".jw-doc-events")).to_have_value("data/chosen.parquet")
+    expect(page.locator(".jw-doc-status")).to_have_text("Data: data/chosen.parquet", timeout=KERNEL_TIMEOUT)
+    expect(first).to_have_text(f"{expected:,}", timeout=KERNEL_TIMEOUT)

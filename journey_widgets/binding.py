@@ -67,7 +67,7 @@ class BoundEvents:
     #: Compute the normalized events (every column) once per object kind into a temporary table, the first
     #: time a journey of that kind needs them (see :meth:`prepared`).
     prepare: bool = False
-    _prepared: dict[str, ir.Table] = field(default_factory=dict, compare=False, repr=False)
+    _prepared: dict[str, ir.Table | None] = field(default_factory=dict, compare=False, repr=False)
     _latest: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -91,13 +91,23 @@ class BoundEvents:
         columns kept besides those the journey reads.
         """
         columns = _columns_read(self.table, self.schema, journey, properties)
-        if self.prepare and (target is None or target == self.target):
-            ready = self._prepared.get(journey.object)
-            if ready is None:
-                ready = self._normalize(journey.object, list(self.table.columns), self.target).cache()
-                self._prepared[journey.object] = ready
+        ready = self._prepared_table(journey.object) if self.prepare and target in (None, self.target) else None
+        if ready is not None:
             return ready.select(*columns, EVENT, TIME, CONTACT, VISITOR, ANONYMOUS)
         return self._normalize(journey.object, columns, target or self.target)
+
+    def _prepared_table(self, kind: str) -> ir.Table | None:
+        """The normalized events of every column of ``kind``, computed once into a temporary table; None when
+        the backend cannot compute them (a column that fails to read): each query then normalizes the columns
+        it reads, so a broken column fails only the journeys that read it."""
+        if kind not in self._prepared:
+            try:
+                self._prepared[kind] = self._normalize(kind, list(self.table.columns), self.target).cache()
+            except Exception as exc:
+                if type(exc).__name__ == "InterruptException":  # DuckDB's, from a newer edit: prepare next time
+                    raise
+                self._prepared[kind] = None
+        return self._prepared[kind]
 
     def prepared(self) -> BoundEvents:
         """These events, normalized once per object kind into a temporary table when first needed, so that
@@ -107,7 +117,7 @@ class BoundEvents:
 
     def latest_time(self, journey: Journey) -> int:
         """The latest event time (microseconds) of the events with an actor and a time, of the journey's
-        object kind (0 when there are none): when the data ends, by default (SPEC §5 "Still in progress")."""
+        object kind (0 when there are none): when the data ends, by default, for who is still in progress."""
         if journey.object in self._latest:
             return self._latest[journey.object]
         # whether a row has an actor does not depend on stitching: no identity join here

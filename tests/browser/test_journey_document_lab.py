@@ -160,15 +160,22 @@ def test_notebook_7_opens_a_journey_file_in_the_builder(page, notebook_server, a
     assert page.locator(".jw-insert-python").first.is_hidden()  # no notebook cell to insert below
 
 
-def test_data_bar_kernel_restart_and_closing_keep_the_unsaved_journey(page, lab_server):
+def open_beside_data(page, lab_server, name: str, data: str, *, size: int, seed: int):
+    """The example journey as ``name`` beside sample events in ``data/<data>``, opened in JupyterLab; the events."""
     root: Path = lab_server["root"]
     (root / "data").mkdir(exist_ok=True)
-    events, _identity = sample_events(20_000, seed=3)
-    pq.write_table(events, root / "data" / "events.parquet")
-    shutil.copy(EXAMPLE, root / "kept.journey.json")
+    events, _identity = sample_events(size, seed=seed)
+    pq.write_table(events, root / "data" / data)
+    shutil.copy(EXAMPLE, root / name)
     open_lab(page, lab_server)
-    lab_js(page, "await app.commands.execute('docmanager:open', {path: 'kept.journey.json'});")
+    lab_js(page, f"await app.commands.execute('docmanager:open', {{path: '{name}'}});")
     expect_builder(page, 3, "the journey file did not open in the builder")
+    return events
+
+
+def test_data_bar_kernel_restart_and_closing_keep_the_unsaved_journey(page, lab_server):
+    root: Path = lab_server["root"]
+    events = open_beside_data(page, lab_server, "kept.journey.json", "events.parquet", size=20_000, seed=3)
     tab = page.locator(".lm-TabBar-tab", has_text="kept.journey.json")
 
     # data relative to the file, from the data bar: the numbers are those of that data
@@ -248,16 +255,9 @@ def test_a_journey_document_closed_and_opened_again_shows_the_builder(page, lab_
 
 
 def test_the_data_choice_of_a_file_survives_closing_and_opening_it_again(page, lab_server):
-    root: Path = lab_server["root"]
-    (root / "data").mkdir(exist_ok=True)
-    events, _identity = sample_events(30_000, seed=11)
-    pq.write_table(events, root / "data" / "chosen.parquet")
-    shutil.copy(EXAMPLE, root / "chosen.journey.json")
+    events = open_beside_data(page, lab_server, "chosen.journey.json", "chosen.parquet", size=30_000, seed=11)
     expected = int(Journey.load(EXAMPLE).run(events).funnel()["actors"].iloc[0])
-    open_lab(page, lab_server)
     opened = "await app.commands.execute('docmanager:open', {path: 'chosen.journey.json'});"
-    lab_js(page, opened)
-    expect_builder(page, 3, "the journey file did not open in the builder")
     first = page.locator(".jw-document .jw-funnel-table .jw-actors").first
     default = first.inner_text()
     assert default != f"{expected:,}"  # the sample data gives other numbers

@@ -23,9 +23,8 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from journey_widgets.catalog import Catalog, default_catalog
-from journey_widgets.compiler.columns import ANONYMOUS, AS_OF, CONTACT, EVENT, TIME, VISITOR
+from journey_widgets.compiler.columns import ANONYMOUS, CONTACT, EVENT, TIME, VISITOR
 from journey_widgets.compiler.matching import filter_predicate, stage_step_index, step_predicate
-from journey_widgets.compiler.open_windows import latest_event
 from journey_widgets.compiler.rows import epoch_us, window_us
 from journey_widgets.errors import ArgumentError, CatalogError
 from journey_widgets.operators import OPERATORS
@@ -117,9 +116,7 @@ def explain_actor(
         raise ArgumentError(f"actor {actor_id!r} has no event of this journey's steps or exclusions")
     if frame._anonymous.nunique() > 1:
         raise ArgumentError(f"{actor_id!r} is both a contact and a visitor id: pass anonymous=True or False")
-    as_of = compiled.as_of
-    if as_of is None:
-        as_of = latest_event(normalized)[AS_OF].to_pyarrow()[0].as_py()
+    as_of = compiled.as_of if compiled.as_of is not None else compiled.bound.latest_time(journey)
     return _walk(journey, str(actor_id), frame, as_of, _Words(catalog or default_catalog()))
 
 

@@ -46,10 +46,6 @@ from journey_widgets.result import JourneyResult
 from journey_widgets.stage_pick import PICK, pickable, picked
 from journey_widgets.suggestions import ValueIndex
 
-#: Taken around every query a builder runs, from its worker thread or the kernel's: a connection
-#: (DuckDB's, for one) refuses a call while another thread's call is running on it.
-_BACKEND_LOCK = BACKEND_LOCK  # the results' own: a cell's journey.run() waits for the builder's query
-
 
 class JourneyEditor(anywidget.AnyWidget):
     """The editor half of the builder: stages, steps, filters, settings, status and numbers."""
@@ -125,7 +121,7 @@ class JourneyBuilder(ipywidgets.VBox):
         as_of_microseconds(as_of)  # a bad time is an error here, not on every edit
         #: When the data ends (default: its latest event): open windows are in progress.
         self._run_options = {} if as_of is None else {"as_of": as_of}
-        with _BACKEND_LOCK:
+        with BACKEND_LOCK:
             self._bound: BoundEvents = bind_events(events, identity=identity, schema=schema).prepared()
             self._catalog = _with_data_events(catalog or default_catalog(), self._bound)
         self._generation = 0
@@ -142,7 +138,7 @@ class JourneyBuilder(ipywidgets.VBox):
         self._values = ValueIndex(self._bound)
         self.chart = alt.JupyterChart(message_chart("Computing…"))
         self.chart.observe(self._on_chart, names="chart")
-        self._sweep = SweepView(self.chart, lock=_BACKEND_LOCK)
+        self._sweep = SweepView(self.chart, lock=BACKEND_LOCK)
         #: The window sweep's chart, in the tab beside the funnel chart's; computed while that tab is open.
         self.sweep_chart = self._sweep.chart
         self.result = None
@@ -292,7 +288,7 @@ class JourneyBuilder(ipywidgets.VBox):
 
     def _run(self, journey: Journey, generation: int) -> None:
         try:
-            with _BACKEND_LOCK, self._query():
+            with BACKEND_LOCK, self._query():
                 result = JourneyResult.compute(journey, self._bound, **self._run_options)
                 result.progress = False  # the builder's status line shows the elapsed time instead
                 funnel = result.funnel()  # runs the query, here in the worker thread
@@ -352,7 +348,7 @@ class JourneyBuilder(ipywidgets.VBox):
         with self._updating(), self.chart.hold_sync():
             self.chart.embed_options = {"theme": "dark"} if change["new"] == "dark" else None
             if self.result is not None:
-                with _BACKEND_LOCK:
+                with BACKEND_LOCK:
                     funnel = self.result.funnel()
                 self.chart.chart = self._funnel_chart(funnel, self.result.journey)
 
@@ -363,14 +359,14 @@ class JourneyBuilder(ipywidgets.VBox):
         if content.get("type") == "suggest":
             self.editor.send(self._suggestions(content))
         elif content.get("type") in drilldown.REPLIES:
-            with _BACKEND_LOCK:  # the result's queries, as the worker's
+            with BACKEND_LOCK:  # the result's queries, as the worker's
                 answer = drilldown.reply(self.result, content, self._catalog)
             self.editor.send(answer)
 
     def _suggestions(self, request: dict[str, Any]) -> dict[str, Any]:
         reply = {"type": "suggestions", "id": request.get("id")}
         try:
-            with _BACKEND_LOCK:
+            with BACKEND_LOCK:
                 property, search = str(request.get("property", "")), str(request.get("search", ""))
                 values = self._values.suggest(property, search, event=str(request.get("event") or "") or None)
             return reply | {"values": values}

@@ -230,10 +230,9 @@ def _starts(instants: _Instants, journey: Journey, stages: range) -> np.ndarray:
     return matches
 
 
-def _next_of_stage(instants: _Instants, k: int, after: np.ndarray, *, same_instant: bool = False) -> np.ndarray:
-    """The actor's first stage-k instant strictly after each instant of ``after`` (``same_instant``: at
-    or after), else -1."""
-    candidates = instants.of_stage(k)
+def _actors_next(instants: _Instants, candidates: np.ndarray, after: np.ndarray, *, same_instant: bool) -> np.ndarray:
+    """Of the sorted instants ``candidates``, the actor's first one strictly after each instant of ``after``
+    (``same_instant``: at or after), else -1."""
     if not len(candidates) or not len(after):
         return np.full(len(after), -1, np.int64)
     j = np.searchsorted(candidates, after, side="left" if same_instant else "right")
@@ -321,15 +320,10 @@ def _excluded(
 def _exclusion_within(instants: _Instants, e: int, after: np.ndarray, until: np.ndarray) -> np.ndarray:
     """An instant of exclusion ``e`` strictly after ``after`` (an instant; -1: none) and at or before
     ``until`` (microseconds)."""
-    matches = instants.of_exclusion(e)
     hit = np.zeros(len(after), bool)
     valid = np.flatnonzero(after >= 0)
-    if not len(matches) or not len(valid):
-        return hit
-    j = np.searchsorted(matches, after[valid], side="right")
-    found = matches[np.minimum(j, len(matches) - 1)]
-    ok = (j < len(matches)) & (instants.actor[found] == instants.actor[after[valid]])
-    hit[valid] = ok & (instants.time[found] <= until[valid])
+    found = _actors_next(instants, instants.of_exclusion(e), after[valid], same_instant=False)
+    hit[valid] = (found >= 0) & (instants.time[np.maximum(found, 0)] <= until[valid])
     return hit
 
 
@@ -365,7 +359,7 @@ def _any_order(instants: _Instants, journey: Journey, attributed: AttributedStag
 
 def _first_within(instants: _Instants, journey: Journey, k: int, starts: np.ndarray) -> np.ndarray:
     """The actor's first stage-k instant in [t, t + window] of each start t, else -1."""
-    found = _next_of_stage(instants, k, starts, same_instant=True)
+    found = _actors_next(instants, instants.of_stage(k), starts, same_instant=True)
     ok = found >= 0
     ok[ok] &= instants.time[found[ok]] <= instants.time[starts[ok]] + window_us(journey)
     return np.where(ok, found, -1)

@@ -29,10 +29,10 @@ SOURCE = [
 # the builder's backend lock, as the builder's own queries: DuckDB refuses a call while another thread's is running.
 KERNEL_NUMBERS = """
 import json
-from journey_widgets.widget import _BACKEND_LOCK
+from journey_widgets.backend_lock import BACKEND_LOCK
 builder.wait()
 try:
-    with _BACKEND_LOCK:
+    with BACKEND_LOCK:
         _rows = builder.journey.run(events, identity=identity).funnel().to_dict("records")
     print(json.dumps({"journey": builder.editor.journey,
                       "rows": [[int(r["stage_index"]), int(r["actors"]), int(r["dropped_off"])] for r in _rows]}))

@@ -29,7 +29,7 @@ STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC")
 def kernel_value(page, expression: str):
     """The value of `expression` in the kernel, through JSON. Computed under the builder's backend lock: the kernel
     handles the page's drill-down requests while a cell runs, and DuckDB refuses two calls at once."""
-    locked = f"from journey_widgets.widget import _BACKEND_LOCK\nwith _BACKEND_LOCK:\n    value = {expression}\n"
+    locked = f"from journey_widgets.backend_lock import BACKEND_LOCK\nwith BACKEND_LOCK:\n    value = {expression}\n"
     out = kernel_run(page, f"import json\n{locked}print(json.dumps(value))")
     try:
         return json.loads(out)

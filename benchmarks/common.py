@@ -92,3 +92,17 @@ def read_raw() -> list[dict[str, Any]]:
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
+
+
+#: How the paths are computed: as the package chooses per engine, by the SQL plan, or in this process.
+ROUTES = ("default", "sql", "in_process")
+
+
+def use_route(route: str) -> None:
+    """Make every engine of this process compute its paths by ``route`` (one of :data:`ROUTES`)."""
+    import journey_widgets.compiler
+
+    if route == "sql":
+        journey_widgets.compiler.PATHS_IN_PROCESS = frozenset()
+    elif route == "in_process":
+        journey_widgets.compiler.PATHS_IN_PROCESS = frozenset({"duckdb", "sqlite", "postgres", "datafusion", "polars"})

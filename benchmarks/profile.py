@@ -36,7 +36,7 @@ warm_up()
 KERNELS_S = perf_counter() - started
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DEFAULT_DATA, THREADS, SampleFiles, journey_path, parse_size, size_label  # noqa: E402
+from common import DEFAULT_DATA, THREADS, SampleFiles, journey_path, parse_size, size_label, use_route  # noqa: E402
 
 
 @dataclass
@@ -180,10 +180,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--route", choices=["in_process", "sql"], default="in_process", help="how DuckDB computes")
     args = parser.parse_args()
-    if args.route == "sql":
-        import journey_widgets.compiler
-
-        journey_widgets.compiler.PATHS_IN_PROCESS = frozenset()
+    use_route(args.route)
     files = SampleFiles.in_folder(args.data / size_label(parse_size(args.size)))
     if not files.exist():
         sys.exit(

@@ -32,8 +32,11 @@ _INTEGER_TIMESTAMPS = frozenset({"datafusion"})
 #: than 6 minutes; as steps, each analysed, in 4 s): the timeline and the paths are computed into
 #: temporary tables.
 MATERIALIZE_PATHS = frozenset({"sqlite", "datafusion", "pyspark", "postgres"})
-#: Engines running in this process, whose journey rows are fetched and followed here (``compiler.in_process``).
-PATHS_IN_PROCESS = frozenset({"duckdb"})
+#: Engines whose journey rows are fetched and followed in this process (``compiler.in_process``): those
+#: running here (DuckDB, SQLite), and PostgreSQL, whose planner misjudges the SQL plan's joins (at 300k
+#: events, an 8-stage journey took 94 s and a 20-stage one over 300 s; fetched, a few seconds). DataFusion,
+#: Polars and Spark compute the SQL plan themselves (``benchmarks/engines.py`` measures both routes).
+PATHS_IN_PROCESS = frozenset({"duckdb", "sqlite", "postgres"})
 
 
 #: SQL dialects whose engines copy a common table expression into each query that reads it (ClickHouse,
@@ -159,6 +162,40 @@ def _unixepoch(value: str) -> dt.int64:
     """SQLite's whole seconds since the epoch of a time written as text."""
 
 
+@ibis.udf.scalar.builtin(name="instr")
+def _instr(text: str, part: str) -> dt.int64:
+    """SQLite's 1-based position of ``part`` in ``text`` (0: absent)."""
+
+
+@ibis.udf.scalar.builtin(name="substr")
+def _substr_from(text: str, start: dt.int64) -> str:
+    """SQLite's text from the 1-based ``start`` on."""
+
+
+@ibis.udf.scalar.builtin(name="substr")
+def _substr(text: str, start: dt.int64, length: dt.int64) -> str:
+    """SQLite's ``length`` characters of the text from the 1-based ``start``."""
+
+
+@ibis.udf.scalar.builtin(name="ltrim")
+def _ltrim(text: str, characters: str) -> str:
+    """SQLite's text without the leading characters that are among ``characters``."""
+
+
+def _text_epoch_us(text: ir.StringValue) -> ir.IntegerValue:
+    """Exact microseconds of a time written as text (SQLite), with SQLite's own string functions (Ibis'
+    regular expressions run as Python functions per row, ten times slower): the whole seconds of the text
+    without its fraction (``unixepoch`` would round the fraction to milliseconds), plus the fraction's first
+    six digits."""
+    dot = _instr(text, ".")
+    fraction_on = _substr_from(text, dot + 1)
+    after_digits = _ltrim(fraction_on, "0123456789")
+    digits = _substr(fraction_on, 1, fraction_on.length() - after_digits.length())
+    micros = _substr(digits + "000000", 1, 6).cast(dt.int64)
+    seconds = _unixepoch(ibis.cases((dot > 0, _substr(text, 1, dot - 1) + after_digits), else_=text))
+    return seconds * 1_000_000 + ibis.cases((dot > 0, micros), else_=ibis.literal(0, type=dt.int64))
+
+
 def as_int(condition: ir.BooleanValue) -> ir.IntegerValue:
     """1 where ``condition`` holds, else 0 (PostgreSQL cannot cast a boolean to a big integer)."""
     return condition.ifelse(1, 0)
@@ -184,14 +221,8 @@ def epoch_microseconds(column: ir.TimestampValue, backend: str) -> ir.IntegerVal
         return _unix_micros(column)
     if backend in _INTEGER_TIMESTAMPS:
         return column.cast(dt.Timestamp(scale=6, timezone=column.type().timezone)).cast(dt.int64)
-    if backend in _TEXT_TIMESTAMPS:  # seconds of the text without its fraction (which would round)
-        text = column.cast(dt.string)
-        seconds = _unixepoch(text.re_replace(r"\.[0-9]+", "")) * 1_000_000
-        fraction = text.re_extract(r"\.([0-9]{1,6})", 1)
-        micros = ibis.cases(
-            (fraction.length() > 0, fraction.rpad(6, "0").cast(dt.int64)), else_=ibis.literal(0, type=dt.int64)
-        )
-        return seconds + micros
+    if backend in _TEXT_TIMESTAMPS:
+        return _text_epoch_us(column.cast(dt.string))
     # Whole seconds of the value cut to the second: engines round a fractional epoch when casting it.
     seconds = column.truncate("s").epoch_seconds().cast(dt.int64) * 1_000_000
     return seconds + column.microsecond().cast(dt.int64)

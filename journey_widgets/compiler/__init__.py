@@ -264,9 +264,9 @@ def compile_journey(
     """
     journey.check_complete()
     target = dialect or backend_name(bound.table)
-    if materialize is None:
-        materialize = dialect is None and target in MATERIALIZE_PATHS
     in_process = dialect is None and target in PATHS_IN_PROCESS
+    if materialize is None:  # paths computed here are in-memory tables already
+        materialize = dialect is None and target in MATERIALIZE_PATHS and not in_process
     return CompiledJourney(journey, bound, target, materialize, as_of_microseconds(as_of), in_process=in_process)
 
 

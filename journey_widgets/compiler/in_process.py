@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import functools
 import operator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import ibis
@@ -69,6 +71,23 @@ def local_engine() -> BaseBackend:
     return ibis.duckdb.connect()
 
 
+@functools.cache
+def _kernels() -> Future[ModuleType]:
+    """The compiled loops, loading in a thread of their own (numba's start-up takes about a second in a
+    fresh process) while the engine fetches the journey's rows."""
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journey-widgets-kernels")
+    future = executor.submit(_warmed_kernels)
+    executor.shutdown(wait=False)
+    return future
+
+
+def _warmed_kernels() -> ModuleType:
+    from journey_widgets.compiler import kernels
+
+    kernels.warm_up()
+    return kernels
+
+
 def reads_only_local_tables(table: ir.Table) -> bool:
     """``table`` reads in-memory tables only (no table of a database)."""
     return not table.op().find(ops.DatabaseTable)
@@ -108,14 +127,14 @@ class _Instants:
 
 def in_process_plan(matched: ir.Table, journey: Journey, attributed: AttributedStage, target: str) -> InProcessPlan:
     """Fetch ``matched`` (the journey's rows, before the actors are numbered) and compute its paths here."""
-    from journey_widgets.compiler.kernels import fold_instants
-
+    loading = _kernels()
     held = [held_column(i) for i in range(1, len(journey.hold_constant) + 1)]
-    table = _fetch(matched, journey, held)
+    table = fetch_query(matched, journey).to_pyarrow()
+    kernels = loading.result()
     actor, actors = _numbered_actors(table, held)
     times = _numbers(table, TIME)
-    first_row, stages, exclusions = fold_instants(
-        actor, times, _numbers(table, _STAGE_BITS), _numbers(table, _EXCLUSION_BITS)
+    first_row, stages, exclusions = kernels.fold_instants(
+        actor, times, _bits(table, _STAGE_BITS), _bits(table, _EXCLUSION_BITS)
     )
     events = table.drop_columns([CONTACT, VISITOR, *held, _STAGE_BITS, _EXCLUSION_BITS])
     actors_table = ibis.memtable(actors)
@@ -132,9 +151,10 @@ def in_process_plan(matched: ir.Table, journey: Journey, attributed: AttributedS
 
 
 # ---------------------------------------------------------------------------------------------- rows
-def _fetch(matched: ir.Table, journey: Journey, held: list[str]) -> pa.Table:
-    """The rows sorted by actor (contact, else visitor; with ``hold_constant``, the pair) and time, with
-    their stage and exclusion bits."""
+def fetch_query(matched: ir.Table, journey: Journey) -> ir.Table:
+    """The one query of the route: the rows sorted by actor (contact, else visitor; with ``hold_constant``,
+    the pair) and time, with their stage and exclusion bits."""
+    held = [held_column(i) for i in range(1, len(journey.hold_constant) + 1)]
     stage_bits = [
         ibis.cases((matched[step_column(k)].notnull(), 1 << (k - 1)), else_=0)
         for k in range(1, len(journey.stages) + 1)
@@ -144,17 +164,21 @@ def _fetch(matched: ir.Table, journey: Journey, held: list[str]) -> pa.Table:
     ]
     keyed = matched.mutate(
         **{
-            VISITOR: ibis.cases((matched[CONTACT].isnull(), matched[VISITOR])),
-            _STAGE_BITS: functools.reduce(operator.add, stage_bits).cast(dt.uint32),
-            _EXCLUSION_BITS: functools.reduce(operator.add, exclusion_bits, ibis.literal(0)).cast(dt.uint32),
+            _STAGE_BITS: functools.reduce(operator.add, stage_bits).cast(dt.int64),
+            _EXCLUSION_BITS: functools.reduce(operator.add, exclusion_bits, ibis.literal(0)).cast(dt.int64),
         }
     )
-    return keyed.order_by([CONTACT, VISITOR, *held, TIME]).to_pyarrow()
+    return keyed.order_by([CONTACT, VISITOR, *held, TIME])
 
 
 def _numbers(table: pa.Table, name: str) -> np.ndarray:
     """A column without nulls as one numpy array."""
     return table.column(name).to_numpy()
+
+
+def _bits(table: pa.Table, name: str) -> np.ndarray:
+    """A column of bits (sent as a signed integer: not every engine has unsigned types) as uint32."""
+    return _numbers(table, name).astype(np.uint32)
 
 
 def _numbered_actors(table: pa.Table, held: list[str]) -> tuple[np.ndarray, pa.Table]:

@@ -6,8 +6,6 @@ Everything here is checked before any query runs, and every error names the colu
 from __future__ import annotations
 
 import difflib
-import functools
-import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
@@ -68,7 +66,7 @@ class BoundEvents:
     #: time a journey of that kind needs them (see :meth:`prepared`).
     prepare: bool = False
     _prepared: dict[str, ir.Table | None] = field(default_factory=dict, compare=False, repr=False)
-    _latest: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    _latest: list[int] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def target(self) -> str:
@@ -113,22 +111,22 @@ class BoundEvents:
         """These events, normalized once per object kind into a temporary table when first needed, so that
         each journey run on them (an interactive edit) reads that table instead of stitching again; their
         latest event time is kept too."""
-        return replace(self, prepare=True, _prepared={}, _latest={})
+        return replace(self, prepare=True, _prepared={}, _latest=[])
 
-    def latest_time(self, journey: Journey) -> int:
-        """The latest event time (microseconds) of the events with an actor and a time, of the journey's
-        object kind (0 when there are none): when the data ends, by default, for who is still in progress."""
-        if journey.object in self._latest:
-            return self._latest[journey.object]
-        # whether a row has an actor does not depend on stitching: no identity join here
-        table, schema = self.table, self.schema
-        keys = [schema.deal_id] if journey.object == "deal" else [schema.contact_id, schema.visitor_id]
-        has_actor = functools.reduce(operator.or_, [table[key].notnull() for key in keys if key], ibis.literal(False))
-        time = epoch_microseconds(table[schema.occurred_at], self.target)
-        latest = table.filter(has_actor).aggregate(_jw_latest=time.max()).to_pyarrow()[0][0].as_py() or 0
+    def latest_time(self, journey: Journey | None = None) -> int:
+        """The latest event time (microseconds; 0 when there is none): when the data ends, by default, for
+        who is still in progress (see :meth:`latest`; the same for every ``journey``); prepared events keep it."""
+        if self._latest:
+            return self._latest[0]
+        latest = self.latest().to_pyarrow().as_py() or 0
         if self.prepare:
-            self._latest[journey.object] = latest
+            self._latest.append(latest)
         return latest
+
+    def latest(self, target: str | None = None) -> ir.IntegerScalar:
+        """The latest event time of the whole table (microseconds) as an Ibis scalar: every row with a time,
+        whatever the journey's object or event types (a deal journey's data ends when the table's does)."""
+        return epoch_microseconds(self.table[self.schema.occurred_at], target or self.target).max()
 
     def _normalize(self, kind: str, columns: list[str], target: str) -> ir.Table:
         schema = self.schema

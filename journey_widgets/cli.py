@@ -87,21 +87,13 @@ def _parser() -> argparse.ArgumentParser:
 def _demo(args: argparse.Namespace) -> None:
     import importlib.util
     import secrets
-    import shutil
     import subprocess
-
-    from journey_widgets._resources import resource_names, resource_path
 
     if importlib.util.find_spec("jupyterlab") is None:
         raise JourneyError("the demo needs JupyterLab: pip install 'journey-widgets[lab]'")
 
     folder: Path = args.dir
-    folder.mkdir(parents=True, exist_ok=True)
-    shipped = [("notebooks", name) for name in resource_names("notebooks", ".ipynb")]
-    shipped += [("examples", name) for name in resource_names("examples", ".journey.json")]  # open in the builder
-    for kind, name in shipped:
-        if not (folder / name).exists():
-            shutil.copy(resource_path(kind, name), folder / name)
+    copy_demo(folder)
     token = secrets.token_hex(16)
     start = "/lab/tree/quickstart.ipynb"
     url = f"http://127.0.0.1:{args.port}{start}?token={token}"
@@ -124,6 +116,22 @@ def _demo(args: argparse.Namespace) -> None:
     with contextlib.suppress(KeyboardInterrupt):
         if subprocess.run(command).returncode:
             raise JourneyError("JupyterLab stopped with an error (see its log above)")
+
+
+def copy_demo(folder: Path) -> list[Path]:
+    """Copy the example notebooks and journey files (which open in the builder) into ``folder``, keeping the
+    files already there; the notebooks, as the demo opens them."""
+    import shutil
+
+    from journey_widgets._resources import resource_names, resource_path
+
+    folder.mkdir(parents=True, exist_ok=True)
+    shipped = [("notebooks", name) for name in resource_names("notebooks", ".ipynb")]
+    shipped += [("examples", name) for name in resource_names("examples", ".journey.json")]
+    for kind, name in shipped:
+        if not (folder / name).exists():
+            shutil.copy(resource_path(kind, name), folder / name)
+    return [folder / name for kind, name in shipped if kind == "notebooks"]
 
 
 def _catalog(args: argparse.Namespace) -> None:

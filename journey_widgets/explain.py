@@ -116,7 +116,7 @@ def explain_actor(
         raise ArgumentError(f"actor {actor_id!r} has no event of this journey's steps or exclusions")
     if frame._anonymous.nunique() > 1:
         raise ArgumentError(f"{actor_id!r} is both a contact and a visitor id: pass anonymous=True or False")
-    as_of = compiled.as_of if compiled.as_of is not None else compiled.bound.latest_time(journey)
+    as_of = compiled.as_of if compiled.as_of is not None else compiled.bound.latest_time()
     return _walk(journey, str(actor_id), frame, as_of, _Words(catalog or default_catalog()))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from journey_widgets.errors import shown
@@ -213,7 +213,25 @@ def predicate(column: ir.Value, op_id: str, values: Sequence[Any]) -> ir.Boolean
     """The filter as a never-null boolean: null passes exactly the operators whose null rule says so."""
     op = OPERATORS[op_id]
     raw = tuple(values)
-    test = op.test(column, [literal(v, column) for v in raw], raw)
+    test = op.test(*_comparable(column, raw), raw)
     if op.arity == "none":
         return test
     return column.isnull() | test if op.null_passes else column.notnull() & test
+
+
+def _comparable(column: ir.Value, values: tuple[Any, ...]) -> tuple[ir.Value, list[ir.Value]]:
+    """The column and the values as literals, in a form the column's backend compares exactly: a timestamp
+    column where times are text (SQLite, whose text and literals are written differently) compares as
+    microseconds since the epoch, the values' microseconds computed here (naive times meaning UTC)."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    from journey_widgets.compiler.rows import epoch_us
+    from journey_widgets.portable import backend_name, compares_time_literals, epoch_microseconds
+
+    backend = backend_name(column)
+    if not column.type().is_timestamp() or compares_time_literals(backend):
+        return column, [literal(v, column) for v in values]
+    moments = [datetime.fromisoformat(v) for v in values]
+    micros = [epoch_us(m if m.tzinfo else m.replace(tzinfo=UTC)) for m in moments]
+    return epoch_microseconds(column, backend), [ibis.literal(m, type=dt.int64) for m in micros]

@@ -109,10 +109,10 @@ def runnable(table: ir.Table) -> ir.Table:
     return table
 
 
-def backend_name(table: ir.Table) -> str:
-    """The name of the backend a table lives on (in-memory tables run on DuckDB)."""
+def backend_name(expr: ir.Table | ir.Value) -> str:
+    """The name of the backend a table or column lives on (in-memory tables run on DuckDB)."""
     try:
-        return table.get_backend().name
+        return expr.get_backend().name
     except Exception:  # an unbound memtable: executed by the default backend
         return ibis.get_backend().name
 
@@ -211,6 +211,12 @@ def as_text(value: ir.Value, backend: str) -> ir.StringValue:
         integral = (value == value.floor()) & (value.abs() < 1e15)
         return ibis.cases((integral, value.cast(dt.int64).cast(dt.string) + ".0"), else_=value.cast(dt.string))
     return value.cast(dt.string)
+
+
+def compares_time_literals(backend: str) -> bool:
+    """Whether ``backend`` compares a timestamp column with a time literal exactly (SQLite compares their
+    text, which it writes differently: compare :func:`epoch_microseconds` there)."""
+    return backend not in _TEXT_TIMESTAMPS
 
 
 def epoch_microseconds(column: ir.TimestampValue, backend: str) -> ir.IntegerValue:

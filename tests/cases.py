@@ -845,6 +845,12 @@ CASES = [
         {"actors": [1, 0, 0], "in_progress": [0, 0, 0], "dropped_off": [0, 1, 0]},
     ),
     Case(
+        "in progress: a deal journey's data ends at the latest event of the whole table, not its deals'",
+        journey(W, PAID, object="deal", window="P30D"),
+        [ev(W, 0, 1, deal=100), ev(V, "2026-06-01T00:00:00Z", 1)],  # deals end in January, the data in June
+        {"actors": [1, 0], "in_progress": [0, 0], "dropped_off": [0, 1]},
+    ),
+    Case(
         "in progress: any order looks at the latest start of any stage",
         journey(V, F, order="any"),
         [*[ev(F, 0, 1), ev(F, 90, 1)], ev(V, 0, 2)],  # data ends at 90: only actor 1's latest start is open

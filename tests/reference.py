@@ -265,7 +265,8 @@ def actor_paths(
         values = tuple(_plain(row.get(name)) for name in held)
         if None not in values:
             by_pair[(*actor, values)].append(event)
-    end = _us(as_of) if as_of is not None else max((e.t for es in by_actor.values() for e in es), default=None)
+    times = (_us(t) for t in events["occurred_at"])  # the data ends when the table does: every row (SPEC §5)
+    end = _us(as_of) if as_of is not None else max((t for t in times if t is not None), default=None)
     in_range = _date_filter(journey)
     follow = any_order_path if journey.get("order", "ordered") == "any" else ordered_path
     best: dict[tuple[bool, str], tuple[tuple, Path, list[Event], tuple]] = {}

@@ -124,6 +124,53 @@ def test_breakdown_significance_keeps_a_null_and_a_real_no_value_label_apart():
     assert stats.started.tolist() == [10, 20] and stats.completed.tolist() == [5, 4]
 
 
+def _three_segments(a_completed: int) -> pd.DataFrame:
+    """Segments A, B, C of 100 starters each; A completes ``a_completed``, B 33 and C 34."""
+    return pd.DataFrame(
+        {
+            "breakdown": ["A", "A", "B", "B", "C", "C"],
+            "stage_index": [1, 2] * 3,
+            "stage": ["S1", "S2"] * 3,
+            "actors": [100, a_completed, 100, 33, 100, 34],
+            "conversion_from_start": [1.0, a_completed / 100, 1.0, 0.33, 1.0, 0.34],
+        }
+    )
+
+
+def test_holm_adjusts_p_values_by_hand():
+    """Holm: the i-th smallest of m p-values times (m - i + 1), made non-decreasing, at most 1; nan is no test."""
+    got = C.holm([0.04, 0.01, math.nan, 0.03, 0.5])
+    # sorted 0.01, 0.03, 0.04, 0.5 (m = 4): 0.04, 0.09, max(0.09, 0.08), min(1, max(0.09, 0.5))
+    assert got[:2] == pytest.approx([0.09, 0.04]) and math.isnan(got[2])
+    assert got[3:] == pytest.approx([0.09, 0.5])
+    assert C.holm([]) == [] and C.holm([0.6, 0.7]) == pytest.approx([1.0, 1.0])
+
+
+def test_breakdown_stars_only_what_survives_holm():
+    """A vs rest: p = 0.0352 uncorrected, but 3 x 0.0352 = 0.106 after Holm over 3 segments: no star."""
+    stats = C.breakdown_significance(_three_segments(46)).set_index("breakdown")
+    assert stats.loc["A", "p_value"] == pytest.approx(0.0352, abs=1e-4)
+    assert stats.p_value_holm.tolist() == pytest.approx(
+        [3 * stats.loc["A", "p_value"], *[2 * stats.loc["B", "p_value"]] * 2]
+    )
+    assert not stats.significant.any()
+    stars = C.breakdown_significance(_three_segments(49)).significant.tolist()  # p = 0.0094, 0.028 after Holm
+    assert stars == [True, False, False]
+
+
+def test_breakdown_chart_names_its_correction():
+    spec = C.breakdown_chart(_three_segments(49)).to_dict()
+    intervals = spec["vconcat"][1]
+    subtitles = {v["title"]["subtitle"] for v in _all_views(intervals) if "title" in v}
+    assert subtitles == {
+        "★: differs from all other segments (two-proportion z-test, Holm-corrected across the 3 segments, p < 0.05)"
+    }
+    tips = {t["title"] for v in _all_views(intervals) for t in v["encoding"].get("tooltip", [])}
+    assert "p-value vs rest, Holm-corrected" in tips
+    markers = {v.get("marker") for v in _data(spec, intervals).to_dict("records")}
+    assert markers == {"★ differs (Holm p < 0.05)", ""}
+
+
 @pytest.mark.parametrize(
     ("x", "n", "low", "high"),
     [(45, 100, 0.3561454, 0.5475540), (0, 10, 0.0, 0.2775328), (10, 10, 0.7224672, 1.0)],

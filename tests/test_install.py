@@ -48,8 +48,12 @@ def test_demo_without_jupyterlab_says_what_to_install(monkeypatch, tmp_path):
     assert err.getvalue() == "journey-widgets: error: the demo needs JupyterLab: pip install 'journey-widgets[lab]'\n"
 
 
-def test_fresh_install_with_the_lab_extra_serves_the_demo(tmp_path):
-    wheels = tmp_path / "wheels"
+@pytest.fixture(scope="module")
+def lab_venv(tmp_path_factory) -> Path:
+    """A clean virtualenv with the built wheel installed as ``journey-widgets[lab]`` (the packages from the
+    machine's pip configuration, as a user's pip gets them) and nothing else: no Node.js on its PATH."""
+    root = tmp_path_factory.mktemp("install")
+    wheels = root / "wheels"
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--disable-pip-version-check", "-w", wheels, REPO],
         capture_output=True,
@@ -57,20 +61,35 @@ def test_fresh_install_with_the_lab_extra_serves_the_demo(tmp_path):
     )
     assert built.returncode == 0, built.stderr[-2000:]
     (wheel,) = wheels.glob("journey_widgets-*.whl")
-    venv = tmp_path / "venv"
+    venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    without_node = {**os.environ, "PATH": str(venv / "bin"), "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
     installed = subprocess.run(
         [str(venv / "bin" / "pip"), "install", "-q", "--no-compile", "--disable-pip-version-check", f"{wheel}[lab]"],
         capture_output=True,
         text=True,
-        env=without_node,  # the wheel holds the built frontends: no npm, no Node.js
+        env=_in_venv(venv, root),  # the wheel holds the built frontends: no npm, no Node.js
     )
     assert installed.returncode == 0, installed.stderr[-2000:]
+    return venv
+
+
+def _in_venv(venv: Path, home: Path) -> dict[str, str]:
+    """The environment of a user of ``venv``: only its programs on the PATH, Jupyter's settings under ``home``."""
+    return {
+        **os.environ,
+        "PATH": str(venv / "bin"),
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "rt"),
+    }
+
+
+def test_fresh_install_with_the_lab_extra_serves_the_demo(lab_venv, tmp_path):
+    venv = lab_venv
+    env = _in_venv(venv, tmp_path)  # no Node.js on the PATH
     listed = subprocess.run(
-        [str(venv / "bin" / "jupyter"), "labextension", "list"], capture_output=True, text=True, env=without_node
+        [str(venv / "bin" / "jupyter"), "labextension", "list"], capture_output=True, text=True, env=env
     )
-    plain = re.sub(r"\x1b\[[0-9;]*m", "", listed.stdout + listed.stderr)
+    plain = _plain(listed.stdout + listed.stderr)
     assert re.search(r"journey-widgets v0\.1\.0 enabled OK \(python, journey-widgets\)", plain), plain
     port = _free_port()
     log = (tmp_path / "demo.log").open("w+")
@@ -80,7 +99,7 @@ def test_fresh_install_with_the_lab_extra_serves_the_demo(tmp_path):
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")},
+        env=env,
     )
     try:
         url, token = _printed_url(tmp_path / "demo.log", server)
@@ -102,6 +121,35 @@ def test_fresh_install_with_the_lab_extra_serves_the_demo(tmp_path):
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         log.close()
+
+
+def test_every_demo_notebook_runs_on_the_lab_install(lab_venv, tmp_path):
+    """Each notebook ``journey-widgets demo`` copies runs top to bottom with only ``journey-widgets[lab]``
+    installed (an engine of another extra is skipped by the notebook)."""
+    env = _in_venv(lab_venv, tmp_path)
+    copy = "import sys, pathlib, journey_widgets.cli as c; print(*c.copy_demo(pathlib.Path(sys.argv[1])), sep='\\n')"
+    copied = subprocess.run(
+        [str(lab_venv / "bin" / "python"), "-c", copy, str(tmp_path / "demo")], capture_output=True, text=True, env=env
+    )
+    assert copied.returncode == 0, copied.stderr[-2000:]
+    notebooks = copied.stdout.splitlines()
+    assert len(notebooks) >= 8 and any(n.endswith("bring_your_own_engine.ipynb") for n in notebooks), notebooks
+    for notebook in notebooks:
+        run = subprocess.run(
+            [str(lab_venv / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute", "--inplace", notebook],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path / "demo",
+            env=env,
+        )
+        assert run.returncode == 0, (
+            f"{Path(notebook).name} failed on journey-widgets[lab]:\n{_plain(run.stderr)[-3000:]}"
+        )
+
+
+def _plain(text: str) -> str:
+    """``text`` without its terminal colours."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
 def _printed_url(log: Path, server: subprocess.Popen) -> tuple[str, str]:

@@ -79,18 +79,9 @@ def test_binding_accepts_an_operator_exactly_on_its_kinds(op, kind):
             bind_events(_events(), journey)
 
 
-#: SQLite keeps times as text ("2026-01-02T00:00:00") and Ibis writes time literals with a space, so
-#: equality and some orderings of a timestamp *property* fail there (journey times are exact: they are
-#: compared as epoch microseconds). Fix: compare property times as epoch microseconds too, which needs the
-#: compile target in matching (the compiler rewrite passes it).
-_SQLITE_TIME_TEXT = {"eq", "neq", "in", "not_in", "gt", "lte", "between"}
-
-
 @pytest.mark.parametrize(("op", "kind"), [(o, k) for o, spec in OPERATORS.items() for k in spec.kinds if k != "other"])
-def test_null_rule_and_values_on_every_backend(op, kind, connection, request):
+def test_null_rule_and_values_on_every_backend(op, kind, connection):
     """Per operator and kind: which contacts match; the all-null contact 3 matches iff the null rule says."""
-    if connection.name == "sqlite" and kind == "timestamp" and op in _SQLITE_TIME_TEXT:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="SQLite compares time text (see above)"))
     events = load(connection, "events", _events())
     journey = Journey("J").stage("A", step("page_visited", Filter(property=kind, op=op, value=_value(op, kind))))
     ids = sorted(journey.run(events).paths().actor_id)

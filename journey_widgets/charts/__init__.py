@@ -10,7 +10,7 @@ from journey_widgets.charts._display import enable_offline_rendering
 from journey_widgets.charts._drivers import drivers_chart
 from journey_widgets.charts._export import chart_to_html, chart_to_png_bytes, chart_to_svg, save_chart
 from journey_widgets.charts._funnel import funnel_chart
-from journey_widgets.charts._stats import two_proportion_z_test, wilson_interval
+from journey_widgets.charts._stats import holm, two_proportion_z_test, wilson_interval
 from journey_widgets.charts._sweep import window_sweep_chart
 from journey_widgets.charts._theme import (
     PALETTE,
@@ -39,6 +39,7 @@ __all__ = [
     "enable_offline_rendering",
     "enable_theme",
     "funnel_chart",
+    "holm",
     "message_chart",
     "percent",
     "save_chart",

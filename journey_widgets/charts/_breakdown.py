@@ -7,7 +7,7 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
-from journey_widgets.charts._stats import two_proportion_z_test, wilson_interval
+from journey_widgets.charts._stats import holm, two_proportion_z_test, wilson_interval
 from journey_widgets.charts._theme import (
     COUNT_FORMAT,
     HEIGHT_PER_ROW,
@@ -29,8 +29,9 @@ def _actors_at(segment_rows: pd.DataFrame, stage_index: int) -> int:
 
 def breakdown_significance(funnel: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     """Per segment: started, completed (last stage), conversion, 95% Wilson interval, and a pooled
-    two-proportion z-test of the segment against all other segments together (two-sided; the segment
-    is ``significant`` when p < ``alpha``)."""
+    two-proportion z-test of the segment against all other segments together (two-sided): ``p_value``,
+    and ``p_value_holm`` corrected by Holm's method across the segments, as one family of tests; the
+    segment is ``significant`` when the corrected p < ``alpha``."""
     columns = [
         "breakdown",
         "started",
@@ -40,6 +41,7 @@ def breakdown_significance(funnel: pd.DataFrame, alpha: float = 0.05) -> pd.Data
         "wilson_high",
         "z",
         "p_value",
+        "p_value_holm",
         "significant",
     ]
     if funnel.empty:
@@ -54,8 +56,11 @@ def breakdown_significance(funnel: pd.DataFrame, alpha: float = 0.05) -> pd.Data
     for segment, n, x in counts:
         low, high = wilson_interval(x, n)
         z, p = two_proportion_z_test(x, n, total_completed - x, total_started - n)
-        rows.append([segment, n, x, x / n if n else float("nan"), low, high, z, p, bool(p < alpha)])
-    return pd.DataFrame(rows, columns=columns)
+        rows.append([segment, n, x, x / n if n else float("nan"), low, high, z, p])
+    table = pd.DataFrame(rows, columns=columns[:-2])
+    table["p_value_holm"] = holm(table.p_value.tolist())
+    table["significant"] = table.p_value_holm < alpha
+    return table
 
 
 def breakdown_chart(
@@ -73,7 +78,7 @@ def breakdown_chart(
     data = funnel.assign(segment=segment_labels(funnel))
     segments = list(dict.fromkeys(data.segment))
     stats = breakdown_significance(funnel, alpha).rename(columns={"breakdown": "segment"})
-    stats["marker"] = [f"★ differs (p < {alpha:g})" if s else "" for s in stats.significant]
+    stats["marker"] = [f"★ differs (Holm p < {alpha:g})" if s else "" for s in stats.significant]
     order = stage_labels(data)
     color = segment_color(segments)
     tips = tooltip(
@@ -112,12 +117,14 @@ def breakdown_chart(
         ("wilson_low", "95% low", SHARE_FORMAT),
         ("wilson_high", "95% high", SHARE_FORMAT),
         ("p_value", "p-value vs rest", ".3g"),
+        ("p_value_holm", "p-value vs rest, Holm-corrected", ".3g"),
     )
     base = alt.Chart(
         stats,
         title=alt.Title(
             "Completed the journey, with 95% Wilson interval",
-            subtitle="★: differs from all other segments (two-proportion z-test)",
+            subtitle=f"★: differs from all other segments (two-proportion z-test, Holm-corrected across the "
+            f"{len(segments)} segments, p < {alpha:g})",
         ),
     )
     y = alt.Y("segment:N", sort=segments, title=None)

@@ -1,8 +1,10 @@
-"""Statistics for comparing segments: Wilson intervals and the two-proportion z-test."""
+"""Statistics for comparing segments: Wilson intervals, the two-proportion z-test and Holm's correction
+for testing several at once."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 Z_95 = 1.959963984540054
 
@@ -28,3 +30,16 @@ def two_proportion_z_test(x1: int, n1: int, x2: int, n2: int) -> tuple[float, fl
         return (math.nan, math.nan)
     z = (x1 / n1 - x2 / n2) / math.sqrt(variance)
     return (z, math.erfc(abs(z) / math.sqrt(2)))
+
+
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm's step-down adjustment of p-values tested together, in their order: the i-th smallest of the m
+    (non-nan) p-values times m - i + 1, never below an adjusted smaller one, at most 1; nan stays nan. A
+    hypothesis is rejected at level alpha when its adjusted p-value is below alpha."""
+    tested = sorted((p, i) for i, p in enumerate(p_values) if not math.isnan(p))
+    adjusted = [math.nan] * len(p_values)
+    running = 0.0
+    for rank, (p, i) in enumerate(tested):
+        running = max(running, min(1.0, (len(tested) - rank) * p))
+        adjusted[i] = running
+    return adjusted

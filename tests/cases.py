@@ -864,14 +864,15 @@ CASES = [
         as_of=100,
     ),
     Case(
-        "in progress: hold_constant looks at the starts of the best pair",
+        "in progress: hold_constant reads the latest start over all the actor's pairs (a new pair may still start)",
         journey(V, F, M, hold_constant=["product_id"]),
+        # the best pair (a) started at 0, its window closed at 60; pair b started at 50, open until 110
         [ev(V, 0, 1, product_id="a"), ev(F, 10, 1, product_id="a"), ev(V, 50, 1, product_id="b")],
         {
             "actors": [1, 1, 0],
-            "in_progress": [0, 0, 0],
-            "dropped_off": [0, 0, 1],
-            "paths": {"1": {"depth": 2, "reached": [0, 10], "in_progress": False}},
+            "in_progress": [0, 0, 1],
+            "dropped_off": [0, 0, 0],
+            "paths": {"1": {"depth": 2, "reached": [0, 10], "in_progress": True}},
         },
         as_of=100,
     ),

@@ -277,6 +277,12 @@ def actor_paths(
         rank = (-path.depth, path.start, path.times if follow is ordered_path else [], [_text(v) for v in values])
         if (anonymous, actor_id) not in best or rank < best[(anonymous, actor_id)][0]:
             best[(anonymous, actor_id)] = (rank, path, pair_events, values)
+    is_start = (lambda e: bool(e.stage_steps)) if follow is any_order_path else (lambda e: 1 in e.stage_steps)
+    latest_of: dict[tuple[bool, str], int] = {}  # over all the actor's pairs: a new pair may still start
+    for (anonymous, actor_id, _), pair_events in by_pair.items():
+        starts = [e.t for e in pair_events if is_start(e) and in_range(e.t)]
+        if starts:
+            latest_of[(anonymous, actor_id)] = max(starts + [latest_of.get((anonymous, actor_id), starts[0])])
     result = []
     for (anonymous, actor_id), (_, path, pair_events, values) in sorted(
         best.items(), key=lambda kv: (kv[0][1], kv[0][0])
@@ -284,10 +290,8 @@ def actor_paths(
         if excluded(pair_events, path, journey):
             continue
         value = breakdown_value(pair_events, path, journey) if journey.get("breakdown") else None
-        is_start = (lambda e: bool(e.stage_steps)) if follow is any_order_path else (lambda e: 1 in e.stage_steps)
-        latest = max(e.t for e in pair_events if is_start(e) and in_range(e.t))
         window, n_stages = _window(journey), len(journey["stages"])
-        in_progress = path.depth < n_stages and latest + window > end
+        in_progress = path.depth < n_stages and latest_of[(anonymous, actor_id)] + window > end
         values_of = dict(zip(held, values, strict=True))
         actor_events = by_actor[(anonymous, actor_id)]
         window_open = path.start + window > end
@@ -303,7 +307,9 @@ def _labels(paths: list[ActorPath], limit: int) -> dict[str | None, tuple[str | 
     for p in paths:
         counts[p.breakdown] += 1
     ranked = sorted(counts, key=lambda v: (-counts[v], v is None, v or ""))
-    other = "Other (merged)" if "Other" in ranked[:limit] else "Other"
+    kept = set(ranked[:limit])
+    candidates = ["Other", "Other (merged)", *(f"Other (merged {n})" for n in range(2, limit + 1))]
+    other = next(label for label in candidates if label not in kept)
     return {v: ((v, i) if i < limit else (other, limit)) for i, v in enumerate(ranked)}
 
 

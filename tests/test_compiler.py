@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from backends import load
 from cases import CASES, check_case, events_frame, identity_frame
 from compare import assert_tables_equal, run_journey
 from reference import reference_run, reference_trend
+
+from journey_widgets import Journey
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -36,3 +39,21 @@ def test_twenty_stage_journey_with_branches(connection, sample_frames, twenty_st
     for name in ("funnel", "branches"):
         assert_tables_equal(tables[name], expected[name], name)
     assert tables["funnel"]["actors"].iloc[-1] > 0, "the journey should reach its last stage somewhere"
+
+
+def test_the_merged_label_never_equals_a_kept_value(connection):
+    """Kept (limit 2): "Other" (3 actors) and "Other (merged)" (2); merged: "x" and "y" (1 each), as
+    "Other (merged 2)"."""
+    values = ["Other"] * 3 + ["Other (merged)"] * 2 + ["x", "y"]
+    events = pd.DataFrame(
+        {
+            "event_type": ["page_visited"] * len(values),
+            "occurred_at": pd.to_datetime(["2026-01-05"] * len(values), utc=True).astype("datetime64[us, UTC]"),
+            "contact_id": pd.array(range(1, len(values) + 1), dtype="Int64"),
+            "country": pd.Series(values, dtype="string"),
+        }
+    )
+    journey = Journey("J").stage("Visited", "page_visited").breakdown_by("country", limit=2)
+    funnel = journey.run(load(connection, "events", events)).funnel()
+    assert funnel.breakdown.tolist() == ["Other", "Other (merged)", "Other (merged 2)"]
+    assert funnel.actors.tolist() == [3, 2, 2]

@@ -32,12 +32,12 @@ from journey_widgets.compiler.chosen import (
     unchanged,
     without_excluded,
 )
-from journey_widgets.compiler.columns import ACTOR, ANONYMOUS, DEPTH, START
+from journey_widgets.compiler.columns import ACTOR, ANONYMOUS, AS_OF, DEPTH, START
 from journey_widgets.compiler.drivers import driver_counts
-from journey_widgets.compiler.held import best_pairs
+from journey_widgets.compiler.held import best_pairs, latest_over_pairs
 from journey_widgets.compiler.in_process import InProcessPlan, in_process_plan
 from journey_widgets.compiler.next_events import ActorEvents, events_between_table, next_events_table
-from journey_widgets.compiler.open_windows import as_of_microseconds, latest_event, latest_starts, with_open_windows
+from journey_widgets.compiler.open_windows import as_of_microseconds, latest_starts, with_open_windows
 from journey_widgets.compiler.ordered import ordered_paths
 from journey_widgets.compiler.rows import JourneyRows, journey_rows, matched_rows
 from journey_widgets.compiler.sweep import (
@@ -133,6 +133,8 @@ class CompiledJourney:
         if self.journey.breakdown is not None:
             paths = with_labels(paths, self.journey.breakdown.limit)
         latest = self._in_process.latest_starts if self.in_process else latest_starts(self.timeline, self.journey)
+        if self.journey.hold_constant:
+            latest = latest_over_pairs(latest, self.rows.actors)
         return self._checkpoint(with_open_windows(paths, latest, self._as_of, self.journey))
 
     @cached_property
@@ -144,7 +146,7 @@ class CompiledJourney:
             return self.as_of
         if self.materialize or self.in_process:
             return self.bound.latest_time(self.journey)  # no events: no paths, any time will do
-        return latest_event(self.bound.normalized(self.journey, self.target))
+        return self.bound.latest(self.target).name(AS_OF).as_table()
 
     @cached_property
     def internal_steps(self) -> ir.Table | None:

@@ -15,18 +15,26 @@ OTHER = "Other"
 OTHER_MERGED = "Other (merged)"
 
 
+def merged_labels(limit: int) -> list[str]:
+    """The merged bucket's label candidates, in order: the first that no kept value equals is used. There
+    is one more than the ``limit`` kept values, so one is always free."""
+    return [OTHER, OTHER_MERGED, *(f"{OTHER_MERGED[:-1]} {n})" for n in range(2, limit + 1))]
+
+
 def with_labels(paths: ir.Table, limit: int) -> ir.Table:
     """Replace ``_jw_breakdown`` by the ``breakdown`` label and its display order ``_jw_order``.
 
     The ``limit`` values with most actors keep their name (ties by value, null last); the rest
-    become "Other" (or "Other (merged)" when a kept value is "Other"), ordered last.
+    become "Other" (or "Other (merged)" when a kept value is "Other", "Other (merged 2)" when that is kept
+    too, and so on: :func:`merged_labels`), ordered last.
     """
     counts = paths.group_by(BREAKDOWN).aggregate(_jw_n=paths.count())
     ranking = ibis.row_number().over(order_by=[ibis.desc("_jw_n"), ibis.asc(BREAKDOWN, nulls_first=False)])
     counts = counts.mutate(_jw_pos=ranking)
     kept = counts._jw_pos < limit
-    other_is_kept = ibis.cases((kept & (counts[BREAKDOWN] == OTHER), 1), else_=0).max().over() == 1
-    other = ibis.cases((other_is_kept, OTHER_MERGED), else_=OTHER).cast(dt.string)
+    candidates = merged_labels(limit)
+    free = [ibis.cases((kept & (counts[BREAKDOWN] == label), 1), else_=0).max().over() == 0 for label in candidates]
+    other = ibis.cases(*zip(free[:-1], candidates[:-1]), else_=candidates[-1]).cast(dt.string)
     labels = counts.select(
         _jw_label_value=counts[BREAKDOWN],
         **{

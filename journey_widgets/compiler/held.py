@@ -12,7 +12,17 @@ import ibis
 import ibis.expr.types as ir
 
 from journey_widgets.compiler.chosen import ChosenPaths
-from journey_widgets.compiler.columns import ACTOR, CONTACT, DEPTH, HELD_TEXT, REACHED_AT, START, VISITOR
+from journey_widgets.compiler.columns import (
+    ACTOR,
+    CONTACT,
+    DEPTH,
+    HELD_TEXT,
+    LATEST_ACTOR,
+    LATEST_START,
+    REACHED_AT,
+    START,
+    VISITOR,
+)
 from journey_widgets.compiler.tables import at_stage
 
 
@@ -37,6 +47,14 @@ def best_pairs(chosen: ChosenPaths, pairs: ir.Table, n_stages: int) -> ChosenPat
     if steps is not None:
         steps = steps.semi_join(best, steps[ACTOR] == best[ACTOR])
     return ChosenPaths(best, steps, chosen.excluded)
+
+
+def latest_over_pairs(latest: ir.Table, pairs: ir.Table) -> ir.Table:
+    """Each pair's latest start (``_jw_latest_actor``, ``_jw_latest_start``) replaced by its actor's latest
+    over all its pairs: the actor is in progress while a new pair may still start (SPEC §5)."""
+    keyed = latest.inner_join(pairs, latest[LATEST_ACTOR] == pairs[ACTOR])
+    actor_latest = keyed[LATEST_START].max().over(group_by=[keyed[CONTACT], keyed[VISITOR]])
+    return keyed.select(**{LATEST_ACTOR: keyed[LATEST_ACTOR], LATEST_START: actor_latest})
 
 
 def _reached(k: int) -> str:

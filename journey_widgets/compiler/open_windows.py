@@ -51,11 +51,6 @@ def as_of_microseconds(as_of: datetime | str | None) -> int | None:
     return epoch_us(as_of)
 
 
-def latest_event(normalized: ir.Table) -> ir.Table:
-    """One row, one column ``_jw_as_of``: the latest event time of the table (microseconds)."""
-    return normalized.aggregate(**{AS_OF: normalized[TIME].max()})
-
-
 def is_any_start(timeline: ir.Table, journey: Journey) -> ir.BooleanValue:
     """The instant is a start: it matches stage 1 (any stage, in any order), in the date range."""
     if journey.follows_order:
@@ -71,8 +66,8 @@ def latest_starts(timeline: ir.Table, journey: Journey) -> ir.Table:
 
 
 def with_open_windows(paths: ir.Table, latest: ir.Table, as_of: int | ir.Table, journey: Journey) -> ir.Table:
-    """``paths`` with ``_jw_in_progress`` and ``_jw_window_open`` at ``as_of`` (microseconds, or the
-    one-row table of :func:`latest_event`); ``latest`` is :func:`latest_starts`."""
+    """``paths`` with ``_jw_in_progress`` and ``_jw_window_open`` at ``as_of`` (microseconds, or a one-row
+    table of column ``_jw_as_of``: the events' latest time); ``latest`` is :func:`latest_starts`."""
     joined = paths.inner_join(latest, paths[ACTOR] == latest[LATEST_ACTOR])
     if isinstance(as_of, int):
         end: ir.IntegerValue = ibis.literal(as_of, type=dt.int64)

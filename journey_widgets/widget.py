@@ -135,7 +135,7 @@ class JourneyBuilder(ipywidgets.VBox):
         self._settled.set()
         self._last_valid: Journey | None = None
         self._scheduled: Journey | None = None  # the last journey computed or being computed
-        self._values = ValueIndex(self._bound)
+        self._values = ValueIndex(self._bound, lock=BACKEND_LOCK)  # counted once; then no wait for a query
         self.chart = alt.JupyterChart(message_chart("Computing…"))
         self.chart.observe(self._on_chart, names="chart")
         self._sweep = SweepView(self.chart, lock=BACKEND_LOCK)
@@ -366,9 +366,8 @@ class JourneyBuilder(ipywidgets.VBox):
     def _suggestions(self, request: dict[str, Any]) -> dict[str, Any]:
         reply = {"type": "suggestions", "id": request.get("id")}
         try:
-            with BACKEND_LOCK:
-                property, search = str(request.get("property", "")), str(request.get("search", ""))
-                values = self._values.suggest(property, search, event=str(request.get("event") or "") or None)
+            property, search = str(request.get("property", "")), str(request.get("search", ""))
+            values = self._values.suggest(property, search, event=str(request.get("event") or "") or None)
             return reply | {"values": values}
         except JourneyError as exc:
             return reply | {"values": [], "error": str(exc)}

@@ -31,6 +31,11 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from test_builder_tour import retype, shown_numbers_are_the_kernels, start  # noqa: E402
 
 
+SUGGESTIONS = (
+    "suggestions, counted column", "suggestions, funnel computing", "suggestions, first key counts", "event-type suggestions"
+)
+
+
 class _Folders:
     """What ``_jupyter_server`` asks of pytest's ``tmp_path_factory``: a new folder of a name."""
 
@@ -65,7 +70,10 @@ def one_round(page: Page, server: dict[str, Any], files: SampleFiles, n: int) ->
     row = stage(page, 0).locator(".jw-filter").first
     value = row.locator(".jw-filter-value")
     times["suggestions, counted column"] = timed_suggestions(page, value, row.locator("datalist"), "de", contains=True)
+    retype(page, page.locator(".jw-window"), "21", "Enter")  # an edit: typed into while its funnel computes
+    times["suggestions, funnel computing"] = timed_suggestions(page, value, row.locator("datalist"), "de", contains=True)
     retype(page, value, "DE", "Enter")  # as it was: no edit
+    shown_numbers_are_the_kernels(page, "window 21", lambda j: j["window"] == "P21W")
     stage(page, 1).locator(".jw-add-filter").first.click()
     row = stage(page, 1).locator(".jw-filter").first
     row.locator(".jw-filter-property").select_option("form_id")
@@ -76,7 +84,7 @@ def one_round(page: Page, server: dict[str, Any], files: SampleFiles, n: int) ->
     times["event-type suggestions"] = timed_suggestions(
         page, picker.locator(".jw-picker-search"), picker.locator(".jw-picker-select"), "meeting", contains=False
     )
-    for name in ("suggestions, counted column", "suggestions, first key counts", "event-type suggestions"):
+    for name in SUGGESTIONS:
         print(f"  {name:<36} " + " ".join(f"{ms:.0f}" for ms in times[name]) + " ms", flush=True)
     return times
 
@@ -104,7 +112,7 @@ def main() -> None:
             page.screenshot(path=str(ARTIFACTS / f"builder_latency_round{n}.png"))
             context.close()
             edits += [ms for edit in EDITS for ms in times[edit.name]]
-            for name in ("suggestions, counted column", "suggestions, first key counts", "event-type suggestions"):
+            for name in SUGGESTIONS:
                 kinds.setdefault(name, []).extend(times[name])
         browser.close()
     print(f"\n{args.size} events, {args.rounds} rounds of {len(EDITS)} edits")

@@ -43,20 +43,21 @@ RECORD = """() => {
 }"""
 
 # Watches one list of suggestions (a filter value's datalist or an event picker's menu): the list after each key's
-# input is handled (a menu filtered at once; a list the same as the one shown changes nothing) and at each change
-# (the kernel's answer), with the values it holds and the time it was painted.
+# input is handled (`typed`: a menu filtered at once, or left as it was) and at each change (`changed`: the kernel's
+# answer), with the values it holds and the time it was painted.
 WATCH_LIST = """(list) => {
   const record = window.jwSuggestions = {presses: [], lists: []};
   const root = list.closest('.jw-root');
-  const snapshot = () => {
-    const entry = {t: performance.now(), painted: null,
+  const snapshot = (kind) => {
+    const entry = {kind, t: performance.now(), painted: null,
                    values: [...list.querySelectorAll('option')].map((o) => o.value).filter(Boolean)};
     record.lists.push(entry);
     requestAnimationFrame(() => { entry.painted = performance.now(); });
   };
   root.addEventListener('keydown', (event) => record.presses.push(event.timeStamp), true);
-  root.addEventListener('input', snapshot);
-  new MutationObserver(snapshot).observe(list, {childList: true, subtree: true, attributes: true, characterData: true});
+  root.addEventListener('input', () => snapshot('typed'));
+  new MutationObserver(() => snapshot('changed'))
+    .observe(list, {childList: true, subtree: true, attributes: true, characterData: true});
 }"""
 
 
@@ -90,15 +91,17 @@ def timed_edit(page: Page, edit: Edit) -> float:
     return after[-1]["painted"] - pressed
 
 
-# The first painted list that answers the text typed: values, each containing it when `contains`.
+# The first painted list that answers the text typed: with `contains`, a change (the kernel's answer, not a list left
+# from an earlier key) whose values each contain it; else any list with values (a menu filtered as the key is handled).
 ANSWERED = """([typed, contains]) => window.jwSuggestions.lists.find((entry) => entry.painted !== null && entry.values.length
-  && (!contains || entry.values.every((value) => value.toLowerCase().includes(typed.toLowerCase())))) ?? null"""
+  && (!contains || (entry.kind === 'changed'
+                    && entry.values.every((value) => value.toLowerCase().includes(typed.toLowerCase()))))) ?? null"""
 
 
 def timed_suggestions(page: Page, box: Locator, listing: Locator, text: str, *, contains: bool) -> list[float]:
     """Type `text` into `box` one key at a time; after each key, wait until `listing` (a datalist or a menu) shows
-    values (with `contains`, each containing the text typed so far, as the kernel's value suggestions do); return the
-    milliseconds from each key to the paint of that list."""
+    values (with `contains`, the kernel's answer: each value contains the text typed so far); return the milliseconds
+    from each key to the paint of that list."""
     box.click()
     page.keyboard.press("Control+a")
     page.keyboard.press("Delete")

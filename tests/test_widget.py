@@ -40,6 +40,17 @@ def test_edit_from_the_browser_recomputes(builder):
     assert builder.result.journey.window.days == 7
 
 
+def test_an_edits_numbers_are_sent_before_its_chart_which_is_marked_meanwhile(builder):
+    """The chart takes longer to build than the numbers: they go first, with the chart said to be drawing; then the
+    chart, no longer said to be."""
+    seen = []
+    builder.editor.observe(lambda c: seen.append(("numbers", builder.editor.drawing)), names="funnel")
+    builder.chart.observe(lambda c: seen.append(("chart", builder.editor.drawing)), names="chart")
+    builder.editor.journey = builder.editor.journey | {"window": "P7D"}
+    builder.wait()
+    assert seen == [("numbers", True), ("chart", True)] and builder.editor.drawing is False
+
+
 def test_invalid_edit_is_explained_and_last_result_kept(builder):
     before = list(builder.editor.funnel)
     bad = builder.editor.journey | {

@@ -25,14 +25,17 @@ from common import DEFAULT_DATA, ROOT, SampleFiles, parse_size, size_label
 
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LAB_QUIET, _jupyter_server  # noqa: E402
-from latency import EDITS, notebook, record, stage, timed_edit, timed_suggestions  # noqa: E402
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
-from test_builder_tour import retype, shown_numbers_are_the_kernels, start  # noqa: E402
+from latency import EDITS, notebook, record, stage, timed_edit, timed_suggestions
+from playwright.sync_api import Page, sync_playwright
+from test_builder_tour import retype, shown_numbers_are_the_kernels, start
 
+from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LAB_QUIET, _jupyter_server
 
 SUGGESTIONS = (
-    "suggestions, counted column", "suggestions, funnel computing", "suggestions, first key counts", "event-type suggestions"
+    "suggestions, counted column",
+    "suggestions, funnel computing",
+    "suggestions, first key counts",
+    "event-type suggestions",
 )
 
 
@@ -71,7 +74,8 @@ def one_round(page: Page, server: dict[str, Any], files: SampleFiles, n: int) ->
     value = row.locator(".jw-filter-value")
     times["suggestions, counted column"] = timed_suggestions(page, value, row.locator("datalist"), "de", contains=True)
     retype(page, page.locator(".jw-window"), "21", "Enter")  # an edit: typed into while its funnel computes
-    times["suggestions, funnel computing"] = timed_suggestions(page, value, row.locator("datalist"), "de", contains=True)
+    computing = timed_suggestions(page, value, row.locator("datalist"), "de", contains=True)
+    times["suggestions, funnel computing"] = computing
     retype(page, value, "DE", "Enter")  # as it was: no edit
     shown_numbers_are_the_kernels(page, "window 21", lambda j: j["window"] == "P21W")
     stage(page, 1).locator(".jw-add-filter").first.click()

@@ -78,7 +78,7 @@ class JourneyEditor(anywidget.AnyWidget):
     theme = traitlets.Enum(["light", "dark"], default_value="light").tag(sync=True)
     # The journey as Python builder calls (journey_widgets.code_trait), for "Copy as Python"; "" while invalid.
     python = traitlets.Unicode("").tag(sync=True)
-    # The chart (another widget) is being redrawn for the numbers shown: they are sent first, and it is marked meanwhile.
+    # The chart (another widget) is being redrawn for the numbers shown: sent first, they mark it meanwhile.
     drawing = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:

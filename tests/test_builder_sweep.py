@@ -89,7 +89,7 @@ def test_edits_while_the_tab_is_closed_leave_its_chart_alone(builder):
     for days in (7, 3):
         builder.editor.journey = builder.editor.journey | {"window": f"P{days}D"}
         builder.wait()
-    assert builder.sweep_chart.chart is computing  # "Computing…" is drawn once, not again (in the page too) at each edit
+    assert builder.sweep_chart.chart is computing  # "Computing…" drawn once, not again (in the page too) at each edit
 
 
 def test_renaming_redraws_the_sweep_under_the_new_names_without_a_query(builder, sweeps):

@@ -328,7 +328,8 @@ def test_suggestions_counted_once_do_not_wait_for_a_running_query(builder, monke
     running.start()
     try:
         assert holding.wait(5)
-        answered = threading.Thread(target=builder._on_message, args=(builder.editor, ask | {"id": 2, "search": "u"}, []))
+        again = ask | {"id": 2, "search": "u"}
+        answered = threading.Thread(target=builder._on_message, args=(builder.editor, again, []))
         answered.start()
         answered.join(5)
         assert not answered.is_alive(), "the suggestions waited for the query"

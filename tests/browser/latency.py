@@ -39,7 +39,8 @@ RECORD = """() => {
     const entry = {t: performance.now(), painted: null};
     record.states.push(entry);
     requestAnimationFrame(() => { entry.painted = performance.now(); });
-  }).observe(document.querySelector('.jw-results'), {subtree: true, childList: true, characterData: true, attributes: true});
+  }).observe(document.querySelector('.jw-results'),
+             {subtree: true, childList: true, characterData: true, attributes: true});
 }"""
 
 # Watches one list of suggestions (a filter value's datalist or an event picker's menu): the list after each key's
@@ -93,8 +94,8 @@ def timed_edit(page: Page, edit: Edit) -> float:
 
 # The first painted list that answers the text typed: with `contains`, a change (the kernel's answer, not a list left
 # from an earlier key) whose values each contain it; else any list with values (a menu filtered as the key is handled).
-ANSWERED = """([typed, contains]) => window.jwSuggestions.lists.find((entry) => entry.painted !== null && entry.values.length
-  && (!contains || (entry.kind === 'changed'
+ANSWERED = """([typed, contains]) => window.jwSuggestions.lists.find((entry) => entry.painted !== null
+  && entry.values.length && (!contains || (entry.kind === 'changed'
                     && entry.values.every((value) => value.toLowerCase().includes(typed.toLowerCase()))))) ?? null"""
 
 
@@ -145,6 +146,12 @@ def add_country_filter(page: Page) -> None:
     retype(page, row.locator(".jw-filter-value"), "US", "Enter")
 
 
+def add_fourth_stage(page: Page) -> None:
+    """Click "+ Add stage", then give it its first step: "deal stage" typed in its search, the first event picked."""
+    page.locator(".jw-add-stage").click()
+    type_and_pick(lambda p: stage(p, 3).locator(".jw-add-step"), "deal stage")(page)
+
+
 def type_date(selector: str, digits: str, leave: str) -> Callable[[Page], None]:
     """Type a date's digits into a date box, then Enter or Tab out of it."""
 
@@ -170,7 +177,9 @@ def steps_of(journey: dict[str, Any], s: int) -> list[str]:
 
 # Twenty edits of every kind, from the journey `START` (below): Visited (anonymous page visits) -> Converted -> Met.
 EDITS = [
-    Edit("window 14, Enter", lambda p: retype(p, p.locator(".jw-window"), "14", "Enter"), lambda j: j["window"] == "P14D"),
+    Edit(
+        "window 14, Enter", lambda p: retype(p, p.locator(".jw-window"), "14", "Enter"), lambda j: j["window"] == "P14D"
+    ),
     Edit("window unit weeks", pick(".jw-window-unit", ["w"]), lambda j: j["window"] == "P14W"),
     Edit("strict order", pick(".jw-order", ["ArrowDown"]), lambda j: j.get("order") == "strict"),
     Edit("in order again", pick(".jw-order", ["ArrowUp"]), lambda j: j.get("order", "ordered") == "ordered"),
@@ -195,7 +204,7 @@ EDITS = [
     Edit("undo From", click(".jw-undo"), lambda j: "date_range" not in j),
     Edit(
         "stage 4 typed and picked",
-        lambda p: (click(".jw-add-stage")(p), type_and_pick(lambda q: stage(q, 3).locator(".jw-add-step"), "deal stage")(p)),
+        add_fourth_stage,
         lambda j: len(j["stages"]) == 4 and steps_of(j, 3) == ["deal_stage_changed"],
     ),
     Edit(
@@ -220,8 +229,12 @@ EDITS = [
         lambda j: [x["event"] for x in j.get("exclusions", [])] == ["email_spam_reported"],
     ),
     Edit("the exclusion removed", click(".jw-remove-exclusion"), lambda j: "exclusions" not in j),
-    Edit("breakdown by country", pick(".jw-breakdown", list("cou")), lambda j: j.get("breakdown", {}).get("property") == "country"),
-    Edit("device held constant", pick(".jw-add-held", list("dev")), lambda j: j.get("hold_constant") == ["device_type"]),
+    Edit(
+        "breakdown by country",
+        pick(".jw-breakdown", list("cou")),
+        lambda j: j.get("breakdown", {}).get("property") == "country",
+    ),
+    Edit("device held", pick(".jw-add-held", list("dev")), lambda j: j.get("hold_constant") == ["device_type"]),
 ]
 
 # The journey the edits start from.

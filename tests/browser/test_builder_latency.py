@@ -1,5 +1,5 @@
-"""The machinery of `benchmarks/builder_latency.py`, on small data in JupyterLab: a few of its edits, each timed from its
-press to the paint of numbers checked to be `builder.journey.run()`'s, and suggestions timed from each key to their
+"""The machinery of `benchmarks/builder_latency.py`, on small data in JupyterLab: a few of its edits, each timed from
+its press to the paint of numbers checked to be `builder.journey.run()`'s, and suggestions timed from each key to their
 list. No time is asserted (the benchmark makes the claim); what is asserted is that each was measured."""
 
 from __future__ import annotations

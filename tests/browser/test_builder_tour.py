@@ -35,8 +35,8 @@ try:
     with BACKEND_LOCK:
         _rows = builder.journey.run(events, identity=identity).funnel().to_dict("records")
     print(json.dumps({"journey": builder.editor.journey,
-                      "rows": [[int(r["stage_index"]), int(r["actors"]), int(r["dropped_off"]), int(r["in_progress"] or 0)]
-                               for r in _rows]}))
+                      "rows": [[int(r["stage_index"]), int(r["actors"]), int(r["dropped_off"]),
+                                int(r["in_progress"] or 0)] for r in _rows]}))
 except Exception as _exc:
     print(json.dumps({"journey": builder.editor.journey, "error": str(_exc)}))
 """

@@ -34,6 +34,7 @@ class SweepView:
         self._result: JourneyResult | None = None  # the builder's latest result
         self._shown: JourneyResult | None = None  # the result whose sweep (or error) the chart shows
         self._table: pd.DataFrame | None = None  # that sweep, to redraw it in another theme (None: it failed)
+        self._says_computing = True  # the chart shows "Computing…" (not sent again: each edit would redraw it)
         self._dark = False
         self._worker: threading.Thread | None = None
         self._settled = threading.Event()  # set when no sweep is due or computing
@@ -47,8 +48,9 @@ class SweepView:
         """The builder has a new result: its sweep is due now if the tab is open, else when it is opened."""
         with self._lock:
             self._result = result
-            if result is not self._shown:
+            if result is not self._shown and not self._says_computing:
                 self.chart.chart = message_chart(COMPUTING)
+                self._says_computing = True
         self._schedule()
 
     def on_theme(self, change: dict[str, Any]) -> None:
@@ -106,6 +108,7 @@ class SweepView:
                 return  # a newer result replaced this one: never show a stale sweep
             self._shown, self._table = result, table
             self.chart.chart = chart
+            self._says_computing = False
 
     def _sweep_chart(self, table: pd.DataFrame, result: JourneyResult) -> alt.TopLevelMixin:
         journey = result.journey

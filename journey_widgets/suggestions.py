@@ -3,6 +3,9 @@ events of the filter's step (its event type), so the counts say how many of thos
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
+
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
@@ -36,11 +39,13 @@ class ValueIndex:
     type) and then searched in memory, so typing a search runs no query.
 
     A property with more than :data:`MAX_INDEXED` distinct values keeps its most frequent ones for
-    the unfiltered list; its searches go to the backend (:func:`suggest_values`).
+    the unfiltered list; its searches go to the backend (:func:`suggest_values`). ``lock`` is taken around
+    each query only, so an answer from memory never waits for another query holding it.
     """
 
-    def __init__(self, bound: BoundEvents) -> None:
+    def __init__(self, bound: BoundEvents, lock: contextlib.AbstractContextManager[Any] | None = None) -> None:
         self._bound = bound
+        self._lock = lock or contextlib.nullcontext()
         self._counts: dict[tuple[str | None, str], tuple[pa.Table, bool]] = {}
 
     def suggest(
@@ -49,7 +54,8 @@ class ValueIndex:
         """What :func:`suggest_values` returns, from the in-memory counts where they are complete."""
         counts, complete = self._counts_of(property, event)
         if search and not complete:
-            return suggest_values(self._bound, property, search, limit, event=event)
+            with self._lock:
+                return suggest_values(self._bound, property, search, limit, event=event)
         if search:
             counts = counts.filter(pc.match_substring(pc.utf8_lower(counts.column("value")), _needle(search)))
         return _as_suggestions(counts.slice(0, min(limit, MAX_SUGGESTIONS)))
@@ -57,7 +63,8 @@ class ValueIndex:
     def _counts_of(self, property: str, event: str | None) -> tuple[pa.Table, bool]:
         key = (event, property)
         if key not in self._counts:
-            counts = _value_counts(self._bound, property, event).limit(MAX_INDEXED + 1).to_pyarrow()
+            with self._lock:
+                counts = _value_counts(self._bound, property, event).limit(MAX_INDEXED + 1).to_pyarrow()
             self._counts[key] = (counts.slice(0, MAX_INDEXED), counts.num_rows <= MAX_INDEXED)
         return self._counts[key]
 

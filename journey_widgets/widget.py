@@ -78,6 +78,8 @@ class JourneyEditor(anywidget.AnyWidget):
     theme = traitlets.Enum(["light", "dark"], default_value="light").tag(sync=True)
     # The journey as Python builder calls (journey_widgets.code_trait), for "Copy as Python"; "" while invalid.
     python = traitlets.Unicode("").tag(sync=True)
+    # The chart (another widget) is being redrawn for the numbers shown: sent first, they mark it meanwhile.
+    drawing = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         bundle = resource_path("static", "journey_builder.js")
@@ -128,6 +130,7 @@ class JourneyBuilder(ipywidgets.VBox):
         self._lock = threading.Lock()
         self._edit_lock = threading.Lock()
         self._sync_lock = threading.RLock()  # see _updating
+        self._shows = 0  # numbers shown so far (under _sync_lock): their chart is drawn unless newer ones came
         self._pending: tuple[Journey, int] | None = None  # the newest edit not yet computed
         self._querying = False  # the worker's query is running
         self._worker: threading.Thread | None = None
@@ -135,7 +138,7 @@ class JourneyBuilder(ipywidgets.VBox):
         self._settled.set()
         self._last_valid: Journey | None = None
         self._scheduled: Journey | None = None  # the last journey computed or being computed
-        self._values = ValueIndex(self._bound)
+        self._values = ValueIndex(self._bound, lock=BACKEND_LOCK)  # counted once; then no wait for a query
         self.chart = alt.JupyterChart(message_chart("Computing…"))
         self.chart.observe(self._on_chart, names="chart")
         self._sweep = SweepView(self.chart, lock=BACKEND_LOCK)
@@ -318,13 +321,21 @@ class JourneyBuilder(ipywidgets.VBox):
                 self._querying = False
 
     def _show(self, funnel: Any, journey: Journey) -> None:
+        """Show the numbers at once, then draw their chart (building it takes longer than the numbers' message), marked
+        as being drawn meanwhile; a chart that a newer ``_show`` has replaced is not sent."""
         rows = funnel.astype(object).where(funnel.notna(), None).to_dict("records")
-        chart = self._funnel_chart(funnel, journey)
         with self._updating():
-            self.chart.chart = chart
+            self._shows += 1
+            shown = self._shows
+            self.editor.drawing = True  # sent with the numbers (one message)
             self.editor.funnel = rows
             self.editor.message = ""
             self.editor.status = "invalid" if self.editor.errors else "idle"  # an invalid edit made meanwhile
+        chart = self._funnel_chart(funnel, journey)
+        with self._updating():
+            if shown == self._shows:
+                self.chart.chart = chart
+                self.editor.drawing = False
 
     def _funnel_chart(self, funnel: Any, journey: Journey) -> alt.TopLevelMixin:
         from journey_widgets.charts import funnel_chart
@@ -366,9 +377,8 @@ class JourneyBuilder(ipywidgets.VBox):
     def _suggestions(self, request: dict[str, Any]) -> dict[str, Any]:
         reply = {"type": "suggestions", "id": request.get("id")}
         try:
-            with BACKEND_LOCK:
-                property, search = str(request.get("property", "")), str(request.get("search", ""))
-                values = self._values.suggest(property, search, event=str(request.get("event") or "") or None)
+            property, search = str(request.get("property", "")), str(request.get("search", ""))
+            values = self._values.suggest(property, search, event=str(request.get("event") or "") or None)
             return reply | {"values": values}
         except JourneyError as exc:
             return reply | {"values": [], "error": str(exc)}

@@ -84,6 +84,14 @@ def test_an_edit_recomputes_the_sweep_only_while_the_tab_is_open(builder, sweeps
     assert shown_sweep(builder).window_seconds.max() == 6 * DAY
 
 
+def test_edits_while_the_tab_is_closed_leave_its_chart_alone(builder):
+    computing = builder.sweep_chart.chart
+    for days in (7, 3):
+        builder.editor.journey = builder.editor.journey | {"window": f"P{days}D"}
+        builder.wait()
+    assert builder.sweep_chart.chart is computing  # "Computing…" drawn once, not again (in the page too) at each edit
+
+
 def test_renaming_redraws_the_sweep_under_the_new_names_without_a_query(builder, sweeps):
     show(builder, SWEEP)
     document = builder.editor.journey
@@ -113,7 +121,7 @@ def test_a_sweep_replaced_by_a_newer_result_is_never_shown(builder, monkeypatch)
     builder.editor.journey = document | {"stages": [document["stages"][0] | {"name": "Landed"}, document["stages"][1]]}
     release.set()
     builder.wait()
-    assert drawn == [set(), {"1. Landed", "2. Converted"}]  # "Computing…", then the renamed result's sweep
+    assert drawn == [{"1. Landed", "2. Converted"}]  # it said "Computing…" already, then the renamed result's sweep
 
 
 def test_a_backend_error_is_one_line_in_the_tab(builder, monkeypatch):

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from journey_widgets import step
+from journey_widgets.backend_lock import BACKEND_LOCK
 from journey_widgets.binding import bind_events
 from journey_widgets.errors import DataBindingError, JourneyDefinitionError
 from journey_widgets.stage_pick import PICK
@@ -37,6 +38,17 @@ def test_edit_from_the_browser_recomputes(builder):
     builder.editor.journey = document  # what a save_changes() from the frontend does
     builder.wait()
     assert builder.result.journey.window.days == 7
+
+
+def test_an_edits_numbers_are_sent_before_its_chart_which_is_marked_meanwhile(builder):
+    """The chart takes longer to build than the numbers: they go first, with the chart said to be drawing; then the
+    chart, no longer said to be."""
+    seen = []
+    builder.editor.observe(lambda c: seen.append(("numbers", builder.editor.drawing)), names="funnel")
+    builder.chart.observe(lambda c: seen.append(("chart", builder.editor.drawing)), names="chart")
+    builder.editor.journey = builder.editor.journey | {"window": "P7D"}
+    builder.wait()
+    assert seen == [("numbers", True), ("chart", True)] and builder.editor.drawing is False
 
 
 def test_invalid_edit_is_explained_and_last_result_kept(builder):
@@ -296,6 +308,35 @@ def test_message_handler_answers_suggestions(builder, monkeypatch):
     assert sent[0]["id"] == 7 and {v["value"] for v in sent[0]["values"]} >= {"US"}
     assert sent[1]["values"] == [] and "unknown property" in sent[1]["error"]
     assert len(sent) == 2
+
+
+def test_suggestions_counted_once_do_not_wait_for_a_running_query(builder, monkeypatch):
+    """A column's values counted, its suggestions come from memory: a query holding the backend lock (the funnel
+    being computed) does not hold them up."""
+    sent = []
+    monkeypatch.setattr(builder.editor, "send", sent.append)
+    ask = {"type": "suggest", "id": 1, "property": "country", "search": ""}
+    builder._on_message(builder.editor, ask, [])
+    holding, release = threading.Event(), threading.Event()
+
+    def query() -> None:
+        with BACKEND_LOCK:
+            holding.set()
+            release.wait(10)
+
+    running = threading.Thread(target=query)
+    running.start()
+    try:
+        assert holding.wait(5)
+        again = ask | {"id": 2, "search": "u"}
+        answered = threading.Thread(target=builder._on_message, args=(builder.editor, again, []))
+        answered.start()
+        answered.join(5)
+        assert not answered.is_alive(), "the suggestions waited for the query"
+    finally:
+        release.set()
+        running.join()
+    assert [m["id"] for m in sent] == [1, 2] and {v["value"] for v in sent[1]["values"]} >= {"US"}
 
 
 def test_message_handler_answers_drilldowns(builder, monkeypatch):

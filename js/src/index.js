@@ -23,7 +23,9 @@ import { toolbar } from "./views/toolbar.js";
 /** @typedef {import("./types.js").Model} Model */
 /** @typedef {import("./types.js").Ctx} Ctx */
 
-const WATCHED = ["journey", "errors", "warnings", "catalog", "columns", "status", "funnel", "message", "operators", "limits"];
+const WATCHED = [
+  "journey", "errors", "warnings", "catalog", "columns", "status", "funnel", "message", "operators", "limits", "drawing",
+];
 
 /** @param {{model: Model, el: HTMLElement}} props */
 function render({ model, el }) {
@@ -97,7 +99,7 @@ function render({ model, el }) {
     addStageButton.hidden = count >= ctx.limits().maxStages;
     setText(addStageButton, "+ Add stage");
     exclusions.update({ doc, errors });
-    const numbers = { status: model.get("status"), hasResults: rows.length > 0, errors, rows };
+    const numbers = { status: model.get("status"), hasResults: rows.length > 0, errors, rows, drawing: Boolean(model.get("drawing")) };
     results.update({ ...numbers, message: model.get("message") ?? "" });
     drilldown.update(numbers);
     note.update(numbers);

@@ -106,6 +106,9 @@ test("the chart's note: said and dimmed whenever the table's numbers are stale",
   for (const status of /** @type {const} */ (["invalid", "error"])) {
     assert.equal(chartNoteText({ status, hasResults: true, errors: [] }), "The chart below is of the last valid journey.");
   }
+  // the numbers are shown before the chart is redrawn for them: meanwhile the chart is said (and dimmed) to be drawing
+  assert.equal(chartNoteText({ status: "idle", hasResults: true, errors: [], drawing: true }), "Drawing the chart below…");
+  assert.match(chartNoteText({ status: "running", hasResults: true, errors: [], drawing: true }), /^Computing/);
 });
 
 test("history: undo, redo, a new edit clears redo, bounded", () => {

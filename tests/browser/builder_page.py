@@ -26,8 +26,10 @@ def actors(page):
 
 
 def wait_for_results(page, stages: int):
+    """The numbers of `stages` stages are up to date, and their chart drawn (its note hidden)."""
     expect(page.locator(".jw-status")).to_have_text("Up to date", timeout=UI_TIMEOUT)
     expect(page.locator(".jw-funnel-table tbody tr")).to_have_count(stages, timeout=UI_TIMEOUT)
+    expect(page.locator(".jw-chart-note")).to_be_hidden(timeout=UI_TIMEOUT)
 
 
 def pick(page, stage, search, label):

@@ -40,6 +40,13 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",  # harmless when /dev/shm is big, essential in small-shm docker
 ]
 
+# JupyterLab asks for no news, updates or extensions (it would talk to PyPI).
+LAB_QUIET = [
+    "--LabApp.news_url=None",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    "--LabApp.extension_manager=readonly",
+]
+
 SERVER_START_TIMEOUT = 90  # s
 SERVER_STOP_TIMEOUT = 20  # s
 
@@ -168,12 +175,7 @@ def _jupyter_server(tmp_path_factory, app: str, app_class: str, extra: list[str]
 @pytest.fixture(scope="session")
 def lab_server(tmp_path_factory):
     """JupyterLab 4 serving tests/browser/builder.ipynb."""
-    quiet = [
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly",  # don't talk to PyPI
-    ]
-    yield from _jupyter_server(tmp_path_factory, "jupyterlab", "LabApp", quiet)
+    yield from _jupyter_server(tmp_path_factory, "jupyterlab", "LabApp", LAB_QUIET)
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,8 @@ try:
     with BACKEND_LOCK:
         _rows = builder.journey.run(events, identity=identity).funnel().to_dict("records")
     print(json.dumps({"journey": builder.editor.journey,
-                      "rows": [[int(r["stage_index"]), int(r["actors"]), int(r["dropped_off"])] for r in _rows]}))
+                      "rows": [[int(r["stage_index"]), int(r["actors"]), int(r["dropped_off"]),
+                                int(r["in_progress"] or 0)] for r in _rows]}))
 except Exception as _exc:
     print(json.dumps({"journey": builder.editor.journey, "error": str(_exc)}))
 """
@@ -63,10 +64,11 @@ WATCH_STALE = """() => {
 }"""
 
 
-def write_notebook(server) -> str:
+def write_notebook(server, source: list[str] = SOURCE, name: str = "tour.ipynb") -> str:
+    """A notebook of `source`'s code cells in the server's root; returns its name."""
     cells_ = [
         {"cell_type": "code", "execution_count": None, "id": f"tour{i}", "metadata": {}, "outputs": [], "source": s}
-        for i, s in enumerate(SOURCE)
+        for i, s in enumerate(source)
     ]
     notebook = {
         "cells": cells_,
@@ -74,14 +76,16 @@ def write_notebook(server) -> str:
         "nbformat": 4,
         "nbformat_minor": 5,
     }
-    (server["root"] / "tour.ipynb").write_text(json.dumps(notebook))
-    return "tour.ipynb"
+    (server["root"] / name).write_text(json.dumps(notebook))
+    return name
 
 
-def start(page, server, path="lab/tree"):
-    open_notebook(page, server, write_notebook(server), path=path)
+def start(page, server, path="lab/tree", source: list[str] = SOURCE, name: str = "tour.ipynb"):
+    """Open a notebook of `source` (its first cell shows a builder, its second is any code), run it, and wait for the
+    builder and its chart; the stale marks are watched from then on, and the second cell is active."""
+    open_notebook(page, server, write_notebook(server, source, name), path=path)
     lab_js(page, "await app.commands.execute('notebook:run-all-cells');")
-    expect_ok(page, lambda: expect(page.locator(".jw-stage")).to_have_count(1, timeout=KERNEL_TIMEOUT), "no builder")
+    expect_ok(page, lambda: expect(page.locator(".jw-stage").first).to_be_visible(timeout=KERNEL_TIMEOUT), "no builder")
     expect(page.locator(".vega-embed canvas, .vega-embed svg.marks").first).to_be_visible(timeout=UI_TIMEOUT)
     page.add_style_tag(content="* { transition: none !important; }")  # opacity read at once, not mid-fade
     page.evaluate(WATCH_STALE)
@@ -117,8 +121,11 @@ def shown_numbers_are_the_kernels(page, what: str, edited=lambda journey: True) 
     """After an edit (`edited` holds of the kernel's journey once it arrived): the numbers shown are
     `builder.journey.run()`'s, up to date and not dimmed. Returns the kernel's journey."""
     kernel = kernel_numbers(page, lambda k: "error" not in k and edited(k["journey"]), what)
-    reached = [f"{actors:,}" for _, actors, _ in kernel["rows"]]
-    dropped = ["" if stage == 1 else f"{off:,}" for stage, _, off in kernel["rows"]]
+    reached = [f"{actors:,}" for _, actors, _, _ in kernel["rows"]]
+    dropped = [
+        "" if stage == 1 else f"{off:,}" + (f"{open_:,} in progress" if open_ else "")
+        for stage, _, off, open_ in kernel["rows"]
+    ]
     try:
         expect(page.locator(".jw-status")).to_have_text("Up to date", timeout=UI_TIMEOUT)
     except AssertionError:

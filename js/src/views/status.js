@@ -5,7 +5,8 @@ import { h, setAttr, setText } from "../dom.js";
 
 /** @typedef {import("../types.js").Status} Status */
 /** @typedef {import("../types.js").ErrorDoc} ErrorDoc */
-/** @typedef {{status: Status, hasResults: boolean, errors: ErrorDoc[]}} StatusProps */
+/** `drawing`: the chart below is being redrawn for the numbers shown (it is another widget, sent after them).
+ * @typedef {{status: Status, hasResults: boolean, errors: ErrorDoc[], drawing?: boolean}} StatusProps */
 
 /** The sentence for a state, and whether the numbers shown are not those of the journey in the editor.
  * @param {StatusProps} props @returns {{text: string, stale: boolean}} */
@@ -61,7 +62,7 @@ export function statusLine() {
 /** The chart's note while the numbers shown are not the editor's journey's (the chart is dimmed meanwhile).
  * @param {StatusProps} props @returns {string} nothing when the chart is current */
 export function chartNoteText(props) {
-  if (!describeStatus(props).stale) return "";
+  if (!describeStatus(props).stale) return props.drawing && props.hasResults ? "Drawing the chart below…" : "";
   return props.status === "running" ? "Computing: the chart below is of the journey before this edit." :
     "The chart below is of the last valid journey.";
 }

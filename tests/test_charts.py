@@ -11,8 +11,9 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
+from inputs import assert_raises
 
-from journey_widgets import Journey, JourneyError, sample_events, step
+from journey_widgets import ArgumentError, Journey, JourneyError, sample_events, step
 from journey_widgets import charts as C
 from journey_widgets.catalog import default_catalog
 
@@ -359,3 +360,7 @@ def test_window_sweep_axis_is_in_a_readable_unit(longest, unit):
     sweep = pd.DataFrame({"stage_index": [1, 1], "window_seconds": [longest / 2, longest], "actors": [3, 3]})
     lines = C.window_sweep_chart(sweep).to_dict()["hconcat"][0]["layer"][0]
     assert lines["encoding"]["x"]["title"] == f"Window ({unit})"
+
+
+def test_save_chart_refuses_an_unknown_suffix():
+    assert_raises(lambda: C.save_chart(alt.Chart(), "chart.pdf"), ArgumentError, ("cannot save a chart as '.pdf'",))

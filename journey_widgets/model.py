@@ -230,7 +230,7 @@ class Journey(_Frozen):
     stages: tuple[Stage, ...] = Field(default=(), max_length=MAX_STAGES)
     exclusions: tuple[Exclusion, ...] = ()
     breakdown: Breakdown | None = None
-    #: Properties every event of a path shares (the journey runs per actor and value; SPEC §5).
+    #: Properties every event of a path shares (the journey runs per actor and value; docs/semantics.md#hold-constant).
     hold_constant: Annotated[
         tuple[Annotated[Text, Field(max_length=MAX_NAME_LENGTH)], ...],
         Field(max_length=MAX_HELD),

@@ -1,4 +1,4 @@
-"""Hand-worked cases, one per rule of SPEC §5, with the numbers worked out by hand.
+"""Hand-worked cases, one per rule of docs/semantics.md, with the numbers worked out by hand.
 
 Each case lists events (times in minutes after Monday 2026-01-05 00:00 UTC unless given as text),
 a journey (version-1 dict) and the expected subset of the result tables. ``check_case`` asserts that
@@ -513,7 +513,7 @@ CASES = [
         ],
         {"actors": [1, 1, 1]},
     ),
-    # --- issue 14: event types in neither the catalog nor the data match nothing (SPEC §2)
+    # --- issue 14: event types in neither the catalog nor the data match nothing (docs/semantics.md#the-events-table)
     Case(
         "absent event type: its stage counts 0",
         journey(V, "webinar_joined", F),
@@ -532,7 +532,7 @@ CASES = [
         [ev(V, 0, 1), ev(F, 5, 1)],
         {"actors": [1, 1]},
     ),
-    # --- issue 14: a kept value "Other" keeps its name; the merged bucket becomes "Other (merged)" (SPEC §5)
+    # --- issue 14: a kept value "Other" keeps its name; the rest is "Other (merged)" (docs/semantics.md#breakdown)
     Case(
         "breakdown value Other is kept apart from the merged bucket",
         journey(V, F, breakdown={"property": "country", "limit": 2}),
@@ -562,7 +562,7 @@ CASES = [
         [ev(V, 0, 1, country="US"), ev(V, 0, 2, country="US"), ev(V, 0, 3, country="Other")],
         {"breakdown_rows": [("US", 1, 2), ("Other", 1, 1)]},
     ),
-    # ---------------------------------------------------------------- strict order (SPEC §5)
+    # ---------------------------------------------------------------- strict order (docs/semantics.md#strict-order)
     Case(
         "strict: any other event in between breaks the step",
         journey(V, F, order="strict"),
@@ -814,7 +814,7 @@ CASES = [
         [ev(V, 0, 1, country="US"), ev(M, 10, 1, country="AT"), ev(F, 10, 1, country="DE")],
         {"breakdown_rows": [("DE", 1, 1), ("DE", 2, 1)]},
     ),
-    # --- issue 17: who is still in progress at as_of (SPEC §5)
+    # --- issue 17: who is still in progress at as_of (docs/semantics.md#in-progress)
     Case(
         "in progress: an open window is not a drop-off",
         ABC,
@@ -890,7 +890,7 @@ def _same(actual: Any, expected: Any) -> bool:
 
 
 def check_case(case: Case, tables: dict[str, pd.DataFrame], trends: dict[str, pd.DataFrame] | None = None) -> None:
-    """Assert the case's expected numbers on result tables in the SPEC §7 format."""
+    """Assert the case's expected numbers on result tables in the format of docs/semantics.md#result-tables."""
     funnel = tables["funnel"]
     for column in (
         "actors",

@@ -1,4 +1,4 @@
-"""The command line: run prints the SPEC §7 funnel table; errors are one line and a non-zero exit."""
+"""The command line: run prints the funnel table (docs/semantics.md#result-tables); errors are one line, exit 1."""
 
 from __future__ import annotations
 

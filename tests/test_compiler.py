@@ -1,4 +1,4 @@
-"""The compiled journey returns exactly the reference's numbers (SPEC §5) on every executed backend."""
+"""The compiled journey returns exactly the reference's numbers (docs/semantics.md) on every executed backend."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from journey_widgets.binding import EventSchema
 DIALECTS = ("bigquery", "snowflake", "trino", "clickhouse", "databricks")
 #: Dialects whose SQL no test executes.
 PARSED_ONLY = ("bigquery", "snowflake", "trino")
-#: The user's names for the roles of SPEC §2 (nothing like the defaults).
+#: The user's names for the roles of docs/semantics.md#the-events-table (nothing like the defaults).
 RENAMED = {
     "event_type": "activity_kind",
     "occurred_at": "happened_at",

@@ -1,4 +1,4 @@
-"""Who is still in progress (SPEC §5 "Still in progress"): windows still open when the data ends.
+"""Who is still in progress (docs/semantics.md#in-progress): windows still open when the data ends.
 
 The data ends at ``as_of``: a time the user gives, or the latest event time in the table. An actor
 whose depth is below the last stage and whose *latest* start t has t + window > as_of may still

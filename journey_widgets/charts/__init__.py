@@ -1,7 +1,8 @@
 """Altair renderers: pure functions from result tables to charts, plus offline export.
 
-Importing this module enables the package's Altair theme and, in a Jupyter kernel, a renderer that
-draws with no network (see :func:`enable_offline_rendering`), unless the user chose their own.
+Importing this module enables the package's Altair theme. In a Jupyter kernel, the first chart made here turns on
+a renderer that draws with no network (see :func:`enable_offline_rendering`), unless the user chose their own;
+importing changes no renderer.
 """
 
 from journey_widgets.charts._branches import branches_chart
@@ -51,4 +52,3 @@ __all__ = [
 ]
 
 enable_theme()
-enable_offline_rendering()

@@ -8,9 +8,11 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
+from journey_widgets.charts._display import draws_offline
 from journey_widgets.charts._theme import COUNT_FORMAT, HEIGHT_PER_ROW, WIDTH, empty_chart, tooltip
 
 
+@draws_offline
 def branches_chart(
     branches: pd.DataFrame,
     funnel: pd.DataFrame | None = None,

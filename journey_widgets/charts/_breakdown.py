@@ -7,6 +7,7 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
+from journey_widgets.charts._display import draws_offline
 from journey_widgets.charts._stats import two_proportion_z_test, wilson_interval
 from journey_widgets.charts._theme import (
     COUNT_FORMAT,
@@ -58,6 +59,7 @@ def breakdown_significance(funnel: pd.DataFrame, alpha: float = 0.05) -> pd.Data
     return pd.DataFrame(rows, columns=columns)
 
 
+@draws_offline
 def breakdown_chart(
     funnel: pd.DataFrame,
     *,

@@ -11,6 +11,7 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
+from journey_widgets.charts._display import draws_offline
 from journey_widgets.charts._theme import (
     ANONYMOUS,
     COUNT_FORMAT,
@@ -66,6 +67,7 @@ def funnel_data(funnel: pd.DataFrame) -> pd.DataFrame:
     return data.assign(segment_order=data.segment.map(SEGMENTS.index))
 
 
+@draws_offline
 def funnel_chart(
     funnel: pd.DataFrame,
     *,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from journey_widgets.charts._display import draws_offline
 from journey_widgets.charts._theme import (
     COUNT_FORMAT,
     HEIGHT_PER_ROW,
@@ -48,6 +49,7 @@ def sweep_data(sweep: pd.DataFrame, stages: list[str], unit_seconds: int) -> pd.
     )
 
 
+@draws_offline
 def window_sweep_chart(
     sweep: pd.DataFrame,
     *,

@@ -12,6 +12,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from journey_widgets.charts._display import draws_offline
+
 #: Okabe–Ito, safe for the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 REACHED, DROPPED, ANONYMOUS = PALETTE[0], "#BBD5E8", PALETTE[1]
@@ -78,6 +80,7 @@ def duration(seconds: float | None) -> str:
     return f"{seconds:.1f} s"
 
 
+@draws_offline
 def message_chart(text: str) -> alt.Chart:
     """A valid chart that only says ``text`` (nothing to show, still computing, an error)."""
     frame = pd.DataFrame({"text": [text]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from journey_widgets.charts._display import draws_offline
 from journey_widgets.charts._theme import (
     COUNT_FORMAT,
     SECONDS_FORMAT,
@@ -22,6 +23,7 @@ _STATISTICS = {
 }
 
 
+@draws_offline
 def time_between_stages_chart(funnel: pd.DataFrame) -> alt.TopLevelMixin:
     """Median, mean and p90 time from the previous stage, one row per transition (hours); with a
     breakdown, one small chart per segment."""
@@ -66,6 +68,7 @@ def time_between_stages_chart(funnel: pd.DataFrame) -> alt.TopLevelMixin:
     )
 
 
+@draws_offline
 def time_distribution_chart(histogram: pd.DataFrame) -> alt.TopLevelMixin:
     """Histogram of time from the previous stage per stage, from backend-binned counts."""
     title = "How long each stage took"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from journey_widgets.charts._display import draws_offline
 from journey_widgets.charts._theme import (
     COUNT_FORMAT,
     DROPPED,
@@ -30,6 +31,7 @@ _TOOLTIP = (
 INCOMPLETE_NOTE = "Lighter: periods with windows still open when the data ends; their conversion can still rise"
 
 
+@draws_offline
 def trend_chart(trend: pd.DataFrame) -> alt.TopLevelMixin:
     """Conversion (completed / started) per period, with the number started as context."""
     title = "Conversion over time"

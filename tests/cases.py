@@ -7,10 +7,15 @@ subset on tables in the reference's format, so the same cases run on every backe
 
 from __future__ import annotations
 
+import contextlib
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import pytest
+
+from journey_widgets import UnknownEventWarning
 
 BASE = pd.Timestamp("2026-01-05 00:00:00", tz="UTC")  # a Monday
 PROPERTIES = ("country", "form_id", "deal_stage", "amount", "original_url", "product_id")
@@ -76,6 +81,8 @@ class Case:
     trend: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
     #: When the data ends (minutes after BASE); None: the latest event time.
     as_of: float | None = None
+    #: An event type in neither the catalog nor the data: running the case warns about it.
+    unknown_event: str | None = None
 
     @property
     def as_of_time(self) -> pd.Timestamp | None:
@@ -519,18 +526,21 @@ CASES = [
         journey(V, "webinar_joined", F),
         [ev(V, 0, 1), ev(F, 5, 1), ev(V, 0, 2)],
         {"actors": [2, 0, 0], "in_progress": [0, 2, 0], "dropped_off": [0, 0, 0], "branches": [(1, 1, V, 2)]},
+        unknown_event="webinar_joined",
     ),
     Case(
         "absent event type as a branch: the other step reaches the stage",
         journey(V, ["webinar_joined", F]),
         [ev(V, 0, 1), ev(F, 5, 1), ev(V, 0, 2)],
         {"actors": [2, 1], "branches": [(1, 1, V, 2), (2, 2, F, 1)]},
+        unknown_event="webinar_joined",
     ),
     Case(
         "absent event type as an exclusion removes nobody",
         journey(V, F, exclusions=[{"event": "webinar_joined", "between": [1, 2]}]),
         [ev(V, 0, 1), ev(F, 5, 1)],
         {"actors": [1, 1]},
+        unknown_event="webinar_joined",
     ),
     # --- issue 14: a kept value "Other" keeps its name; the rest is "Other (merged)" (docs/semantics.md#breakdown)
     Case(
@@ -877,6 +887,14 @@ CASES = [
         trend={"day": [("2026-01-05", 1, 1), ("2026-01-08", 1, 0)], "week": [("2026-01-05", 2, 1)]},
     ),
 ]
+
+
+def unknown_event_warnings(cases: list[Case]) -> AbstractContextManager[Any]:
+    """What running ``cases`` must warn: that each of their unknown event types matches nothing (nothing else)."""
+    unknown = sorted({case.unknown_event for case in cases if case.unknown_event})
+    if not unknown:
+        return contextlib.nullcontext()
+    return pytest.warns(UnknownEventWarning, match="|".join(f"'{name}'" for name in unknown))
 
 
 def _same(actual: Any, expected: Any) -> bool:

@@ -33,6 +33,7 @@ from inputs import (
 
 from journey_widgets import DataBindingError, Journey, JourneyWarning, UnknownEventWarning, prop, step
 from journey_widgets.binding import EventSchema, bind_events
+from journey_widgets.errors import NaiveTimestampWarning
 from journey_widgets.sample import write_sample
 
 
@@ -397,7 +398,8 @@ def test_unknown_event_types_warn_once_and_match_nothing(document, needles, same
     found = _journey_warnings(lambda: load(document))
     assert len(found) == 1 and all(n in found[0] for n in needles), found
     assert "in neither the step catalog nor the events data" in found[0]
-    actors = run(EVENTS, Journey.from_dict(document)).actors.tolist()
+    with pytest.warns(UnknownEventWarning):
+        actors = run(EVENTS, Journey.from_dict(document)).actors.tolist()
     assert actors == ([] if same_as is None else run(EVENTS, Journey.from_dict(same_as)).actors.tolist())
     assert same_as is None or actors[0] > 0
 
@@ -409,7 +411,8 @@ def test_custom_event_absent_from_an_empty_table_warns():
         "stage 1 ('A'), step 1 (webinar_joined): unknown event type 'webinar_joined': in neither the step catalog "
         "nor the events data, so it matches no event"
     ]
-    assert run(EVENTS.iloc[:0], journey).actors.tolist() == [0]
+    with pytest.warns(UnknownEventWarning):
+        assert run(EVENTS.iloc[:0], journey).actors.tolist() == [0]
 
 
 def test_sql_for_a_table_declared_without_data_warns_against_the_catalog_only():
@@ -473,7 +476,8 @@ def test_duplicate_rows_count_their_actor_once():
 
 def test_naive_timestamps_are_utc():
     naive = EVENTS.assign(occurred_at=EVENTS.occurred_at.dt.tz_localize(None))
-    assert _paths(naive) == _paths(EVENTS)
+    with pytest.warns(NaiveTimestampWarning):
+        assert _paths(naive) == _paths(EVENTS)
 
 
 def test_other_time_zones_are_compared_in_utc():
@@ -486,7 +490,9 @@ def test_naive_events_with_an_aware_identity_map_and_back():
     naive_identity = IDENTITY.assign(identified_at=IDENTITY.identified_at.dt.tz_localize(None))
     expected = _paths(EVENTS, IDENTITY)
     assert ("3", False, 1) in [p[:3] for p in expected]  # visitor v3 is stitched to contact 3
-    assert _paths(naive, IDENTITY) == _paths(EVENTS, naive_identity) == expected
+    with pytest.warns(NaiveTimestampWarning, match="events column 'occurred_at'"):
+        from_naive_events = _paths(naive, IDENTITY)
+    assert from_naive_events == _paths(EVENTS, naive_identity) == expected
 
 
 def test_naive_and_aware_values_in_one_column_are_utc():

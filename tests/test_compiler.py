@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from backends import load
-from cases import CASES, check_case, events_frame, identity_frame, unknown_event_warnings
+from cases import CASES, at, check_case, ev, events_frame, identity_frame, journey, unknown_event_warnings
 from compare import assert_tables_equal, run_journey
 from reference import reference_run, reference_trend
+
+from journey_widgets import Journey
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -37,3 +39,16 @@ def test_twenty_stage_journey_with_branches(connection, sample_frames, twenty_st
     for name in ("funnel", "branches"):
         assert_tables_equal(tables[name], expected[name], name)
     assert tables["funnel"]["actors"].iloc[-1] > 0, "the journey should reach its last stage somewhere"
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    ["2026-01-05T01:40:00+01:00", at(40).tz_convert("Asia/Kolkata").to_pydatetime(), at(40).tz_localize(None)],
+    ids=["text-plus-one-hour", "aware-datetime", "naive-datetime"],
+)
+def test_as_of_in_any_zone_is_the_same_instant(as_of):
+    """as_of is minute 40 in UTC however it is written: the start at 0 (window 60 minutes) is still in progress."""
+    result = Journey.from_dict(journey("page_visited", "form_submission")).run(
+        events_frame([ev("page_visited", 0, 1)]), as_of=as_of
+    )
+    assert result.funnel().in_progress.tolist() == [0, 1]

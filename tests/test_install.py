@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def test_fresh_install_with_the_lab_extra_serves_the_demo(tmp_path):
     )
     assert built.returncode == 0, built.stderr[-2000:]
     (wheel,) = wheels.glob("journey_widgets-*.whl")
+    assert "journey_widgets/py.typed" in zipfile.ZipFile(wheel).namelist()  # type checkers read the package's hints
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     without_node = {**os.environ, "PATH": str(venv / "bin"), "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}

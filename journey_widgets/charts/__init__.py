@@ -16,6 +16,7 @@ from journey_widgets.charts._sweep import window_sweep_chart
 from journey_widgets.charts._theme import (
     PALETTE,
     THEME_NAME,
+    AnyChart,
     compact,
     duration,
     enable_theme,
@@ -28,6 +29,7 @@ from journey_widgets.charts._trend import trend_chart
 __all__ = [
     "PALETTE",
     "THEME_NAME",
+    "AnyChart",
     "branches_chart",
     "breakdown_chart",
     "breakdown_significance",

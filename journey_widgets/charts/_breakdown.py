@@ -15,6 +15,7 @@ from journey_widgets.charts._theme import (
     SEGMENT_ROW,
     SHARE_FORMAT,
     WIDTH,
+    AnyChart,
     empty_chart,
     percent,
     segment_color,
@@ -65,7 +66,7 @@ def breakdown_chart(
     *,
     layout: Literal["side_by_side", "overlaid"] = "side_by_side",
     alpha: float = 0.05,
-) -> alt.TopLevelMixin:
+) -> AnyChart:
     """Conversion from start per stage and segment (bars grouped side by side, or ``"overlaid"`` lines);
     below, the last stage's interval and a star where a segment differs significantly from the rest
     (see :func:`breakdown_significance`)."""

@@ -8,11 +8,11 @@ import altair as alt
 import pandas as pd
 
 from journey_widgets.charts._display import draws_offline
-from journey_widgets.charts._theme import PALETTE, SHARE_FORMAT, WIDTH, empty_chart, tooltip
+from journey_widgets.charts._theme import PALETTE, SHARE_FORMAT, WIDTH, AnyChart, empty_chart, tooltip
 
 
 @draws_offline
-def drivers_chart(table: pd.DataFrame, *, note: str = "") -> alt.TopLevelMixin:
+def drivers_chart(table: pd.DataFrame, *, note: str = "") -> AnyChart:
     """One bar per candidate: log2 of its odds ratio (right: goes with converting), p-value in the tooltip.
     Candidates whose odds ratio is 0 or infinite have no finite bar and are left out."""
     title = "What goes with converting"

@@ -10,6 +10,7 @@ from journey_widgets.charts._theme import (
     COUNT_FORMAT,
     SECONDS_FORMAT,
     WIDTH,
+    AnyChart,
     duration,
     empty_chart,
     segment_labels,
@@ -24,7 +25,7 @@ _STATISTICS = {
 
 
 @draws_offline
-def time_between_stages_chart(funnel: pd.DataFrame) -> alt.TopLevelMixin:
+def time_between_stages_chart(funnel: pd.DataFrame) -> AnyChart:
     """Median, mean and p90 time from the previous stage, one row per transition (hours); with a
     breakdown, one small chart per segment."""
     title = "Time from the previous stage"
@@ -69,7 +70,7 @@ def time_between_stages_chart(funnel: pd.DataFrame) -> alt.TopLevelMixin:
 
 
 @draws_offline
-def time_distribution_chart(histogram: pd.DataFrame) -> alt.TopLevelMixin:
+def time_distribution_chart(histogram: pd.DataFrame) -> AnyChart:
     """Histogram of time from the previous stage per stage, from backend-binned counts."""
     title = "How long each stage took"
     if histogram.empty:

@@ -15,6 +15,7 @@ from journey_widgets.charts._theme import (
     PALETTE,
     SHARE_FORMAT,
     WIDTH,
+    AnyChart,
     empty_chart,
     segment_color,
     segment_labels,
@@ -32,7 +33,7 @@ INCOMPLETE_NOTE = "Lighter: periods with windows still open when the data ends; 
 
 
 @draws_offline
-def trend_chart(trend: pd.DataFrame) -> alt.TopLevelMixin:
+def trend_chart(trend: pd.DataFrame) -> AnyChart:
     """Conversion (completed / started) per period, with the number started as context."""
     title = "Conversion over time"
     if trend.empty:
@@ -56,7 +57,7 @@ def trend_chart(trend: pd.DataFrame) -> alt.TopLevelMixin:
     return chart.properties(title=heading, width=WIDTH, height=240)
 
 
-def _segment_trend(data: pd.DataFrame, period: alt.X, title: alt.Title, faded: alt.Value) -> alt.TopLevelMixin:
+def _segment_trend(data: pd.DataFrame, period: alt.X, title: alt.Title, faded: alt.Value) -> AnyChart:
     segments = list(dict.fromkeys(data.segment))
     base = alt.Chart(data).encode(
         period, segment_color(segments), tooltip=tooltip(("segment", "Segment", None), *_TOOLTIP)

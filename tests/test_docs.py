@@ -1,6 +1,6 @@
-"""docs/semantics.md stays true to the tests it names and the code that cites it: every hand-worked case named
-in italics exists, every ``tests/…::test_…`` exists, and every ``docs/semantics.md#<section>`` cited in the
-repository is a section of the page."""
+"""The docs stay true to the tree. docs/semantics.md: every hand-worked case named in italics exists, every
+``tests/…::test_…`` exists, and every ``docs/semantics.md#<section>`` cited in the repository is a section of the
+page. docs/ARCHITECTURE.md: its module table names every module of the package."""
 
 from __future__ import annotations
 
@@ -46,3 +46,12 @@ def test_every_citation_of_the_page_names_one_of_its_sections():
     }
     assert len(cited) > 20
     assert {(name, anchor) for name, anchor in cited if anchor not in sections} == set()
+
+
+def test_the_architecture_module_table_names_every_module():
+    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    table = text[text.index("## Modules") : text.index("## Events table")]
+    package = ROOT / "journey_widgets"
+    modules = {path.relative_to(package) for path in package.rglob("*.py") if path.name != "__init__.py"}
+    unnamed = {str(m) for m in modules if f"`{m.name}`" not in table and f"`{m.stem}`" not in table}
+    assert unnamed == set()

@@ -14,6 +14,7 @@ setup-demo:
 test: setup
 	node --test js/test/
 	cd js && npm run --silent check
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q tests notebooks --nbval-lax --durations=15
 
 demo: setup-demo

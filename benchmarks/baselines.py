@@ -105,7 +105,7 @@ def _stage_mask(events: pd.DataFrame, stage: dict[str, Any]) -> pd.Series:
 
 
 def _greedy_depth(group: pd.DataFrame, window: int) -> int:
-    """SPEC §5: from every start, the earliest later event of each next stage within the window."""
+    """From every start, the earliest later event of each next stage within the window (docs/semantics.md)."""
     values = group.to_numpy(dtype="int64")  # t, then one 0/1 column per stage
     times, matched = values[:, 0], values[:, 1:].astype(bool)
     best = 0

@@ -160,19 +160,37 @@ class BoundEvents:
         """Left-join the identity map (one contact per visitor) and coalesce the contact."""
         schema, identity = self.schema, self.identity
         assert identity is not None
-        visitor_col, contact_col = schema.identity_visitor_id, schema.identity_contact_id
-        first = identity.filter(identity[visitor_col].notnull(), identity[contact_col].notnull())
-        order = [first[contact_col]]
-        if schema.identity_identified_at and schema.identity_identified_at in identity.columns:
-            order.insert(0, ibis.asc(first[schema.identity_identified_at], nulls_first=False))
-        first = first.mutate(_jw_rank=ibis.row_number().over(group_by=first[visitor_col], order_by=order))
-        mapping = first.filter(first._jw_rank == 0).select(
-            _jw_map_visitor=first[visitor_col].cast(dt.string), _jw_map_contact=first[contact_col]
+        first = first_contacts(identity_pairs(identity, schema), schema)
+        mapping = first.select(
+            _jw_map_visitor=first[schema.identity_visitor_id].cast(dt.string), _jw_map_contact=first[FIRST_CONTACT]
         )
         joined = events.left_join(mapping, events[schema.visitor_id].cast(dt.string) == mapping._jw_map_visitor)
         joined = joined.drop("_jw_map_visitor")
         mapped = joined._jw_map_contact
         return joined, (joined[schema.contact_id].coalesce(mapped) if schema.contact_id else mapped)
+
+
+#: The column of :func:`first_contacts` that holds each visitor's contact.
+FIRST_CONTACT = "_jw_first_contact"
+
+
+def identity_pairs(identity: ir.Table, schema: EventSchema) -> ir.Table:
+    """The identity table's rows that map a visitor to a contact (both ids known)."""
+    return identity.filter(
+        identity[schema.identity_visitor_id].notnull(), identity[schema.identity_contact_id].notnull()
+    )
+
+
+def first_contacts(pairs: ir.Table, schema: EventSchema) -> ir.Table:
+    """The contact each visitor of ``pairs`` (:func:`identity_pairs`) is stitched to: the first identified (a null
+    ``identified_at`` last), then the smallest contact id (docs/semantics.md#actors). One row per visitor: its
+    visitor column and :data:`FIRST_CONTACT`. Group-bys and a join only, no window function (Polars has none)."""
+    visitor, contact, at = schema.identity_visitor_id, schema.identity_contact_id, schema.identity_identified_at
+    if at and at in pairs.columns:
+        first = pairs.group_by(visitor).aggregate(_jw_first_at=pairs[at].min())
+        joined = pairs.join(first, visitor)
+        pairs = joined.filter((joined[at] == joined._jw_first_at) | joined._jw_first_at.isnull())
+    return pairs.group_by(visitor).aggregate(**{FIRST_CONTACT: pairs[contact].min()})
 
 
 def _columns_read(table: ir.Table, schema: EventSchema, journey: Journey, extra: Sequence[str] = ()) -> list[str]:
@@ -347,7 +365,10 @@ def _with_whole_number_ids(bound: BoundEvents) -> BoundEvents:
     events = _whole_number_ids(bound.table, [(r, getattr(schema, r)) for r in ("contact_id", "visitor_id", "deal_id")])
     identity = bound.identity
     if identity is not None:
-        roles = [("contact_id", schema.identity_contact_id), ("visitor_id", schema.identity_visitor_id)]
+        roles: list[tuple[str, str | None]] = [
+            ("contact_id", schema.identity_contact_id),
+            ("visitor_id", schema.identity_visitor_id),
+        ]
         identity = _whole_number_ids(identity, roles, "identity")
     if events is bound.table and identity is bound.identity:
         return bound

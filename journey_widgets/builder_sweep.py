@@ -16,7 +16,7 @@ import altair as alt
 import ipywidgets
 import pandas as pd
 
-from journey_widgets.charts import message_chart, window_sweep_chart
+from journey_widgets.charts import AnyChart, message_chart, window_sweep_chart
 from journey_widgets.errors import one_line
 from journey_widgets.result import JourneyResult
 
@@ -57,7 +57,8 @@ class SweepView:
         """Follow the host's theme (the editor's ``theme`` trait), as the funnel chart does."""
         with self._lock, self.chart.hold_sync():
             self._dark = change["new"] == "dark"
-            self.chart.embed_options = {"theme": "dark"} if self._dark else None
+            # altair's trait allows None (allow_none=True); traitlets' typing of Dict does not say so
+            self.chart.embed_options = {"theme": "dark"} if self._dark else None  # type: ignore[assignment]
             if self._shown is not None and self._shown is self._result and self._table is not None:
                 self.chart.chart = self._sweep_chart(self._table, self._shown)
 
@@ -110,7 +111,7 @@ class SweepView:
             self.chart.chart = chart
             self._says_computing = False
 
-    def _sweep_chart(self, table: pd.DataFrame, result: JourneyResult) -> alt.TopLevelMixin:
+    def _sweep_chart(self, table: pd.DataFrame, result: JourneyResult) -> AnyChart:
         journey = result.journey
         stages = [stage.name for stage in journey.stages]
         return window_sweep_chart(table, stages=stages, window_seconds=journey.window.total_seconds(), dark=self._dark)

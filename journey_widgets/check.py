@@ -145,6 +145,7 @@ def check(
 
     from journey_widgets.binding import bind_events
     from journey_widgets.catalog import default_catalog
+    from journey_widgets.durations import as_utc
     from journey_widgets.portable import backend_name, epoch_microseconds
 
     bound = bind_events(events, identity=identity, schema=schema)
@@ -153,7 +154,7 @@ def check(
     event, time = table[roles["event_type"]], table[roles["occurred_at"]]
     ids = [roles[r] for r in ("contact_id", "visitor_id", "deal_id") if r in roles]
     no_actor = ibis.and_(*(table[c].isnull() for c in ids))
-    now = _as_utc(now)
+    now = datetime.now(UTC) if now is None else as_utc(now)
     future = epoch_microseconds(time, backend_name(table)) > (now - _EPOCH) // timedelta(microseconds=1)
     unknown = event.isnull() | ~event.isin([e.id for e in catalog.events])
 
@@ -210,12 +211,6 @@ def check(
     return DataCheck(rows=int(rows), findings=tuple(findings))
 
 
-def _as_utc(now: datetime | None) -> datetime:
-    if now is None:
-        return datetime.now(UTC)
-    return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
-
-
 def _finding(name: str, count: int | None, examples: ir.Table, message: str) -> Finding:
     """A finding with up to ``MAX_EXAMPLES`` example rows (queried only when there is something)."""
     count = int(count or 0)
@@ -246,10 +241,12 @@ def _per_event_type(rows: ir.Table, column: str) -> ir.Table:
 
 def _several_contacts(bound: BoundEvents) -> Finding:
     """Visitors the identity map gives more than one contact, with the contact journeys use."""
+    from journey_widgets.binding import identity_pairs
+
     schema, identity = bound.schema, bound.identity
     assert identity is not None
     visitor, contact = schema.identity_visitor_id, schema.identity_contact_id
-    pairs = identity.filter(identity[visitor].notnull(), identity[contact].notnull())
+    pairs = identity_pairs(identity, schema)
     per_visitor = pairs.group_by(visitor).aggregate(contacts=pairs[contact].nunique())
     several = per_visitor.filter(per_visitor.contacts > 1)
     count = several.count().to_pyarrow().as_py() or 0
@@ -265,18 +262,10 @@ def _several_contacts(bound: BoundEvents) -> Finding:
 
 
 def _used_contacts(bound: BoundEvents, pairs: ir.Table) -> ir.Table:
-    """The contact a journey gives each visitor: the earliest identified (nulls last), then the smallest.
+    """The contact a journey gives each visitor of ``pairs``, as ``used_contact``."""
+    from journey_widgets.binding import FIRST_CONTACT, first_contacts
 
-    The rule of :meth:`BoundEvents._stitch`, without window functions (Polars has none).
-    """
-    schema = bound.schema
-    visitor, contact = schema.identity_visitor_id, schema.identity_contact_id
-    if _has_time(bound):
-        at = schema.identity_identified_at
-        first = pairs.group_by(visitor).aggregate(_jw_first=pairs[at].min())
-        joined = pairs.join(first, visitor)
-        pairs = joined.filter((joined[at] == joined._jw_first) | joined._jw_first.isnull())
-    return pairs.group_by(visitor).aggregate(used_contact=pairs[contact].min())
+    return first_contacts(pairs, bound.schema).rename(used_contact=FIRST_CONTACT)
 
 
 def _has_time(bound: BoundEvents) -> bool:

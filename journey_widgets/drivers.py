@@ -8,11 +8,13 @@ scipy. These are associations, not causes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import altair as alt
 import pandas as pd
 from scipy.stats import fisher_exact
+
+if TYPE_CHECKING:
+    from journey_widgets.charts import AnyChart
 
 NOTE = (
     "These are associations, not causes: actors who did something (or arrived with some property) "
@@ -54,7 +56,7 @@ class Drivers:
         """The five candidates that go most surely with not converting."""
         return self.strongest("negative")
 
-    def chart(self, n: int = 15) -> alt.TopLevelMixin:
+    def chart(self, n: int = 15) -> AnyChart:
         """The ``n`` candidates with the smallest p-values: odds ratio on a log scale."""
         from journey_widgets.charts import drivers_chart
 
@@ -68,14 +70,14 @@ def drivers_from_counts(counts: pd.DataFrame) -> Drivers:
     """Odds ratio and two-sided Fisher exact p-value per candidate, from the backend's counts
     (``with_converted``, ``with_actors``, ``converted``, ``actors``)."""
     rows = []
-    for row in counts.itertuples(index=False):
-        a, with_actors = int(row.with_converted), int(row.with_actors)
-        c, without_actors = int(row.converted) - a, int(row.actors) - with_actors
+    for row in counts.to_dict("records"):
+        a, with_actors = int(row["with_converted"]), int(row["with_actors"])
+        c, without_actors = int(row["converted"]) - a, int(row["actors"]) - with_actors
         odds_ratio, p_value = fisher_exact([[a, with_actors - a], [c, without_actors - c]], alternative="two-sided")
         rows.append(
             {
-                "kind": row.kind,
-                "value": row.value,
+                "kind": row["kind"],
+                "value": row["value"],
                 "with_actors": with_actors,
                 "with_conversion": a / with_actors if with_actors else None,
                 "without_actors": without_actors,

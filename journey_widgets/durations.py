@@ -1,4 +1,4 @@
-"""Exact durations: ISO 8601 (``P30D``, ``PT1H30M``) and friendly forms (``"30d"``, ``"90m"``).
+"""Exact durations: ISO 8601 (``P30D``, ``PT1H30M``) and friendly forms (``"30d"``, ``"90m"``); instants in UTC.
 
 Months and years are rejected: a conversion window is an exact duration (P30D = 720 hours).
 """
@@ -6,7 +6,7 @@ Months and years are rejected: a conversion window is an exact duration (P30D = 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 _ISO = re.compile(
     r"^P(?:(?P<weeks>\d+(?:\.\d+)?)W)?(?:(?P<days>\d+(?:\.\d+)?)D)?"
@@ -73,3 +73,9 @@ def format_duration(value: timedelta) -> str:
         time_part += f"{seconds}.{micros:06d}".rstrip("0").rstrip(".") + "S"
     date_part = f"{days}D" if days or not time_part else ""
     return f"{sign}P{date_part}" + (f"T{time_part}" if time_part else "")
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC: a naive datetime is read as UTC, an aware one converted (docs/semantics.md#the-events-table).
+    Raises OverflowError when the converted time is out of range."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

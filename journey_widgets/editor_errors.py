@@ -174,8 +174,8 @@ def _problem(loc: Loc, message: str, *, kind: str = "", source: Any = None) -> d
         message = _empty(loc)
     elif loc == ["breakdown", "limit"]:
         message = _top_words()
-    elif kind in ("string_too_long", "too_long") and (words := _too_long(loc, message)):
-        message = words
+    elif kind in ("string_too_long", "too_long") and (shortened := _too_long(loc, message)):
+        message = shortened
     else:
         message = next((words(m) for pattern, words in _RULES if (m := pattern.search(message))), message)
     return {"loc": loc, "where": describe_location(loc), "message": message}

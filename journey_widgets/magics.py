@@ -60,7 +60,7 @@ class JourneyMagics(Magics):
         result = journey.run(events, identity=identity, as_of=args.as_of)
         result.funnel()  # runs now: a backend error is this cell's
         if args.out:
-            self.shell.user_ns[args.out] = result
+            self._namespace[args.out] = result
         return result
 
     def _line(self, line: str) -> Any:
@@ -77,8 +77,14 @@ class JourneyMagics(Magics):
             return None
         raise ArgumentError(f"unknown use %journey {line.strip()!r}: {LINE_USAGE}")
 
+    @property
+    def _namespace(self) -> dict[str, Any]:
+        """The notebook's variables (IPython sets ``shell`` when it registers the magics)."""
+        assert self.shell is not None
+        return self.shell.user_ns
+
     def _variable(self, name: str) -> Any:
-        namespace = self.shell.user_ns
+        namespace = self._namespace
         if name not in namespace:
             tables = sorted(key for key, value in namespace.items() if not key.startswith("_") and _tabular(value))
             known = f" (tables here: {', '.join(tables)})" if tables else ""

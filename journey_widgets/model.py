@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pydantic
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_serializer, field_validator, model_validator
 
-from journey_widgets.durations import format_duration, parse_duration
+from journey_widgets.durations import as_utc, format_duration, parse_duration
 from journey_widgets.errors import JourneyDefinitionError
 from journey_widgets.errors import shown as _shown
 from journey_widgets.operators import OPERATOR_IDS, check_value
@@ -162,7 +162,7 @@ class DateRange(_Frozen):
         if value is None:
             return None
         try:
-            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+            return as_utc(value)
         except OverflowError:
             raise ValueError(f"{value.isoformat()} is out of range in UTC") from None
 
@@ -230,7 +230,7 @@ class Journey(_Frozen):
     stages: tuple[Stage, ...] = Field(default=(), max_length=MAX_STAGES)
     exclusions: tuple[Exclusion, ...] = ()
     breakdown: Breakdown | None = None
-    #: Properties every event of a path shares (the journey runs per actor and value; SPEC §5).
+    #: Properties every event of a path shares (the journey runs per actor and value; docs/semantics.md#hold-constant).
     hold_constant: Annotated[
         tuple[Annotated[Text, Field(max_length=MAX_NAME_LENGTH)], ...],
         Field(max_length=MAX_HELD),
@@ -280,9 +280,11 @@ class Journey(_Frozen):
                     f"exclusion {index}: between {list(exclusion.between)} names stage "
                     f"{exclusion.between[1]} but the journey has {len(self.stages)} stages"
                 )
-        stage = self.breakdown.stage if self.breakdown is not None else None
-        if stage is not None and self.stages and stage > len(self.stages):
-            raise ValueError(f"breakdown: attribution to stage {stage} but the journey has {len(self.stages)} stages")
+        attributed = self.breakdown.stage if self.breakdown is not None else None
+        if attributed is not None and self.stages and attributed > len(self.stages):
+            raise ValueError(
+                f"breakdown: attribution to stage {attributed} but the journey has {len(self.stages)} stages"
+            )
         return self
 
     @property

@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-import altair as alt
-
 from journey_widgets import charts
 from journey_widgets.errors import JourneyDefinitionError
 
@@ -32,29 +30,29 @@ class PlotAccessor:
 
     def funnel(
         self, *, orientation: Literal["horizontal", "vertical"] = "horizontal", **options: Any
-    ) -> alt.TopLevelMixin:
+    ) -> charts.AnyChart:
         """Actors per stage with the drop-off; one bar per segment, side by side, with a breakdown."""
         options.setdefault("title", self._result.journey.name)
         return charts.funnel_chart(self._result.funnel(), orientation=orientation, **options)
 
-    def branches(self, *, mode: Literal["stacked", "grouped"] = "stacked") -> alt.TopLevelMixin:
+    def branches(self, *, mode: Literal["stacked", "grouped"] = "stacked") -> charts.AnyChart:
         """Per stage, how many paths reached it by each step (steps named by their catalog labels)."""
         from journey_widgets.catalog import default_catalog
 
         labels = default_catalog().labels()
         return charts.branches_chart(self._result.branches(), self._result.funnel(), labels=labels, mode=mode)
 
-    def timing(self, *, bins: int | None = None) -> alt.TopLevelMixin:
+    def timing(self, *, bins: int | None = None) -> charts.AnyChart:
         """Median, mean and p90 time from the previous stage; with ``bins``, the histogram of that time."""
         if bins is None:
             return charts.time_between_stages_chart(self._result.funnel())
         return charts.time_distribution_chart(self._result.time_histogram(bins))
 
-    def trend(self, period: Period = "week") -> alt.TopLevelMixin:
+    def trend(self, period: Period = "week") -> charts.AnyChart:
         """Conversion per ``period`` of the start, with the number started; one line per segment."""
         return charts.trend_chart(self._result.trend(period))
 
-    def window_sweep(self, windows: Sequence[str | timedelta] | None = None) -> alt.TopLevelMixin:
+    def window_sweep(self, windows: Sequence[str | timedelta] | None = None) -> charts.AnyChart:
         """Actors reaching each stage against the window (default grid: up to twice the journey's window), the
         journey's own window marked; hovering a window shows the funnel at that window beside the lines (at the
         journey's own window until then). The same chart as the builder's "Window sweep" tab."""
@@ -65,7 +63,7 @@ class PlotAccessor:
             window_seconds=journey.window.total_seconds(),
         )
 
-    def breakdown(self, *, layout: Literal["side_by_side", "overlaid"] = "side_by_side") -> alt.TopLevelMixin:
+    def breakdown(self, *, layout: Literal["side_by_side", "overlaid"] = "side_by_side") -> charts.AnyChart:
         """Conversion from start per segment, with Wilson intervals and significance markers."""
         journey = self._result.journey
         if journey.breakdown is None:

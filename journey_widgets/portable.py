@@ -147,13 +147,13 @@ def range_frame(time: ir.IntegerValue, reach_us: int, backend: str) -> tuple[ir.
 _UNIX_MICROS = frozenset({"pyspark", "databricks", "bigquery"})
 
 
-@ibis.udf.scalar.builtin(name="unix_micros")
-def _unix_micros(value: dt.Timestamp()) -> dt.int64:
+@ibis.udf.scalar.builtin(name="unix_micros", signature=((dt.Timestamp(),), dt.int64))
+def _unix_micros(value: ir.TimestampValue) -> ir.IntegerValue:
     """Exact microseconds since the epoch."""
 
 
-@ibis.udf.scalar.builtin(name="epoch_us")
-def _epoch_us(value: dt.Timestamp()) -> dt.int64:
+@ibis.udf.scalar.builtin(name="epoch_us", signature=((dt.Timestamp(),), dt.int64))
+def _epoch_us(value: ir.TimestampValue) -> ir.IntegerValue:
     """DuckDB's exact microseconds since the epoch."""
 
 

@@ -389,7 +389,7 @@ def _contact_lifecycle(out: _Block, contacts: np.ndarray, since: np.ndarray) -> 
     for event, share, days, kind in simple:
         rows = some(share)
         m = len(rows)
-        props: dict = {"campaign_id": out.zipf("campaign_id", m, a=2.2)}
+        props = {"campaign_id": out.zipf("campaign_id", m, a=2.2)}
         if kind == "user_id":
             props["user_id"] = out.zipf("user_id", m, prefix="user", size=15)
         elif kind == "call":

@@ -3,17 +3,20 @@ of that selection picked (the builder then opens the editor's drill-down panel o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
+
+if TYPE_CHECKING:
+    from journey_widgets.charts import AnyChart
 
 #: The name of the bars' click selection (``JupyterChart.selections`` has a trait of this name).
 PICK = "jw_stage_pick"
 #: The drill-down group (``drilldown.GROUPS``) of each of the funnel's bar segments (see ``charts._funnel``).
-_GROUPS = {"Reached": "reached", "In progress": "in_progress", "Dropped off": "dropped_off"}
+_GROUPS: dict[str | None, str] = {"Reached": "reached", "In progress": "in_progress", "Dropped off": "dropped_off"}
 
 
-def pickable(chart: alt.TopLevelMixin, *, segments: bool) -> alt.TopLevelMixin:
+def pickable(chart: AnyChart, *, segments: bool) -> AnyChart:
     """``chart`` (a funnel chart; ``segments``: the one of a breakdown) whose bars take clicks. A click toggles
     its bar in the selection, so every click changes it, a second click on the same bar too."""
     fields = ["stage_index", "breakdown" if segments else "segment"]

@@ -35,7 +35,7 @@ from journey_widgets.binding import (
 )
 from journey_widgets.builder_sweep import SweepView
 from journey_widgets.catalog import Catalog, default_catalog
-from journey_widgets.charts import message_chart
+from journey_widgets.charts import AnyChart, message_chart
 from journey_widgets.code_trait import follow_journey
 from journey_widgets.compiler.open_windows import as_of_microseconds
 from journey_widgets.editor_errors import editor_errors
@@ -59,11 +59,11 @@ class JourneyEditor(anywidget.AnyWidget):
     # The step catalog plus custom event types found in the data, for the step picker.
     catalog = traitlets.Dict().tag(sync=True)
     # The events table's property columns with their kind ("string", "number", ...), for filters.
-    columns = traitlets.List().tag(sync=True)
+    columns: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     # Validation problems of the current definition, shown next to the offending control.
-    errors = traitlets.List().tag(sync=True)
+    errors: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     # Warnings that do not stop the run (an event type in neither catalog nor data), shown inline.
-    warnings = traitlets.List().tag(sync=True)
+    warnings: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     # What the numbers shown are: "idle" (those of the journey in the editor), "running" (being computed),
     # "invalid" (the editor holds an invalid or incomplete journey: they are the last valid one's) or
     # "error" (the backend failed: they are the last valid one's).
@@ -71,7 +71,7 @@ class JourneyEditor(anywidget.AnyWidget):
     # A backend error as one readable line (the definition and last results are kept).
     message = traitlets.Unicode("").tag(sync=True)
     # The last valid result's funnel rows, shown as numbers beside the chart.
-    funnel = traitlets.List().tag(sync=True)
+    funnel: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     # The journey the builder started with, for the editor's "Reset".
     initial = traitlets.Dict().tag(sync=True)
     # The host's theme as the editor sees it, for the chart (another widget) to match.
@@ -122,7 +122,7 @@ class JourneyBuilder(ipywidgets.VBox):
         alt.JupyterChart.enable_offline()
         as_of_microseconds(as_of)  # a bad time is an error here, not on every edit
         #: When the data ends (default: its latest event): open windows are in progress.
-        self._run_options = {} if as_of is None else {"as_of": as_of}
+        self._run_options: dict[str, Any] = {} if as_of is None else {"as_of": as_of}
         with BACKEND_LOCK:
             self._bound: BoundEvents = bind_events(events, identity=identity, schema=schema).prepared()
             self._catalog = _with_data_events(catalog or default_catalog(), self._bound)
@@ -337,7 +337,7 @@ class JourneyBuilder(ipywidgets.VBox):
                 self.chart.chart = chart
                 self.editor.drawing = False
 
-    def _funnel_chart(self, funnel: Any, journey: Journey) -> alt.TopLevelMixin:
+    def _funnel_chart(self, funnel: Any, journey: Journey) -> AnyChart:
         from journey_widgets.charts import funnel_chart
 
         chart = funnel_chart(funnel, title=journey.name, dark=self.editor.theme == "dark")
@@ -357,7 +357,8 @@ class JourneyBuilder(ipywidgets.VBox):
     def _on_theme(self, change: dict[str, Any]) -> None:
         # vega-embed's own dark theme (bundled with the offline chart): the host's theme, not a kernel-wide one
         with self._updating(), self.chart.hold_sync():
-            self.chart.embed_options = {"theme": "dark"} if change["new"] == "dark" else None
+            # altair's trait allows None (allow_none=True); traitlets' typing of Dict does not say so
+            self.chart.embed_options = {"theme": "dark"} if change["new"] == "dark" else None  # type: ignore[assignment]
             if self.result is not None:
                 with BACKEND_LOCK:
                     funnel = self.result.funnel()

@@ -1,4 +1,4 @@
-"""Hand-worked cases, one per rule of SPEC §5, with the numbers worked out by hand.
+"""Hand-worked cases, one per rule of docs/semantics.md, with the numbers worked out by hand.
 
 Each case lists events (times in minutes after Monday 2026-01-05 00:00 UTC unless given as text),
 a journey (version-1 dict) and the expected subset of the result tables. ``check_case`` asserts that
@@ -7,10 +7,15 @@ subset on tables in the reference's format, so the same cases run on every backe
 
 from __future__ import annotations
 
+import contextlib
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import pytest
+
+from journey_widgets import UnknownEventWarning
 
 BASE = pd.Timestamp("2026-01-05 00:00:00", tz="UTC")  # a Monday
 PROPERTIES = ("country", "form_id", "deal_stage", "amount", "original_url", "product_id")
@@ -76,6 +81,8 @@ class Case:
     trend: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
     #: When the data ends (minutes after BASE); None: the latest event time.
     as_of: float | None = None
+    #: An event type in neither the catalog nor the data: running the case warns about it.
+    unknown_event: str | None = None
 
     @property
     def as_of_time(self) -> pd.Timestamp | None:
@@ -513,26 +520,29 @@ CASES = [
         ],
         {"actors": [1, 1, 1]},
     ),
-    # --- issue 14: event types in neither the catalog nor the data match nothing (SPEC §2)
+    # --- issue 14: event types in neither the catalog nor the data match nothing (docs/semantics.md#the-events-table)
     Case(
         "absent event type: its stage counts 0",
         journey(V, "webinar_joined", F),
         [ev(V, 0, 1), ev(F, 5, 1), ev(V, 0, 2)],
         {"actors": [2, 0, 0], "in_progress": [0, 2, 0], "dropped_off": [0, 0, 0], "branches": [(1, 1, V, 2)]},
+        unknown_event="webinar_joined",
     ),
     Case(
         "absent event type as a branch: the other step reaches the stage",
         journey(V, ["webinar_joined", F]),
         [ev(V, 0, 1), ev(F, 5, 1), ev(V, 0, 2)],
         {"actors": [2, 1], "branches": [(1, 1, V, 2), (2, 2, F, 1)]},
+        unknown_event="webinar_joined",
     ),
     Case(
         "absent event type as an exclusion removes nobody",
         journey(V, F, exclusions=[{"event": "webinar_joined", "between": [1, 2]}]),
         [ev(V, 0, 1), ev(F, 5, 1)],
         {"actors": [1, 1]},
+        unknown_event="webinar_joined",
     ),
-    # --- issue 14: a kept value "Other" keeps its name; the merged bucket becomes "Other (merged)" (SPEC §5)
+    # --- issue 14: a kept value "Other" keeps its name; the rest is "Other (merged)" (docs/semantics.md#breakdown)
     Case(
         "breakdown value Other is kept apart from the merged bucket",
         journey(V, F, breakdown={"property": "country", "limit": 2}),
@@ -562,7 +572,7 @@ CASES = [
         [ev(V, 0, 1, country="US"), ev(V, 0, 2, country="US"), ev(V, 0, 3, country="Other")],
         {"breakdown_rows": [("US", 1, 2), ("Other", 1, 1)]},
     ),
-    # ---------------------------------------------------------------- strict order (SPEC §5)
+    # ---------------------------------------------------------------- strict order (docs/semantics.md#strict-order)
     Case(
         "strict: any other event in between breaks the step",
         journey(V, F, order="strict"),
@@ -814,7 +824,7 @@ CASES = [
         [ev(V, 0, 1, country="US"), ev(M, 10, 1, country="AT"), ev(F, 10, 1, country="DE")],
         {"breakdown_rows": [("DE", 1, 1), ("DE", 2, 1)]},
     ),
-    # --- issue 17: who is still in progress at as_of (SPEC §5)
+    # --- issue 17: who is still in progress at as_of (docs/semantics.md#in-progress)
     Case(
         "in progress: an open window is not a drop-off",
         ABC,
@@ -886,6 +896,14 @@ CASES = [
 ]
 
 
+def unknown_event_warnings(cases: list[Case]) -> AbstractContextManager[Any]:
+    """What running ``cases`` must warn: that each of their unknown event types matches nothing (nothing else)."""
+    unknown = sorted({case.unknown_event for case in cases if case.unknown_event})
+    if not unknown:
+        return contextlib.nullcontext()
+    return pytest.warns(UnknownEventWarning, match="|".join(f"'{name}'" for name in unknown))
+
+
 def _same(actual: Any, expected: Any) -> bool:
     if expected is None:
         return actual is None or pd.isna(actual)
@@ -897,7 +915,7 @@ def _same(actual: Any, expected: Any) -> bool:
 
 
 def check_case(case: Case, tables: dict[str, pd.DataFrame], trends: dict[str, pd.DataFrame] | None = None) -> None:
-    """Assert the case's expected numbers on result tables in the SPEC §7 format."""
+    """Assert the case's expected numbers on result tables in the format of docs/semantics.md#result-tables."""
     funnel = tables["funnel"]
     for column in (
         "actors",

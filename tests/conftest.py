@@ -14,6 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from backends import BACKENDS, connect
+from inputs import SPEC_EXAMPLE, edited
 
 from journey_widgets.sample import sample_events
 
@@ -56,6 +57,12 @@ def connection(request):
     con = connect(request.param)
     yield con
     con.disconnect()
+
+
+@pytest.fixture
+def spec_example() -> dict:
+    """The SPEC's example journey document (a fresh copy, so a test may change it)."""
+    return edited(SPEC_EXAMPLE)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""A plain, obviously-correct implementation of SPEC §5, the oracle every backend is compared with.
+"""A plain, obviously-correct implementation of docs/semantics.md, the oracle every backend is compared with.
 
 It loops per actor over its time-sorted events and tries every start. Slow on purpose: clarity
 over speed. It reads the journey as the version-1 JSON dict and the events as a pandas DataFrame.
@@ -324,7 +324,8 @@ def _nearest_rank(values: list[int], numerator: int, denominator: int) -> float 
 def reference_run(
     events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None = None, as_of: Any = None
 ) -> dict[str, pd.DataFrame]:
-    """The funnel, branches and paths tables of SPEC §7 (``as_of``: default the latest event time)."""
+    """The funnel, branches and paths tables (docs/semantics.md#result-tables; ``as_of``: default the latest event
+    time)."""
     paths = actor_paths(events, journey, identity, as_of)
     stages = journey["stages"]
     ordered = journey.get("order", "ordered") != "any"

@@ -1,4 +1,4 @@
-"""The step catalog: exactly SPEC §3's 54 events in 16 categories, searchable and extensible."""
+"""The step catalog (docs/semantics.md#the-step-catalog): exactly 54 events in 16 categories, searchable, extensible."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ every chart renders to PNG from a real result on sample data (look at artifacts/
 
 from __future__ import annotations
 
+import importlib
 import math
 import struct
 from pathlib import Path
@@ -11,8 +12,9 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
+from inputs import assert_raises
 
-from journey_widgets import Journey, JourneyError, sample_events, step
+from journey_widgets import ArgumentError, Journey, JourneyError, sample_events, step
 from journey_widgets import charts as C
 from journey_widgets.catalog import default_catalog
 
@@ -406,3 +408,29 @@ def test_window_sweep_axis_is_in_a_readable_unit(longest, unit):
     sweep = pd.DataFrame({"stage_index": [1, 1], "window_seconds": [longest / 2, longest], "actors": [3, 3]})
     lines = C.window_sweep_chart(sweep).to_dict()["hconcat"][0]["layer"][0]
     assert lines["encoding"]["x"]["title"] == f"Window ({unit})"
+
+
+def test_save_chart_refuses_an_unknown_suffix():
+    assert_raises(lambda: C.save_chart(alt.Chart(), "chart.pdf"), ArgumentError, ("cannot save a chart as '.pdf'",))
+
+
+def test_importing_the_charts_switches_no_renderer_and_the_first_chart_draws_offline(monkeypatch):
+    """In a Jupyter kernel, importing journey_widgets.charts leaves Altair's renderer as it is; the first chart
+    made turns the offline renderer on, once: a renderer the user picks afterwards stays."""
+    from journey_widgets.charts import _display
+
+    before = alt.renderers.active
+    monkeypatch.setattr(_display, "_in_jupyter_kernel", lambda: True)
+    alt.renderers.enable("default")
+    try:
+        importlib.reload(C)
+        assert alt.renderers.active == "default"
+        _display._enable_offline_rendering_once.cache_clear()  # as in a new session: no chart made yet
+        C.message_chart("first")
+        assert alt.renderers.active == "jupyter"
+        alt.renderers.enable("html")
+        C.message_chart("second")
+        assert alt.renderers.active == "html"
+    finally:
+        alt.renderers.enable(before)
+        _display._enable_offline_rendering_once.cache_clear()

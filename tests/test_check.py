@@ -16,6 +16,7 @@ from journey_widgets import DataBindingError, DataCheck, check
 from journey_widgets.binding import EventSchema
 from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.check import Finding
+from journey_widgets.errors import NaiveTimestampWarning
 from journey_widgets.sample import sample_events
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -193,8 +194,10 @@ def test_clean_table_is_ok_and_has_typed_empty_examples():
 
 def test_naive_times_and_now_are_utc():
     naive = PROBLEMS.assign(occurred_at=PROBLEMS.occurred_at.dt.tz_localize(None))
-    assert check(naive, now=NOW.replace(tzinfo=None))["future_timestamp"].count == 4
-    assert check(naive, now=NOW)["future_timestamp"].count == 4
+    with pytest.warns(NaiveTimestampWarning):
+        assert check(naive, now=NOW.replace(tzinfo=None))["future_timestamp"].count == 4
+    with pytest.warns(NaiveTimestampWarning):
+        assert check(naive, now=NOW)["future_timestamp"].count == 4
 
 
 def test_other_time_zones_compare_in_utc():

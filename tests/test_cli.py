@@ -1,4 +1,4 @@
-"""The command line: run prints the SPEC §7 funnel table; errors are one line and a non-zero exit."""
+"""The command line: run prints the funnel table (docs/semantics.md#result-tables); errors are one line, exit 1."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from inputs import stage, step_doc, with_filter
 from reference import FUNNEL_COLUMNS
 
+from journey_widgets import Journey
 from journey_widgets.cli import main
 from journey_widgets.sample import write_sample
 
@@ -191,3 +193,237 @@ def test_run_as_of_splits_drop_off_from_in_progress(sample_dir, tmp_path):
     assert (late.in_progress == 0).all() and (early.in_progress == late.dropped_off).all()
     code, _, err = _cli("run", str(journey_file), "--events", events, "--as-of", "soon")
     assert code == 1 and "as_of 'soon' is not an ISO 8601 time" in err and err.count("\n") == 1
+
+
+# ---------------------------------------------------------------------------------------- cli-* (bad inputs)
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("cli")
+    good = {"version": 1, "name": "J", "stages": [{"name": "A", "steps": [{"event": "page_visited"}]}]}
+    texts = {
+        "good.json": json.dumps(good),
+        "malformed.json": json.dumps(good)[:-3],
+        "empty.json": "",
+        "list.json": "[1, 2]",
+        "v2.json": json.dumps({**good, "version": 2}),
+        "nostages.json": json.dumps({**good, "stages": []}),
+        "badfilter.json": json.dumps(with_filter(property="country", op="between", value=[1])),
+        "colour.json": json.dumps(with_filter(property="colour", op="eq", value="red") | {"breakdown": None}),
+        "typo.json": json.dumps({**good, "stages": [{"name": "A", "steps": [{"event": "page_visitd"}]}]}),
+        "anonymous.json": json.dumps(step_doc(1, 0, include_anonymous=True)),
+        "duplicate.json": json.dumps(stage(1, name="Visited")),
+        "events.csv": "event_type,occurred_at,contact_id,visitor_id\npage_visited,2026-01-01 10:00:00,1,v1\n",
+        "nocolumn.csv": "event_type,contact_id\npage_visited,1\n",
+        "textdates.csv": "event_type,occurred_at,contact_id\npage_visited,yesterday,1\n",
+        "empty.csv": "",
+        "identity.csv": "cookie,contact_id\nv1,1\n",
+        "events.txt": "not a table\n",
+    }
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "latin1.json").write_bytes('{"name": "Kundereise ø"}'.encode("latin-1"))
+    (folder / "corrupt.parquet").write_bytes(b"PAR1 this is not parquet")
+    (folder / "adir.json").mkdir()
+    return folder
+
+
+CLI_CASES = [
+    (
+        "cli-run-journey-missing",
+        ["run", "{d}/missing.json", "--events", "{d}/events.csv"],
+        ["'{d}/missing.json'", "No such file"],
+    ),
+    (
+        "cli-run-journey-is-a-folder",
+        ["run", "{d}/adir.json", "--events", "{d}/events.csv"],
+        ["'{d}/adir.json'", "Is a directory"],
+    ),
+    ("cli-run-journey-malformed", ["run", "{d}/malformed.json", "--events", "{d}/events.csv"], ["not valid JSON"]),
+    ("cli-run-journey-empty", ["run", "{d}/empty.json", "--events", "{d}/events.csv"], ["not valid JSON"]),
+    (
+        "cli-run-journey-not-utf8",
+        ["run", "{d}/latin1.json", "--events", "{d}/events.csv"],
+        ["'{d}/latin1.json'", "UTF-8"],
+    ),
+    (
+        "cli-run-journey-not-an-object",
+        ["run", "{d}/list.json", "--events", "{d}/events.csv"],
+        ["JSON object, got list"],
+    ),
+    ("cli-run-journey-version-2", ["run", "{d}/v2.json", "--events", "{d}/events.csv"], ["unknown journey version 2"]),
+    ("cli-run-journey-no-stages", ["run", "{d}/nostages.json", "--events", "{d}/events.csv"], ["has no stages"]),
+    (
+        "cli-run-journey-bad-filter",
+        ["run", "{d}/badfilter.json", "--events", "{d}/events.csv"],
+        ["stage 1, step 1, filter 1", "two values"],
+    ),
+    (
+        "cli-run-unknown-property",
+        ["run", "{d}/colour.json", "--events", "{d}/events.csv"],
+        ["unknown property 'colour'"],
+    ),
+    (
+        "cli-run-events-missing",
+        ["run", "{d}/good.json", "--events", "{d}/nope.parquet"],
+        ["'{d}/nope.parquet' does not exist"],
+    ),
+    ("cli-run-events-unknown-suffix", ["run", "{d}/good.json", "--events", "{d}/events.txt"], ["use .parquet or .csv"]),
+    (
+        "cli-run-events-corrupt-parquet",
+        ["run", "{d}/good.json", "--events", "{d}/corrupt.parquet"],
+        ["corrupt.parquet"],
+    ),
+    (
+        "cli-run-events-missing-column",
+        ["run", "{d}/good.json", "--events", "{d}/nocolumn.csv"],
+        ["no column 'occurred_at'"],
+    ),
+    (
+        "cli-run-events-text-timestamps",
+        ["run", "{d}/good.json", "--events", "{d}/textdates.csv"],
+        ["has type string, expected timestamp"],
+    ),
+    ("cli-run-events-empty-file", ["run", "{d}/good.json", "--events", "{d}/empty.csv"], ["no column 'event_type'"]),
+    (
+        "cli-run-identity-missing",
+        ["run", "{d}/good.json", "--events", "{d}/events.csv", "--identity", "{d}/nope.csv"],
+        ["the identity file '{d}/nope.csv' does not exist"],
+    ),
+    (
+        "cli-run-identity-wrong-columns",
+        ["run", "{d}/good.json", "--events", "{d}/events.csv", "--identity", "{d}/identity.csv"],
+        ["the identity table has no column 'visitor_id'", "'cookie'"],
+    ),
+    (
+        "cli-run-format-conflicts-with-output",
+        ["run", "{d}/good.json", "--events", "{d}/events.csv", "--format", "json", "--output", "{d}/funnel.csv"],
+        ["--format json conflicts with --output '{d}/funnel.csv'", "'{d}/funnel.json'"],
+    ),
+    (
+        "cli-run-output-bad-suffix",
+        ["run", "{d}/good.json", "--events", "{d}/events.csv", "--output", "{d}/funnel.xlsx"],
+        ["--output must end in one of", "funnel.xlsx"],
+    ),
+    (
+        "cli-validate-unknown-property-against-data",
+        ["validate", "{d}/colour.json", "--events", "{d}/events.csv"],
+        ["unknown property 'colour'"],
+    ),
+    ("cli-validate-missing", ["validate", "{d}/missing.json"], ["cannot read the journey file '{d}/missing.json'"]),
+    ("cli-validate-malformed", ["validate", "{d}/malformed.json"], ["not valid JSON"]),
+    ("cli-validate-not-utf8", ["validate", "{d}/latin1.json"], ["not UTF-8"]),
+    ("cli-validate-anonymous", ["validate", "{d}/anonymous.json"], ["stage 2, step 1: event 'form_submission'"]),
+    ("cli-validate-duplicate-stages", ["validate", "{d}/duplicate.json"], ["stage 2: name 'Visited' is already used"]),
+    (
+        "cli-sample-zero-events",
+        ["sample", "--events", "0", "--out", "{d}/sample"],
+        ["--events must be at least 1, got 0"],
+    ),
+]
+
+
+def _format(args: list[str], folder: Path) -> list[str]:
+    return [a.replace("{d}", str(folder)) for a in args]
+
+
+@pytest.mark.parametrize(("args", "needles"), [pytest.param(a, n, id=i) for i, a, n in CLI_CASES])
+def test_cli_errors_are_one_line(args, needles, files, capsys):
+    code = main(_format(args, files))
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and err.startswith("journey-widgets: error: "), err
+    assert "Traceback" not in err
+    for needle in _format(needles, files):
+        assert needle in err
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        pytest.param(
+            ["run", "{d}/good.json", "--events", "{d}/events.csv", "--backend", "oracle"],
+            "invalid choice: 'oracle'",
+            id="cli-run-unknown-backend",
+        ),
+        pytest.param(
+            ["run", "{d}/good.json"], "the following arguments are required: --events", id="cli-run-without-events"
+        ),
+        pytest.param(["frobnicate"], "invalid choice: 'frobnicate'", id="cli-unknown-command"),
+    ],
+)
+def test_cli_usage_errors_end_with_one_error_line(args, needle, files, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(_format(args, files))
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and "Traceback" not in err
+    assert needle in err.strip().splitlines()[-1] and "error:" in err.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        pytest.param(
+            ["run", "{d}/malformed.json", "--events", "{d}/events.csv"],
+            "not valid JSON",
+            id="cli-process-malformed-journey",
+        ),
+        pytest.param(
+            ["run", "{d}/good.json", "--events", "{d}/corrupt.parquet"],
+            "corrupt.parquet",
+            id="cli-process-corrupt-events",
+        ),
+        pytest.param(["validate", "{d}/latin1.json"], "not UTF-8", id="cli-process-not-utf8"),
+    ],
+)
+def test_cli_process_exits_non_zero_with_one_line(args, needle, files):
+    done = subprocess.run(
+        [sys.executable, "-m", "journey_widgets.cli", *_format(args, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and needle in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "warning"),
+    [
+        pytest.param(
+            ["run", "{d}/typo.json", "--events", "{d}/events.csv"],
+            "stage 1 ('A'), step 1 (page_visitd): unknown event type 'page_visitd': in neither the step catalog "
+            "nor the events data, so it matches no event (did you mean 'page_visited'?)",
+            id="cli-run-unknown-event-warns",
+        ),
+        pytest.param(
+            ["validate", "{d}/typo.json", "--events", "{d}/events.csv"],
+            "unknown event type 'page_visitd': in neither the step catalog nor the events data",
+            id="cli-validate-unknown-event-against-data-warns",
+        ),
+        pytest.param(
+            ["validate", "{d}/typo.json"],
+            "stage 1 ('A'), step 1 (page_visitd): unknown event type 'page_visitd': not in the step catalog "
+            "(did you mean 'page_visited'?)",
+            id="cli-validate-unknown-event-against-catalog-warns",
+        ),
+        pytest.param(
+            ["validate", "{d}/colour.json"],
+            "filter 1 (colour eq): property 'colour' is not in the step catalog",
+            id="cli-validate-unknown-property-against-catalog-warns",
+        ),
+    ],
+)
+def test_cli_warnings_are_one_line_each_and_the_command_succeeds(args, warning, files, capsys):
+    code = main(_format(args, files))
+    out, err = capsys.readouterr()
+    lines = [line for line in err.splitlines() if line.startswith("journey-widgets: warning: ")]
+    assert code == 0 and out, err
+    assert len([line for line in lines if warning in line]) == 1, err
+
+
+def test_cli_validate_prints_a_good_unicode_journey(tmp_path, capsys):
+    path = tmp_path / "ø.json"
+    Journey("Kundereise 🚀").stage("Besøkt", "page_visited").save(path)
+    assert main(["validate", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert Journey.from_json(out) == Journey.load(path) and "valid (1 stages)" in err

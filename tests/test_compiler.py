@@ -1,11 +1,11 @@
-"""The compiled journey returns exactly the reference's numbers (SPEC §5) on every executed backend."""
+"""The compiled journey returns exactly the reference's numbers (docs/semantics.md) on every executed backend."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 from backends import load
-from cases import CASES, check_case, events_frame, identity_frame
+from cases import CASES, at, check_case, ev, events_frame, identity_frame, journey, unknown_event_warnings
 from compare import assert_tables_equal, run_journey
 from reference import reference_run, reference_trend
 
@@ -16,9 +16,10 @@ from journey_widgets import Journey
 def test_hand_worked_case(case, connection):
     events = events_frame(case.events)
     identity = identity_frame(case.identity) if case.identity else None
-    tables, result = run_journey(
-        load(connection, "events", events), case.journey, load(connection, "identity", identity), case.as_of_time
-    )
+    with unknown_event_warnings([case]):
+        tables, result = run_journey(
+            load(connection, "events", events), case.journey, load(connection, "identity", identity), case.as_of_time
+        )
     check_case(case, tables, {p: result.trend(p) for p in case.trend})
     expected = reference_run(events, case.journey, identity, case.as_of_time)
     for name in ("funnel", "branches", "paths"):
@@ -57,3 +58,16 @@ def test_the_merged_label_never_equals_a_kept_value(connection):
     funnel = journey.run(load(connection, "events", events)).funnel()
     assert funnel.breakdown.tolist() == ["Other", "Other (merged)", "Other (merged 2)"]
     assert funnel.actors.tolist() == [3, 2, 2]
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    ["2026-01-05T01:40:00+01:00", at(40).tz_convert("Asia/Kolkata").to_pydatetime(), at(40).tz_localize(None)],
+    ids=["text-plus-one-hour", "aware-datetime", "naive-datetime"],
+)
+def test_as_of_in_any_zone_is_the_same_instant(as_of):
+    """as_of is minute 40 in UTC however it is written: the start at 0 (window 60 minutes) is still in progress."""
+    result = Journey.from_dict(journey("page_visited", "form_submission")).run(
+        events_frame([ev("page_visited", 0, 1)]), as_of=as_of
+    )
+    assert result.funnel().in_progress.tolist() == [0, 1]

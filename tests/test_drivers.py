@@ -1,4 +1,4 @@
-"""Conversion drivers (SPEC §7): backend counts against the reference, statistics from scipy."""
+"""Conversion drivers (docs/semantics.md#beyond-the-funnel): backend counts against the reference, scipy statistics."""
 
 from __future__ import annotations
 

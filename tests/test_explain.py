@@ -1,4 +1,4 @@
-"""Explain one actor (SPEC §7): readable, and always consistent with the paths table."""
+"""Explain one actor (docs/semantics.md#beyond-the-funnel): readable, and always consistent with the paths table."""
 
 from __future__ import annotations
 

@@ -165,7 +165,7 @@ def hostile_frame(value: str) -> pd.DataFrame:
 
 
 def literal_match(op: str, text: str | None, value: Any) -> bool:
-    """The filter on one property value by SPEC §5: case-sensitive, no patterns, and null fails
+    """The filter on one property value by docs/semantics.md#matching: case-sensitive, no patterns, and null fails
     every op but the negative ones."""
     if op == "is_known":
         return text is not None

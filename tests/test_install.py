@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def lab_venv(tmp_path_factory) -> Path:
     )
     assert built.returncode == 0, built.stderr[-2000:]
     (wheel,) = wheels.glob("journey_widgets-*.whl")
+    assert "journey_widgets/py.typed" in zipfile.ZipFile(wheel).namelist()  # type checkers read the package's hints
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     installed = subprocess.run(

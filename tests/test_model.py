@@ -2,57 +2,61 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import functools
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from inputs import (
+    BASE,
+    EVENTS,
+    FUZZ,
+    JSON_VALUES,
+    SPEC_EXAMPLE,
+    VISIT_TO_FORM,
+    assert_raises,
+    case,
+    doc,
+    edited,
+    load,
+    many_stages,
+    mutated_journeys,
+    small_events,
+    stage,
+    step_doc,
+    with_filter,
+)
 
-from journey_widgets import Journey, JourneyDefinitionError, prop, step
+from journey_widgets import (
+    CatalogError,
+    DataBindingError,
+    Filter,
+    Journey,
+    JourneyDefinitionError,
+    JourneyError,
+    Stage,
+    Step,
+    prop,
+    step,
+)
+from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.durations import format_duration, parse_duration
 
-SPEC_EXAMPLE = {
-    "version": 1,
-    "name": "Visitor to customer",
-    "object": "contact",
-    "order": "ordered",
-    "window": "P30D",
-    "date_range": {"start": "2026-01-01T00:00:00Z", "end": "2026-07-01T00:00:00Z"},
-    "stages": [
-        {
-            "name": "Visited",
-            "steps": [
-                {
-                    "event": "page_visited",
-                    "include_anonymous": True,
-                    "filters": [{"property": "country", "op": "in", "value": ["US", "DE"]}],
-                }
-            ],
-        },
-        {"name": "Converted", "steps": [{"event": "form_submission"}]},
-        {"name": "Met", "steps": [{"event": "meeting_booked"}, {"event": "sequence_meeting_booked"}]},
-        {
-            "name": "Won",
-            "steps": [
-                {
-                    "event": "deal_stage_changed",
-                    "filters": [{"property": "deal_stage", "op": "eq", "value": "closedwon"}],
-                }
-            ],
-        },
-    ],
-    "exclusions": [{"event": "email_spam_reported", "between": [1, 4]}],
-    "breakdown": {"property": "country", "limit": 10},
-}
 
-
-def test_spec_example_round_trips_exactly():
-    journey = Journey.from_dict(SPEC_EXAMPLE)
-    assert journey.to_dict() == SPEC_EXAMPLE
+def test_spec_example_round_trips_exactly(spec_example):
+    journey = Journey.from_dict(spec_example)
+    assert journey.to_dict() == spec_example
     assert Journey.from_json(journey.to_json()) == journey
-    assert json.loads(journey.to_json()) == SPEC_EXAMPLE
+    assert json.loads(journey.to_json()) == spec_example
 
 
-def test_fluent_builder_equals_json():
+def test_fluent_builder_equals_json(spec_example):
     built = (
         Journey("Visitor to customer", window="30d")
         .between_dates("2026-01-01", "2026-07-01")
@@ -63,7 +67,7 @@ def test_fluent_builder_equals_json():
         .exclude("email_spam_reported", between=(1, 4))
         .breakdown_by("country")
     )
-    assert built == Journey.from_dict(SPEC_EXAMPLE)
+    assert built == Journey.from_dict(spec_example)
 
 
 def test_builder_returns_copies():
@@ -72,8 +76,8 @@ def test_builder_returns_copies():
     assert len(base.stages) == 1 and len(longer.stages) == 2
 
 
-def test_file_round_trip(tmp_path):
-    journey = Journey.from_dict(SPEC_EXAMPLE)
+def test_file_round_trip(tmp_path, spec_example):
+    journey = Journey.from_dict(spec_example)
     path = tmp_path / "journey.json"
     journey.save(path)
     assert Journey.load(path) == journey
@@ -146,7 +150,7 @@ def test_date_range_is_utc():
 
 
 def _doc(**changes):
-    return {**SPEC_EXAMPLE, **changes}
+    return edited(SPEC_EXAMPLE, **changes)
 
 
 @pytest.mark.parametrize(
@@ -284,3 +288,733 @@ def test_options_build_and_round_trip():
     assert "hold_constant" not in plain and "attribution" not in plain["breakdown"]
     assert base.breakdown_by("country", attribution="last_touch").breakdown.attributed_stage() is None
     assert "strict order" in repr(journey) and "same form_id" in repr(journey)
+
+
+# ---------------------------------------------------------------------------------------- definition-*
+D = JourneyDefinitionError
+S1 = "stage 1, step 1, filter 1"
+
+DEFINITION_CASES = [
+    # unknown properties (the model allows custom ids; the data or the catalog rejects them); unknown
+    # event types are warnings (see "warning-*")
+    case(
+        "definition-unknown-event-catalog-lookup",
+        lambda: default_catalog().event("page_visitd"),
+        CatalogError,
+        "unknown event type 'page_visitd'",
+        "did you mean 'page_visited'",
+    ),
+    case(
+        "definition-unknown-category",
+        lambda: default_catalog().events_in("formz"),
+        CatalogError,
+        "unknown category 'formz'",
+        "'forms'",
+    ),
+    case(
+        "definition-unknown-property",
+        lambda: load(with_filter(property="colour", op="eq", value="red")),
+        DataBindingError,
+        "stage 1 ('Visited'), step 1 (page_visited), filter 1 (colour eq)",
+        "unknown property 'colour'",
+    ),
+    case(
+        "definition-unknown-property-in-exclusion",
+        lambda: load(
+            doc(
+                exclusions=[
+                    {
+                        "event": "email_spam_reported",
+                        "between": [1, 2],
+                        "filters": [{"property": "x", "op": "is_known"}],
+                    }
+                ]
+            )
+        ),
+        DataBindingError,
+        "exclusion 1 (email_spam_reported), filter 1 (x is_known): unknown property 'x'",
+    ),
+    case(
+        "definition-unknown-breakdown-property",
+        lambda: load(doc(breakdown={"property": "colour"})),
+        DataBindingError,
+        "breakdown: unknown property 'colour'",
+    ),
+    case(
+        "definition-unknown-held-property",
+        lambda: load(doc(hold_constant=["colour"])),
+        DataBindingError,
+        "hold_constant 1: unknown property 'colour'",
+    ),
+    case(
+        "definition-breakdown-stage-beyond-the-journey",
+        lambda: load(doc(breakdown={"property": "country", "attribution": "stage", "stage": 9})),
+        JourneyDefinitionError,
+        "breakdown: attribution to stage 9 but the journey has",
+    ),
+    case(
+        "definition-role-column-as-property",
+        lambda: load(with_filter(property="contact_id", op="eq", value=1)),
+        DataBindingError,
+        "unknown property 'contact_id' (it plays a role in the schema)",
+    ),
+    case(
+        "definition-unknown-property-catalog-lookup",
+        lambda: default_catalog().property("colour"),
+        CatalogError,
+        "unknown property 'colour'",
+        "did you mean 'country'",
+    ),
+    case(
+        "definition-register-event-with-unknown-property",
+        lambda: Catalog.default().register_event("webinar_joined", properties=["colour"]),
+        CatalogError,
+        "unknown property 'colour'",
+    ),
+    case(
+        "definition-register-event-twice",
+        lambda: Catalog.default().register_event("page_visited"),
+        CatalogError,
+        "event type 'page_visited' is already in the catalog",
+    ),
+    case(
+        "definition-register-property-bad-type",
+        lambda: Catalog.default().register_property("plan", type="date"),  # type: ignore[arg-type]
+        CatalogError,
+        "got 'date'",
+    ),
+    # filter values of the wrong type for the operator
+    case(
+        "definition-eq-object",
+        lambda: load(with_filter(property="country", op="eq", value={"a": 1})),
+        D,
+        S1,
+        "{'a': 1}",
+    ),
+    case("definition-eq-list", lambda: load(with_filter(property="country", op="eq", value=["US"])), D, S1, "'eq'"),
+    case("definition-eq-null", lambda: load(with_filter(property="country", op="eq", value=None)), D, S1, "got None"),
+    case("definition-eq-nan", lambda: load(with_filter(property="amount", op="eq", value=float("nan"))), D, S1, "nan"),
+    case("definition-neq-missing-value", lambda: load(with_filter(property="country", op="neq")), D, S1, "'neq'"),
+    case("definition-gt-boolean", lambda: load(with_filter(property="amount", op="gt", value=True)), D, S1, "got True"),
+    case("definition-gte-list", lambda: load(with_filter(property="amount", op="gte", value=[1])), D, S1, "'gte'"),
+    case("definition-lt-object", lambda: load(with_filter(property="amount", op="lt", value={})), D, S1, "'lt'"),
+    case("definition-lte-null", lambda: load(with_filter(property="amount", op="lte", value=None)), D, S1, "'lte'"),
+    case("definition-contains-number", lambda: load(with_filter(property="country", op="contains", value=5)), D, S1),
+    case(
+        "definition-contains-empty-text",
+        lambda: load(with_filter(property="country", op="contains", value="")),
+        D,
+        S1,
+        "non-empty text",
+    ),
+    case(
+        "definition-not-contains-list",
+        lambda: load(with_filter(property="country", op="not_contains", value=["U"])),
+        D,
+        S1,
+        "'not_contains'",
+    ),
+    case(
+        "definition-starts-with-null",
+        lambda: load(with_filter(property="country", op="starts_with", value=None)),
+        D,
+        S1,
+        "'starts_with'",
+    ),
+    case(
+        "definition-in-scalar",
+        lambda: load(with_filter(property="country", op="in", value="US")),
+        D,
+        S1,
+        "non-empty list",
+        "'US'",
+    ),
+    case("definition-in-empty-list", lambda: load(with_filter(property="country", op="in", value=[])), D, S1, "'in'"),
+    case(
+        "definition-in-nested-list",
+        lambda: load(with_filter(property="country", op="in", value=[["US"]])),
+        D,
+        S1,
+        "scalar values",
+    ),
+    case(
+        "definition-in-null-item",
+        lambda: load(with_filter(property="country", op="in", value=["US", None])),
+        D,
+        S1,
+        "None",
+    ),
+    case(
+        "definition-not-in-object-item",
+        lambda: load(with_filter(property="country", op="not_in", value=[{"x": 1}])),
+        D,
+        S1,
+        "'not_in'",
+    ),
+    case(
+        "definition-is-known-with-value",
+        lambda: load(with_filter(property="country", op="is_known", value="US")),
+        D,
+        S1,
+        "'is_known' takes no value",
+    ),
+    case(
+        "definition-is-unknown-with-zero",
+        lambda: load(with_filter(property="amount", op="is_unknown", value=0)),
+        D,
+        S1,
+        "'is_unknown' takes no value, got 0",
+    ),
+    case(
+        "definition-between-one-value",
+        lambda: load(with_filter(property="amount", op="between", value=[1])),
+        D,
+        S1,
+        "needs two values",
+    ),
+    case(
+        "definition-between-three-values",
+        lambda: load(with_filter(property="amount", op="between", value=[1, 2, 3])),
+        D,
+        S1,
+        "(1, 2, 3)",
+    ),
+    case(
+        "definition-between-scalar",
+        lambda: load(with_filter(property="amount", op="between", value=5)),
+        D,
+        S1,
+        "got 5",
+    ),
+    case(
+        "definition-between-reversed",
+        lambda: load(with_filter(property="amount", op="between", value=[10, 1])),
+        D,
+        S1,
+        "low <= high",
+        "(10, 1)",
+    ),
+    case(
+        "definition-between-mixed-types",
+        lambda: load(with_filter(property="amount", op="between", value=[1, "z"])),
+        D,
+        S1,
+        "one type",
+    ),
+    case(
+        "definition-between-booleans",
+        lambda: load(with_filter(property="flag", op="between", value=[False, True])),
+        D,
+        S1,
+        "(False, True)",
+    ),
+    case(
+        "definition-between-null",
+        lambda: load(with_filter(property="amount", op="between", value=[None, 3])),
+        D,
+        S1,
+        "(None, 3)",
+    ),
+    case(
+        "definition-between-via-prop-reversed",
+        lambda: prop("amount").between(5, 1),
+        D,
+        "between",
+        "low <= high",
+    ),
+    case(
+        "definition-unknown-op",
+        lambda: load(with_filter(property="country", op="like", value="U%")),
+        D,
+        "stage 1, step 1, filter 1, op",
+        "got 'like'",
+    ),
+    case("definition-filter-without-property", lambda: load(with_filter(op="eq", value=1)), D, f"{S1}, property"),
+    case(
+        "definition-filter-empty-property",
+        lambda: load(with_filter(property="", op="eq", value=1)),
+        D,
+        f"{S1}, property",
+    ),
+    case(
+        "definition-filter-unknown-field",
+        lambda: load(with_filter(property="country", op="eq", value="US", negate=True)),
+        D,
+        f"{S1}, negate: unknown field",
+    ),
+    case(
+        "definition-value-text-for-number-column",
+        lambda: load(with_filter(property="amount", op="gt", value="ten")),
+        DataBindingError,
+        "filter 1 (amount gt): value 'ten' does not fit column 'amount' of type float64",
+    ),
+    case(
+        "definition-value-number-for-text-column",
+        lambda: load(with_filter(property="country", op="eq", value=3)),
+        DataBindingError,
+        "value 3 does not fit column 'country'",
+    ),
+    case(
+        "definition-value-text-for-boolean-column",
+        lambda: load(with_filter(property="flag", op="eq", value="yes")),
+        DataBindingError,
+        "value 'yes' does not fit column 'flag' of type boolean",
+    ),
+    case(
+        "definition-value-mixed-list-for-text-column",
+        lambda: load(with_filter(property="country", op="in", value=["US", 1])),
+        DataBindingError,
+        "value 1 does not fit column 'country'",
+    ),
+    case(
+        "definition-contains-on-number-column",
+        lambda: load(with_filter(property="amount", op="contains", value="1")),
+        DataBindingError,
+        "'contains' needs a text column but 'amount' is float64",
+    ),
+    case(
+        "definition-between-text-on-integer-column",
+        lambda: load(with_filter(property="score", op="between", value=["a", "b"])),
+        DataBindingError,
+        "value 'a' does not fit column 'score' of type int64",
+    ),
+    # structure
+    case(
+        "definition-no-stages", lambda: load(doc(stages=[], exclusions=None)), D, "'Visitor to customer' has no stages"
+    ),
+    case("definition-no-stages-key", lambda: load(doc(stages=None, exclusions=None)), D, "has no stages"),
+    case("definition-no-stages-run", lambda: Journey("Empty").run(EVENTS), D, "journey 'Empty' has no stages"),
+    case(
+        "definition-empty-stage",
+        lambda: load(stage(1, steps=[])),
+        D,
+        "stage 2: stage 'Converted' has no steps: give at least one",
+    ),
+    case(
+        "definition-stage-built-without-steps",
+        lambda: Journey("J").stage("Visited"),
+        D,
+        "stage 'Visited' has no steps: give at least one, e.g. .stage('Visited', 'page_visited')",
+    ),
+    # the model's own constructors: one JourneyDefinitionError, never pydantic's ValidationError
+    case(
+        "definition-constructor-window-in-months",
+        lambda: Journey("x", window="1 month"),
+        D,
+        "window: cannot read the duration '1 month'",
+        "'30d'",
+    ),
+    case("definition-constructor-unknown-field", lambda: Journey("x", colour="red"), D, "colour: unknown field"),
+    case(
+        "definition-constructor-filter-unknown-op",
+        lambda: Filter(property="country", op="like", value="U%"),
+        D,
+        "op: Input should be 'eq'",
+        "got 'like'",
+    ),
+    case("definition-constructor-step-empty-event", lambda: Step(event=""), D, "event: String should have at least 1"),
+    case(
+        "definition-constructor-stage-without-steps",
+        lambda: Stage(name="Visited", steps=[]),
+        D,
+        "stage 'Visited' has no steps",
+    ),
+    case(
+        "definition-from-json-given-a-dict",
+        lambda: Journey.from_json(BASE),
+        D,
+        "from_json takes JSON text, got a dict: for a dict use Journey.from_dict",
+    ),
+    case(
+        "definition-stage-without-steps",
+        lambda: load({**doc(), "stages": [{"name": "Visited"}]}),
+        D,
+        "stage 1, steps: Field required",
+    ),
+    case(
+        "definition-too-many-stages",
+        lambda: load(doc(stages=many_stages(21))),
+        D,
+        "stages: Tuple should have at most 20 items",
+    ),
+    case(
+        "definition-too-many-stages-builder",
+        lambda: functools.reduce(lambda j, i: j.stage(f"S{i}", "page_visited"), range(21), Journey("J")),
+        D,
+        "stages",
+        "at most 20",
+    ),
+    case(
+        "definition-too-many-steps",
+        lambda: load(stage(2, steps=[{"event": "meeting_booked"}] * 11)),
+        D,
+        "stage 3, steps: Tuple should have at most 10 items",
+    ),
+    case("definition-stage-without-name", lambda: load(stage(1, name=None)), D, "stage 2, name"),
+    case("definition-stage-empty-name", lambda: load(stage(0, name="")), D, "stage 1, name", "at least 1 character"),
+    case(
+        "definition-step-as-text",
+        lambda: load(stage(1, steps=["form_submission"])),
+        D,
+        "stage 2, step 1: Input should be a valid dictionary",
+    ),
+    case("definition-step-without-event", lambda: load(step_doc(1, 0, event=None)), D, "stage 2, step 1, event"),
+    case(
+        "definition-step-unknown-field",
+        lambda: load(step_doc(1, 0, anonymous=True)),
+        D,
+        "stage 2, step 1, anonymous: unknown field",
+    ),
+    case("definition-stages-not-a-list", lambda: load(doc(stages="Visited")), D, "stages: Input should be a valid"),
+    case("definition-unknown-top-level-field", lambda: load(doc(colour="red")), D, "colour: unknown field", "'red'"),
+    case("definition-unknown-object", lambda: load(doc(object="company")), D, "object:", "got 'company'"),
+    case("definition-unknown-order", lambda: load(doc(order="random")), D, "order:", "got 'random'"),
+    case(
+        "definition-breakdown-limit-zero",
+        lambda: load(doc(breakdown={"property": "country", "limit": 0})),
+        D,
+        "breakdown, limit",
+    ),
+    case(
+        "definition-breakdown-limit-too-big",
+        lambda: load(doc(breakdown={"property": "country", "limit": 1001})),
+        D,
+        "breakdown, limit",
+        "1000",
+    ),
+    case(
+        "definition-include-anonymous-not-boolean",
+        lambda: load(step_doc(0, 0, include_anonymous="maybe")),
+        D,
+        "stage 1, step 1, include_anonymous",
+    ),
+    case("definition-name-not-text", lambda: load(doc(name=5)), D, "name: Input should be a valid string"),
+    case("definition-document-not-an-object", lambda: Journey.from_dict([BASE]), D, "must be a JSON object, got list"),
+    # the window
+    case("definition-window-zero", lambda: load(doc(window="P0D")), D, "window must be a positive duration, got P0D"),
+    case("definition-window-zero-friendly", lambda: load(doc(window="0d")), D, "window", "positive"),
+    case(
+        "definition-window-negative-timedelta",
+        lambda: Journey("J").within(dt.timedelta(days=-1)),
+        D,
+        "window must be a positive duration, got -P1D",
+    ),
+    case("definition-window-negative-iso", lambda: load(doc(window="-P1D")), D, "window", "'-P1D'"),
+    case("definition-window-months", lambda: load(doc(window="P1M")), D, "'P1M'", "months and years are not exact"),
+    case("definition-window-text", lambda: load(doc(window="soon")), D, "window: cannot read the duration 'soon'"),
+    case("definition-window-number", lambda: load(doc(window=30)), D, "window", "got 30"),
+    case("definition-window-below-a-microsecond", lambda: load(doc(window="PT0.0000001S")), D, "window", "positive"),
+    case(
+        "definition-window-too-long", lambda: load(doc(window="P99999999999D")), D, "window 'P99999999999D' is too long"
+    ),
+    # the date range
+    case(
+        "definition-date-range-reversed",
+        lambda: load(doc(date_range={"start": "2026-02-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"})),
+        D,
+        "date_range: date range start 2026-02-01 00:00:00+00:00 is not before its end 2026-01-01",
+    ),
+    case(
+        "definition-date-range-empty",
+        lambda: load(doc(date_range={"start": "2026-02-01T00:00:00Z", "end": "2026-02-01T00:00:00Z"})),
+        D,
+        "date_range",
+        "is not before its end",
+    ),
+    case(
+        "definition-date-range-reversed-builder",
+        lambda: Journey("J").between_dates("2026-02-01", "2026-01-01"),
+        D,
+        "date_range",
+        "2026-02-01",
+    ),
+    case(
+        "definition-date-range-unreadable", lambda: load(doc(date_range={"start": "yesterday"})), D, "date_range, start"
+    ),
+    case(
+        "definition-date-range-out-of-range",
+        lambda: load(doc(date_range={"end": "9999-12-31T23:59:59-05:00"})),
+        D,
+        "date_range, end: 9999-12-31T23:59:59-05:00 is out of range in UTC",
+    ),
+    case(
+        "definition-date-range-unknown-field",
+        lambda: load(doc(date_range={"from": "2026-01-01"})),
+        D,
+        "date_range, from",
+    ),
+    # exclusions
+    case(
+        "definition-exclusion-beyond-last-stage",
+        lambda: load(doc(exclusions=[{"event": "email_spam_reported", "between": [1, 4]}])),
+        D,
+        "exclusion 1: between [1, 4] names stage 4 but the journey has 3 stages",
+    ),
+    case(
+        "definition-exclusion-reversed",
+        lambda: load(doc(exclusions=[{"event": "email_spam_reported", "between": [3, 1]}])),
+        D,
+        "exclusion 1: between must be two stage numbers i < j",
+        "got [3, 1]",
+    ),
+    case(
+        "definition-exclusion-same-stage",
+        lambda: load(doc(exclusions=[{"event": "email_spam_reported", "between": [2, 2]}])),
+        D,
+        "exclusion 1",
+        "got [2, 2]",
+    ),
+    case(
+        "definition-exclusion-stage-zero",
+        lambda: load(doc(exclusions=[{"event": "email_spam_reported", "between": [0, 2]}])),
+        D,
+        "exclusion 1",
+        "got [0, 2]",
+    ),
+    case(
+        "definition-exclusion-negative",
+        lambda: load(doc(exclusions=[{"event": "email_spam_reported", "between": [-1, 2]}])),
+        D,
+        "exclusion 1",
+        "got [-1, 2]",
+    ),
+    case(
+        "definition-exclusion-one-index",
+        lambda: load(doc(exclusions=[{"event": "email_spam_reported", "between": [1]}])),
+        D,
+        "exclusion 1, between",
+    ),
+    case(
+        "definition-exclusion-without-between",
+        lambda: load(doc(exclusions=[{"event": "email_spam_reported"}])),
+        D,
+        "exclusion 1, between: Field required",
+    ),
+    case(
+        "definition-second-exclusion-out-of-range",
+        lambda: load(
+            doc(
+                exclusions=[
+                    {"event": "email_spam_reported", "between": [1, 2]},
+                    {"event": "email_bounced", "between": [2, 9]},
+                ]
+            )
+        ),
+        D,
+        "exclusion 2: between [2, 9] names stage 9",
+    ),
+    case(
+        "definition-exclusion-reversed-builder",
+        lambda: VISIT_TO_FORM.exclude("email_spam_reported", between=(2, 1)),
+        D,
+        "between must be two stage numbers i < j",
+        "got [2, 1]",
+    ),
+    # anonymous visitors only where the catalog allows them
+    case(
+        "definition-anonymous-form-submission",
+        lambda: load(step_doc(1, 0, include_anonymous=True)),
+        D,
+        "stage 2, step 1: event 'form_submission' does not support anonymous visitors",
+    ),
+    case(
+        "definition-anonymous-on-second-branch",
+        lambda: load(step_doc(2, 1, include_anonymous=True)),
+        D,
+        "stage 3, step 2: event 'sequence_meeting_booked' does not support anonymous visitors",
+    ),
+    case(
+        "definition-anonymous-in-exclusion",
+        lambda: load(doc(exclusions=[{"event": "email_spam_reported", "between": [1, 3], "include_anonymous": True}])),
+        D,
+        "exclusion 1: event 'email_spam_reported' does not support anonymous visitors",
+    ),
+    case(
+        "definition-anonymous-builder",
+        lambda: step("meeting_booked", anonymous=True),
+        D,
+        "event 'meeting_booked' does not support anonymous visitors",
+    ),
+    # versions and JSON text
+    case("definition-version-2", lambda: load(doc(version=2)), D, "unknown journey version 2"),
+    case("definition-version-text", lambda: load(doc(version="1")), D, "unknown journey version '1'"),
+    case("definition-version-null", lambda: load({**doc(), "version": None}), D, "unknown journey version None"),
+    case("definition-version-0", lambda: load(doc(version=0)), D, "unknown journey version 0"),
+    case("definition-json-truncated", lambda: Journey.from_json(json.dumps(BASE)[:-5]), D, "not valid JSON", "line 1"),
+    case("definition-json-empty", lambda: Journey.from_json(""), D, "not valid JSON"),
+    case(
+        "definition-json-trailing-comma", lambda: Journey.from_json('{"version": 1,}'), D, "not valid JSON", "char 14"
+    ),
+    case("definition-json-single-quotes", lambda: Journey.from_json("{'version': 1}"), D, "not valid JSON"),
+    case("definition-json-list", lambda: Journey.from_json("[1, 2]"), D, "a journey must be a JSON object, got list"),
+    case("definition-json-text", lambda: Journey.from_json('"journey"'), D, "JSON object, got str"),
+    case("definition-json-null", lambda: Journey.from_json("null"), D, "JSON object, got NoneType"),
+    case("definition-json-not-utf8", lambda: Journey.from_json(b"\xff\xfe\x00{"), D, "not valid JSON"),
+    case(
+        "definition-json-deeply-nested",
+        lambda: Journey.from_json("[" * 100_000 + "]" * 100_000),
+        D,
+        "nested too deeply",
+    ),
+    case(
+        "definition-dict-deeply-nested",
+        lambda: load(doc(stages=[functools.reduce(lambda inner, _: {"a": inner}, range(5000), {})])),
+        D,
+        "stage 1, a: unknown field",
+    ),
+    case(
+        "definition-load-missing-file",
+        lambda: Journey.load("/nonexistent-folder/journey.json"),
+        D,
+        "cannot read the journey file '/nonexistent-folder/journey.json'",
+        "No such file",
+    ),
+    # duplicate stage names: rejected (results are keyed and charted by stage name)
+    case(
+        "definition-duplicate-stage-names",
+        lambda: load(stage(1, name="Visited")),
+        D,
+        "stage 2: name 'Visited' is already used by stage 1",
+    ),
+    case(
+        "definition-duplicate-stage-names-apart",
+        lambda: load(stage(2, name="Visited")),
+        D,
+        "stage 3: name 'Visited' is already used by stage 1",
+    ),
+    case(
+        "definition-duplicate-stage-names-builder",
+        lambda: Journey("J").stage("Ä", "page_visited").stage("Ä", "form_submission"),
+        D,
+        "stage 2: name 'Ä' is already used by stage 1",
+    ),
+    # names longer than 200 characters
+    case("definition-long-journey-name", lambda: load(doc(name="n" * 201)), D, "name: String should have at most 200"),
+    case("definition-long-stage-name", lambda: load(stage(1, name="s" * 201)), D, "stage 2, name", "at most 200"),
+    case("definition-long-event-id", lambda: load(step_doc(1, 0, event="e" * 201)), D, "stage 2, step 1, event", "200"),
+    case(
+        "definition-long-property-name",
+        lambda: load(with_filter(property="p" * 201, op="is_known")),
+        D,
+        f"{S1}, property",
+        "at most 200",
+    ),
+    case(
+        "definition-long-breakdown-property",
+        lambda: load(doc(breakdown={"property": "b" * 201})),
+        D,
+        "breakdown, property",
+        "at most 200",
+    ),
+    case(
+        "definition-long-unicode-stage-name",
+        lambda: Journey("J").stage("ø" * 201, "page_visited"),
+        D,
+        "name",
+        "at most 200",
+    ),
+    case(
+        "definition-long-custom-event-registration",
+        lambda: Catalog.default().register_event("e" * 201),
+        CatalogError,
+        "at most 200 characters",
+    ),
+]
+
+
+@pytest.mark.parametrize(("action", "error", "needles"), DEFINITION_CASES)
+def test_definition_errors(action, error, needles):
+    assert_raises(action, error, needles)
+
+
+def test_one_problem_is_reported_once():
+    """A failing step is not echoed as "the stage has no steps" (pydantic reports both)."""
+    with pytest.raises(JourneyDefinitionError) as info:
+        load(with_filter(property="amount", op="between", value=[1]))
+    assert ";" not in str(info.value) and "at least 1 item" not in str(info.value)
+
+
+def test_long_values_are_shortened_in_messages():
+    with pytest.raises(JourneyDefinitionError) as info:
+        load(with_filter(property="country", op="eq", value=["x" * 10_000] * 1_000))
+    assert len(str(info.value)) < 500 and "stage 1, step 1, filter 1" in str(info.value)
+
+
+# ---------------------------------------------------------------------------------------- positive definition cases
+UNICODE_NAMES = [
+    "Käufer → Kunde",
+    "顧客への道",
+    "عميل",  # right-to-left
+    "Besøkt 🚀",
+    "e\u0301te\u0301",  # combining accents
+    "tab\there",
+    "x" * 200,
+    "ø" * 200,
+]
+
+
+@pytest.mark.parametrize("name", UNICODE_NAMES, ids=[f"unicode-{i}" for i in range(len(UNICODE_NAMES))])
+def test_unicode_and_200_character_names_round_trip(name, tmp_path):
+    journey = (
+        Journey(name)
+        .stage(name, step("page_visited", anonymous=True, country=[name, "US"]))
+        .stage("2·" + name[::-1][:198], "form_submission")
+        .breakdown_by("country")
+    )
+    assert Journey.from_json(journey.to_json()) == journey
+    assert Journey.from_dict(json.loads(json.dumps(journey.to_dict(), ensure_ascii=True))) == journey
+    journey.save(tmp_path / "j.json")
+    assert Journey.load(tmp_path / "j.json") == journey
+    assert json.loads((tmp_path / "j.json").read_text(encoding="utf-8"))["name"] == name
+
+
+def test_unicode_names_and_values_run_on_data():
+    events = small_events(
+        event_type=pd.Series(["seite_besucht_✓", "form_submission"] + ["x"] * 4, dtype="string"),
+        country=pd.Series(["Ørland", "Ørland", None, None, None, None], dtype="string"),
+    ).rename(columns={"amount": "beløp"})
+    journey = (
+        Journey("Kundereise 🚀")
+        .stage("Besøkt", step("seite_besucht_✓", country="Ørland"))
+        .stage("Konvertert", step("form_submission", prop("beløp").is_unknown()))
+    )
+    funnel = journey.run(events).funnel()
+    assert funnel.stage.tolist() == ["Besøkt", "Konvertert"] and funnel.actors.tolist() == [1, 1]
+
+
+def test_case_differing_stage_names_are_distinct():
+    journey = Journey("J").stage("Visited", "page_visited").stage("visited", "form_submission")
+    assert [s.name for s in journey.stages] == ["Visited", "visited"]
+
+
+# ---------------------------------------------------------------------------------------- fuzzing
+
+
+def _load_or_journey_error(data: Any) -> None:
+    for draft in (False, True):
+        try:
+            journey = Journey.from_dict(data, draft=draft)
+        except JourneyError:
+            continue
+        assert Journey.from_json(journey.to_json(), draft=draft) == journey  # what loads, round-trips
+
+
+@FUZZ
+@given(JSON_VALUES)
+def test_fuzz_arbitrary_json_documents(data):
+    _load_or_journey_error(data)
+    with contextlib.suppress(JourneyError):
+        Journey.from_json(json.dumps(data))
+
+
+@FUZZ
+@given(st.text(max_size=200) | st.binary(max_size=200))
+def test_fuzz_arbitrary_json_text(text):
+    with contextlib.suppress(JourneyError):
+        Journey.from_json(text)
+
+
+@FUZZ
+@given(mutated_journeys())
+def test_fuzz_mutated_journeys(data):
+    _load_or_journey_error(data)

@@ -1,4 +1,4 @@
-"""What actors did next (SPEC §7): after dropping off, and between stages for those who went on."""
+"""What actors did next (docs/semantics.md#beyond-the-funnel): after dropping off, and between stages for the others."""
 
 from __future__ import annotations
 

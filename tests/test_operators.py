@@ -17,7 +17,7 @@ from journey_widgets.model import MAX_HELD, MAX_STAGES, MAX_STEPS, Filter
 from journey_widgets.operators import KINDS, OPERATORS, PROPERTY_KINDS, kind_of
 from journey_widgets.widget import JourneyEditor
 
-#: SPEC §5: a null property passes exactly these.
+#: docs/semantics.md#matching: a null property passes exactly these.
 NULL_PASSING = {"neq", "not_in", "not_contains", "is_unknown"}
 #: A value of each property kind for a filter, and a column holding it.
 VALUES = {"string": "b", "number": 2, "timestamp": "2026-01-02T00:00:00", "boolean": True}

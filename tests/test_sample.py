@@ -8,7 +8,9 @@ from importlib import resources
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from inputs import assert_raises
 
+from journey_widgets import ArgumentError
 from journey_widgets.sample import SCHEMA, sample_events, write_sample
 
 
@@ -86,3 +88,7 @@ def test_write_sample_matches_memory_in_row_groups(tmp_path):
     written = pq.ParquetFile(paths.events)
     assert written.metadata.num_rows == 400_000 and written.num_row_groups > 1
     assert pq.read_table(paths.events).equals(sample_events(400_000, seed=1)[0])
+
+
+def test_sample_of_no_events_is_refused():
+    assert_raises(lambda: sample_events(0), ArgumentError, ("at least 1, got 0",))

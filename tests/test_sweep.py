@@ -1,4 +1,4 @@
-"""Window sweep (SPEC §5): actors per stage for every window, against the journey run at each window."""
+"""Window sweep (docs/semantics.md#window-sweep): actors per stage for every window, as runs at each window."""
 
 from __future__ import annotations
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import threading
 import time
+from typing import Any
 
+import ibis
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from inputs import EVENTS, FUZZ, JSON_SCALARS, JSON_VALUES, SMALL, many_stages, mutated_journeys, small_events
 
-from journey_widgets import step
+from journey_widgets import Journey, sample_events, step
+from journey_widgets import widget as widget_module
 from journey_widgets.backend_lock import BACKEND_LOCK
 from journey_widgets.binding import bind_events
 from journey_widgets.errors import DataBindingError, JourneyDefinitionError
@@ -476,3 +484,330 @@ def test_an_edit_sends_at_most_one_query_and_a_rename_none(builder, monkeypatch)
     counts = {name: edit(change) for name, change in edits.items()}
     assert counts == dict.fromkeys(edits, 1), counts
     assert edit(lambda d: stage(d | {"name": "Renamed"}, 0, name="Landed")) == 0
+
+
+# ---------------------------------------------------------------------------------------- widget-*
+@pytest.fixture
+def small_builder() -> JourneyBuilder:
+    built = JourneyBuilder(EVENTS, SMALL)
+    built.wait()
+    assert built.editor.status == "idle" and len(built.editor.funnel) == 3, built.editor.message
+    return built
+
+
+def small(**changes: Any) -> dict[str, Any]:
+    data = SMALL.to_dict()
+    data.update(changes)
+    return data
+
+
+def small_step(stage_index: int, **changes: Any) -> dict[str, Any]:
+    data = small()
+    data["stages"][stage_index]["steps"][0].update(changes)
+    return data
+
+
+WIDGET_CASES = [
+    (
+        "widget-unknown-property",
+        small_step(0, filters=[{"property": "colour", "op": "eq", "value": "red"}]),
+        ["stages", 0, "steps", 0, "filters", 0],
+        "The data has no property colour",
+    ),
+    (
+        "widget-value-does-not-fit-column",
+        small_step(0, filters=[{"property": "country", "op": "eq", "value": 3}]),
+        ["stages", 0, "steps", 0, "filters", 0],
+        "3 does not fit country, which holds text",
+    ),
+    (
+        "widget-between-one-value",
+        small_step(0, filters=[{"property": "amount", "op": "between", "value": [1]}]),
+        ["stages", 0, "steps", 0, "filters", 0],
+        "Type two values: low, high",
+    ),
+    (
+        "widget-anonymous-not-allowed",
+        small_step(1, include_anonymous=True),
+        ["stages", 1, "steps", 0],
+        "event 'form_submission' does not support anonymous visitors",
+    ),
+    (
+        "widget-empty-stage",
+        small(stages=[{"name": "A", "steps": []}]),
+        ["stages", 0, "steps"],
+        "Incomplete: pick a step",
+    ),
+    ("widget-no-stages", small(stages=[]), [], "has no stages"),
+    ("widget-too-many-stages", small(stages=many_stages(21)), ["stages"], "At most 20 are allowed"),
+    (
+        "widget-too-many-steps",
+        small(stages=[{"name": "A", "steps": [{"event": "page_visited"}] * 11}]),
+        ["stages", 0, "steps"],
+        "At most 10 are allowed",
+    ),
+    ("widget-window-months", small(window="P1M"), ["window"], "Type a number above 0"),
+    ("widget-window-zero", small(window="PT0S"), ["window"], "Type a number above 0"),
+    ("widget-window-too-long", small(window="P99999999999D"), ["window"], "The window is at most 100,000 years"),
+    (
+        "widget-date-range-reversed",
+        small(date_range={"start": "2026-02-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"}),
+        ["date_range"],
+        "“To” must be after “From”",
+    ),
+    (
+        "widget-date-range-out-of-range",
+        small(date_range={"start": "0001-01-01T00:00:00+01:00"}),
+        ["date_range", "start"],
+        "This date is out of range",
+    ),
+    (
+        "widget-exclusion-out-of-range",
+        small(exclusions=[{"event": "email_spam_reported", "between": [1, 5]}]),
+        ["exclusions", 0],
+        "There is no stage 5: the journey has 3 stages",
+    ),
+    ("widget-unknown-version", small(version=2), ["version"], "Input should be 1"),
+    ("widget-unknown-field", small(colour="red"), ["colour"], "unknown field (value 'red')"),
+    (
+        "widget-duplicate-stage-names",
+        small(stages=[*SMALL.to_dict()["stages"][:2], {"name": "Visited", "steps": [{"event": "meeting_booked"}]}]),
+        ["stages", 2, "name"],
+        "Stage 1 already has this name",
+    ),
+    ("widget-long-name", small(name="n" * 201), ["name"], "at most 200 characters"),
+    ("widget-stages-not-a-list", small(stages="Visited"), ["stages"], "valid tuple"),
+    (
+        "widget-step-not-an-object",
+        small(stages=[{"name": "A", "steps": ["page_visited"]}]),
+        ["stages", 0, "steps", 0],
+        "valid dictionary",
+    ),
+    (
+        "widget-filter-unknown-op",
+        small_step(0, filters=[{"property": "country", "op": "like", "value": "U%"}]),
+        ["stages", 0, "steps", 0, "filters", 0, "op"],
+        "'between'",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def invalid_builder() -> JourneyBuilder:
+    """One builder for the invalid-edit cases: none of them may change its last valid journey or results."""
+    built = JourneyBuilder(EVENTS, SMALL)
+    built.wait()
+    return built
+
+
+def _assert_kept(builder: JourneyBuilder) -> None:
+    assert builder.last_valid_journey == SMALL
+    assert builder.result.journey == SMALL and [row["actors"] for row in builder.editor.funnel] == [3, 1, 1]
+    assert builder.editor.status == "invalid" and builder.editor.message == ""
+
+
+@pytest.mark.parametrize(
+    ("document", "loc", "needle"), [pytest.param(d, where, n, id=i) for i, d, where, n in WIDGET_CASES]
+)
+def test_widget_invalid_documents_are_explained(invalid_builder, document, loc, needle):
+    builder = invalid_builder
+    builder.editor.journey = document  # what a save_changes() from the browser does
+    builder.wait()
+    errors = builder.editor.errors
+    assert len(errors) == 1, errors  # one problem, one message (no echoes)
+    assert errors[0]["loc"] == loc and needle in errors[0]["message"], errors
+    json.dumps(errors)  # the trait syncs to the browser
+    assert builder.editor.journey == document  # the draft being edited is never lost
+    _assert_kept(builder)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param([SMALL.to_dict()], id="widget-journey-is-a-list"),
+        pytest.param("{}", id="widget-journey-is-text"),
+        pytest.param(None, id="widget-journey-is-null"),
+        pytest.param(42, id="widget-journey-is-a-number"),
+    ],
+)
+def test_widget_non_object_from_the_browser_is_explained(invalid_builder, document):
+    builder = invalid_builder
+    draft = builder.editor.journey
+    builder.editor.set_state({"journey": document, "status": "idle"})  # the browser's update message
+    assert builder.editor.errors[0]["message"] == f"the journey must be a JSON object, got {type(document).__name__}"
+    assert builder.editor.journey == draft
+    _assert_kept(builder)
+
+
+def test_widget_unknown_event_is_a_warning_beside_the_step_and_the_journey_runs(small_builder):
+    small_builder.editor.journey = small_step(2, event="meeting_bookd")
+    small_builder.wait()
+    assert small_builder.editor.errors == [] and small_builder.editor.status == "idle"
+    (warning,) = small_builder.editor.warnings
+    assert warning["loc"] == ["stages", 2, "steps", 0]
+    assert "unknown event type 'meeting_bookd'" in warning["message"] and "'meeting_booked'" in warning["message"]
+    assert [row["actors"] for row in small_builder.editor.funnel] == [3, 1, 0]
+    small_builder.editor.journey = SMALL.to_dict()
+    small_builder.wait()
+    assert small_builder.editor.warnings == [] and [row["actors"] for row in small_builder.editor.funnel] == [3, 1, 1]
+
+
+def _broken_events() -> ibis.Table:
+    """Events whose ``score`` column fails on the backend as soon as a query reads it."""
+    raw = small_events(score=None).assign(score_text=["1.5", "2", "3", "4", "oops", "6"])
+    table = ibis.memtable(raw)
+    return table.mutate(score=table.score_text.cast("float64")).drop("score_text")
+
+
+def test_widget_backend_error_mid_query_is_one_line():
+    builder = JourneyBuilder(_broken_events(), SMALL)
+    builder.wait()
+    assert builder.editor.status == "idle"  # the broken column is not read yet
+    before = list(builder.editor.funnel)
+    broken = small_step(0, filters=[{"property": "score", "op": "gt", "value": 1}])
+    builder.editor.journey = broken
+    builder.wait()
+    assert builder.editor.status == "error" and builder.editor.errors == []
+    assert builder.editor.message.startswith("ConversionException: ") and "'oops'" in builder.editor.message
+    assert "\n" not in builder.editor.message
+    assert builder.editor.funnel == before and builder.editor.journey == broken
+    builder.editor.journey = SMALL.to_dict() | {"name": "Again"}  # the next good edit recovers
+    builder.wait()
+    assert builder.editor.status == "idle" and builder.editor.message == "" and builder.result.journey.name == "Again"
+
+
+def test_widget_suggestions_on_a_broken_column_answer_with_the_error(monkeypatch):
+    builder = JourneyBuilder(_broken_events(), SMALL)
+    sent: list = []
+    monkeypatch.setattr(builder.editor, "send", sent.append)
+    builder._on_message(builder.editor, {"type": "suggest", "id": 4, "property": "score"}, [])
+    assert sent[0]["id"] == 4 and sent[0]["values"] == []
+    assert sent[0]["error"].startswith("ConversionException: ") and "'oops'" in sent[0]["error"]
+
+
+def test_widget_failing_data_check_is_one_line(small_builder, monkeypatch):
+    def lost(*args, **kwargs):
+        raise ConnectionError("server closed the connection\nretry later")
+
+    monkeypatch.setattr(widget_module, "check_journey_against_data", lost)
+    small_builder.editor.journey = small(name="Offline")
+    assert (
+        small_builder.editor.status == "error"
+        and small_builder.editor.message == "ConnectionError: server closed the connection"
+    )
+    assert small_builder.journey.name == "Offline" and small_builder.result.journey == SMALL
+
+
+def test_widget_rapid_edits_end_with_the_last_one(small_builder, monkeypatch):
+    started = time.perf_counter()
+    for hours in range(1, 101):
+        small_builder.editor.journey = small(window=f"PT{hours}H", name=f"edit {hours}")
+    assert time.perf_counter() - started < 1.0  # a hundred edits within a second
+    small_builder.wait()
+    assert small_builder.result.journey.name == "edit 100" and small_builder.result.journey.window == dt.timedelta(
+        hours=100
+    )
+    assert small_builder.editor.errors == [] and small_builder.editor.status == "idle"
+    assert small_builder.chart.chart.to_dict()["title"]["text"] == "edit 100"
+
+
+def test_widget_rapid_edits_ending_invalid_keep_the_last_valid(small_builder, monkeypatch):
+    for index in range(1, 101):
+        document = small(name=f"edit {index}")
+        if index % 3 == 0:  # every third edit is broken: the last one (99) is valid, 100 is not
+            document = small(name=f"edit {index}", window="P1M")
+        small_builder.editor.journey = document if index != 100 else small_step(1, include_anonymous=True)
+    small_builder.wait()
+    assert small_builder.result.journey.name == "edit 98" and small_builder.last_valid_journey.name == "edit 98"
+    assert small_builder.editor.errors[0]["loc"] == ["stages", 1, "steps", 0]
+    assert "'form_submission' does not support anonymous visitors" in small_builder.editor.errors[0]["message"]
+    assert small_builder.editor.status == "invalid"
+
+
+def test_widget_edits_from_several_threads_never_raise(small_builder):
+    failures: list[BaseException] = []
+
+    def edit(worker: int) -> None:
+        try:
+            for index in range(20):
+                small_builder.editor.journey = small(name=f"w{worker}-{index}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=edit, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    small_builder.wait()
+    assert failures == [] and small_builder.editor.status == "idle"
+    assert small_builder.result.journey.name == small_builder.editor.journey["name"]
+
+
+# ---------------------------------------------------------------------------------------- fuzzing
+@pytest.fixture(scope="module")
+def fuzz_builder() -> JourneyBuilder:
+    built = JourneyBuilder(EVENTS, SMALL)
+    built.wait()
+    built.editor.send = lambda *args, **kwargs: None  # no browser attached
+    return built
+
+
+@FUZZ
+@given(mutated_journeys() | JSON_VALUES)
+def test_fuzz_widget_documents_never_raise(fuzz_builder, data):
+    if isinstance(data, dict):
+        fuzz_builder.editor.journey = data  # a Python-side or browser-side edit
+    else:
+        fuzz_builder.editor.set_state({"journey": data})
+    json.dumps(fuzz_builder.editor.errors, allow_nan=True)
+    assert isinstance(fuzz_builder.last_valid_journey, Journey)
+    if fuzz_builder.editor.errors:  # the journey in the editor is refused with a clear error, never a stale one
+        with pytest.raises(JourneyDefinitionError, match="not valid yet"):
+            fuzz_builder.journey  # noqa: B018
+    else:
+        assert isinstance(fuzz_builder.journey, Journey)
+
+
+def test_fuzz_widget_settles_after_the_storm(fuzz_builder):
+    settled = SMALL.to_dict() | {"window": "P29D"}  # an edit (the same document again would not be one)
+    fuzz_builder.editor.journey = settled
+    fuzz_builder.wait()
+    assert fuzz_builder.editor.status == "idle" and fuzz_builder.result.journey == Journey.from_dict(settled)
+
+
+PROPERTIES = st.sampled_from(["country", "amount", "score", "flag", "seen_at", "contact_id", "nope", ""])
+
+
+@FUZZ
+@given(
+    JSON_VALUES
+    | st.fixed_dictionaries(
+        {"type": st.just("suggest"), "id": JSON_SCALARS, "property": PROPERTIES | JSON_VALUES, "search": JSON_VALUES}
+    )
+)
+def test_fuzz_message_handler_never_raises(fuzz_builder, content):
+    sent: list = []
+    fuzz_builder.editor.send = sent.append
+    fuzz_builder._on_message(fuzz_builder.editor, content, [])
+    for reply in sent:
+        assert reply["type"] == "suggestions" and isinstance(reply["values"], list)
+        json.dumps(reply, allow_nan=True)
+
+
+def test_widget_suggestions_while_computing_share_the_connection(monkeypatch):
+    """Suggestions (kernel thread) during a computation (worker thread): both answer, neither fails."""
+    events, _ = sample_events(20_000, seed=5)
+    builder = JourneyBuilder(events, SMALL)
+    builder.wait()
+    sent: list = []
+    monkeypatch.setattr(builder.editor, "send", sent.append)
+    statuses: list[str] = []
+    builder.editor.observe(lambda change: statuses.append(change["new"]), names="status")
+    for index in range(2):
+        builder.editor.journey = small(name=f"edit {index}", window=f"P{index + 1}D")
+        while not builder._settled.wait(0.01):  # ask for suggestions while the journey computes
+            builder._on_message(builder.editor, {"type": "suggest", "id": index, "property": "country"}, [])
+    assert {reply["id"] for reply in sent} == {0, 1}
+    assert [reply["error"] for reply in sent if "error" in reply] == []
+    assert "error" not in statuses and builder.result.journey.name == "edit 1"

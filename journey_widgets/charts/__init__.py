@@ -1,7 +1,8 @@
 """Altair renderers: pure functions from result tables to charts, plus offline export.
 
-Importing this module enables the package's Altair theme and, in a Jupyter kernel, a renderer that
-draws with no network (see :func:`enable_offline_rendering`), unless the user chose their own.
+Importing this module enables the package's Altair theme. In a Jupyter kernel, the first chart made here turns on
+a renderer that draws with no network (see :func:`enable_offline_rendering`), unless the user chose their own;
+importing changes no renderer.
 """
 
 from journey_widgets.charts._branches import branches_chart
@@ -15,6 +16,7 @@ from journey_widgets.charts._sweep import window_sweep_chart
 from journey_widgets.charts._theme import (
     PALETTE,
     THEME_NAME,
+    AnyChart,
     compact,
     duration,
     enable_theme,
@@ -27,6 +29,7 @@ from journey_widgets.charts._trend import trend_chart
 __all__ = [
     "PALETTE",
     "THEME_NAME",
+    "AnyChart",
     "branches_chart",
     "breakdown_chart",
     "breakdown_significance",
@@ -52,4 +55,3 @@ __all__ = [
 ]
 
 enable_theme()
-enable_offline_rendering()

@@ -8,22 +8,24 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
-from journey_widgets.charts._theme import COUNT_FORMAT, HEIGHT_PER_ROW, WIDTH, empty_chart, tooltip
+from journey_widgets.charts._display import draws_offline
+from journey_widgets.charts._theme import COUNT_FORMAT, HEIGHT_PER_ROW, WIDTH, AnyChart, empty_chart, tooltip
 
 
+@draws_offline
 def branches_chart(
     branches: pd.DataFrame,
     funnel: pd.DataFrame | None = None,
     *,
     labels: Mapping[str, str] | None = None,
     mode: Literal["stacked", "grouped"] = "stacked",
-) -> alt.TopLevelMixin:
+) -> AnyChart:
     """Stacked (or grouped) bars per stage, one colour per step, labelled with the catalog labels."""
     title = "How each stage was reached"
     if branches.empty:
         return empty_chart(title)
     data = branches.drop(columns=["breakdown"], errors="ignore")
-    data = data.groupby(["stage_index", "step_index", "event"], as_index=False)["actors"].sum()
+    data = data.groupby(["stage_index", "step_index", "event"], as_index=False).agg(actors=("actors", "sum"))
     names = dict(zip(funnel.stage_index, funnel.stage)) if funnel is not None else {}
     data["stage"] = [names.get(i, f"Stage {i}") for i in data.stage_index]
     data["step"] = [f"{(labels or {}).get(e, e)} (step {j})" for e, j in zip(data.event, data.step_index)]

@@ -7,6 +7,7 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
+from journey_widgets.charts._display import draws_offline
 from journey_widgets.charts._stats import holm, two_proportion_z_test, wilson_interval
 from journey_widgets.charts._theme import (
     COUNT_FORMAT,
@@ -14,6 +15,7 @@ from journey_widgets.charts._theme import (
     SEGMENT_ROW,
     SHARE_FORMAT,
     WIDTH,
+    AnyChart,
     empty_chart,
     percent,
     segment_color,
@@ -63,12 +65,13 @@ def breakdown_significance(funnel: pd.DataFrame, alpha: float = 0.05) -> pd.Data
     return table
 
 
+@draws_offline
 def breakdown_chart(
     funnel: pd.DataFrame,
     *,
     layout: Literal["side_by_side", "overlaid"] = "side_by_side",
     alpha: float = 0.05,
-) -> alt.TopLevelMixin:
+) -> AnyChart:
     """Conversion from start per stage and segment (bars grouped side by side, or ``"overlaid"`` lines);
     below, the last stage's interval and a star where a segment differs significantly from the rest
     (see :func:`breakdown_significance`)."""

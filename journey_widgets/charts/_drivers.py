@@ -7,10 +7,12 @@ import math
 import altair as alt
 import pandas as pd
 
-from journey_widgets.charts._theme import PALETTE, SHARE_FORMAT, WIDTH, empty_chart, tooltip
+from journey_widgets.charts._display import draws_offline
+from journey_widgets.charts._theme import PALETTE, SHARE_FORMAT, WIDTH, AnyChart, empty_chart, tooltip
 
 
-def drivers_chart(table: pd.DataFrame, *, note: str = "") -> alt.TopLevelMixin:
+@draws_offline
+def drivers_chart(table: pd.DataFrame, *, note: str = "") -> AnyChart:
     """One bar per candidate: log2 of its odds ratio (right: goes with converting), p-value in the tooltip.
     Candidates whose odds ratio is 0 or infinite have no finite bar and are left out."""
     title = "What goes with converting"

@@ -11,6 +11,7 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
+from journey_widgets.charts._display import draws_offline
 from journey_widgets.charts._theme import (
     ANONYMOUS,
     COUNT_FORMAT,
@@ -22,6 +23,7 @@ from journey_widgets.charts._theme import (
     SEGMENT_ROW,
     SHARE_FORMAT,
     WIDTH,
+    AnyChart,
     compact,
     empty_chart,
     on_dark,
@@ -66,6 +68,7 @@ def funnel_data(funnel: pd.DataFrame) -> pd.DataFrame:
     return data.assign(segment_order=data.segment.map(SEGMENTS.index))
 
 
+@draws_offline
 def funnel_chart(
     funnel: pd.DataFrame,
     *,
@@ -73,7 +76,7 @@ def funnel_chart(
     title: str | None = None,
     show_anonymous: bool | None = None,
     dark: bool = False,
-) -> alt.TopLevelMixin:
+) -> AnyChart:
     """Bars of actors per stage; drop-off stacked in a lighter colour; anonymous share marked. ``dark``: for a dark
     background (the widget's, with vega-embed's dark theme). A funnel with a ``breakdown`` column gets one bar per
     segment, side by side."""
@@ -131,7 +134,7 @@ def funnel_chart(
     return on_dark(chart) if dark else chart
 
 
-def segment_funnel_chart(funnel: pd.DataFrame, *, title: str) -> alt.TopLevelMixin:
+def segment_funnel_chart(funnel: pd.DataFrame, *, title: str) -> AnyChart:
     """Actors per stage and breakdown segment: grouped bars (one colour per segment), each labelled
     with its count and conversion from start; readable at the default limit of 10 segments."""
     data = funnel.assign(segment=segment_labels(funnel))

@@ -10,9 +10,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from journey_widgets.charts._display import draws_offline
 from journey_widgets.charts._theme import (
     COUNT_FORMAT,
     HEIGHT_PER_ROW,
+    AnyChart,
     duration,
     empty_chart,
     on_dark,
@@ -48,13 +50,14 @@ def sweep_data(sweep: pd.DataFrame, stages: list[str], unit_seconds: int) -> pd.
     )
 
 
+@draws_offline
 def window_sweep_chart(
     sweep: pd.DataFrame,
     *,
     stages: list[str] | None = None,
     window_seconds: float | None = None,
     dark: bool = False,
-) -> alt.TopLevelMixin:
+) -> AnyChart:
     """One line per stage (``stages`` names them): actors reaching it with each window; hovering a window
     shows the funnel at that window beside the lines, by default at ``window_seconds`` (the journey's own
     window, dashed; else the longest). ``dark``: for a dark background, as :func:`funnel_chart`."""

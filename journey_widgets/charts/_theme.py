@@ -12,6 +12,11 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from journey_widgets.charts._display import draws_offline
+
+#: What a chart function returns: any top-level Altair chart (each has ``add_params`` and ``configure_*``).
+AnyChart = alt.Chart | alt.LayerChart | alt.HConcatChart | alt.VConcatChart | alt.ConcatChart | alt.FacetChart
+
 #: Okabe–Ito, safe for the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 REACHED, DROPPED, ANONYMOUS = PALETTE[0], "#BBD5E8", PALETTE[1]
@@ -41,7 +46,7 @@ def journey_theme() -> alt.theme.ThemeConfig:
     }
 
 
-def on_dark(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+def on_dark(chart: AnyChart) -> AnyChart:
     """A standalone ``chart`` for a dark background (with vega-embed's dark theme): light label text and
     subtitles."""
     return chart.configure_text(color="#ddd").configure_title(subtitleColor="#aaa")
@@ -78,6 +83,7 @@ def duration(seconds: float | None) -> str:
     return f"{seconds:.1f} s"
 
 
+@draws_offline
 def message_chart(text: str) -> alt.Chart:
     """A valid chart that only says ``text`` (nothing to show, still computing, an error)."""
     frame = pd.DataFrame({"text": [text]})

@@ -5,10 +5,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from journey_widgets.charts._display import draws_offline
 from journey_widgets.charts._theme import (
     COUNT_FORMAT,
     SECONDS_FORMAT,
     WIDTH,
+    AnyChart,
     duration,
     empty_chart,
     segment_labels,
@@ -22,7 +24,8 @@ _STATISTICS = {
 }
 
 
-def time_between_stages_chart(funnel: pd.DataFrame) -> alt.TopLevelMixin:
+@draws_offline
+def time_between_stages_chart(funnel: pd.DataFrame) -> AnyChart:
     """Median, mean and p90 time from the previous stage, one row per transition (hours); with a
     breakdown, one small chart per segment."""
     title = "Time from the previous stage"
@@ -66,7 +69,8 @@ def time_between_stages_chart(funnel: pd.DataFrame) -> alt.TopLevelMixin:
     )
 
 
-def time_distribution_chart(histogram: pd.DataFrame) -> alt.TopLevelMixin:
+@draws_offline
+def time_distribution_chart(histogram: pd.DataFrame) -> AnyChart:
     """Histogram of time from the previous stage per stage, from backend-binned counts."""
     title = "How long each stage took"
     if histogram.empty:

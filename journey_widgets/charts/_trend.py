@@ -8,12 +8,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from journey_widgets.charts._display import draws_offline
 from journey_widgets.charts._theme import (
     COUNT_FORMAT,
     DROPPED,
     PALETTE,
     SHARE_FORMAT,
     WIDTH,
+    AnyChart,
     empty_chart,
     segment_color,
     segment_labels,
@@ -30,7 +32,8 @@ _TOOLTIP = (
 INCOMPLETE_NOTE = "Lighter: periods with windows still open when the data ends; their conversion can still rise"
 
 
-def trend_chart(trend: pd.DataFrame) -> alt.TopLevelMixin:
+@draws_offline
+def trend_chart(trend: pd.DataFrame) -> AnyChart:
     """Conversion (completed / started) per period, with the number started as context."""
     title = "Conversion over time"
     if trend.empty:
@@ -54,7 +57,7 @@ def trend_chart(trend: pd.DataFrame) -> alt.TopLevelMixin:
     return chart.properties(title=heading, width=WIDTH, height=240)
 
 
-def _segment_trend(data: pd.DataFrame, period: alt.X, title: alt.Title, faded: alt.Value) -> alt.TopLevelMixin:
+def _segment_trend(data: pd.DataFrame, period: alt.X, title: alt.Title, faded: alt.Value) -> AnyChart:
     segments = list(dict.fromkeys(data.segment))
     base = alt.Chart(data).encode(
         period, segment_color(segments), tooltip=tooltip(("segment", "Segment", None), *_TOOLTIP)

@@ -1,7 +1,7 @@
-"""Compile a journey on bound events into Ibis expressions (SPEC §5); the backend does the work.
+"""Compile a journey on bound events into Ibis expressions (docs/semantics.md); the backend does the work.
 
 ``compile_journey(journey, bound)`` returns a :class:`CompiledJourney` whose methods give the
-result tables of SPEC §7 as unexecuted Ibis expressions. The plan, for every backend:
+result tables (docs/semantics.md#result-tables) as unexecuted Ibis expressions. The plan, for every backend:
 
 1. **rows** (:mod:`.rows`): the events matching a stage or exclusion, narrowed to actor number, time,
    step indices and flags;
@@ -161,15 +161,15 @@ class CompiledJourney:
         return self._checkpoint(joined)
 
     def funnel(self) -> ir.Table:
-        """The funnel table of SPEC §7."""
+        """The funnel table (docs/semantics.md#result-tables)."""
         return tables.funnel_table(self.internal_paths, self.internal_steps, self.journey)
 
     def branches(self) -> ir.Table:
-        """The branch table of SPEC §7."""
+        """The branch table (docs/semantics.md#result-tables)."""
         return tables.branches_table(self.internal_paths, self.internal_steps, self.journey)
 
     def paths(self) -> ir.Table:
-        """The paths table of SPEC §7."""
+        """The paths table (docs/semantics.md#result-tables)."""
         return tables.public_paths(self.internal_paths, self.internal_steps, self.rows.actors, self.journey)
 
     def trend(self, period: Period = "week") -> ir.Table:
@@ -194,12 +194,12 @@ class CompiledJourney:
 
     def shortest_windows(self) -> ir.Table:
         """Per actor and stage it can reach: the shortest window (``shortest_window_seconds``) reaching it;
-        ordered and strict journeys without exclusions (SPEC §5 "Window sweep")."""
+        ordered and strict journeys without exclusions (docs/semantics.md#window-sweep)."""
         return public_shortest(self._shortest, self.rows.actors)
 
     def window_sweep(self, windows: Sequence[int]) -> ir.Table:
-        """Actors reaching each stage per window (microseconds): ``stage_index``, ``window_seconds``,
-        ``actors``; one pass where SPEC §5 allows it, else the journey evaluated at each window."""
+        """Actors reaching each stage per window (microseconds): ``stage_index``, ``window_seconds``, ``actors``;
+        one pass where docs/semantics.md#window-sweep allows it, else the journey evaluated at each window."""
         grid = sorted(set(windows))
         if sweeps_in_one_pass(self.journey):
             shortest = per_actor(self._shortest, self.rows.actors) if self.journey.hold_constant else self._shortest
@@ -209,7 +209,8 @@ class CompiledJourney:
         return evaluated_sweep(funnels)
 
     def next_events(self, stage: int | str) -> ir.Table:
-        """What the actors who dropped off at ``stage`` (windows closed) did next (SPEC §7)."""
+        """What the actors who dropped off at ``stage`` (windows closed) did next
+        (docs/semantics.md#beyond-the-funnel)."""
         k = self._stage_after_start(stage)
         return next_events_table(self.internal_paths, self.internal_steps, self._actor_events(), k, self.journey)
 
@@ -219,8 +220,9 @@ class CompiledJourney:
         return events_between_table(self.internal_paths, self.internal_steps, self._actor_events(), k)
 
     def driver_counts(self, properties: Sequence[str] = ()) -> ir.Table:
-        """Counts behind the conversion drivers (SPEC §7): per candidate event type or start-event property
-        value, actors with it and how many of them converted, and the totals (closed windows only)."""
+        """Counts behind the conversion drivers (docs/semantics.md#beyond-the-funnel): per candidate event type or
+        start-event property value, actors with it and how many of them converted, and the totals (closed windows
+        only)."""
         unknown = [p for p in properties if p not in self.bound.table.columns]
         if unknown:
             raise ArgumentError(f"unknown property {unknown[0]!r}: the events have no such column")
@@ -262,7 +264,7 @@ def compile_journey(
     ``materialize`` (default: what the events' backend needs to execute) computes intermediate
     tables into temporary tables; SQL for another dialect is never materialized. ``as_of`` (a datetime,
     naive meaning UTC, or ISO 8601 text; default: the latest event time in the table) is
-    when the data ends, for who is still in progress (SPEC §5).
+    when the data ends, for who is still in progress (docs/semantics.md#in-progress).
     """
     journey.check_complete()
     target = dialect or backend_name(bound.table)

@@ -1,4 +1,4 @@
-"""Any-order journeys (SPEC §5): the most distinct stages matched within one window of a start.
+"""Any-order journeys (docs/semantics.md#any-order): the most distinct stages matched within one window of a start.
 
 The timeline (:func:`~journey_widgets.compiler.timeline.any_order_timeline`) gives every instant the
 earliest instant of each stage in ``[t, t + window]``; at a start, the stages found there are its

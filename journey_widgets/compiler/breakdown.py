@@ -1,4 +1,4 @@
-"""Breakdown labels (SPEC §5): the top ``limit`` values keep their name, the rest are merged."""
+"""Breakdown labels (docs/semantics.md#breakdown): the top ``limit`` values keep their name, the rest are merged."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from journey_widgets.compiler.columns import BREAKDOWN
 LABEL = "breakdown"
 ORDER = "_jw_order"
 OTHER = "Other"
-#: The merged bucket's label when a kept value is itself "Other" (SPEC §5: it never equals a kept value).
+#: The merged bucket's label when a kept value is itself "Other" (never a kept value: docs/semantics.md#breakdown).
 OTHER_MERGED = "Other (merged)"
 
 

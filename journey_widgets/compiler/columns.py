@@ -25,7 +25,7 @@ GAP = "_jw_gap"
 #: Per actor: the breakdown value its path is attributed to (text, null is a value).
 BREAKDOWN = "_jw_breakdown"
 #: Per actor: in progress at ``as_of`` (depth below the last stage, its latest start's window open), and
-#: the window of its path's own start open (SPEC §5 "Still in progress").
+#: the window of its path's own start open (docs/semantics.md#in-progress).
 IN_PROGRESS = "_jw_in_progress"
 WINDOW_OPEN = "_jw_window_open"
 #: The time the data ends, ``as_of`` (microseconds).

@@ -1,4 +1,4 @@
-"""Conversion drivers (SPEC §7): the counts of a two-by-two table per candidate, on the backend.
+"""Conversion drivers (docs/semantics.md#beyond-the-funnel): a two-by-two table's counts per candidate, on the backend.
 
 The actors are those at stage 1 whose path's window has closed at ``as_of``; an actor *converted* when
 its path reached the last stage. Candidates: each event type the actor did in ``[t1, t1 + window]``
@@ -85,7 +85,7 @@ def _event_counts(closed: ir.Table, events: ActorEvents, journey: Journey) -> ir
 
 def _start_rank(normalized: ir.Table, journey: Journey) -> ir.IntegerValue:
     """Which start step the event matches, as a rank (the first listed stage, then step), or null: stage 1
-    in ordered journeys, any stage in any order (as the breakdown's start value, SPEC §5)."""
+    in ordered journeys, any stage in any order (as the breakdown's start value, docs/semantics.md#breakdown)."""
     anonymity = journey.object == "contact"
     stages = journey.stages if not journey.follows_order else journey.stages[:1]
     ranks = [

@@ -1,5 +1,5 @@
-"""Hold a property constant (SPEC §5): each (actor, held values) pair ran as an actor of its own; the
-actor counts at its best pair.
+"""Hold a property constant (docs/semantics.md#hold-constant): each (actor, held values) pair ran as an actor of its
+own; the actor counts at its best pair.
 
 The best pair has the deepest path, then the earliest start, then (ordered journeys) the path that
 reaches each stage earliest, then the smallest held values as text. It is chosen before exclusions, as

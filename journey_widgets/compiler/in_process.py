@@ -10,7 +10,7 @@ value from the instant's own rows.
 The result is the plan's own tables (:class:`~journey_widgets.compiler.chosen.ChosenPaths`, the rows and
 their actors, each actor's latest start) as in-memory tables, so everything after the paths (exclusions
 removed, breakdown labels, in progress, the result tables) is the same Ibis code as on every engine. The
-semantics are those of SPEC §5; ``tests/reference.py`` checks both routes against one plain reading.
+semantics are those of docs/semantics.md; ``tests/reference.py`` checks both routes against one plain reading.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Event matching (SPEC §5): filters, steps and stages as Ibis boolean/int expressions.
+"""Event matching (docs/semantics.md#matching): filters, steps and stages as Ibis boolean/int expressions.
 
 User values enter only as typed Ibis literals, which Ibis' SQL compiler quotes and escapes: no user
 text is ever formatted into SQL here.

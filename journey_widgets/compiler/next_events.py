@@ -1,4 +1,4 @@
-"""What actors did next (SPEC §7 "Beyond the funnel"), from all their events, not only the journey's.
+"""What actors did next (docs/semantics.md#beyond-the-funnel), from all their events, not only the journey's.
 
 For the actors who dropped off at stage k (depth k-1, window closed at ``as_of``): the type of their
 first event of any type strictly after the time of stage k-1 and at or before t1 + window (several

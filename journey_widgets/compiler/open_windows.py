@@ -1,4 +1,4 @@
-"""Who is still in progress (SPEC §5 "Still in progress"): windows still open when the data ends.
+"""Who is still in progress (docs/semantics.md#in-progress): windows still open when the data ends.
 
 The data ends at ``as_of``: a time the user gives, or the latest event time in the table. An actor
 whose depth is below the last stage and whose *latest* start t has t + window > as_of may still
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from datetime import UTC, datetime
+from datetime import datetime
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -31,6 +31,7 @@ from journey_widgets.compiler.columns import (
 )
 from journey_widgets.compiler.rows import epoch_us, in_date_range, window_us
 from journey_widgets.compiler.timeline import is_start
+from journey_widgets.durations import as_utc
 from journey_widgets.errors import ArgumentError
 from journey_widgets.model import Journey
 
@@ -46,9 +47,7 @@ def as_of_microseconds(as_of: datetime | str | None) -> int | None:
             raise ArgumentError(f"as_of {as_of!r} is not an ISO 8601 time (e.g. 2026-03-01T00:00:00Z)") from None
     if not isinstance(as_of, datetime):  # pandas Timestamps are datetimes
         raise ArgumentError(f"as_of must be a datetime or ISO 8601 text, got {type(as_of).__name__}")
-    if as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=UTC)
-    return epoch_us(as_of)
+    return epoch_us(as_utc(as_of))
 
 
 def is_any_start(timeline: ir.Table, journey: Journey) -> ir.BooleanValue:

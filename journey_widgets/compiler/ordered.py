@@ -1,4 +1,4 @@
-"""Ordered journeys (SPEC §5) from one window pass: equi-joins follow the greedy paths.
+"""Ordered journeys (docs/semantics.md#ordered-journeys) from one window pass: equi-joins follow the greedy paths.
 
 The timeline (:func:`~journey_widgets.compiler.timeline.ordered_timeline`) gives every instant the
 earliest instant of each later stage strictly after it, ``_jw_next{k}``. The greedy path from a start

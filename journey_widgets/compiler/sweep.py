@@ -1,4 +1,4 @@
-"""Window sweep (SPEC §5): how many actors reach each stage for every window, from one pass.
+"""Window sweep (docs/semantics.md#window-sweep): how many actors reach each stage for every window, from one pass.
 
 Without exclusions, the greedy path from a start does not depend on the window: the window only cuts
 it. The timeline's ``_jw_next{k}`` do not depend on it either (in strict order too: the very next

@@ -1,4 +1,4 @@
-"""Result tables of SPEC §7 from the chosen paths: funnel, branches, public paths, trend, actors.
+"""Result tables (docs/semantics.md#result-tables) from the chosen paths: funnel, branches, public paths, trend, actors.
 
 They read two internal tables: *paths*, one row per actor (``_jw_actor``, ``_jw_depth``,
 ``_jw_start``, ``_jw_anonymous``, and the breakdown ``breakdown``/``_jw_order``), and, for ordered
@@ -188,8 +188,8 @@ def _no_branches(paths: ir.Table, journey: Journey) -> ir.Table:
 
 
 def public_paths(paths: ir.Table, steps: ir.Table | None, actors: ir.Table, journey: Journey) -> ir.Table:
-    """The paths table of SPEC §7: actor_id, is_anonymous, (the held properties,) depth, in_progress,
-    reached_at_k, branch_k.
+    """The paths table (docs/semantics.md#result-tables): actor_id, is_anonymous, (the held properties,) depth,
+    in_progress, reached_at_k, branch_k.
 
     ``reached_at_k`` are microseconds since the epoch (UTC) here, exact on every backend;
     :class:`~journey_widgets.result.JourneyResult` turns them into UTC timestamps.
@@ -232,7 +232,8 @@ def at_stage(steps: ir.Table, k: int, column: str) -> ir.Value:
 
 def trend_table(paths: ir.Table, journey: Journey, period: Period) -> ir.Table:
     """Per UTC period of the path start (and breakdown segment): actors started, completed (all stages),
-    conversion, and ``complete``: no path starting in it has its window still open at ``as_of`` (SPEC §5).
+    conversion, and ``complete``: no path starting in it has its window open at ``as_of``
+    (docs/semantics.md#in-progress).
 
     ``period`` is the period's start in microseconds since the epoch (exact on every backend);
     :class:`~journey_widgets.result.JourneyResult` turns it into a UTC timestamp.

@@ -1,6 +1,6 @@
 """One row per actor and instant, and the single window pass over them.
 
-Events at one instant are not ordered (SPEC §5), so the compiler works on *instants*: one row per
+Events at one instant are not ordered (docs/semantics.md#ordered-journeys): the compiler works on *instants*, a row per
 (actor, time) with, per stage, the first listed step any of its events matches, per exclusion whether
 one matches, and the breakdown value of the events by which each stage matches. With one row per
 instant, "strictly later" is a ROWS frame starting one row ahead.

@@ -1,5 +1,5 @@
 // @ts-check
-// The journey step-builder (anywidget entry). The journey (SPEC §4 JSON) lives in the model's `journey` trait;
+// The journey step-builder (anywidget entry). The journey (docs/semantics.md#the-journey-document) lives in the model's `journey` trait;
 // the views below are built once and updated in place from the model's state on every change.
 
 import "./journey_builder.css";

@@ -9,7 +9,7 @@
 /** Which event of the path gives the value: the start, the deepest stage's or stage `stage`'s (1-based).
  * @typedef {{property: string, limit?: number, attribution?: Attribution, stage?: number}} Breakdown */
 /**
- * The journey document (SPEC §4 JSON), as the `journey` trait holds it.
+ * The journey document (docs/semantics.md#the-journey-document), as the `journey` trait holds it.
  * @typedef {{version?: number, name: string, stages: Stage[], exclusions?: Exclusion[], breakdown?: Breakdown,
  *   date_range?: {start?: string, end?: string}, order?: string, window?: string, hold_constant?: string[]}} JourneyDoc
  */
@@ -23,7 +23,7 @@
 /** @typedef {{max_stages?: number, max_steps?: number, max_held?: number}} Limits */
 /** @typedef {{value: string, count: number}} Suggestion */
 /** @typedef {"idle" | "running" | "invalid" | "error"} Status */
-/** One funnel row as the `funnel` trait holds it (SPEC §7's funnel table). @typedef {Record<string, any>} FunnelRow */
+/** One funnel row as the `funnel` trait holds it (the funnel table of docs/semantics.md#result-tables). @typedef {Record<string, any>} FunnelRow */
 
 /** Which number of a funnel row a drill-down lists: those who reached the stage, or those who reached the stage
  * before and not it, their window closed (dropped off) or still open (in progress).

@@ -31,7 +31,7 @@ export function settingsView(ctx) {
   const set = (key, value) => ctx.commit(setSetting(ctx.journey(), key, value));
 
   const name = box({ class: "jw-journey-name", type: "text" }, () => set("name", name.value));
-  // "strict": each stage must be the actor's very next event after the stage before (SPEC §5)
+  // "strict": each stage must be the actor's very next event after the stage before (docs/semantics.md#strict-order)
   const order = /** @type {HTMLSelectElement} */ (h("select", { class: "jw-order", onchange: () => set("order", order.value) }));
   const commitWindow = () => set("window", joinWindow(amount.value, unit.value));
   const amount = box({ class: "jw-window", type: "number", min: "0", step: "any" }, commitWindow);

@@ -168,17 +168,17 @@ def _instr(text: str, part: str) -> dt.int64:
 
 
 @ibis.udf.scalar.builtin(name="substr")
-def _substr_from(text: str, start: dt.int64) -> str:
+def _substr_from(text: str, start: dt.int64) -> dt.string:
     """SQLite's text from the 1-based ``start`` on."""
 
 
 @ibis.udf.scalar.builtin(name="substr")
-def _substr(text: str, start: dt.int64, length: dt.int64) -> str:
+def _substr(text: str, start: dt.int64, length: dt.int64) -> dt.string:
     """SQLite's ``length`` characters of the text from the 1-based ``start``."""
 
 
 @ibis.udf.scalar.builtin(name="ltrim")
-def _ltrim(text: str, characters: str) -> str:
+def _ltrim(text: str, characters: str) -> dt.string:
     """SQLite's text without the leading characters that are among ``characters``."""
 
 

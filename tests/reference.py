@@ -282,7 +282,7 @@ def actor_paths(
     for (anonymous, actor_id, _), pair_events in by_pair.items():
         starts = [e.t for e in pair_events if is_start(e) and in_range(e.t)]
         if starts:
-            latest_of[(anonymous, actor_id)] = max(starts + [latest_of.get((anonymous, actor_id), starts[0])])
+            latest_of[(anonymous, actor_id)] = max(*starts, latest_of.get((anonymous, actor_id), starts[0]))
     result = []
     for (anonymous, actor_id), (_, path, pair_events, values) in sorted(
         best.items(), key=lambda kv: (kv[0][1], kv[0][0])

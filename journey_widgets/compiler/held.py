@@ -51,7 +51,7 @@ def best_pairs(chosen: ChosenPaths, pairs: ir.Table, n_stages: int) -> ChosenPat
 
 def latest_over_pairs(latest: ir.Table, pairs: ir.Table) -> ir.Table:
     """Each pair's latest start (``_jw_latest_actor``, ``_jw_latest_start``) replaced by its actor's latest
-    over all its pairs: the actor is in progress while a new pair may still start (SPEC §5)."""
+    over all its pairs: the actor is in progress while a new pair may still start (docs/semantics.md#in-progress)."""
     keyed = latest.inner_join(pairs, latest[LATEST_ACTOR] == pairs[ACTOR])
     actor_latest = keyed[LATEST_START].max().over(group_by=[keyed[CONTACT], keyed[VISITOR]])
     return keyed.select(**{LATEST_ACTOR: keyed[LATEST_ACTOR], LATEST_START: actor_latest})

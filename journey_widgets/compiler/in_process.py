@@ -289,7 +289,7 @@ def _ordered(instants: _Instants, journey: Journey, attributed: AttributedStage)
     actor, start = instants.actor[chosen], instants.time[chosen]
     actors = pa.table({ACTOR: actor, DEPTH: depth, START: start})
     if attributed is not None:
-        stage_of = depth if attributed == "deepest" else np.full(len(chosen), int(attributed))
+        stage_of = np.full(len(chosen), attributed) if isinstance(attributed, int) else depth
         value = pa.nulls(len(chosen), pa.string())
         for k in range(1, len(journey.stages) + 1):
             at = np.where(stage_of == k, positions[k - 1], -1)
@@ -405,11 +405,11 @@ def _any_order_values(
         stage_of = np.log2(np.maximum(lowest, 1)).astype(np.int64) + 1
         at = [np.where(stage_of == k, chosen, -1) for k in range(1, n_stages + 1)]
     else:
-        if attributed == "deepest":
+        if isinstance(attributed, int):
+            stage_of = np.full(len(chosen), attributed)
+        else:
             last = np.maximum((firsts >= 0).sum(axis=0) - 1, 0)
             stage_of = np.take_along_axis(ranked, last[None, :], axis=0)[0] + 1
-        else:
-            stage_of = np.full(len(chosen), int(attributed))
         at = [np.where(stage_of == k, firsts[k - 1], -1) for k in range(1, n_stages + 1)]
     value = pa.nulls(len(chosen), pa.string())
     for k, positions in enumerate(at, start=1):

@@ -32,7 +32,7 @@ ENGINES = ("sqlite", "postgres", "datafusion", "polars")
 POSTGRES_URL = os.environ.get("JOURNEY_POSTGRES_URL", "postgres://journey:journey@127.0.0.1:5432/journey")
 #: Seconds a worker may spend loading the sample into its engine (and running DuckDB to compare), on top of
 #: the limit, before it is killed.
-LOAD_ALLOWANCE = 60
+LOAD_ALLOWANCE = 240
 
 
 def _tables(engine: str, folder: Path) -> tuple[object, object]:

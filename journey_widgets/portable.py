@@ -34,8 +34,9 @@ _INTEGER_TIMESTAMPS = frozenset({"datafusion"})
 MATERIALIZE_PATHS = frozenset({"sqlite", "datafusion", "pyspark", "postgres"})
 #: Engines whose journey rows are fetched and followed in this process (``compiler.in_process``): those
 #: running here (DuckDB, SQLite), and PostgreSQL, whose planner misjudges the SQL plan's joins (at 300k
-#: events, an 8-stage journey took 94 s and a 20-stage one over 300 s; fetched, a few seconds). DataFusion,
-#: Polars and Spark compute the SQL plan themselves (``benchmarks/engines.py`` measures both routes).
+#: events, an 8-stage journey took 94 s and a 20-stage one over 300 s; fetched, a few seconds). DataFusion and
+#: Spark compute the SQL plan themselves (``benchmarks/engines.py`` measures both routes); Polars' data runs on
+#: DuckDB (:func:`runnable`).
 PATHS_IN_PROCESS = frozenset({"duckdb", "sqlite", "postgres"})
 
 

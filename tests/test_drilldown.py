@@ -10,7 +10,7 @@ from backends import load
 from cases import ABC, F, V, at, ev, events_frame
 
 from journey_widgets import Journey
-from journey_widgets.drilldown import reply
+from journey_widgets.builder.drilldown import reply
 
 
 def run(rows: list[dict], connection=None, **settings):

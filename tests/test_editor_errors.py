@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from journey_widgets.editor_errors import editor_errors
+from journey_widgets.builder.problems import editor_errors
 from journey_widgets.errors import DataBindingError
 from journey_widgets.model import Journey
 

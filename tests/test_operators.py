@@ -12,10 +12,10 @@ from backends import load
 
 from journey_widgets import DataBindingError, Journey, JourneyDefinitionError, prop, step
 from journey_widgets.binding import bind_events
+from journey_widgets.builder.widget import JourneyEditor
 from journey_widgets.catalog import PropertyType
 from journey_widgets.model import MAX_HELD, MAX_STAGES, MAX_STEPS, Filter
 from journey_widgets.operators import KINDS, OPERATORS, PROPERTY_KINDS, kind_of
-from journey_widgets.widget import JourneyEditor
 
 #: docs/semantics.md#matching: a null property passes exactly these.
 NULL_PASSING = {"neq", "not_in", "not_contains", "is_unknown"}

@@ -32,7 +32,7 @@
  * only those of that segment. @typedef {{stage: number, group: DrillGroup, segment?: string | null}} DrillTarget */
 /** @typedef {{actor_id: string, is_anonymous: boolean, depth: number, in_progress: boolean}} DrillActor */
 /**
- * The kernel's reply to a drill-down request (journey_widgets/drilldown.py): the first actors, how many in all, and
+ * The kernel's reply to a drill-down request (journey_widgets/builder/drilldown.py): the first actors, how many in all, and
  * the events that explain the step (next events of those who dropped; events between the stages of those who reached).
  * @typedef {DrillTarget & {id: number, name: string, total: number, actors: DrillActor[], next_events?: {next_event: string, actors: number}[],
  *   events_between?: {event: string, actors: number}[], error?: string}} DrillReply

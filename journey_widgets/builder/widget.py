@@ -5,7 +5,7 @@ funnel chart (an offline ``altair.JupyterChart``). The journey lives in one trai
 JSON; edits are validated at once (errors shown next to the control) and recomputed on the backend
 in a worker thread: at once when it is idle, else right after the running query, with only the newest
 of the edits made meanwhile (a newer edit always supersedes an older one). A click on a stage's numbers or
-on a bar of the chart opens the editor's drill-down, whose requests :mod:`journey_widgets.drilldown` answers.
+on a bar of the chart opens the editor's drill-down, whose requests :mod:`journey_widgets.builder.drilldown` answers.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import ipywidgets
 import pydantic
 import traitlets
 
-from journey_widgets import drilldown
 from journey_widgets._resources import resource_path
 from journey_widgets.backend_lock import BACKEND_LOCK
 from journey_widgets.binding import (
@@ -33,18 +32,19 @@ from journey_widgets.binding import (
     bind_events,
     check_journey_against_data,
 )
-from journey_widgets.builder_sweep import SweepView
+from journey_widgets.builder import drilldown
+from journey_widgets.builder.problems import editor_errors
+from journey_widgets.builder.stage_pick import PICK, pickable, picked
+from journey_widgets.builder.suggestions import ValueIndex
+from journey_widgets.builder.sweep import SweepView
 from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.charts import AnyChart, message_chart
 from journey_widgets.code_trait import follow_journey
 from journey_widgets.compiler.open_windows import as_of_microseconds
-from journey_widgets.editor_errors import editor_errors
 from journey_widgets.errors import CatalogError, JourneyDefinitionError, JourneyError, one_line
 from journey_widgets.model import MAX_HELD, MAX_STAGES, MAX_STEPS, Journey
 from journey_widgets.operators import OPERATORS, kind_of
 from journey_widgets.result import JourneyResult
-from journey_widgets.stage_pick import PICK, pickable, picked
-from journey_widgets.suggestions import ValueIndex
 
 
 class JourneyEditor(anywidget.AnyWidget):

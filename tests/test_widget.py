@@ -806,7 +806,7 @@ def test_widget_suggestions_while_computing_share_the_connection(monkeypatch):
     builder.editor.observe(lambda change: statuses.append(change["new"]), names="status")
     for index in range(2):
         builder.editor.journey = small(name=f"edit {index}", window=f"P{index + 1}D")
-        while not builder._settled.wait(0.01):  # ask for suggestions while the journey computes
+        while not builder._worker.wait(0.01):  # ask for suggestions while the journey computes
             builder._on_message(builder.editor, {"type": "suggest", "id": index, "property": "country"}, [])
     assert {reply["id"] for reply in sent} == {0, 1}
     assert [reply["error"] for reply in sent if "error" in reply] == []

@@ -32,7 +32,8 @@ from journey_widgets.binding import (
     bind_events,
     check_journey_against_data,
 )
-from journey_widgets.builder import drilldown
+from journey_widgets.builder import drilldown, messages
+from journey_widgets.builder.messages import ShowDrilldown, SuggestionsReply, SuggestRequest
 from journey_widgets.builder.problems import editor_errors
 from journey_widgets.builder.stage_pick import PICK, pickable, picked
 from journey_widgets.builder.suggestions import ValueIndex
@@ -350,7 +351,8 @@ class JourneyBuilder(ipywidgets.VBox):
         """A bar clicked: the editor opens its drill-down (and asks for it like a click on its numbers)."""
         drill = picked(change["old"].value, change["new"].value)
         if drill is not None:
-            self.editor.send({"type": "show_drilldown"} | drill)
+            show: ShowDrilldown = {"type": "show_drilldown", **drill}
+            self.editor.send(show)
 
     def _on_theme(self, change: dict[str, Any]) -> None:
         # vega-embed's own dark theme (bundled with the offline chart): the host's theme, not a kernel-wide one
@@ -364,25 +366,26 @@ class JourneyBuilder(ipywidgets.VBox):
 
     # ------------------------------------------------------------------ messages from the editor
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
+        request = messages.request(content)
+        if request is None:
             return
-        if content.get("type") == "suggest":
-            self.editor.send(self._suggestions(content))
-        elif content.get("type") in drilldown.REPLIES:
+        if request["type"] == "suggest":
+            self.editor.send(self._suggestions(request))
+        else:
             with BACKEND_LOCK:  # the result's queries, as the worker's
-                answer = drilldown.reply(self.result, content, self._catalog)
+                answer = drilldown.reply(self.result, request, self._catalog)
             self.editor.send(answer)
 
-    def _suggestions(self, request: dict[str, Any]) -> dict[str, Any]:
-        reply = {"type": "suggestions", "id": request.get("id")}
+    def _suggestions(self, request: SuggestRequest) -> SuggestionsReply:
+        reply: SuggestionsReply = {"type": "suggestions", "id": request.get("id"), "values": []}
         try:
             property, search = str(request.get("property", "")), str(request.get("search", ""))
-            values = self._values.suggest(property, search, event=str(request.get("event") or "") or None)
-            return reply | {"values": values}
+            reply["values"] = self._values.suggest(property, search, event=str(request.get("event") or "") or None)
         except JourneyError as exc:
-            return reply | {"values": [], "error": str(exc)}
+            reply["error"] = str(exc)
         except Exception as exc:  # the backend failed: the editor shows it next to the filter
-            return reply | {"values": [], "error": one_line(exc)}
+            reply["error"] = one_line(exc)
+        return reply
 
     def _columns(self) -> list[dict[str, str]]:
         table = self._bound.table

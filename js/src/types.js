@@ -19,7 +19,9 @@
 /** @typedef {{name: string, kind: string}} Column */
 /** A validation problem from the kernel; `incomplete` marks a part still being built, not a mistake.
  * @typedef {{loc: (string|number)[], message: string, where?: string, incomplete?: boolean}} ErrorDoc */
-/** @typedef {{op: string, label: string, arity?: string, kinds?: string[]}} OperatorSpec */
+/** How many values a filter operator takes. @typedef {"none" | "one" | "list" | "two"} Arity */
+/** One filter operator of the registry (journey_widgets/operators.py), as the `operators` trait sends it.
+ * @typedef {{op: string, label: string, arity: Arity, kinds: string[]}} OperatorSpec */
 /** @typedef {{max_stages?: number, max_steps?: number, max_held?: number}} Limits */
 /** @typedef {{value: string, count: number}} Suggestion */
 /** @typedef {"idle" | "running" | "invalid" | "error"} Status */
@@ -78,7 +80,7 @@
  *   commit: (next: JourneyDoc) => void,
  *   catalog: () => CatalogDoc,
  *   columns: () => Column[],
- *   operators: () => OperatorSpec[] | null,
+ *   operators: () => OperatorSpec[],
  *   warnings: () => ErrorDoc[],
  *   limits: () => {maxStages: number, maxSteps: number, maxHeld: number},
  *   suggest: (event: string, property: string, search: string, reply: (values: Suggestion[]) => void) => void,

@@ -136,13 +136,11 @@ def _incomplete(loc: Loc, todo: str) -> dict[str, Any]:
 
 
 def _is_draft_filter(loc: Loc, source: Any) -> bool:
-    """A filter whose value is still to be typed (its operator needs one)."""
-    return (
-        isinstance(source, dict)
-        and "filters" in loc
-        and source.get("value") is None
-        and source.get("op") not in (None, "is_known", "is_unknown")
-    )
+    """A filter whose value is still to be typed (its operator, by the registry, needs one)."""
+    if not isinstance(source, dict) or "filters" not in loc or source.get("value") is not None:
+        return False
+    op = OPERATORS.get(str(source.get("op")))
+    return op is not None and op.arity != "none"
 
 
 def _problem(

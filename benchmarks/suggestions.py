@@ -26,7 +26,7 @@ def main() -> None:
     args = parser.parse_args()
     files = SampleFiles.in_folder(args.data / size_label(parse_size(args.size)))
     from journey_widgets.binding import bind_events
-    from journey_widgets.suggestions import ValueIndex
+    from journey_widgets.builder.suggestions import ValueIndex
 
     bound = bind_events(str(files.events))
     bound.table.get_backend().raw_sql(f"SET threads={THREADS}")

@@ -31,7 +31,7 @@ _LAZY = {
     "EventSchema": "journey_widgets.binding",
     "bind_events": "journey_widgets.binding",
     "JourneyResult": "journey_widgets.result",
-    "JourneyBuilder": "journey_widgets.widget",
+    "JourneyBuilder": "journey_widgets.builder.widget",
     "sample_events": "journey_widgets.sample",
     "write_sample": "journey_widgets.sample",
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -481,6 +481,12 @@ def unknown_events(journey: Journey, catalog: Catalog) -> list[str]:
     return sorted({s.event for _, _, s in journey.step_places() if not catalog.has_event(s.event)})
 
 
+#: The ``code`` of a journey the data check refuses, and its ``details``: ``unknown_property`` (``property``),
+#: ``column_kind_not_taken`` (``op``, ``property`` and its column's ``type`` and ``kind``) and ``value_does_not_fit``
+#: (the same, ``value`` instead of ``op``).
+DataCode = Literal["unknown_property", "column_kind_not_taken", "value_does_not_fit"]
+
+
 def _check_property(bound: BoundEvents, name: str, where: str, location: tuple[str | int, ...]) -> dt.DataType:
     if name not in bound.properties:
         role_hint = " (it plays a role in the schema)" if name in bound.table.columns else ""
@@ -488,6 +494,8 @@ def _check_property(bound: BoundEvents, name: str, where: str, location: tuple[s
             f"{where}: unknown property {name!r}{role_hint}; the events table's properties are "
             f"{', '.join(map(repr, bound.properties)) or 'none'}",
             location=location,
+            code="unknown_property",
+            details={"property": name},
         )
     return bound.table[name].type()
 
@@ -496,17 +504,24 @@ def _check_filter(bound: BoundEvents, flt: Filter, where: str, location: tuple[s
     """The column's kind is one the operator applies to, and every value fits the column."""
     type_ = _check_property(bound, flt.property, where, location)
     operator = OPERATORS[flt.op]
+    column = {"property": flt.property, "type": str(type_), "kind": kind_of(type_)}
+
+    def refuse(message: str, code: DataCode, **details: Any) -> DataBindingError:
+        return DataBindingError(f"{where}: {message}", location=location, code=code, details=column | details)
+
     if kind_of(type_) not in operator.kinds:
-        raise DataBindingError(
-            f"{where}: {flt.op!r} needs a {operator.kind_words()} column but {flt.property!r} is {type_}",
-            location=location,
+        raise refuse(
+            f"{flt.op!r} needs a {operator.kind_words()} column but {flt.property!r} is {type_}",
+            "column_kind_not_taken",
+            op=flt.op,
         )
     for value in values_of(flt.value):
         if not value_fits(value, type_):
             hint = " (give a date such as '2026-01-05')" if type_.is_date() else ""
-            raise DataBindingError(
-                f"{where}: value {value!r} does not fit column {flt.property!r} of type {type_}{hint}",
-                location=location,
+            raise refuse(
+                f"value {value!r} does not fit column {flt.property!r} of type {type_}{hint}",
+                "value_does_not_fit",
+                value=value,
             )
 
 

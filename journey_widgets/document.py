@@ -56,7 +56,7 @@ class JourneyDocument:
     def __init__(self, text: str, events: str = "", identity: str = "") -> None:
         from comm import create_comm
 
-        from journey_widgets.widget import JourneyBuilder
+        from journey_widgets.builder.widget import JourneyBuilder
 
         journey = Journey.from_json(text)
         data, identity_table = read_data(events, identity)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import reprlib
 import sys
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +33,24 @@ class JourneyError(ValueError):
     """Base class of every error journey_widgets raises on purpose.
 
     ``location`` is where in the journey document the problem is, e.g.
-    ``("stages", 1, "steps", 0, "filters", 0)``, so an editor can show it next to the control.
+    ``("stages", 1, "steps", 0, "filters", 0)``, so an editor can show it next to the control. ``code`` says what
+    is wrong to a program (``"value_does_not_fit"``; ``""`` for an error raised without one) and ``details`` the things
+    it is about (an operator id, a column, its type, a value): the builder words the problem from these, never from
+    the message.
     """
 
-    def __init__(self, message: str, *, location: tuple[str | int, ...] = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        location: tuple[str | int, ...] = (),
+        code: str = "",
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.location = location
+        self.code = code
+        self.details = dict(details or {})
 
 
 class JourneyDefinitionError(JourneyError):
@@ -47,9 +60,15 @@ class JourneyDefinitionError(JourneyError):
     """
 
     def __init__(
-        self, message: str, *, location: tuple[str | int, ...] = (), problems: list[dict[str, Any]] | None = None
+        self,
+        message: str,
+        *,
+        location: tuple[str | int, ...] = (),
+        problems: list[dict[str, Any]] | None = None,
+        code: str = "",
+        details: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(message, location=location)
+        super().__init__(message, location=location, code=code, details=details)
         self.problems = problems or [{"loc": list(location), "where": "", "message": message}]
 
 

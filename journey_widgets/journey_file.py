@@ -34,7 +34,7 @@ class JourneyFileBuilder(ipywidgets.VBox):
     """The builder on a journey file: a Save bar above it; ``save()`` writes the builder's journey to the file."""
 
     def __init__(self, path: str | Path, events: Any = None, *, identity: Any = None, **options: Any) -> None:
-        from journey_widgets.widget import JourneyBuilder
+        from journey_widgets.builder.widget import JourneyBuilder
 
         self.path = Path(path)
         journey = load_or_create(self.path)

@@ -493,7 +493,7 @@ class Journey(_Frozen):
 
     def show(self, events: Any, *, identity: Any = None, schema: Any = None, as_of: Any = None) -> Any:
         """Open this journey in the step-builder widget (``as_of``: when the data ends, as in :meth:`run`)."""
-        from journey_widgets.widget import JourneyBuilder
+        from journey_widgets.builder.widget import JourneyBuilder
 
         return JourneyBuilder(events, journey=self, identity=identity, schema=schema, as_of=as_of)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from journey_widgets.errors import shown
+from journey_widgets.errors import JourneyDefinitionError, shown
 
 if TYPE_CHECKING:
     import ibis.expr.datatypes as dt
@@ -21,6 +21,17 @@ if TYPE_CHECKING:
 
 Kind = Literal["string", "number", "timestamp", "boolean", "other"]
 Arity = Literal["none", "one", "two", "list"]
+#: The ``code`` of a filter value :func:`check_value` refuses (the error's ``details``: ``{"op": id}``).
+ValueCode = Literal[
+    "no_value_taken",
+    "list_needed",
+    "scalars_needed",
+    "two_values_needed",
+    "two_values_of_kinds_needed",
+    "low_above_high",
+    "text_needed",
+    "single_value_needed",
+]
 #: The kinds a property may have; "other" (lists, structs...) can only be tested for null.
 KINDS: tuple[Kind, ...] = ("string", "number", "timestamp", "boolean", "other")
 #: The kinds a catalog property may declare.
@@ -124,31 +135,36 @@ def _allowed(op: Operator, value: object) -> bool:
 
 
 def check_value(op_id: str, value: Any) -> None:
-    """Raise ``ValueError`` unless ``value`` has the shape and types the operator takes (no data needed)."""
+    """Raise :class:`JourneyDefinitionError` (a ``ValueError``, its ``code`` a :data:`ValueCode`) unless ``value``
+    has the shape and types the operator takes (no data needed)."""
     op = OPERATORS[op_id]
+
+    def refuse(code: ValueCode, needs: str) -> JourneyDefinitionError:
+        return JourneyDefinitionError(f"op {op.id!r} {needs}, got {shown(value)}", code=code, details={"op": op.id})
+
     if op.arity == "none":
         if value is not None:
-            raise ValueError(f"op {op.id!r} takes no value, got {shown(value)}")
+            raise refuse("no_value_taken", "takes no value")
     elif op.arity == "list":
         if not isinstance(value, list | tuple) or not value:
-            raise ValueError(f"op {op.id!r} needs a non-empty list of values, got {shown(value)}")
+            raise refuse("list_needed", "needs a non-empty list of values")
         if not all(_is_scalar(v) for v in value):
-            raise ValueError(f"op {op.id!r} takes scalar values, got {shown(value)}")
+            raise refuse("scalars_needed", "takes scalar values")
     elif op.arity == "two":
         if not isinstance(value, list | tuple) or len(value) != 2:
-            raise ValueError(f"op {op.id!r} needs two values [low, high], got {shown(value)}")
+            raise refuse("two_values_needed", "needs two values [low, high]")
         low, high = value
         if not (_allowed(op, low) and _allowed(op, high)):
-            raise ValueError(f"op {op.id!r} needs two {op.value_words()} values, got {shown(value)}")
+            raise refuse("two_values_of_kinds_needed", f"needs two {op.value_words()} values")
         if type(low) is not type(high) and not (_is_number(low) and _is_number(high)):
-            raise ValueError(f"op {op.id!r} needs two values of one type, got {shown(value)}")
+            raise refuse("two_values_of_kinds_needed", "needs two values of one type")
         if low > high:
-            raise ValueError(f"op {op.id!r} needs low <= high, got {shown(value)}")
+            raise refuse("low_above_high", "needs low <= high")
     elif op.needs_text:
         if not isinstance(value, str) or not value:
-            raise ValueError(f"op {op.id!r} needs a non-empty text value, got {shown(value)}")
+            raise refuse("text_needed", "needs a non-empty text value")
     elif not _allowed(op, value):
-        raise ValueError(f"op {op.id!r} needs a single {op.value_words()} value, got {shown(value)}")
+        raise refuse("single_value_needed", f"needs a single {op.value_words()} value")
 
 
 def values_of(value: Any) -> tuple[Any, ...]:

@@ -75,7 +75,7 @@ def data():
 def builder(data):
     """A builder of "Visited (anonymous too), then Converted" on :func:`data`, its first result shown."""
     from journey_widgets import Journey, step
-    from journey_widgets.widget import JourneyBuilder
+    from journey_widgets.builder.widget import JourneyBuilder
 
     events, identity = data
     journey = (

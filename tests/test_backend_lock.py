@@ -41,7 +41,7 @@ def test_a_cells_run_while_the_builder_computes_waits_instead_of_failing() -> No
 
 
 def test_an_edit_interrupts_the_builders_running_query(monkeypatch) -> None:
-    import journey_widgets.widget as widget
+    import journey_widgets.builder.widget as widget
 
     events, identity = sample_events(100_000)
     journey = Journey("Interrupted", window="30d").stage("Visited", "page_visited").stage("Met", "meeting_booked")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
+from typing import get_args
 
+import pandas as pd
 import pytest
 
-from journey_widgets.editor_errors import editor_errors
-from journey_widgets.errors import DataBindingError
+from journey_widgets.binding import DataCode, bind_events, check_journey_against_data
+from journey_widgets.builder.problems import _CODED, editor_errors
 from journey_widgets.model import Journey
+from journey_widgets.operators import ValueCode
 
 BASE = {
     "version": 1,
@@ -138,11 +141,66 @@ def test_problems_are_placed_and_worded_for_the_editor(case):
     assert not any(words in problem["message"] for words in python)
 
 
-def test_data_problems_lose_their_python_types():
-    exc = DataBindingError(
-        "stage 1 (A), step 1 (page_visited), filter 1: value 'abc' does not fit column 'amount' of type float64",
-        location=tuple(FILTER),
+#: Filters the model refuses (operators.check_value) or the data check does (binding), and the editor's words.
+FILTER_CASES = {
+    "between with one value": ({"property": "amount", "op": "between", "value": [5]}, "Type two values: low, high"),
+    "between backwards": (
+        {"property": "amount", "op": "between", "value": [5, 1]},
+        "The first value must not be above the second",
+    ),
+    "between a number and a text": (
+        {"property": "amount", "op": "between", "value": [1, "a"]},
+        "Type two numbers, or two texts",
+    ),
+    "between two booleans": (
+        {"property": "amount", "op": "between", "value": [True, False]},
+        "Type two numbers, or two texts",
+    ),
+    "an empty list": ({"property": "country", "op": "in", "value": []}, "Type one or more values, separated by commas"),
+    "a list in a list": (
+        {"property": "country", "op": "in", "value": [["US"]]},
+        "Type one or more values, separated by commas",
+    ),
+    "contains nothing": ({"property": "country", "op": "contains", "value": ""}, "“contains” needs some text"),
+    "is two values": ({"property": "country", "op": "eq", "value": ["US", "DE"]}, "“is” needs one number or text"),
+    "is known with a value": ({"property": "country", "op": "is_known", "value": 0}, "“is known” takes no value"),
+    "a text for a number column": (
+        {"property": "amount", "op": "eq", "value": "abc"},
+        "'abc' does not fit amount, which holds numbers",
+    ),
+    "contains on numbers": (
+        {"property": "amount", "op": "contains", "value": "1"},
+        "“contains” works on text; amount holds numbers",
+    ),
+    "greater than on true or false": (
+        {"property": "flag", "op": "gt", "value": "a"},
+        "“>” works on text, numbers or dates; flag holds true or false",
+    ),
+    "a column the data lacks": ({"property": "colour", "op": "eq", "value": "red"}, "The data has no property colour"),
+}
+
+
+@pytest.mark.parametrize("case", FILTER_CASES, ids=list(FILTER_CASES))
+def test_filter_problems_are_worded_from_their_code(case):
+    """The words come from the error's code and details: the same, whatever the message of the module raising it."""
+    flt, message = FILTER_CASES[case]
+    document = copy.deepcopy(BASE)
+    _filter(**flt)(document)
+    events = pd.DataFrame(
+        {
+            "event_type": ["page_visited"],
+            "occurred_at": pd.to_datetime(["2026-01-01"], utc=True),
+            "contact_id": [1],
+            "country": ["US"],
+            "amount": [1.5],
+            "flag": [True],
+        }
     )
-    [problem] = editor_errors(exc)
-    assert problem["loc"] == FILTER
-    assert problem["message"] == "'abc' does not fit amount, which holds numbers"
+    with pytest.raises(ValueError) as info:
+        check_journey_against_data(bind_events(events), Journey.model_validate(document).check_complete())
+    [problem] = editor_errors(info.value)
+    assert (problem["loc"], problem["message"]) == (FILTER, message)
+
+
+def test_every_code_of_a_filter_problem_has_words():
+    assert set(get_args(ValueCode)) | set(get_args(DataCode)) == set(_CODED)

@@ -24,7 +24,7 @@ from sqlglot import exp
 
 from journey_widgets import DataBindingError, Journey, JourneyDefinitionError, JourneyError
 from journey_widgets.binding import bind_events
-from journey_widgets.suggestions import suggest_values
+from journey_widgets.builder.suggestions import suggest_values
 
 BACKENDS = ["duckdb", "sqlite", "postgres"]
 DROP = "'; DROP TABLE events; --"

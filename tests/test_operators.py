@@ -4,6 +4,8 @@ and the builder's menus all agree with it, and every operator's null rule holds 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import get_args
 
 import pandas as pd
@@ -12,10 +14,10 @@ from backends import load
 
 from journey_widgets import DataBindingError, Journey, JourneyDefinitionError, prop, step
 from journey_widgets.binding import bind_events
+from journey_widgets.builder.widget import JourneyEditor
 from journey_widgets.catalog import PropertyType
 from journey_widgets.model import MAX_HELD, MAX_STAGES, MAX_STEPS, Filter
 from journey_widgets.operators import KINDS, OPERATORS, PROPERTY_KINDS, kind_of
-from journey_widgets.widget import JourneyEditor
 
 #: docs/semantics.md#matching: a null property passes exactly these.
 NULL_PASSING = {"neq", "not_in", "not_contains", "is_unknown"}
@@ -61,6 +63,12 @@ def test_the_builder_gets_the_registry_and_the_limits_once():
     assert editor.limits == {"max_stages": MAX_STAGES, "max_steps": MAX_STEPS, "max_held": MAX_HELD}
     timestamp_ops = {o["op"] for o in editor.operators if "timestamp" in o["kinds"]}
     assert {"eq", "neq", "in", "not_in", "gt", "between", "is_known"} <= timestamp_ops  # Python accepts them
+
+
+def test_the_js_unit_tests_read_the_registry():
+    """js/test/operators.json, the registry the JS unit tests give the editor's helpers, is the one the kernel sends."""
+    path = Path(__file__).resolve().parent.parent / "js" / "test" / "operators.json"
+    assert json.loads(path.read_text(encoding="utf-8")) == [spec.to_dict() for spec in OPERATORS.values()]
 
 
 @pytest.mark.parametrize("op", list(OPERATORS))

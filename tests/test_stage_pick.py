@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from journey_widgets.builder.stage_pick import PICK, pickable, picked
 from journey_widgets.charts import funnel_chart
-from journey_widgets.stage_pick import PICK, pickable, picked
 
 REACHED_2 = {"stage_index": 2, "segment": "Reached"}
 

@@ -6,7 +6,7 @@ from backends import load
 from cases import F, V, ev, events_frame
 
 from journey_widgets.binding import bind_events
-from journey_widgets.suggestions import ValueIndex, suggest_values
+from journey_widgets.builder.suggestions import ValueIndex, suggest_values
 
 #: Visits mostly from the US, form submissions mostly from Germany.
 ROWS = [ev(V, t, t, country="US") for t in range(3)] + [ev(V, 3, 3, country="DE")]

@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 from inputs import EVENTS, FUZZ, JSON_SCALARS, JSON_VALUES, SMALL, many_stages, mutated_journeys, small_events
 
 from journey_widgets import Journey, sample_events, step
-from journey_widgets import widget as widget_module
 from journey_widgets.backend_lock import BACKEND_LOCK
 from journey_widgets.binding import bind_events
+from journey_widgets.builder import widget as widget_module
+from journey_widgets.builder.stage_pick import PICK
+from journey_widgets.builder.suggestions import suggest_values
+from journey_widgets.builder.widget import JourneyBuilder
 from journey_widgets.errors import DataBindingError, JourneyDefinitionError
-from journey_widgets.stage_pick import PICK
-from journey_widgets.suggestions import suggest_values
-from journey_widgets.widget import JourneyBuilder
 
 
 def test_initial_journey_is_computed(builder):
@@ -86,7 +86,7 @@ def test_journey_and_save_refuse_an_invalid_draft(builder, tmp_path):
 
 
 def test_a_stage_with_no_step_is_incomplete_and_not_computed(builder, monkeypatch):
-    from journey_widgets import widget as widget_module
+    from journey_widgets.builder import widget as widget_module
 
     computed = []
     monkeypatch.setattr(widget_module.JourneyResult, "compute", staticmethod(lambda j, b: computed.append(j)))
@@ -119,7 +119,7 @@ def test_the_journey_it_started_with_is_kept_for_reset(builder):
 
 
 def test_renaming_changes_no_number_and_runs_no_query(builder, monkeypatch):
-    from journey_widgets import widget as widget_module
+    from journey_widgets.builder import widget as widget_module
 
     computed = []
     real = widget_module.JourneyResult.compute
@@ -192,7 +192,7 @@ def test_rapid_edits_coalesce_into_the_first_and_the_last_query(builder, monkeyp
 
 
 def test_slow_query_is_superseded_by_a_fast_one(builder, monkeypatch):
-    from journey_widgets import widget as widget_module
+    from journey_widgets.builder import widget as widget_module
 
     release = threading.Event()
     real = widget_module.JourneyResult.compute
@@ -215,7 +215,7 @@ def test_slow_query_is_superseded_by_a_fast_one(builder, monkeypatch):
 
 
 def test_an_invalid_edit_during_a_query_stays_invalid_after_it(builder, monkeypatch):
-    from journey_widgets import widget as widget_module
+    from journey_widgets.builder import widget as widget_module
 
     started, release = threading.Event(), threading.Event()
     real = widget_module.JourneyResult.compute
@@ -237,7 +237,7 @@ def test_an_invalid_edit_during_a_query_stays_invalid_after_it(builder, monkeypa
 
 
 def test_backend_error_is_one_line_in_the_widget(builder, monkeypatch):
-    from journey_widgets import widget as widget_module
+    from journey_widgets.builder import widget as widget_module
 
     def broken(journey, bound):
         raise RuntimeError("connection lost\nstack line 1\nstack line 2")
@@ -263,7 +263,7 @@ def test_suggestions_are_bounded_and_searchable(data):
 
 @pytest.mark.parametrize("indexed", [100_000, 60])  # every value kept; the 60 most frequent kept
 def test_value_index_answers_as_the_backend_and_counts_once(data, monkeypatch, indexed):
-    from journey_widgets import suggestions
+    from journey_widgets.builder import suggestions
 
     bound = bind_events(data[0])
     searches = ["", "PAGE-1", "page-12", "e-3", "zzz", "", "1"]
@@ -390,7 +390,7 @@ def test_kernel_interrupt_during_a_query_keeps_the_builder_working(builder, monk
     import _thread
     import signal
 
-    from journey_widgets import widget as widget_module
+    from journey_widgets.builder import widget as widget_module
 
     # as in a Jupyter kernel; a shell starting the tests in the background leaves SIGINT ignored,
     # and interrupt_main() then does nothing
@@ -806,7 +806,7 @@ def test_widget_suggestions_while_computing_share_the_connection(monkeypatch):
     builder.editor.observe(lambda change: statuses.append(change["new"]), names="status")
     for index in range(2):
         builder.editor.journey = small(name=f"edit {index}", window=f"P{index + 1}D")
-        while not builder._settled.wait(0.01):  # ask for suggestions while the journey computes
+        while not builder._worker.wait(0.01):  # ask for suggestions while the journey computes
             builder._on_message(builder.editor, {"type": "suggest", "id": index, "property": "country"}, [])
     assert {reply["id"] for reply in sent} == {0, 1}
     assert [reply["error"] for reply in sent if "error" in reply] == []

@@ -1,55 +1,31 @@
 // @ts-check
 // What a filter row offers: the properties of the chosen event first, the operators for a property's kind
-// (from the kernel's `operators` trait when it sends one), and the value box's text <-> JSON value.
+// (from the kernel's `operators` trait: the one registry, journey_widgets/operators.py), and the value box's
+// text <-> JSON value.
 
 /** @typedef {import("./types.js").CatalogDoc} CatalogDoc */
 /** @typedef {import("./types.js").Column} Column */
 /** @typedef {import("./types.js").OperatorSpec} OperatorSpec */
-
-/** Operator menus used when the kernel sends no `operators` trait. */
-const FALLBACK_OPS_BY_KIND = {
-  string: ["eq", "neq", "in", "not_in", "contains", "not_contains", "starts_with", "is_known", "is_unknown"],
-  number: ["eq", "neq", "gt", "gte", "lt", "lte", "between", "in", "not_in", "is_known", "is_unknown"],
-  timestamp: ["gt", "gte", "lt", "lte", "between", "is_known", "is_unknown"],
-  boolean: ["eq", "neq", "is_known", "is_unknown"],
-  other: ["is_known", "is_unknown"],
-};
-/** @type {Record<string, string>} */
-const FALLBACK_LABELS = {
-  eq: "is", neq: "is not", in: "is any of", not_in: "is none of", contains: "contains",
-  not_contains: "does not contain", starts_with: "starts with", is_known: "is known", is_unknown: "is unknown",
-  gt: ">", gte: "≥", lt: "<", lte: "≤", between: "between",
-};
+/** @typedef {import("./types.js").Arity} Arity */
 
 /**
- * The operators offered for a property kind, as `{op, label}`: from the kernel's registry when given
- * (an operator lists the kinds it applies to), else the built-in menus.
- * @param {string} kind @param {OperatorSpec[] | null | undefined} registry
+ * The operators offered for a property kind, as `{op, label}`: those of the registry that list the kind (a kind
+ * none lists gets those that take no value).
+ * @param {string} kind @param {OperatorSpec[]} registry
  * @returns {{op: string, label: string}[]}
  */
 export function operatorsFor(kind, registry) {
-  if (registry?.length) {
-    const fits = registry.filter((o) => !o.kinds || o.kinds.includes(kind));
-    return (fits.length ? fits : registry.filter((o) => arityOf(o.op, registry) === "none")).map(({ op, label }) => ({ op, label }));
-  }
-  const ops = FALLBACK_OPS_BY_KIND[/** @type {keyof typeof FALLBACK_OPS_BY_KIND} */ (kind)] ?? FALLBACK_OPS_BY_KIND.other;
-  return ops.map((op) => ({ op, label: FALLBACK_LABELS[op] }));
+  const fits = registry.filter((o) => o.kinds.includes(kind));
+  return (fits.length ? fits : registry.filter((o) => o.arity === "none")).map(({ op, label }) => ({ op, label }));
 }
 
-/** @type {Record<string, "none" | "one" | "list" | "pair">} */
-const ARITY_NAMES = { none: "none", zero: "none", one: "one", scalar: "one", list: "list", many: "list", pair: "pair", two: "pair" };
-
 /**
- * How many values an operator takes: as the kernel's registry says when it lists the operator, else by its name.
- * @param {string} op @param {OperatorSpec[] | null | undefined} registry @returns {"none" | "one" | "list" | "pair"}
+ * How many values an operator takes, as the registry says (an operator it does not list, which the kernel reports
+ * at the control, takes one).
+ * @param {string} op @param {OperatorSpec[]} registry @returns {Arity}
  */
-export function arityOf(op, registry = null) {
-  const listed = ARITY_NAMES[String(registry?.find((o) => o.op === op)?.arity ?? "")];
-  if (listed) return listed;
-  if (op === "is_known" || op === "is_unknown") return "none";
-  if (op === "in" || op === "not_in") return "list";
-  if (op === "between") return "pair";
-  return "one";
+export function arityOf(op, registry) {
+  return registry.find((o) => o.op === op)?.arity ?? "one";
 }
 
 /** Kind of a property: from the data's columns, else the catalog, else string.
@@ -86,8 +62,8 @@ export function propertyGroups(catalog, columns, eventId) {
 }
 
 /** Turn the text of a value box into the JSON value the op expects; `undefined` while nothing is typed.
- * @param {string} op @param {string} text @param {string} kind @param {OperatorSpec[] | null} registry */
-export function parseFilterValue(op, text, kind = "string", registry = null) {
+ * @param {string} op @param {string} text @param {string} kind @param {OperatorSpec[]} registry */
+export function parseFilterValue(op, text, kind, registry) {
   /** @param {string} t */
   const scalar = (t) => {
     const trimmed = t.trim();
@@ -98,7 +74,7 @@ export function parseFilterValue(op, text, kind = "string", registry = null) {
   const arity = arityOf(op, registry);
   if (arity === "none" || text.trim() === "") return undefined;
   if (arity === "list") return text.split(",").map((v) => v.trim()).filter((v) => v !== "").map(scalar);
-  if (arity === "pair") return text.split(",").slice(0, 2).map((v) => scalar(v.trim()));
+  if (arity === "two") return text.split(",").slice(0, 2).map((v) => scalar(v.trim()));
   return scalar(text);
 }
 

@@ -36,7 +36,7 @@ function render({ model, el }) {
     commit: store.commit.bind(store),
     catalog: () => model.get("catalog"),
     columns: () => model.get("columns") ?? [],
-    operators: () => model.get("operators") ?? null,
+    operators: () => model.get("operators"),
     warnings: () => model.get("warnings") ?? [],
     limits: () => {
       const limits = model.get("limits") ?? {};

@@ -1,8 +1,11 @@
 // @ts-check
 // Edits of the journey document: pure functions that return a new document and leave the old one as it was.
 
+import { arityOf } from "./filters.js";
+
 /** @typedef {import("./types.js").JourneyDoc} JourneyDoc */
 /** @typedef {import("./types.js").Filter} Filter */
+/** @typedef {import("./types.js").OperatorSpec} OperatorSpec */
 
 export const MAX_STAGES = 20;
 export const MAX_STEPS = 10;
@@ -112,9 +115,6 @@ export function setAnonymous(journey, stageIndex, stepIndex, on) {
   return next;
 }
 
-/** Operators that take no value. */
-export const NO_VALUE_OPS = new Set(["is_known", "is_unknown"]);
-
 /** Add a draft filter: a property and its first operator, no value yet (incomplete until one is typed).
  * @param {JourneyDoc} journey @param {number} stageIndex @param {number} stepIndex @param {string} property
  * @param {string} op */
@@ -127,11 +127,11 @@ export function addFilter(journey, stageIndex, stepIndex, property, op) {
 
 /**
  * Patch a filter. A new property starts over (its operator `op` given, no value: the old value meant
- * something else); an operator that takes no value drops it.
+ * something else); an operator that takes no value (by the operators' `registry`) drops it.
  * @param {JourneyDoc} journey @param {number} stageIndex @param {number} stepIndex @param {number} filterIndex
- * @param {Partial<Filter>} patch
+ * @param {Partial<Filter>} patch @param {OperatorSpec[]} registry
  */
-export function updateFilter(journey, stageIndex, stepIndex, filterIndex, patch) {
+export function updateFilter(journey, stageIndex, stepIndex, filterIndex, patch, registry) {
   const next = copy(journey);
   const filters = /** @type {Filter[]} */ (next.stages[stageIndex].steps[stepIndex].filters);
   const old = filters[filterIndex];
@@ -139,7 +139,7 @@ export function updateFilter(journey, stageIndex, stepIndex, filterIndex, patch)
   const merged = patch.property !== undefined && patch.property !== old.property
     ? { property: patch.property, op: patch.op ?? old.op }
     : { ...old, ...patch };
-  if (NO_VALUE_OPS.has(merged.op) || merged.value === undefined) delete merged.value;
+  if (arityOf(merged.op, registry) === "none" || merged.value === undefined) delete merged.value;
   filters[filterIndex] = merged;
   return next;
 }

@@ -8,7 +8,10 @@ import { follow, record, redo, startHistory, undo } from "./history.js";
 /** @typedef {import("./types.js").Model} Model */
 /** @typedef {import("./types.js").JourneyDoc} JourneyDoc */
 /** @typedef {import("./types.js").Suggestion} Suggestion */
-/** @typedef {Record<string, any>} Message */
+/** @typedef {import("./types.js").KernelMessage} KernelMessage */
+/** @typedef {import("./types.js").KernelRequest} KernelRequest */
+/** @typedef {import("./types.js").Replies} Replies */
+/** @typedef {import("./types.js").ShowDrilldown} ShowDrilldown */
 
 export const HISTORY_LIMIT = 100;
 
@@ -25,9 +28,9 @@ export function connect(model) {
   let history = startHistory(model.get("journey"), HISTORY_LIMIT);
   const started = model.get("initial") && Object.keys(model.get("initial")).length ? model.get("initial") : model.get("journey");
   let requestId = 0;
-  /** @type {Map<number, (reply: Message) => void>} */
+  /** @type {Map<number, (reply: any) => void>} the reply callback of each request sent, by id */
   const replies = new Map();
-  /** @type {Map<string, (message: Message) => void>} */
+  /** @type {Map<"show_drilldown", (message: ShowDrilldown) => void>} */
   const listeners = new Map();
 
   /** @param {JourneyDoc} doc */
@@ -36,16 +39,20 @@ export function connect(model) {
     model.save_changes();
   }
 
-  /** @param {any} message */
+  /** @param {KernelMessage} message */
   function onCustom(message) {
+    if (message?.type === "show_drilldown") {
+      listeners.get(message.type)?.(message);
+      return;
+    }
     const reply = replies.get(message?.id);
     if (reply) {
       replies.delete(message.id);
       reply(message);
-    } else listeners.get(message?.type)?.(message);
+    }
   }
   /** Send `content` to the kernel with a new id; `reply` gets the kernel's answer to it.
-   * @param {Message} content @param {(reply: Message) => void} reply */
+   * @template {KernelRequest} R @param {R} content @param {(reply: Replies[R["type"]]) => void} reply */
   function request(content, reply) {
     requestId += 1;
     replies.set(requestId, reply);
@@ -92,7 +99,7 @@ export function connect(model) {
     },
     request,
     /** Call `listener` with each message of `type` the kernel sends of itself (one listener a type).
-     * @param {string} type @param {(message: Message) => void} listener */
+     * @param {"show_drilldown"} type @param {(message: ShowDrilldown) => void} listener */
     listen(type, listener) {
       listeners.set(type, listener);
     },

@@ -19,7 +19,9 @@
 /** @typedef {{name: string, kind: string}} Column */
 /** A validation problem from the kernel; `incomplete` marks a part still being built, not a mistake.
  * @typedef {{loc: (string|number)[], message: string, where?: string, incomplete?: boolean}} ErrorDoc */
-/** @typedef {{op: string, label: string, arity?: string, kinds?: string[]}} OperatorSpec */
+/** How many values a filter operator takes. @typedef {"none" | "one" | "list" | "two"} Arity */
+/** One filter operator of the registry (journey_widgets/operators.py), as the `operators` trait sends it.
+ * @typedef {{op: string, label: string, arity: Arity, kinds: string[]}} OperatorSpec */
 /** @typedef {{max_stages?: number, max_steps?: number, max_held?: number}} Limits */
 /** @typedef {{value: string, count: number}} Suggestion */
 /** @typedef {"idle" | "running" | "invalid" | "error"} Status */
@@ -31,17 +33,33 @@
 /** A drill-down: the actors behind one number of stage `stage`; with `segment` (a breakdown value, null included),
  * only those of that segment. @typedef {{stage: number, group: DrillGroup, segment?: string | null}} DrillTarget */
 /** @typedef {{actor_id: string, is_anonymous: boolean, depth: number, in_progress: boolean}} DrillActor */
+
+// The custom messages between the page and the kernel: journey_widgets/builder/messages.py, one TypedDict each.
+// The page's requests (`request` adds their `id`, which the reply repeats); a reply with `error` carries one
+// readable line instead of its other fields (ErrorReply there).
+/** Values of `property` containing `search`, counted among the events of type `event`.
+ * @typedef {{type: "suggest", event: string, property: string, search: string}} SuggestRequest */
+/** @typedef {DrillTarget & {type: "drilldown", limit: number}} DrilldownRequest */
+/** @typedef {DrillTarget & {type: "csv"}} CsvRequest */
+/** @typedef {{type: "explain", actor_id: string, anonymous: boolean}} ExplainRequest */
+/** @typedef {SuggestRequest | DrilldownRequest | CsvRequest | ExplainRequest} KernelRequest */
+/** @typedef {{type: "suggestions", id: number, values: Suggestion[], error?: string}} SuggestionsReply */
 /**
- * The kernel's reply to a drill-down request (journey_widgets/drilldown.py): the first actors, how many in all, and
+ * The reply to a drill-down request (journey_widgets/builder/drilldown.py): the first actors, how many in all, and
  * the events that explain the step (next events of those who dropped; events between the stages of those who reached).
- * @typedef {DrillTarget & {id: number, name: string, total: number, actors: DrillActor[], next_events?: {next_event: string, actors: number}[],
- *   events_between?: {event: string, actors: number}[], error?: string}} DrillReply
+ * @typedef {DrillTarget & {type: "drilldown", id: number, name: string, total: number, actors: DrillActor[],
+ *   next_events?: {next_event: string, actors: number}[], events_between?: {event: string, actors: number}[],
+ *   error?: string}} DrillReply
  */
 /** @typedef {{time: string, event: string, matches: string, failed: string}} ExplainedEvent */
-/** @typedef {{id: number, actor_id: string, text: string, events: ExplainedEvent[], error?: string}} ExplanationReply */
-/** @typedef {{id: number, csv: string, error?: string}} CsvReply */
-/** Send a request to the kernel; `reply` gets its answer. @typedef {(content: Record<string, any>,
- *   reply: (answer: any) => void) => void} Request */
+/** @typedef {{type: "explanation", id: number, actor_id: string, text: string, events: ExplainedEvent[], error?: string}} ExplanationReply */
+/** @typedef {{type: "csv", id: number, csv: string, error?: string}} CsvReply */
+/** The reply to each request type. @typedef {{suggest: SuggestionsReply, drilldown: DrillReply, csv: CsvReply,
+ *   explain: ExplanationReply}} Replies */
+/** Sent by the kernel of itself: a bar of the chart was clicked. @typedef {DrillTarget & {type: "show_drilldown"}} ShowDrilldown */
+/** Every message the kernel sends. @typedef {Replies[keyof Replies] | ShowDrilldown} KernelMessage */
+/** Send a request to the kernel; `reply` gets its answer.
+ * @typedef {<R extends KernelRequest>(content: R, reply: (answer: Replies[R["type"]]) => void) => void} Request */
 
 /**
  * The part of anywidget's model the builder uses.
@@ -62,7 +80,7 @@
  *   commit: (next: JourneyDoc) => void,
  *   catalog: () => CatalogDoc,
  *   columns: () => Column[],
- *   operators: () => OperatorSpec[] | null,
+ *   operators: () => OperatorSpec[],
  *   warnings: () => ErrorDoc[],
  *   limits: () => {maxStages: number, maxSteps: number, maxHeld: number},
  *   suggest: (event: string, property: string, search: string, reply: (values: Suggestion[]) => void) => void,

@@ -6,6 +6,7 @@ import {
   addExclusion, addFilter, addHeld, addStage, addStep, MAX_HELD, MAX_STAGES, moveStage, nextStageName, removeFilter,
   removeHeld, removeStage, removeStep, renameStage, setAnonymous, setAttribution, setSetting, updateFilter,
 } from "../src/journey.js";
+import { OPERATORS } from "./operators.mjs";
 
 const base = () => ({ version: 1, name: "J", stages: [{ name: "Visited", steps: [{ event: "page_visited" }] }] });
 /** Stages A, B, C, D with an exclusion between B and D. */
@@ -66,16 +67,16 @@ test("removing a stage renumbers the exclusions after it and drops those that na
 test("a new filter is a draft: no property chosen and no value until one is typed", () => {
   const j = addFilter(base(), 0, 0, "", "eq");
   assert.deepEqual(j.stages[0].steps[0].filters, [{ property: "", op: "eq" }]);
-  const chosen = updateFilter(j, 0, 0, 0, { property: "country", op: "eq" });
+  const chosen = updateFilter(j, 0, 0, 0, { property: "country", op: "eq" }, OPERATORS);
   assert.deepEqual(chosen.stages[0].steps[0].filters, [{ property: "country", op: "eq" }]);
 });
 
 test("changing a filter's property starts it over; an op without value drops it", () => {
   let j = addFilter(base(), 0, 0, "dealstage", "eq");
-  j = updateFilter(j, 0, 0, 0, { value: "closedwon" });
-  const other = updateFilter(j, 0, 0, 0, { property: "amount", op: "gt" });
+  j = updateFilter(j, 0, 0, 0, { value: "closedwon" }, OPERATORS);
+  const other = updateFilter(j, 0, 0, 0, { property: "amount", op: "gt" }, OPERATORS);
   assert.deepEqual(other.stages[0].steps[0].filters[0], { property: "amount", op: "gt" });
-  j = updateFilter(j, 0, 0, 0, { op: "is_known" });
+  j = updateFilter(j, 0, 0, 0, { op: "is_known" }, OPERATORS);
   assert.equal("value" in j.stages[0].steps[0].filters[0], false);
   j = removeFilter(j, 0, 0, 0);
   assert.equal(j.stages[0].steps[0].filters, undefined);

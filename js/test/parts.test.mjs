@@ -1,6 +1,7 @@
 // Unit tests of the builder's helpers: filters, formats, history, status, catalog search.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { OPERATORS } from "./operators.mjs";
 import { searchEvents } from "../src/catalog.js";
 import {
   arityOf, formatFilterValue, lookedUpValues, operatorsFor, parseFilterValue, propertyGroups, propertyKind,
@@ -21,19 +22,21 @@ const catalog = {
 };
 
 test("filter values are parsed by op and kind; nothing typed is no value", () => {
-  assert.deepEqual(parseFilterValue("in", "US, DE ,", "string"), ["US", "DE"]);
-  assert.deepEqual(parseFilterValue("between", "5, 10", "number"), [5, 10]);
-  assert.equal(parseFilterValue("gt", "7.5", "number"), 7.5);
-  assert.equal(parseFilterValue("eq", "closedwon", "string"), "closedwon");
-  assert.equal(parseFilterValue("eq", "  ", "string"), undefined);
-  assert.equal(parseFilterValue("is_unknown", "x"), undefined);
+  assert.deepEqual(parseFilterValue("in", "US, DE ,", "string", OPERATORS), ["US", "DE"]);
+  assert.deepEqual(parseFilterValue("between", "5, 10", "number", OPERATORS), [5, 10]);
+  assert.equal(parseFilterValue("gt", "7.5", "number", OPERATORS), 7.5);
+  assert.equal(parseFilterValue("eq", "closedwon", "string", OPERATORS), "closedwon");
+  assert.equal(parseFilterValue("eq", "  ", "string", OPERATORS), undefined);
+  assert.equal(parseFilterValue("is_unknown", "x", "string", OPERATORS), undefined);
   assert.equal(formatFilterValue(["a", "b"]), "a, b");
-  assert.equal(arityOf("between"), "pair");
+  assert.equal(arityOf("between", OPERATORS), "two");
+  assert.equal(arityOf("no_such_op", OPERATORS), "one");
 });
 
-test("operators: the kernel's registry when it sends one, else the built-in menus", () => {
-  assert.deepEqual(operatorsFor("number", null).slice(0, 3).map((o) => o.op), ["eq", "neq", "gt"]);
-  assert.ok(!operatorsFor("number", undefined).some((o) => o.op === "contains"));
+test("operators: those of the kernel's registry that list the property's kind", () => {
+  assert.deepEqual(operatorsFor("number", OPERATORS).slice(0, 3).map((o) => o.op), ["eq", "neq", "in"]);
+  assert.ok(!operatorsFor("number", OPERATORS).some((o) => o.op === "contains"));
+  assert.deepEqual(operatorsFor("interval", OPERATORS).map((o) => o.op), ["is_known", "is_unknown"]);
   const registry = [
     { op: "eq", label: "equals", arity: "one", kinds: ["string", "number"] },
     { op: "matches", label: "matches", arity: "one", kinds: ["string"] },
@@ -44,8 +47,7 @@ test("operators: the kernel's registry when it sends one, else the built-in menu
   ]);
   assert.deepEqual(operatorsFor("number", registry).map((o) => o.op), ["eq", "is_known"]);
   assert.equal(arityOf("is_known", registry), "none");
-  assert.equal(arityOf("matches", [{ op: "matches", label: "m", arity: "many" }]), "list");
-  assert.deepEqual(parseFilterValue("matches", "a, b", "string", [{ op: "matches", label: "m", arity: "list" }]), ["a", "b"]);
+  assert.deepEqual(parseFilterValue("matches", "a, b", "string", [{ op: "matches", label: "m", arity: "list", kinds: ["string"] }]), ["a", "b"]);
 });
 
 test("properties: the chosen event's first, labelled, then the other columns", () => {

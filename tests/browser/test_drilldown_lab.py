@@ -77,7 +77,8 @@ def test_drill_down_into_a_stage(page, lab_server, artifacts_dir):
         " 'listed': len(a), 'ids': a.actor_id.head(200).tolist(),"
         " 'first': [a.actor_id.iloc[0], bool(a.is_anonymous.iloc[0])],"
         " 'next': [jw.default_catalog().labels().get(e, e) for e in builder.result.next_events(2).next_event]})"
-        "(jw.drilldown.in_id_order((lambda a: a[~a.in_progress.astype(bool)])(builder.result.actors(2, dropped=True))),"
+        "(jw.builder.drilldown.in_id_order("
+        "(lambda a: a[~a.in_progress.astype(bool)])(builder.result.actors(2, dropped=True))),"
         " builder.result.funnel().set_index('stage_index'))",
     )
     assert dropped["listed"] == dropped["total"], dropped  # the kernel's own count of them: the number clicked

@@ -15,7 +15,6 @@ import { describeStatus } from "./status.js";
 /** @typedef {import("../types.js").DrillReply} DrillReply */
 /** @typedef {import("../types.js").DrillActor} DrillActor */
 /** @typedef {import("../types.js").ExplanationReply} ExplanationReply */
-/** @typedef {import("../types.js").CsvReply} CsvReply */
 /** @typedef {import("../types.js").FunnelRow} FunnelRow */
 /** @typedef {import("../types.js").Request} Request */
 /** @typedef {import("../types.js").CatalogDoc} CatalogDoc */
@@ -175,7 +174,7 @@ export function drilldownPanel(request, catalog) {
     explanation.replaceChildren();
     el.setAttribute("aria-busy", "true");
     show(el, true);
-    request({ type: "drilldown", ...next, limit: LIMIT }, listing.next((/** @type {DrillReply} */ reply) => showListing(next, reply)));
+    request({ type: "drilldown", ...next, limit: LIMIT }, listing.next((reply) => showListing(next, reply)));
   }
 
   /** @param {DrillTarget} asked @param {DrillReply} reply */
@@ -231,7 +230,7 @@ export function drilldownPanel(request, catalog) {
     const asked = target;
     download.disabled = true;
     setText(download, "Preparing CSV…");
-    request({ type: "csv", ...asked }, csv.next((/** @type {CsvReply} */ reply) => {
+    request({ type: "csv", ...asked }, csv.next((reply) => {
       resetDownload();
       if (reply.error) showError(reply.error);
       else saveFile(el, reply.csv, csvFileName(asked, name));

@@ -15,7 +15,7 @@ import { removeFilter, updateFilter } from "../journey.js";
 /** @typedef {import("../types.js").ErrorDoc} ErrorDoc */
 /** @typedef {{s: number, t: number, f: number, event: string, filter: Filter, errors: ErrorDoc[]}} FilterProps */
 
-const PLACEHOLDERS = { none: "", one: "value", list: "a, b, c", pair: "low, high" };
+const PLACEHOLDERS = { none: "", one: "value", list: "a, b, c", two: "low, high" };
 
 /** @param {Ctx} ctx @returns {import("../dom.js").View<FilterProps>} */
 export function filterRow(ctx) {
@@ -26,7 +26,7 @@ export function filterRow(ctx) {
   const listId = uid("values");
   const kindOf = (/** @type {string} */ name) => propertyKind(ctx.columns(), ctx.catalog(), name);
   /** @param {Partial<Filter>} patch */
-  const edit = (patch) => ctx.commit(updateFilter(ctx.journey(), props.s, props.t, props.f, patch));
+  const edit = (patch) => ctx.commit(updateFilter(ctx.journey(), props.s, props.t, props.f, patch, ctx.operators()));
 
   const property = /** @type {HTMLSelectElement} */ (h("select", {
     class: "jw-filter-property",

@@ -1,6 +1,7 @@
 """The builder's drill-down, kernel side: one request from the browser, one JSON-ready reply.
 
-Requests and replies (the frontend sends and shows them; the builder answers on the last valid result). A
+Requests and replies (:mod:`journey_widgets.builder.messages`; the frontend sends and shows them, the builder answers
+on the last valid result). A
 drill-down names a stage ``k`` and a ``group``, one number of the funnel table: ``"reached"`` (the actors who
 reached stage k), ``"dropped_off"`` (those who reached stage k-1 and not k, their window closed) or
 ``"in_progress"`` (the same, their window still open); with ``"segment"`` (a breakdown value, null included),
@@ -22,10 +23,22 @@ A reply with ``"error"`` carries one readable line instead.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, cast, get_args
 
 import pandas as pd
 
+from journey_widgets.builder.messages import (
+    REPLY_TYPES,
+    CsvReply,
+    CsvRequest,
+    DrilldownReply,
+    DrilldownRequest,
+    DrillGroup,
+    DrillReply,
+    DrillRequest,
+    ExplainRequest,
+    ExplanationReply,
+)
 from journey_widgets.compiler.breakdown import LABEL
 from journey_widgets.errors import ArgumentError, one_line
 
@@ -33,40 +46,37 @@ if TYPE_CHECKING:
     from journey_widgets.catalog import Catalog
     from journey_widgets.result import JourneyResult
 
-#: The request types answered here, and the type of their replies.
-REPLIES = {"drilldown": "drilldown", "csv": "csv", "explain": "explanation"}
 #: Actors listed in a drill-down when the request names no limit.
 LIMIT = 200
 _ACTOR_COLUMNS = ["actor_id", "is_anonymous", "depth", "in_progress"]
 #: The numbers of a funnel row a drill-down lists the actors of.
-GROUPS = ("reached", "dropped_off", "in_progress")
+GROUPS: tuple[DrillGroup, ...] = get_args(DrillGroup)
 
 
-def reply(result: JourneyResult | None, request: dict[str, Any], catalog: Catalog | None = None) -> dict[str, Any]:
+def reply(result: JourneyResult | None, request: DrillRequest, catalog: Catalog | None = None) -> DrillReply:
     """The reply to one drill-down request on ``result`` (None: the journey has not run yet); explanations name
     events and properties by ``catalog``'s labels (default: the package's catalog)."""
-    kind = str(request.get("type"))
-    base = {"type": REPLIES.get(kind, kind), "id": request.get("id")}
-    if kind not in REPLIES:
-        return base | {"error": f"unknown request type {kind!r}: expected one of {', '.join(REPLIES)}"}
-    if result is None:
-        return base | {"error": "no result yet: the journey has not run"}
-    try:
-        if kind == "explain":
-            return base | _explanation(result, request, catalog)
-        return base | {"drilldown": _listing, "csv": _csv}[kind](result, request)
-    except Exception as exc:  # one line in the builder, the kernel stays alive
-        return base | {"error": one_line(exc)}
+    error = "no result yet: the journey has not run"
+    if result is not None:
+        try:
+            if request["type"] == "explain":
+                return _explanation(result, request, catalog)
+            if request["type"] == "csv":
+                return _csv(result, request)
+            return _listing(result, request)
+        except Exception as exc:  # one line in the builder, the kernel stays alive
+            error = one_line(exc)
+    return {"type": REPLY_TYPES[request["type"]], "id": request.get("id"), "error": error}
 
 
-def _group(request: dict[str, Any]) -> str:
+def _group(request: DrilldownRequest | CsvRequest) -> DrillGroup:
     group = request.get("group", "reached")
     if group not in GROUPS:
         raise ArgumentError(f"unknown drill-down group {group!r}: expected one of {', '.join(GROUPS)}")
-    return str(group)
+    return group
 
 
-def _actors(result: JourneyResult, request: dict[str, Any]) -> pd.DataFrame:
+def _actors(result: JourneyResult, request: DrilldownRequest | CsvRequest) -> pd.DataFrame:
     """Every actor of the drill-down the request names (of its segment, if it names one), in id order."""
     group = _group(request)
     actors = result.actors(int(request.get("stage", 1)), dropped=group != "reached")
@@ -94,11 +104,13 @@ def _id_key(actor_id: str, anonymous: bool) -> tuple[bool, bool, int, str]:
     return anonymous, not number, len(actor_id) if number else 0, actor_id
 
 
-def _listing(result: JourneyResult, request: dict[str, Any]) -> dict[str, Any]:
+def _listing(result: JourneyResult, request: DrilldownRequest) -> DrilldownReply:
     actors = _actors(result, request)
     stage, group = int(request.get("stage", 1)), _group(request)
     journey = result.journey
-    answer = {
+    answer: DrilldownReply = {
+        "type": "drilldown",
+        "id": request.get("id"),
         "stage": stage,
         "name": journey.stages[stage - 1].name,
         "group": group,
@@ -114,16 +126,22 @@ def _listing(result: JourneyResult, request: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def _csv(result: JourneyResult, request: dict[str, Any]) -> dict[str, Any]:
-    return {"csv": _actors(result, request).to_csv(index=False)}
+def _csv(result: JourneyResult, request: CsvRequest) -> CsvReply:
+    return {"type": "csv", "id": request.get("id"), "csv": _actors(result, request).to_csv(index=False)}
 
 
-def _explanation(result: JourneyResult, request: dict[str, Any], catalog: Catalog | None) -> dict[str, Any]:
+def _explanation(result: JourneyResult, request: ExplainRequest, catalog: Catalog | None) -> ExplanationReply:
     anonymous = request.get("anonymous")
     anonymous = None if anonymous is None else bool(anonymous)
     explanation = result.explain(request.get("actor_id"), anonymous=anonymous, catalog=catalog)
     events = _records(explanation.events.astype({"time": str}))
-    return {"actor_id": explanation.actor_id, "text": explanation.text, "events": events}
+    return {
+        "type": "explanation",
+        "id": request.get("id"),
+        "actor_id": explanation.actor_id,
+        "text": explanation.text,
+        "events": events,
+    }
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from journey_widgets.binding import BoundEvents
+from journey_widgets.builder.messages import Suggestion
 from journey_widgets.errors import DataBindingError
 
 MAX_SUGGESTIONS = 50
@@ -23,7 +24,7 @@ MAX_INDEXED = 100_000
 
 def suggest_values(
     bound: BoundEvents, property: str, search: str = "", limit: int = MAX_SUGGESTIONS, *, event: str | None = None
-) -> list[dict]:
+) -> list[Suggestion]:
     """Up to ``limit`` (at most 50) distinct non-null values of ``property`` with their counts,
     most frequent first, optionally only those containing ``search`` (case-insensitive); with ``event``, among
     the events of that type only."""
@@ -50,7 +51,7 @@ class ValueIndex:
 
     def suggest(
         self, property: str, search: str = "", limit: int = MAX_SUGGESTIONS, *, event: str | None = None
-    ) -> list[dict]:
+    ) -> list[Suggestion]:
         """What :func:`suggest_values` returns, from the in-memory counts where they are complete."""
         counts, complete = self._counts_of(property, event)
         if search and not complete:
@@ -91,5 +92,5 @@ def _needle(search: str) -> str:
     return search[:MAX_SEARCH_LENGTH].lower()
 
 
-def _as_suggestions(counts: pa.Table) -> list[dict]:
+def _as_suggestions(counts: pa.Table) -> list[Suggestion]:
     return [{"value": row["value"], "count": int(row["count"])} for row in counts.to_pylist()]

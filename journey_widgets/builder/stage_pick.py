@@ -8,12 +8,17 @@ from typing import TYPE_CHECKING, Any
 import altair as alt
 
 if TYPE_CHECKING:
+    from journey_widgets.builder.messages import DrillGroup, DrillTarget
     from journey_widgets.charts import AnyChart
 
 #: The name of the bars' click selection (``JupyterChart.selections`` has a trait of this name).
 PICK = "jw_stage_pick"
 #: The drill-down group (``drilldown.GROUPS``) of each of the funnel's bar segments (see ``charts._funnel``).
-_GROUPS: dict[str | None, str] = {"Reached": "reached", "In progress": "in_progress", "Dropped off": "dropped_off"}
+_GROUPS: dict[str | None, DrillGroup] = {
+    "Reached": "reached",
+    "In progress": "in_progress",
+    "Dropped off": "dropped_off",
+}
 
 
 def pickable(chart: AnyChart, *, segments: bool) -> AnyChart:
@@ -24,7 +29,7 @@ def pickable(chart: AnyChart, *, segments: bool) -> AnyChart:
     return chart.add_params(pick).configure_bar(cursor="pointer")
 
 
-def picked(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[str, Any] | None:
+def picked(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> DrillTarget | None:
     """The drill-down of the one bar a click added to or took from the selection: ``{"stage": k, "group": g}``
     (g: the bar's segment, ``"reached"``, ``"in_progress"`` or ``"dropped_off"``), plus ``"segment"`` on a
     breakdown's chart (whose bars are those who reached the stage); None when not exactly one bar changed."""
@@ -32,5 +37,7 @@ def picked(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[str, An
     if len(changed) != 1 or "stage_index" not in changed[0]:
         return None
     point = changed[0]
-    drill = {"stage": int(point["stage_index"]), "group": _GROUPS.get(point.get("segment"), "reached")}
-    return drill | ({"segment": point["breakdown"]} if "breakdown" in point else {})
+    drill: DrillTarget = {"stage": int(point["stage_index"]), "group": _GROUPS.get(point.get("segment"), "reached")}
+    if "breakdown" in point:
+        drill["segment"] = point["breakdown"]
+    return drill

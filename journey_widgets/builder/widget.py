@@ -5,7 +5,7 @@ funnel chart (an offline ``altair.JupyterChart``). The journey lives in one trai
 JSON; edits are validated at once (errors shown next to the control) and recomputed on the backend
 in a worker thread: at once when it is idle, else right after the running query, with only the newest
 of the edits made meanwhile (a newer edit always supersedes an older one). A click on a stage's numbers or
-on a bar of the chart opens the editor's drill-down, whose requests :mod:`journey_widgets.drilldown` answers.
+on a bar of the chart opens the editor's drill-down, whose requests :mod:`journey_widgets.builder.drilldown` answers.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import ipywidgets
 import pydantic
 import traitlets
 
-from journey_widgets import drilldown
 from journey_widgets._resources import resource_path
 from journey_widgets.backend_lock import BACKEND_LOCK
 from journey_widgets.binding import (
@@ -33,18 +32,21 @@ from journey_widgets.binding import (
     bind_events,
     check_journey_against_data,
 )
-from journey_widgets.builder_sweep import SweepView
+from journey_widgets.builder import drilldown, messages
+from journey_widgets.builder.messages import ShowDrilldown, SuggestionsReply, SuggestRequest
+from journey_widgets.builder.problems import editor_errors
+from journey_widgets.builder.stage_pick import PICK, pickable, picked
+from journey_widgets.builder.suggestions import ValueIndex
+from journey_widgets.builder.sweep import SweepView
+from journey_widgets.builder.worker import LatestWins
 from journey_widgets.catalog import Catalog, default_catalog
 from journey_widgets.charts import AnyChart, message_chart
 from journey_widgets.code_trait import follow_journey
 from journey_widgets.compiler.open_windows import as_of_microseconds
-from journey_widgets.editor_errors import editor_errors
 from journey_widgets.errors import CatalogError, JourneyDefinitionError, JourneyError, one_line
 from journey_widgets.model import MAX_HELD, MAX_STAGES, MAX_STEPS, Journey
 from journey_widgets.operators import OPERATORS, kind_of
 from journey_widgets.result import JourneyResult
-from journey_widgets.stage_pick import PICK, pickable, picked
-from journey_widgets.suggestions import ValueIndex
 
 
 class JourneyEditor(anywidget.AnyWidget):
@@ -133,9 +135,15 @@ class JourneyBuilder(ipywidgets.VBox):
         self._shows = 0  # numbers shown so far (under _sync_lock): their chart is drawn unless newer ones came
         self._pending: tuple[Journey, int] | None = None  # the newest edit not yet computed
         self._querying = False  # the worker's query is running
-        self._worker: threading.Thread | None = None
-        self._settled = threading.Event()  # set when the latest edit's result (or error) is shown
-        self._settled.set()
+        # computes the newest pending edit until none is left (edits made meanwhile coalesce); its `wait` returns
+        # when the latest edit's result (or error) is shown
+        self._worker: LatestWins[tuple[Journey, int]] = LatestWins(
+            name="journey-builder",
+            lock=self._lock,
+            take=self._take,
+            run=lambda request: self._compute(*request),
+            on_error=self._failed,
+        )
         self._last_valid: Journey | None = None
         self._scheduled: Journey | None = None  # the last journey computed or being computed
         self._values = ValueIndex(self._bound, lock=BACKEND_LOCK)  # counted once; then no wait for a query
@@ -204,7 +212,7 @@ class JourneyBuilder(ipywidgets.VBox):
     def wait(self, timeout: float = 60) -> None:
         """Block until the pending computation (if any) has finished, and the window sweep if its tab is open;
         for scripts and tests."""
-        if not self._settled.wait(timeout) or not self._sweep.wait(timeout):
+        if not self._worker.wait(timeout) or not self._sweep.wait(timeout):
             raise TimeoutError("the journey did not finish computing in time")
 
     # ------------------------------------------------------------------ validation and scheduling
@@ -254,7 +262,7 @@ class JourneyBuilder(ipywidgets.VBox):
                 renamed = self._scheduled is not None and _numbers_of(journey) == _numbers_of(self._scheduled)
                 self._scheduled = journey
                 if renamed:
-                    if self._worker is None and self.result is not None:
+                    if not self._worker.busy and self.result is not None:
                         self.result = self.result.renamed(journey)
                         self._show(self.result.funnel(), journey)
                     return  # else the running computation shows its numbers under these names
@@ -262,24 +270,14 @@ class JourneyBuilder(ipywidgets.VBox):
                 self._pending = (journey, self._generation)
                 if self._querying:
                     _interrupt(self._bound)  # the running query's numbers are stale already
-                self._settled.clear()
+                self._worker.wake()
                 with self._updating():
                     self.editor.status = "running"
-                if self._worker is None:
-                    self._worker = threading.Thread(target=self._work, name="journey-builder", daemon=True)
-                    self._worker.start()
 
-    def _work(self) -> None:
-        """Compute the newest pending edit until none is left (edits made meanwhile coalesce)."""
-        while True:
-            with self._lock:
-                if self._pending is None:
-                    self._worker = None
-                    self._settled.set()
-                    return
-                journey, generation = self._pending
-                self._pending = None
-            self._compute(journey, generation)
+    def _take(self) -> tuple[Journey, int] | None:
+        """The newest pending edit, if any, for the worker (called with ``_lock`` held)."""
+        pending, self._pending = self._pending, None
+        return pending
 
     def _compute(self, journey: Journey, generation: int) -> None:
         if generation != self._generation:
@@ -290,23 +288,24 @@ class JourneyBuilder(ipywidgets.VBox):
         self._run(journey, generation)
 
     def _run(self, journey: Journey, generation: int) -> None:
-        try:
-            with BACKEND_LOCK, self._query():
-                result = JourneyResult.compute(journey, self._bound, **self._run_options)
-                result.progress = False  # the builder's status line shows the elapsed time instead
-                funnel = result.funnel()  # runs the query, here in the worker thread
-            with self._lock:
-                if generation != self._generation:
-                    return  # a newer edit superseded this computation: never show a stale result
-                latest = self._scheduled or journey  # names edited meanwhile
-            self.result = result if latest is journey else result.renamed(latest)
-            self._show(self.result.funnel() if latest is not journey else funnel, latest)
-        except Exception as exc:  # a backend error: one line in the widget, the kernel stays alive
-            if generation == self._generation:
-                self._scheduled = None  # the same journey again is computed again
-                with self._updating():
-                    self.editor.message = one_line(exc)
-                    self.editor.status = "error"
+        with BACKEND_LOCK, self._query():
+            result = JourneyResult.compute(journey, self._bound, **self._run_options)
+            result.progress = False  # the builder's status line shows the elapsed time instead
+            funnel = result.funnel()  # runs the query, here in the worker thread
+        with self._lock:
+            if generation != self._generation:
+                return  # a newer edit superseded this computation: never show a stale result
+            latest = self._scheduled or journey  # names edited meanwhile
+        self.result = result if latest is journey else result.renamed(latest)
+        self._show(self.result.funnel() if latest is not journey else funnel, latest)
+
+    def _failed(self, request: tuple[Journey, int], exc: Exception) -> None:
+        """A backend error: one line in the widget, the kernel stays alive."""
+        if request[1] == self._generation:
+            self._scheduled = None  # the same journey again is computed again
+            with self._updating():
+                self.editor.message = one_line(exc)
+                self.editor.status = "error"
 
     @contextlib.contextmanager
     def _query(self) -> Iterator[None]:
@@ -352,7 +351,8 @@ class JourneyBuilder(ipywidgets.VBox):
         """A bar clicked: the editor opens its drill-down (and asks for it like a click on its numbers)."""
         drill = picked(change["old"].value, change["new"].value)
         if drill is not None:
-            self.editor.send({"type": "show_drilldown"} | drill)
+            show: ShowDrilldown = {"type": "show_drilldown", **drill}
+            self.editor.send(show)
 
     def _on_theme(self, change: dict[str, Any]) -> None:
         # vega-embed's own dark theme (bundled with the offline chart): the host's theme, not a kernel-wide one
@@ -366,25 +366,26 @@ class JourneyBuilder(ipywidgets.VBox):
 
     # ------------------------------------------------------------------ messages from the editor
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
+        request = messages.request(content)
+        if request is None:
             return
-        if content.get("type") == "suggest":
-            self.editor.send(self._suggestions(content))
-        elif content.get("type") in drilldown.REPLIES:
+        if request["type"] == "suggest":
+            self.editor.send(self._suggestions(request))
+        else:
             with BACKEND_LOCK:  # the result's queries, as the worker's
-                answer = drilldown.reply(self.result, content, self._catalog)
+                answer = drilldown.reply(self.result, request, self._catalog)
             self.editor.send(answer)
 
-    def _suggestions(self, request: dict[str, Any]) -> dict[str, Any]:
-        reply = {"type": "suggestions", "id": request.get("id")}
+    def _suggestions(self, request: SuggestRequest) -> SuggestionsReply:
+        reply: SuggestionsReply = {"type": "suggestions", "id": request.get("id"), "values": []}
         try:
             property, search = str(request.get("property", "")), str(request.get("search", ""))
-            values = self._values.suggest(property, search, event=str(request.get("event") or "") or None)
-            return reply | {"values": values}
+            reply["values"] = self._values.suggest(property, search, event=str(request.get("event") or "") or None)
         except JourneyError as exc:
-            return reply | {"values": [], "error": str(exc)}
+            reply["error"] = str(exc)
         except Exception as exc:  # the backend failed: the editor shows it next to the filter
-            return reply | {"values": [], "error": one_line(exc)}
+            reply["error"] = one_line(exc)
+        return reply
 
     def _columns(self) -> list[dict[str, str]]:
         table = self._bound.table

@@ -16,6 +16,7 @@ import altair as alt
 import ipywidgets
 import pandas as pd
 
+from journey_widgets.builder.worker import LatestWins
 from journey_widgets.charts import AnyChart, message_chart, window_sweep_chart
 from journey_widgets.errors import one_line
 from journey_widgets.result import JourneyResult
@@ -36,9 +37,10 @@ class SweepView:
         self._table: pd.DataFrame | None = None  # that sweep, to redraw it in another theme (None: it failed)
         self._says_computing = True  # the chart shows "Computing…" (not sent again: each edit would redraw it)
         self._dark = False
-        self._worker: threading.Thread | None = None
-        self._settled = threading.Event()  # set when no sweep is due or computing
-        self._settled.set()
+        # computes the due sweep until none is due (a newer result replaces an older one)
+        self._worker: LatestWins[JourneyResult] = LatestWins(
+            name="journey-builder-sweep", lock=self._lock, take=self._due, run=self._compute, on_error=self._failed
+        )
         self.chart = alt.JupyterChart(message_chart(COMPUTING))
         self.tabs = ipywidgets.Tab([funnel, self.chart], titles=TITLES)
         self.tabs.add_class("jw-charts")
@@ -64,7 +66,7 @@ class SweepView:
 
     def wait(self, timeout: float) -> bool:
         """Whether the sweep due (if any) was shown within ``timeout`` seconds."""
-        return self._settled.wait(timeout)
+        return self._worker.wait(timeout)
 
     def _on_tab(self, change: dict[str, Any]) -> None:
         with self._lock:
@@ -78,32 +80,20 @@ class SweepView:
 
     def _schedule(self) -> None:
         with self._lock:
-            if self._due() is None:
-                return
-            self._settled.clear()
-            if self._worker is None:
-                self._worker = threading.Thread(target=self._work, name="journey-builder-sweep", daemon=True)
-                self._worker.start()
-
-    def _work(self) -> None:
-        """Compute the due sweep until none is due (a newer result replaces an older one)."""
-        while True:
-            with self._lock:
-                result = self._due()
-                if result is None:
-                    self._worker = None
-                    self._settled.set()
-                    return
-            self._compute(result)
+            if self._due() is not None:
+                self._worker.wake()
 
     def _compute(self, result: JourneyResult) -> None:
-        table: pd.DataFrame | None
-        try:
-            with self._backend_lock:
-                table = result.window_sweep()  # runs the query, here in the worker thread
-            chart = self._sweep_chart(table, result)
-        except Exception as exc:  # a backend error: one line in the tab, the kernel stays alive
-            table, chart = None, message_chart(f"The window sweep failed: {one_line(exc)}")
+        with self._backend_lock:
+            table = result.window_sweep()  # runs the query, here in the worker thread
+        self._show(result, table, self._sweep_chart(table, result))
+
+    def _failed(self, result: JourneyResult, exc: Exception) -> None:
+        """A backend error: one line in the tab, the kernel stays alive."""
+        self._show(result, None, message_chart(f"The window sweep failed: {one_line(exc)}"))
+
+    def _show(self, result: JourneyResult, table: pd.DataFrame | None, chart: AnyChart) -> None:
+        """Show ``result``'s sweep (``table``, None if it failed) as ``chart``, unless a newer result replaced it."""
         with self._lock:
             if result is not self._result:
                 return  # a newer result replaced this one: never show a stale sweep

@@ -3,13 +3,14 @@
 The model and the data check explain problems to a Python user ("Tuple should have at least 1 item",
 "got ('abc',)", "of type float64"). The editor shows each next to its control, in the words of what
 the user sees there; a part still being built (a stage with no step, a filter with no value) is marked
-``incomplete`` rather than wrong.
+``incomplete`` rather than wrong. A filter's problems (its value, by :func:`operators.check_value`; its column, by
+the data check in :mod:`journey_widgets.binding`) come with a ``code`` and ``details``, which are worded here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pydantic
@@ -24,51 +25,43 @@ Loc = list[str | int]
 OP_WORDS = {op.id: op.label for op in OPERATORS.values()}
 
 
-def _kind_words(type_text: str) -> str:
-    """What a column holds, for a person: ``float64`` -> ``numbers``."""
-    text = type_text.lower().lstrip("!")
-    if text.startswith("string"):
-        return "text"
-    if text.startswith(("int", "uint", "float", "decimal")):
-        return "numbers"
-    if text.startswith(("timestamp", "date")):
-        return "dates"
-    if text.startswith("boolean"):
-        return "true or false"
-    return text
+#: What a column of each property kind holds, for a person.
+_HOLDS = {"string": "text", "number": "numbers", "timestamp": "dates", "boolean": "true or false"}
 
 
-def _op(match: re.Match[str]) -> str:
-    return f"“{OP_WORDS.get(match['op'], match['op'])}”"
+def _op(details: Mapping[str, Any]) -> str:
+    return f"“{OP_WORDS.get(details['op'], details['op'])}”"
 
 
-# (pattern on the original message, the editor's words); first match wins. The data check prefixes
-# its messages with where the problem is ("stage 1 (Visited), step 1 (page_visited), filter 1: "),
-# which the editor shows by placing them.
+def _holds(details: Mapping[str, Any]) -> str:
+    """What the column of a data problem holds: ``numbers`` for a ``float64`` column."""
+    return _HOLDS.get(details["kind"], details["type"])
+
+
+def _works_on(details: Mapping[str, Any]) -> str:
+    """The kinds of column the problem's operator applies to: ``text``, ``text, numbers or dates``."""
+    words = [_HOLDS[kind] for kind in OPERATORS[details["op"]].kinds if kind in _HOLDS]
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+
+
+#: The editor's words for each code of a filter's problem (``operators.ValueCode``, ``binding.DataCode``), from its
+#: details. The data check's messages begin with where the problem is ("stage 1 (Visited), step 1
+#: (page_visited), filter 1: "), which the editor shows by placing them.
+_CODED: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "two_values_needed": lambda d: "Type two values: low, high",
+    "low_above_high": lambda d: "The first value must not be above the second",
+    "two_values_of_kinds_needed": lambda d: "Type two numbers, or two texts",
+    "list_needed": lambda d: "Type one or more values, separated by commas",
+    "scalars_needed": lambda d: "Type one or more values, separated by commas",
+    "text_needed": lambda d: f"{_op(d)} needs some text",
+    "single_value_needed": lambda d: f"{_op(d)} needs one number or text",
+    "no_value_taken": lambda d: f"{_op(d)} takes no value",
+    "value_does_not_fit": lambda d: f"{d['value']!r} does not fit {d['property']}, which holds {_holds(d)}",
+    "column_kind_not_taken": lambda d: f"{_op(d)} works on {_works_on(d)}; {d['property']} holds {_holds(d)}",
+    "unknown_property": lambda d: f"The data has no property {d['property']}",
+}
+# (pattern on the original message, the editor's words) for the model's problems; first match wins.
 _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (re.compile(r"op '(?P<op>\w+)' needs two values"), lambda m: "Type two values: low, high"),
-    (re.compile(r"op 'between' needs low <= high"), lambda m: "The first value must not be above the second"),
-    (
-        re.compile(r"op 'between' needs two (numbers or strings|values of one type)"),
-        lambda m: "Type two numbers, or two texts",
-    ),
-    (re.compile(r"op '(?P<op>\w+)' needs a non-empty list"), lambda m: "Type one or more values, separated by commas"),
-    (re.compile(r"op '(?P<op>\w+)' needs a non-empty text"), lambda m: f"{_op(m)} needs some text"),
-    (re.compile(r"op '(?P<op>\w+)' needs a single"), lambda m: f"{_op(m)} needs one number or text"),
-    (re.compile(r"op '(?P<op>\w+)' takes"), lambda m: f"{_op(m)} takes no value"),
-    (
-        re.compile(r"value (?P<value>.+) does not fit column '(?P<col>[^']+)' of type (?P<type>\S+)"),
-        lambda m: f"{m['value']} does not fit {m['col']}, which holds {_kind_words(m['type'])}",
-    ),
-    (
-        re.compile(r"'(?P<op>\w+)' needs a text column but '(?P<col>[^']+)' is (?P<type>\S+)"),
-        lambda m: f"{_op(m)} works on text; {m['col']} holds {_kind_words(m['type'])}",
-    ),
-    (
-        re.compile(r"'(?P<op>\w+)' cannot compare the boolean column '(?P<col>[^']+)'"),
-        lambda m: f"{_op(m)} cannot compare true or false ({m['col']})",
-    ),
-    (re.compile(r"unknown property '(?P<col>[^']+)'"), lambda m: f"The data has no property {m['col']}"),
     (
         re.compile(r"unknown event type '(?P<event>[^']+)'"),
         lambda m: f"The event {m['event']} is in neither the step catalog nor the data",
@@ -143,17 +136,18 @@ def _incomplete(loc: Loc, todo: str) -> dict[str, Any]:
 
 
 def _is_draft_filter(loc: Loc, source: Any) -> bool:
-    """A filter whose value is still to be typed (its operator needs one)."""
-    return (
-        isinstance(source, dict)
-        and "filters" in loc
-        and source.get("value") is None
-        and source.get("op") not in (None, "is_known", "is_unknown")
-    )
+    """A filter whose value is still to be typed (its operator, by the registry, needs one)."""
+    if not isinstance(source, dict) or "filters" not in loc or source.get("value") is not None:
+        return False
+    op = OPERATORS.get(str(source.get("op")))
+    return op is not None and op.arity != "none"
 
 
-def _problem(loc: Loc, message: str, *, kind: str = "", source: Any = None) -> dict[str, Any]:
-    """One problem for the editor: where (``loc``), what (``message``), and whether it is a draft part."""
+def _problem(
+    loc: Loc, message: str, *, kind: str = "", source: Any = None, coded: JourneyError | None = None
+) -> dict[str, Any]:
+    """One problem for the editor: where (``loc``), what (``message``; ``coded``: the error that gives its code), and
+    whether it is a draft part."""
     if kind == "too_short" and len(loc) == 3 and loc[0] == "stages" and loc[2] == "steps":
         return _incomplete(loc, "pick a step")
     if len(loc) == 2 and loc[0] == "stages" and "has no steps" in message:
@@ -176,6 +170,8 @@ def _problem(loc: Loc, message: str, *, kind: str = "", source: Any = None) -> d
         message = _top_words()
     elif kind in ("string_too_long", "too_long") and (shortened := _too_long(loc, message)):
         message = shortened
+    elif coded is not None and coded.code in _CODED:
+        message = _CODED[coded.code](coded.details)
     else:
         message = next((words(m) for pattern, words in _RULES if (m := pattern.search(message))), message)
     return {"loc": loc, "where": describe_location(loc), "message": message}
@@ -190,10 +186,16 @@ def editor_errors(exc: Exception) -> list[dict[str, Any]]:
                 e["msg"].removeprefix("Value error, "),
                 kind=e["type"],
                 source=e.get("input"),
+                coded=_coded(e.get("ctx", {}).get("error")),
             )
             for e in validation_errors(exc)
         ]
     if isinstance(exc, RecursionError):
         return [{"loc": [], "where": "", "message": TOO_DEEP}]
     location = list(exc.location) if isinstance(exc, JourneyError) else []
-    return [_problem(location, str(exc))]
+    return [_problem(location, str(exc), coded=_coded(exc))]
+
+
+def _coded(error: object) -> JourneyError | None:
+    """``error`` when it is one of ours (a validator's, in pydantic's error context): its code may say what is wrong."""
+    return error if isinstance(error, JourneyError) else None

@@ -320,8 +320,9 @@ def _time_hint(name: str, type_: dt.DataType) -> str:
 
 
 def _warn_naive_times(table: ir.Table, name: str | None, what: str) -> None:
-    """Times without a time zone are read as UTC: say so, once per table."""
-    if name is not None and name in table.columns:
+    """Times without a time zone are read as UTC: say so, once per table. Not on Spark, whose ``TIMESTAMP`` holds
+    instants (shown in the session's zone) but reaches Ibis without a zone, like ``TIMESTAMP_NTZ``."""
+    if name is not None and name in table.columns and backend_name(table) != "pyspark":
         type_ = table[name].type()
         if type_.is_timestamp() and type_.timezone is None:
             warn(

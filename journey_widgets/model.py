@@ -126,6 +126,8 @@ class Stage(_Frozen):
 
     name: Text = Field(min_length=1, max_length=MAX_NAME_LENGTH)
     steps: tuple[Step, ...] = Field(min_length=1, max_length=MAX_STEPS)
+    #: The path may skip this stage (docs/semantics.md#optional-stages): never the first or the last stage.
+    optional: bool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -236,6 +238,9 @@ class Journey(_Frozen):
         Field(max_length=MAX_HELD),
         AfterValidator(_unique_properties),
     ] = ()
+    #: Also run the journey over the range of the same length just before ``date_range``
+    #: (docs/semantics.md#comparison-with-the-previous-period).
+    compare: Literal["previous_period"] | None = None
 
     def __init__(self, name: str | None = None, /, **data: Any) -> None:
         if name is not None:
@@ -285,7 +290,46 @@ class Journey(_Frozen):
             raise ValueError(
                 f"breakdown: attribution to stage {attributed} but the journey has {len(self.stages)} stages"
             )
+        self._check_optional_stages()
+        if self.compare is not None and (self.date_range is None or None in (self.date_range.start, self.date_range.end)):
+            raise ValueError(
+                "compare 'previous_period' needs a date range with a start and an end: the previous period is the "
+                "range of the same length just before it"
+            )
         return self
+
+    def _check_optional_stages(self) -> None:
+        for index, stage in enumerate(self.stages, start=1):
+            if not stage.optional:
+                continue
+            named = f"stage {index} ({stage.name!r}) is optional"
+            if self.order != "ordered":
+                raise ValueError(f"{named}, but a {self.order!r} journey has no optional stages: use order 'ordered'")
+            if index == 1:
+                raise ValueError(f"{named}, but it is the first stage: the first and the last stage are required")
+        for index, exclusion in enumerate(self.exclusions, start=1):
+            for k in exclusion.between:
+                if k <= len(self.stages) and self.stages[k - 1].optional:
+                    raise ValueError(
+                        f"exclusion {index}: between {list(exclusion.between)} names stage {k} "
+                        f"({self.stages[k - 1].name!r}), which is optional: an exclusion is between required stages"
+                    )
+
+    @property
+    def required_stages(self) -> list[int]:
+        """The 1-based numbers of the stages that are not optional (they alone decide the path)."""
+        return [k for k, stage in enumerate(self.stages, start=1) if not stage.optional]
+
+    @property
+    def has_optional_stages(self) -> bool:
+        return any(stage.optional for stage in self.stages)
+
+    def previous_period(self) -> Journey:
+        """The journey over the range of the same length just before ``date_range``, without ``compare``."""
+        if self.date_range is None or self.date_range.start is None or self.date_range.end is None:
+            raise JourneyDefinitionError("the previous period needs a date range with a start and an end")
+        start, end = self.date_range.start, self.date_range.end
+        return self._with(compare=None, date_range={"start": start - (end - start), "end": start})
 
     @property
     def follows_order(self) -> bool:
@@ -323,10 +367,17 @@ class Journey(_Frozen):
         return journey
 
     def check_complete(self) -> Journey:
-        """Raise :class:`JourneyDefinitionError` unless the journey can run (it has a stage)."""
+        """Raise :class:`JourneyDefinitionError` unless the journey can run (it has a stage; its last stage,
+        which a journey built stage by stage may not have yet, is required)."""
         if not self.stages:
             raise JourneyDefinitionError(
                 f"journey {self.name!r} has no stages: add one, e.g. .stage('Visited', step('page_visited'))"
+            )
+        if self.stages[-1].optional:
+            raise JourneyDefinitionError(
+                f"stage {len(self.stages)} ({self.stages[-1].name!r}) is optional, but it is the last stage: "
+                "the first and the last stage are required",
+                location=("stages", len(self.stages) - 1, "optional"),
             )
         return self
 
@@ -369,6 +420,9 @@ class Journey(_Frozen):
                 del data[part]
         if data.get("breakdown", {}).get("attribution") == "first_touch":
             del data["breakdown"]["attribution"]
+        for stage_data in data["stages"]:
+            if not stage_data["optional"]:
+                del stage_data["optional"]
         for step_data in [s for st in data["stages"] for s in st["steps"]] + data.get("exclusions", []):
             if not step_data["filters"]:
                 del step_data["filters"]
@@ -398,9 +452,10 @@ class Journey(_Frozen):
         except pydantic.ValidationError as exc:
             raise definition_error(exc) from None
 
-    def stage(self, name: str, *steps: Step | str) -> Journey:
-        """A new journey with a stage appended, reached by any of ``steps`` (event ids or :func:`step` objects)."""
-        new = _build(Stage, name=name, steps=tuple(_as_step(s) for s in steps))
+    def stage(self, name: str, *steps: Step | str, optional: bool = False) -> Journey:
+        """A new journey with a stage appended, reached by any of ``steps`` (event ids or :func:`step` objects);
+        an ``optional`` stage may be skipped (docs/semantics.md#optional-stages)."""
+        new = _build(Stage, name=name, steps=tuple(_as_step(s) for s in steps), optional=optional)
         return self._with(stages=(*self.stages, new))
 
     def exclude(self, excluded: Step | str, *, between: tuple[int, int]) -> Journey:
@@ -441,6 +496,11 @@ class Journey(_Frozen):
         """A new journey whose path keeps these properties constant (the same product, the same pipeline...):
         it runs per actor and value, and each actor counts at its best value."""
         return self._with(hold_constant=properties)
+
+    def compared_with_previous_period(self, compare: bool = True) -> Journey:
+        """A new journey that also runs over the range of the same length just before its date range, with
+        a ``period`` column in every table (``compare=False``: no comparison)."""
+        return self._with(compare="previous_period" if compare else None)
 
     def for_deals(self) -> Journey:
         """A new journey counting deals instead of contacts."""

@@ -13,7 +13,7 @@ The explanation is read by people: events, properties and operators by their cat
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -63,9 +63,20 @@ class Explanation:
 class _Path:
     held: str | None
     start: int
-    #: When the path reaches its stages, in time order (the i-th entry is "stage i" to an exclusion).
+    #: When the path reaches its stages, in time order, and those stages.
     times: list[int]
     stages: list[int]
+    #: Ordered: the number of the deepest required stage reached; any order: how many stages.
+    depth: int
+    ordered: bool
+
+    def entries(self) -> list[int | None]:
+        """What an exclusion's "stage i" reads at ``[i - 1]``: ordered, the time of stage i; any order, the
+        i-th entry's time."""
+        if not self.ordered:
+            return list(self.times)
+        at = dict(zip(self.stages, self.times, strict=True))
+        return [at.get(k) for k in range(1, self.depth + 1)]
 
 
 @dataclass(frozen=True)
@@ -193,7 +204,7 @@ def _walk(journey: Journey, actor_id: str, frame: pd.DataFrame, as_of: int, word
         {
             "start": [_stamp(p.start) for p in paths],
             **({"held": [p.held for p in paths]} if journey.hold_constant else {}),
-            "depth": [len(p.times) for p in paths],
+            "depth": [p.depth for p in paths],
             "stages": [p.stages for p in paths],
             "reached": [[_stamp(t) for t in p.times] for p in paths],
         }
@@ -204,11 +215,13 @@ def _walk(journey: Journey, actor_id: str, frame: pd.DataFrame, as_of: int, word
         return Explanation(actor_id, events, starts, 0, [], [], None, False, text)
     # equal starts: the pair reaching each stage earliest (ordered), then the smallest held values as text
     ordered = journey.follows_order
-    chosen = min(paths, key=lambda p: (-len(p.times), p.start, p.times if ordered else [], p.held or ""))
-    depth = len(chosen.times)
+    chosen = min(paths, key=lambda p: (-p.depth, p.start, p.times if ordered else [], p.held or ""))
+    depth = chosen.depth
     reaching = f"stage {depth}" if ordered else _plural(depth, "distinct stage")
     pair = _of_pair(frame, chosen.held)
-    excluded_by = _exclusion(journey, pair, chosen.times, window, words)
+    excluded_by = _exclusion(journey, pair, chosen.entries(), window, words)
+    if ordered and journey.has_optional_stages:
+        chosen = _with_optional_stages(journey, pair, chosen, window)
     latest = max(p.start for p in paths if p.held == chosen.held)
     in_progress = excluded_by is None and depth < n and latest + window > as_of
     lines = [
@@ -221,10 +234,15 @@ def _walk(journey: Journey, actor_id: str, frame: pd.DataFrame, as_of: int, word
     elif in_progress:
         lines.append(f"In progress: the latest start's window ends after the data does ({_when(as_of)}).")
     elif depth < n:
-        stopped = f"before stage {depth + 1}" if ordered else f"after {depth} of {n} stages"
+        following = min(k for k in journey.required_stages if k > depth) if ordered else 0
+        stopped = f"before stage {following}" if ordered else f"after {depth} of {n} stages"
         lines.append(f"Dropped off {stopped}: its windows had closed when the data ends ({_when(as_of)}).")
     if not ordered:
         lines.append("Stages in the order reached: " + ", ".join(str(k) for k in chosen.stages) + ".")
+    optional = [k for k, stage in enumerate(journey.stages, start=1) if stage.optional]
+    if ordered and optional:
+        said = [f"{k} '{journey.stages[k - 1].name}' " + _optional_fate(chosen, k) for k in optional]
+        lines.append("Optional stages: " + "; ".join(said) + ".")
     path = [_stamp(t) for t in chosen.times]
     text = "\n".join(lines)
     return Explanation(actor_id, events, starts, depth, path, chosen.stages, excluded_by, in_progress, text)
@@ -235,6 +253,31 @@ def _of_pair(frame: pd.DataFrame, held: str | None) -> pd.DataFrame:
     return frame if held is None else frame[frame._held == held]
 
 
+def _optional_fate(path: _Path, k: int) -> str:
+    return f"reached at {_when(path.times[path.stages.index(k)])}" if k in path.stages else "skipped"
+
+
+def _with_optional_stages(journey: Journey, frame: pd.DataFrame, path: _Path, window: int) -> _Path:
+    """``path`` (through the required stages) with the optional stages it reached: each, in its gap between
+    required stages r and R, at its earliest event strictly after the stage reached before it and strictly
+    before R (R not reached: at or before the window's end)."""
+    reached = dict(zip(path.stages, path.times, strict=True))
+    for r, optional, following in journey.optional_gaps():
+        if r not in reached:
+            continue
+        after = reached[r]
+        for k in optional:
+            times = frame._t[frame[f"_stage{k}"].notna()].astype(int)
+            inside = times[
+                (times > after)
+                & ((times < reached[following]) if following in reached else (times <= path.start + window))
+            ]
+            if len(inside):
+                after = reached[k] = int(inside.min())
+    stages = sorted(reached)
+    return replace(path, times=[reached[k] for k in stages], stages=stages)
+
+
 def _pair_paths(journey: Journey, frame: pd.DataFrame, held: str | None, window: int) -> list[_Path]:
     """The path from every start of one pair."""
     date_range = journey.date_range
@@ -242,7 +285,8 @@ def _pair_paths(journey: Journey, frame: pd.DataFrame, held: str | None, window:
     high = epoch_us(date_range.end) if date_range and date_range.end else None
     instants = sorted(set(frame._t.astype(int)))
     stage_times = {
-        k: sorted(set(frame._t[frame[f"_stage{k}"].notna()].astype(int))) for k in range(1, len(journey.stages) + 1)
+        k: sorted(set(frame._t[frame[f"_stage{k}"].notna()].astype(int)))
+        for k in (journey.required_stages if journey.follows_order else range(1, len(journey.stages) + 1))
     }
     if journey.follows_order:
         starts, strict = stage_times[1], journey.order == "strict"
@@ -256,22 +300,27 @@ def _pair_paths(journey: Journey, frame: pd.DataFrame, held: str | None, window:
             path = _greedy(stage_times, instants, start, window, strict)
         else:
             path = _within(stage_times, start, window)
-        paths.append(_Path(held, start, [t for t, _ in path], [k for _, k in path]))
+        stages = [k for _, k in path]
+        ordered = journey.follows_order
+        paths.append(_Path(held, start, [t for t, _ in path], stages, stages[-1] if ordered else len(stages), ordered))
     return paths
 
 
 def _greedy(
     stage_times: dict[int, list[int]], instants: Sequence[int], start: int, window: int, strict: bool
 ) -> list[tuple[int, int]]:
-    """(time, stage) of the greedy path from ``start`` (strict: each stage only at the very next instant)."""
-    times = [start]
-    for k in range(2, len(stage_times) + 1):
-        later = [t for t in instants if t > times[-1]][:1] if strict else stage_times[k]
-        found = [t for t in later if times[-1] < t <= start + window and t in stage_times[k]]
+    """(time, stage) of the greedy path from ``start`` through the stages of ``stage_times`` (the required
+    ones; strict: each stage only at the very next instant)."""
+    stages = sorted(stage_times)
+    path = [(start, stages[0])]
+    for k in stages[1:]:
+        last = path[-1][0]
+        later = [t for t in instants if t > last][:1] if strict else stage_times[k]
+        found = [t for t in later if last < t <= start + window and t in stage_times[k]]
         if not found:
             break
-        times.append(found[0])
-    return [(t, k) for k, t in enumerate(times, start=1)]
+        path.append((found[0], k))
+    return path
 
 
 def _within(stage_times: dict[int, list[int]], start: int, window: int) -> list[tuple[int, int]]:

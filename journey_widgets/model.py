@@ -14,6 +14,7 @@ one they are called on unchanged (as Ibis and Altair do), so keep what they retu
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -291,7 +292,9 @@ class Journey(_Frozen):
                 f"breakdown: attribution to stage {attributed} but the journey has {len(self.stages)} stages"
             )
         self._check_optional_stages()
-        if self.compare is not None and (self.date_range is None or None in (self.date_range.start, self.date_range.end)):
+        if self.compare is not None and (
+            self.date_range is None or None in (self.date_range.start, self.date_range.end)
+        ):
             raise ValueError(
                 "compare 'previous_period' needs a date range with a start and an end: the previous period is the "
                 "range of the same length just before it"
@@ -323,6 +326,19 @@ class Journey(_Frozen):
     @property
     def has_optional_stages(self) -> bool:
         return any(stage.optional for stage in self.stages)
+
+    def optional_gaps(self) -> list[tuple[int, list[int], int]]:
+        """Each run of optional stages with the required stages around it: ``(r, [optional...], R)``."""
+        required = self.required_stages
+        return [
+            (r, list(range(r + 1, following)), following)
+            for r, following in itertools.pairwise(required)
+            if following > r + 1
+        ]
+
+    def previous_required(self, k: int) -> int:
+        """The nearest required stage before stage ``k`` (k >= 2): "previous" for conversions and times."""
+        return max(r for r in self.required_stages if r < k)
 
     def previous_period(self) -> Journey:
         """The journey over the range of the same length just before ``date_range``, without ``compare``."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -83,6 +83,8 @@ class Case:
     as_of: float | None = None
     #: An event type in neither the catalog nor the data: running the case warns about it.
     unknown_event: str | None = None
+    #: Run on Spark too, where the other cases run every fourth (SPEC 1.2's options: each case on every engine).
+    every_engine: bool = False
 
     @property
     def as_of_time(self) -> pd.Timestamp | None:
@@ -92,6 +94,181 @@ class Case:
 V, F, M, W = "page_visited", "form_submission", "meeting_booked", "deal_stage_changed"
 OPENED, BOUNCED, PAID = "email_opened", "email_bounced", "payment_succeeded"
 ABC = journey(V, F, M)
+
+
+def optional(journey_dict: dict, *stages: int) -> dict:
+    """``journey_dict`` with ``stages`` (1-based) optional."""
+    built = [dict(stage, optional=True) if k in stages else stage for k, stage in enumerate(journey_dict["stages"], 1)]
+    return journey_dict | {"stages": built}
+
+
+V_F_M = optional(ABC, 2)
+#: docs/semantics.md#optional-stages, rule by rule (the data ends at minute 200 unless a case says otherwise).
+OPTIONAL_CASES = [
+    Case(
+        "optional: reached in its gap or skipped; previous is the nearest required stage",
+        V_F_M,
+        [
+            *[ev(V, 0, 1), ev(F, 10, 1), ev(M, 20, 1)],
+            *[ev(V, 0, 2), ev(M, 20, 2)],
+            *[ev(V, 0, 3), ev(F, 10, 3)],
+            ev(V, 0, 4),
+        ],
+        {
+            "actors": [4, 2, 2],
+            "conversion_from_previous": [1.0, 0.5, 0.5],  # stage 3 from stage 1: 2 of 4
+            "in_progress": [0, 0, 0],
+            "dropped_off": [0, 0, 2],  # nobody drops off at an optional stage
+            "median_seconds_from_previous": [None, 600.0, 1200.0],  # stage 3: M - V, not M - F
+            "branches": [(1, 1, V, 4), (2, 1, F, 2), (3, 1, M, 2)],
+            "paths": {
+                "1": {"depth": 3, "reached": [0, 10, 20]},
+                "2": {"depth": 3, "reached": [0, None, 20]},
+                "3": {"depth": 1, "reached": [0, 10, None]},  # the gap after the deepest required stage
+            },
+        },
+        as_of=200,
+    ),
+    Case(
+        "optional: two in one gap, each strictly after the stage reached before it",
+        optional(journey(V, F, OPENED, M), 2, 3),
+        [
+            *[ev(V, 0, 1), ev(OPENED, 5, 1), ev(F, 10, 1), ev(OPENED, 15, 1), ev(M, 20, 1)],
+            *[ev(V, 0, 2), ev(OPENED, 5, 2), ev(M, 20, 2)],
+            *[ev(V, 0, 3), ev(F, 10, 3), ev(OPENED, 10, 3), ev(M, 20, 3)],
+            *[ev(V, 0, 4), ev(F, 10, 4), ev(M, 20, 4), ev(OPENED, 25, 4)],
+        ],
+        {
+            "actors": [4, 3, 2, 4],
+            "conversion_from_previous": [1.0, 0.75, 0.5, 1.0],
+            "dropped_off": [0, 0, 0, 0],
+            "median_seconds_from_previous": [None, 600.0, 300.0, 1200.0],
+            "p90_seconds_from_previous": [None, 600.0, 900.0, 1200.0],
+            "paths": {
+                "1": {"depth": 4, "reached": [0, 10, 15, 20]},  # not the open at 5: before F
+                "2": {"depth": 4, "reached": [0, None, 5, 20]},  # F skipped: after V
+                "3": {"depth": 4, "reached": [0, 10, None, 20]},  # at F's instant is not after it
+                "4": {"depth": 4, "reached": [0, 10, None, 20]},  # after M is outside the gap
+            },
+        },
+        as_of=200,
+    ),
+    Case(
+        "optional: strictly before the next required stage, else up to the window's end",
+        V_F_M,
+        [
+            *[ev(V, 0, 1), ev(F, 60, 1)],
+            *[ev(V, 0, 2), ev(F, 61, 2)],
+            *[ev(V, 0, 3), ev(M, 30, 3), ev(F, 40, 3)],
+            *[ev(V, 0, 4), ev(F, 30, 4), ev(M, 30, 4)],
+        ],
+        {
+            "actors": [4, 1, 2],
+            "dropped_off": [0, 0, 2],
+            "paths": {
+                "1": {"depth": 1, "reached": [0, 60, None]},  # the window's end is inclusive
+                "2": {"depth": 1, "reached": [0, None, None]},
+                "3": {"depth": 3, "reached": [0, None, 30]},
+                "4": {"depth": 3, "reached": [0, None, 30]},  # at the next required stage's instant: too late
+            },
+        },
+        as_of=200,
+    ),
+    Case(
+        "optional: in progress and dropped off count at the next required stage, from the one before",
+        V_F_M,
+        [
+            *[ev(V, 0, 1), ev(F, 10, 1)],
+            ev(V, 0, 2),
+            *[ev(V, -100, 3), ev(F, -90, 3)],
+            ev(V, -100, 4),
+            *[ev(V, 0, 5), ev(M, 20, 5)],
+        ],
+        {
+            "actors": [5, 2, 1],
+            "conversion_from_previous": [1.0, 0.4, 0.2],
+            "in_progress": [0, 0, 2],  # 1 and 2: their windows are open at minute 30
+            "dropped_off": [0, 0, 2],  # 3 and 4
+            "paths": {"1": {"depth": 1, "reached": [0, 10, None], "in_progress": True}},
+        },
+        as_of=30,
+    ),
+    Case(
+        "optional: the required stages alone choose the path",
+        V_F_M,
+        [ev(V, 0, 1), ev(F, 5, 1), ev(V, 30, 1), ev(M, 80, 1)],  # the start at 0 reaches F but not M
+        {"actors": [1, 0, 1], "paths": {"1": {"depth": 3, "reached": [30, None, 80]}}},
+        as_of=200,
+    ),
+    Case(
+        "optional: last touch is the deepest required stage's event",
+        V_F_M | {"breakdown": {"property": "country", "attribution": "last_touch"}},
+        [
+            *[ev(V, 0, 1, country="a"), ev(F, 10, 1, country="b")],
+            *[ev(V, 0, 2, country="a"), ev(F, 10, 2, country="b"), ev(M, 20, 2, country="c")],
+        ],
+        {"breakdown_rows": [("a", 1, 1), ("a", 2, 1), ("a", 3, 0), ("c", 1, 1), ("c", 2, 1), ("c", 3, 1)]},
+        as_of=200,
+    ),
+    Case(
+        "optional: attribution to an optional stage is null where the path skipped it",
+        V_F_M | {"breakdown": {"property": "country", "attribution": "stage", "stage": 2}},
+        [
+            *[ev(V, 0, 1, country="a"), ev(F, 10, 1, country="b")],
+            *[ev(V, 0, 2, country="a"), ev(M, 20, 2)],
+            *[ev(V, 0, 3), ev(F, 5, 3, country="b"), ev(M, 20, 3)],
+        ],
+        {"breakdown_rows": [("b", 1, 2), ("b", 2, 2), ("b", 3, 1), (None, 1, 1), (None, 2, 0), (None, 3, 1)]},
+        as_of=200,
+    ),
+    Case(
+        "optional: an exclusion between the required stages around it",
+        V_F_M | {"exclusions": [{"event": BOUNCED, "between": [1, 3]}]},
+        [
+            *[ev(V, 0, 1), ev(F, 10, 1), ev(BOUNCED, 15, 1), ev(M, 20, 1)],
+            *[ev(V, 0, 2), ev(BOUNCED, 15, 2)],
+            *[ev(V, 0, 3), ev(F, 10, 3), ev(M, 20, 3), ev(BOUNCED, 25, 3)],
+        ],
+        {"actors": [1, 1, 1], "paths": {"3": {"depth": 3, "reached": [0, 10, 20]}}},
+        as_of=200,
+    ),
+    Case(
+        "optional: with hold constant, read on the path's own pair; the optional stage never breaks a tie",
+        V_F_M | {"hold_constant": ["product_id"]},
+        [
+            *[ev(V, 0, 1, product_id="a"), ev(F, 10, 1, product_id="b"), ev(M, 20, 1, product_id="a")],
+            *[ev(V, 0, 2, product_id="a"), ev(F, 10, 2, product_id="a")],
+            *[ev(V, 5, 2, product_id="b"), ev(F, 8, 2, product_id="b"), ev(M, 20, 2, product_id="b")],
+            *[ev(V, 0, 3, product_id="a"), ev(M, 20, 3, product_id="a")],
+            *[ev(V, 0, 3, product_id="b"), ev(F, 10, 3, product_id="b"), ev(M, 20, 3, product_id="b")],
+        ],
+        {
+            "actors": [3, 1, 3],
+            "paths": {
+                "1": {"depth": 3, "reached": [0, None, 20]},  # F is product b's
+                "2": {"depth": 3, "reached": [5, 8, 20]},  # the deeper pair, b
+                "3": {"depth": 3, "reached": [0, None, 20]},  # equal required stages: the smaller value, a
+            },
+        },
+        as_of=200,
+    ),
+    Case(
+        "optional: a gap after each required stage",
+        optional(journey(V, OPENED, F, BOUNCED, M), 2, 4),
+        [*[ev(V, 0, 1), ev(F, 10, 1), ev(BOUNCED, 15, 1)], *[ev(V, 0, 2), ev(OPENED, 15, 2), ev(F, 10, 2)]],
+        {
+            "actors": [2, 0, 2, 1, 0],
+            "conversion_from_previous": [1.0, 0.0, 1.0, 0.5, 0.0],
+            "dropped_off": [0, 0, 0, 0, 2],
+            "paths": {
+                "1": {"depth": 3, "reached": [0, None, 10, 15, None]},
+                "2": {"depth": 3, "reached": [0, None, 10, None, None]},
+            },
+        },
+        as_of=200,
+    ),
+]
+OPTIONAL_CASES = [replace(case, every_engine=True) for case in OPTIONAL_CASES]
 
 CASES = [
     Case(
@@ -893,6 +1070,7 @@ CASES = [
         {"actors": [2, 1], "trend_complete": {"day": [True, False], "week": [False]}},
         trend={"day": [("2026-01-05", 1, 1), ("2026-01-08", 1, 0)], "week": [("2026-01-05", 2, 1)]},
     ),
+    *OPTIONAL_CASES,
 ]
 
 
@@ -950,8 +1128,10 @@ def check_case(case: Case, tables: dict[str, pd.DataFrame], trends: dict[str, pd
         row = rows.iloc[0]
         assert row["depth"] == want["depth"], f"{case.name}: depth of {actor_id}"
         assert row["in_progress"] == want.get("in_progress", row["in_progress"]), f"{case.name}: {actor_id} in progress"
-        reached = [row[f"reached_at_{k}"] for k in range(1, want["depth"] + 1)]
-        assert reached == [at(m) for m in want["reached"]], f"{case.name}: reached {reached}"
+        reached = [
+            None if pd.isna(t) else t for t in (row[f"reached_at_{k}"] for k in range(1, len(want["reached"]) + 1))
+        ]
+        assert reached == [None if m is None else at(m) for m in want["reached"]], f"{case.name}: reached {reached}"
     for period, want in case.trend.items():
         assert trends is not None
         got = [

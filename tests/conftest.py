@@ -33,6 +33,7 @@ def pytest_collection_modifyitems(config, items):
     from cases import CASES
 
     order = {case.name: index for index, case in enumerate(CASES)}
+    everywhere = {case.name for case in CASES if case.every_engine}
     kept, deselected = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
@@ -42,6 +43,8 @@ def pytest_collection_modifyitems(config, items):
         is_hand_worked = getattr(item, "originalname", None) == "test_hand_worked_case" and case is not None
         spared = on_spark and getattr(item, "originalname", None) in SPARK_DESELECTED
         position = order[case.name] if on_spark and is_hand_worked else params.get("spark_group_index")
+        if is_hand_worked and case.name in everywhere:
+            position = None
         if spared or (position is not None and position % SPARK_CASE_STRIDE):
             deselected.append(item)
         else:

@@ -138,9 +138,12 @@ def journeys(draw) -> dict:
     if draw(st.integers(0, 4)) == 0:
         start, end = sorted(draw(st.lists(st.sampled_from(GRID_MINUTES), min_size=2, max_size=2, unique=True)))
         journey["date_range"] = {"start": at(start).isoformat(), "end": at(end).isoformat()}
-    if n_stages >= 2 and draw(st.integers(0, 3)) == 0:
-        i = draw(st.integers(1, n_stages - 1))
-        j = draw(st.integers(i + 1, n_stages))
+    if journey["order"] == "ordered" and n_stages >= 3 and draw(st.integers(0, 2)) == 0:
+        for k in draw(st.lists(st.integers(2, n_stages - 1), min_size=1, unique=True)):
+            stages[k - 1]["optional"] = True
+    required = [k for k, stage in enumerate(stages, start=1) if not stage.get("optional")]
+    if len(required) >= 2 and draw(st.integers(0, 3)) == 0:
+        i, j = sorted(draw(st.lists(st.sampled_from(required), min_size=2, max_size=2, unique=True)))
         journey["exclusions"] = [{"event": draw(st.sampled_from(EVENTS)), "between": [i, j]}]
     if draw(st.integers(0, 3)) == 0:
         journey["breakdown"] = {

@@ -111,26 +111,66 @@ def step_matches(step: dict, row: dict, anonymous: bool, journey: dict) -> bool:
 # ------------------------------------------------------------------------------------ journeys
 @dataclass
 class Path:
-    depth: int
+    depth: int  # ordered: the number of the deepest required stage reached
     start: int
-    times: list[int]  # t_1..t_depth (ordered journeys); any order: the entries' times, in path order
-    branches: list[int]
+    times: list[int | None]  # ordered: t_k by stage, None where not reached; any order: the entries' times
+    branches: list[int | None]
     stages: list[int] = field(default_factory=list)  # any order: the entries' stages, in path order
 
 
-def _ordered_path_from(events: list[Event], start: Event, n_stages: int, window: int, strict: bool) -> Path:
-    times, branches = [start.t], [start.stage_steps[1]]
-    for k in range(2, n_stages + 1):
-        found = [e for e in events if k in e.stage_steps and e.t > times[-1] and e.t <= start.t + window]
+def _ordered_path_from(events: list[Event], start: Event, stages: list[int], window: int, strict: bool) -> Path:
+    """The greedy path through ``stages`` (the required ones) from ``start``; times and branches by stage
+    number (None where not reached), depth the number of the deepest stage reached."""
+    times: dict[int, int] = {stages[0]: start.t}
+    branches = {stages[0]: start.stage_steps[stages[0]]}
+    last = start.t
+    for k in stages[1:]:
+        found = [e for e in events if k in e.stage_steps and e.t > last and e.t <= start.t + window]
         if strict:  # only the very next instant of any event of the actor counts
-            following = [e.t for e in events if e.t > times[-1]]
+            following = [e.t for e in events if e.t > last]
             found = [e for e in found if following and e.t == min(following)]
         if not found:
             break
-        t_k = min(e.t for e in found)
-        times.append(t_k)
-        branches.append(min(e.stage_steps[k] for e in found if e.t == t_k))
-    return Path(len(times), start.t, times, branches)
+        last = min(e.t for e in found)
+        times[k], branches[k] = last, min(e.stage_steps[k] for e in found if e.t == last)
+    n = max(stages)
+    return Path(
+        max(times), start.t, [times.get(k) for k in range(1, n + 1)], [branches.get(k) for k in range(1, n + 1)]
+    )
+
+
+def _with_optional_stages(events: list[Event], path: Path, journey: dict, window: int) -> Path:
+    """Each optional stage read in the gap between the required stages r and R around it, in order: the
+    earliest matching event strictly after the path's previous reached stage of the gap and strictly before
+    R (R not reached: at or before the window's end); none in a gap whose r was not reached."""
+    optional = [k for k, stage in enumerate(journey["stages"], start=1) if stage.get("optional")]
+    for k in optional:
+        previous_required = max(r for r in _required(journey) if r < k)
+        if path.times[previous_required - 1] is None:
+            continue
+        after = max(t for t in path.times[previous_required - 1 : k - 1] if t is not None)
+        following = min(r for r in _required(journey) if r > k)
+        before = path.times[following - 1]
+        found = [
+            e
+            for e in events
+            if k in e.stage_steps
+            and e.t > after
+            and (e.t < before if before is not None else e.t <= path.start + window)
+        ]
+        if found:
+            t = min(e.t for e in found)
+            path.times[k - 1], path.branches[k - 1] = t, min(e.stage_steps[k] for e in found if e.t == t)
+    return path
+
+
+def _required(journey: dict) -> list[int]:
+    return [k for k, stage in enumerate(journey["stages"], start=1) if not stage.get("optional")]
+
+
+def previous_required(journey: dict, k: int) -> int:
+    """The nearest required stage before stage ``k`` (k >= 2): "previous" for conversions and times."""
+    return max(r for r in _required(journey) if r < k)
 
 
 def _first_branch_at_start(events: list[Event], t: int) -> int:
@@ -138,15 +178,17 @@ def _first_branch_at_start(events: list[Event], t: int) -> int:
 
 
 def ordered_path(events: list[Event], journey: dict, in_range) -> Path | None:
-    n, window = len(journey["stages"]), _window(journey)
+    """The earliest start's path among the deepest (the required stages alone decide), then its optional
+    stages."""
+    window = _window(journey)
     best: Path | None = None
     strict = journey.get("order") == "strict"
     for start in sorted((e for e in events if 1 in e.stage_steps and in_range(e.t)), key=lambda e: e.t):
-        path = _ordered_path_from(events, start, n, window, strict)
+        path = _ordered_path_from(events, start, _required(journey), window, strict)
         path.branches[0] = _first_branch_at_start(events, start.t)
         if best is None or path.depth > best.depth:
             best = path
-    return best
+    return None if best is None else _with_optional_stages(events, best, journey, window)
 
 
 def any_order_path(events: list[Event], journey: dict, in_range) -> Path | None:
@@ -189,7 +231,7 @@ def breakdown_value(events: list[Event], path: Path, journey: dict) -> str | Non
         at, stages = path.start, ([1] if ordered else range(1, len(journey["stages"]) + 1))
     else:
         stage = breakdown["stage"] if attribution == "stage" else (path.depth if ordered else path.stages[-1])
-        if (ordered and path.depth < stage) or (not ordered and stage not in path.stages):
+        if (ordered and path.times[stage - 1] is None) or (not ordered and stage not in path.stages):
             return None
         at = path.times[stage - 1] if ordered else path.times[path.stages.index(stage)]
         stages = [stage]
@@ -274,7 +316,10 @@ def actor_paths(
         path = follow(pair_events, journey, in_range)
         if path is None:
             continue
-        rank = (-path.depth, path.start, path.times if follow is ordered_path else [], [_text(v) for v in values])
+        required_times = (
+            [path.times[k - 1] for k in _required(journey) if k <= path.depth] if follow is ordered_path else []
+        )
+        rank = (-path.depth, path.start, required_times, [_text(v) for v in values])
         if (anonymous, actor_id) not in best or rank < best[(anonymous, actor_id)][0]:
             best[(anonymous, actor_id)] = (rank, path, pair_events, values)
     is_start = (lambda e: bool(e.stage_steps)) if follow is any_order_path else (lambda e: 1 in e.stage_steps)
@@ -339,12 +384,14 @@ def reference_run(
         groups[(0, None)] = []
     funnel_rows, branch_rows = [], []
     for (_, label), members in sorted(groups.items(), key=lambda kv: kv[0][0]):
-        counts = [sum(p.path.depth >= k for p in members) for k in range(1, len(stages) + 1)]
-        open_ = [sum(p.path.depth == k - 1 and p.in_progress for p in members) for k in range(1, len(stages) + 1)]
+        counts = [sum(_reached(p.path, k, ordered) for p in members) for k in range(1, len(stages) + 1)]
         for k, stage in enumerate(stages, start=1):
-            reached = [p for p in members if p.path.depth >= k]
-            gaps = [p.path.times[k - 1] - p.path.times[k - 2] for p in reached] if ordered and k > 1 else []
-            previous = counts[k - 2] if k > 1 else counts[0]
+            reached = [p for p in members if _reached(p.path, k, ordered)]
+            r = previous_required(journey, k) if ordered and k > 1 else k - 1  # "previous": the nearest required
+            gaps = [p.path.times[k - 1] - p.path.times[r - 1] for p in reached] if ordered and k > 1 else []
+            previous = counts[r - 1] if k > 1 else counts[0]
+            open_k = sum(p.path.depth == r and p.in_progress for p in members) if not stage.get("optional") else 0
+            dropped = previous - counts[k - 1] - open_k if k > 1 and not stage.get("optional") else 0
             row = {
                 "stage_index": k,
                 "stage": stage["name"],
@@ -352,12 +399,14 @@ def reference_run(
                 "anonymous_actors": sum(p.anonymous for p in reached),
                 "conversion_from_previous": counts[k - 1] / previous if previous else None,
                 "conversion_from_start": counts[k - 1] / counts[0] if counts[0] else None,
-                "in_progress": open_[k - 1],
-                "dropped_off": previous - counts[k - 1] - open_[k - 1] if k > 1 else 0,
+                "in_progress": open_k,
+                "dropped_off": dropped,
                 "median_seconds_from_previous": _nearest_rank(gaps, 1, 2),
                 "mean_seconds_from_previous": sum(gaps) / len(gaps) / 1e6 if gaps else None,
                 "p90_seconds_from_previous": _nearest_rank(gaps, 9, 10),
             }
+            if any(s.get("optional") for s in stages):
+                row["optional"] = bool(stage.get("optional"))
             funnel_rows.append(({"breakdown": label} if breakdown else {}) | row)
             if ordered:
                 for j, step in enumerate(stage["steps"], start=1):
@@ -372,14 +421,15 @@ def reference_run(
         row: dict[str, Any] = {"actor_id": p.actor_id, "is_anonymous": p.anonymous, **p.held, "depth": p.path.depth}
         row["in_progress"] = p.in_progress
         for k in range(1, len(stages) + 1):
-            reached = ordered and p.path.depth >= k
+            reached = _reached(p.path, k, ordered) and ordered
             row[f"reached_at_{k}"] = pd.Timestamp(EPOCH + p.path.times[k - 1] * US) if reached else None
         for k in range(1, len(stages) + 1):
-            row[f"branch_{k}"] = p.path.branches[k - 1] if ordered and p.path.depth >= k else None
+            row[f"branch_{k}"] = p.path.branches[k - 1] if ordered and _reached(p.path, k, ordered) else None
         if breakdown:
             row["breakdown"] = labels[p.breakdown][0]
         path_rows.append(row)
-    funnel_columns = (["breakdown"] if breakdown else []) + list(FUNNEL_COLUMNS)
+    optional_column = ["optional"] if any(s.get("optional") for s in stages) else []
+    funnel_columns = (["breakdown"] if breakdown else []) + list(FUNNEL_COLUMNS) + optional_column
     return {
         "funnel": pd.DataFrame(funnel_rows, columns=funnel_columns),
         "branches": pd.DataFrame(branch_rows, columns=(["breakdown"] if breakdown else []) + list(BRANCH_COLUMNS)),
@@ -387,6 +437,11 @@ def reference_run(
         if path_rows
         else pd.DataFrame(path_rows),
     }
+
+
+def _reached(path: Path, k: int, ordered: bool) -> bool:
+    """The path reached stage k (any order: at least k of the stages)."""
+    return path.times[k - 1] is not None if ordered else path.depth >= k
 
 
 def reference_trend(
@@ -460,10 +515,11 @@ def reference_next_events(
     within the window (ties: the smallest type), or none; the 10 most common types, the rest merged."""
     window = _window(journey)
     counts: dict[str, int] = defaultdict(int)
+    previous = previous_required(journey, stage)
     for p in actor_paths(events, journey, identity, as_of):
-        if p.path.depth != stage - 1 or p.in_progress:
+        if p.path.depth != previous or p.in_progress or journey["stages"][stage - 1].get("optional"):
             continue
-        after, until = p.path.times[stage - 2], p.path.start + window
+        after, until = p.path.times[previous - 1], p.path.start + window
         found = [e for e in p.events if after < e.t <= until]
         first = min((e.t for e in found), default=None)
         counts[min(e.row["event_type"] for e in found if e.t == first) if found else NO_EVENT] += 1
@@ -483,8 +539,8 @@ def reference_events_between(
     """Reached ``stage``: per event type, actors who did it strictly between stage k-1 and stage k (top 10)."""
     counts: dict[str, int] = defaultdict(int)
     for p in actor_paths(events, journey, identity):
-        if p.path.depth >= stage:
-            after, before = p.path.times[stage - 2], p.path.times[stage - 1]
+        if p.path.times[stage - 1] is not None:
+            after, before = p.path.times[previous_required(journey, stage) - 1], p.path.times[stage - 1]
             for name in {e.row["event_type"] for e in p.events if after < e.t < before}:
                 counts[name] += 1
     ranked = sorted(counts, key=lambda n: (-counts[n], n))[:10]

@@ -48,6 +48,23 @@ def test_explanation_by_hand(connection):
         result.explain(99)
 
 
+def test_optional_stages_are_explained_reached_or_skipped():
+    """Stages 2 and 3 optional: actor 1 reaches 3 but not 2 (its form comes after the meeting), and M at 30 is
+    the deepest required stage; actor 2 stops at stage 1 with stage 2 reached in the gap after it."""
+    spec = journey(V, F, "email_opened", M)
+    spec["stages"][1]["optional"] = spec["stages"][2]["optional"] = True
+    events = events_frame(
+        [*[ev(V, 0, 1), ev("email_opened", 10, 1), ev(M, 30, 1), ev(F, 40, 1)], *[ev(V, 0, 2), ev(F, 5, 2)]]
+    )
+    result = Journey.from_dict(spec).run(events, as_of=at(1000))
+    first = result.explain(1)
+    assert first.depth == 4 and first.path_stages == [1, 3, 4] and first.path == [at(0), at(10), at(30)]
+    assert "Optional stages: 2 'S2' skipped; 3 'S3' reached at 2026-01-05 00:10:00 UTC." in first.text
+    second = result.explain(2)
+    assert second.depth == 1 and second.path_stages == [1, 2]
+    assert "Dropped off before stage 4" in second.text and "2 'S2' reached at 2026-01-05 00:05:00 UTC" in second.text
+
+
 def test_anonymous_steps_and_strict_order_are_explained():
     spec = journey({"event": V, "include_anonymous": True}, F, order="strict")
     events = events_frame([ev(V, 0, visitor="v1"), ev(F, 5, visitor="v1")])
@@ -119,8 +136,10 @@ def test_explanations_agree_with_the_paths_table(backend, request):
                 assert explanation.excluded_by is None
                 assert explanation.depth == row.depth
                 assert explanation.in_progress == row.in_progress
-                if journey.get("order") != "any":  # any order reports no times
-                    assert explanation.path == [row[f"reached_at_{k}"] for k in range(1, row.depth + 1)]
+                if journey.get("order") != "any":  # any order reports no times; skipped optional stages are null
+                    reached = [k for k in range(1, len(journey["stages"]) + 1) if pd.notna(row[f"reached_at_{k}"])]
+                    assert explanation.path_stages == reached
+                    assert explanation.path == [row[f"reached_at_{k}"] for k in reached]
             else:
                 assert explanation.depth == 0 or explanation.excluded_by is not None
 

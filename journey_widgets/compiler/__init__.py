@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 
+import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from journey_widgets.binding import BoundEvents
@@ -38,8 +40,9 @@ from journey_widgets.compiler.held import best_pairs, latest_over_pairs
 from journey_widgets.compiler.in_process import InProcessPlan, in_process_plan
 from journey_widgets.compiler.next_events import ActorEvents, events_between_table, next_events_table
 from journey_widgets.compiler.open_windows import as_of_microseconds, latest_starts, with_open_windows
+from journey_widgets.compiler.optional import with_optional_stages
 from journey_widgets.compiler.ordered import ordered_paths
-from journey_widgets.compiler.rows import JourneyRows, journey_rows, matched_rows
+from journey_widgets.compiler.rows import JourneyRows, journey_rows, matched_rows, window_us
 from journey_widgets.compiler.sweep import (
     evaluated_sweep,
     per_actor,
@@ -120,7 +123,10 @@ class CompiledJourney:
         else:
             chosen = any_order_paths(self.timeline, journey, attributed)
         if journey.hold_constant:
-            chosen = best_pairs(chosen, self.rows.actors, len(journey.stages))
+            chosen = best_pairs(chosen, self.rows.actors, journey.required_stages)
+        if not self.in_process:  # in process, the optional stages come with the paths
+            window = ibis.literal(window_us(journey), type=dt.int64)
+            chosen = with_optional_stages(chosen, self.timeline, journey, window, attributed, self._checkpoint)
         return chosen
 
     @cached_property
@@ -212,12 +218,14 @@ class CompiledJourney:
         """What the actors who dropped off at ``stage`` (windows closed) did next
         (docs/semantics.md#beyond-the-funnel)."""
         k = self._stage_after_start(stage)
+        if self.journey.stages[k - 1].optional:
+            raise ArgumentError(f"no one drops off at optional stage {k}: paths may skip it")
         return next_events_table(self.internal_paths, self.internal_steps, self._actor_events(), k, self.journey)
 
     def events_between(self, stage: int | str) -> ir.Table:
         """Per event type, how many actors who reached ``stage`` did it between the stage before and it."""
         k = self._stage_after_start(stage)
-        return events_between_table(self.internal_paths, self.internal_steps, self._actor_events(), k)
+        return events_between_table(self.internal_paths, self.internal_steps, self._actor_events(), k, self.journey)
 
     def driver_counts(self, properties: Sequence[str] = ()) -> ir.Table:
         """Counts behind the conversion drivers (docs/semantics.md#beyond-the-funnel): per candidate event type or

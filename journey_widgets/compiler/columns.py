@@ -76,3 +76,8 @@ def next_exclusion_column(e: int) -> str:
 def first_column(k: int) -> str:
     """Any order: the earliest stage-``k`` instant in ``[t, t + window]`` (microseconds)."""
     return f"_jw_first{k}"
+
+
+def reached_column(k: int) -> str:
+    """The path reached optional stage ``k`` (a boolean of the paths)."""
+    return f"_jw_reached{k}"

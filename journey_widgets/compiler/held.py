@@ -26,20 +26,21 @@ from journey_widgets.compiler.columns import (
 from journey_widgets.compiler.tables import at_stage
 
 
-def best_pairs(chosen: ChosenPaths, pairs: ir.Table, n_stages: int) -> ChosenPaths:
-    """``chosen`` (per pair) cut to each actor's best pair; ``pairs`` is the rows' actors table."""
+def best_pairs(chosen: ChosenPaths, pairs: ir.Table, stages: list[int]) -> ChosenPaths:
+    """``chosen`` (per pair) cut to each actor's best pair; ``pairs`` is the rows' actors table, ``stages`` the
+    numbers of the required stages (optional ones never decide the path)."""
     actors, steps = chosen.actors, chosen.steps
     keys = pairs.select(
         _jw_pair=pairs[ACTOR], _jw_person=pairs[CONTACT], _jw_visitor=pairs[VISITOR], **{HELD_TEXT: pairs[HELD_TEXT]}
     )
     ranked = actors.inner_join(keys, actors[ACTOR] == keys._jw_pair)
     order = [ibis.desc(DEPTH), ibis.asc(START)]
-    if steps is not None and n_stages > 1:
+    if steps is not None and len(stages) > 1:
         reached = steps.group_by(_jw_reached_actor=steps[ACTOR]).aggregate(
-            **{_reached(k): at_stage(steps, k, REACHED_AT) for k in range(2, n_stages + 1)}
+            **{_reached(k): at_stage(steps, k, REACHED_AT) for k in stages[1:]}
         )
         ranked = ranked.inner_join(reached, ranked[ACTOR] == reached._jw_reached_actor)
-        order += [ibis.asc(_reached(k), nulls_first=False) for k in range(2, n_stages + 1)]
+        order += [ibis.asc(_reached(k), nulls_first=False) for k in stages[1:]]
     order.append(ibis.asc(HELD_TEXT))
     rank = ibis.row_number().over(group_by=[ranked._jw_person, ranked._jw_visitor], order_by=order)
     ranked = ranked.mutate(_jw_rank=rank)

@@ -48,6 +48,7 @@ from journey_widgets.compiler.columns import (
     VISITOR,
     exclusion_column,
     held_column,
+    reached_column,
     step_column,
 )
 from journey_widgets.compiler.rows import JourneyRows, epoch_us, held_text, window_us
@@ -270,24 +271,32 @@ def _actor_count(instants: _Instants) -> int:
 
 
 def _ordered(instants: _Instants, journey: Journey, attributed: AttributedStage) -> tuple[ChosenPaths, ir.Table]:
-    """Ordered and strict journeys: the earliest start among the deepest, its path, exclusions, values."""
+    """Ordered and strict journeys: the earliest start among the deepest (the required stages alone decide),
+    its path, its optional stages, exclusions, values."""
     from journey_widgets.compiler.kernels import best_ordered_starts
 
+    required = journey.required_stages
     paths, latest = best_ordered_starts(
         instants.actor,
         instants.time,
-        instants.stages,
+        _required_bits(instants.stages, required),
         _starts(instants, journey, range(1, 2)),
-        len(journey.stages),
+        len(required),
         window_us(journey),
         journey.order == "strict",
         _actor_count(instants),
     )
-    positions = [paths[:, k] for k in range(len(journey.stages))]
-    depth = (paths >= 0).sum(axis=1).astype(np.int16)
-    chosen = positions[0]
+    depth = np.array(required, np.int16)[(paths >= 0).sum(axis=1) - 1]
+    chosen = paths[:, 0]
     actor, start = instants.actor[chosen], instants.time[chosen]
+    positions = [np.full(len(chosen), -1, np.int64) for _ in journey.stages]
+    for i, k in enumerate(required):
+        positions[k - 1] = paths[:, i]
+    _add_optional_stages(instants, journey, positions, start)
     actors = pa.table({ACTOR: actor, DEPTH: depth, START: start})
+    for _, optional, _ in journey.optional_gaps():
+        for k in optional:
+            actors = actors.append_column(reached_column(k), pa.array(positions[k - 1] >= 0))
     if attributed is not None:
         stage_of = np.full(len(chosen), attributed) if isinstance(attributed, int) else depth
         value = pa.nulls(len(chosen), pa.string())
@@ -300,7 +309,11 @@ def _ordered(instants: _Instants, journey: Journey, attributed: AttributedStage)
     for k, position in enumerate(positions, start=1):
         reached = position >= 0
         where = position[reached]
-        gap = None if k == 1 else instants.time[where] - instants.time[positions[k - 2][reached]]
+        gap = (
+            None
+            if k == 1
+            else instants.time[where] - instants.time[positions[journey.previous_required(k) - 1][reached]]
+        )
         branch, _, _ = _branches_at(instants, k, where)
         steps.append(
             pa.table(
@@ -316,6 +329,34 @@ def _ordered(instants: _Instants, journey: Journey, attributed: AttributedStage)
     excluded = _excluded(instants, journey, depth, positions, start, actor)
     chosen_paths = ChosenPaths(ibis.memtable(actors), ibis.memtable(pa.concat_tables(steps)), excluded)
     return chosen_paths, _latest_table(instants, latest)
+
+
+def _required_bits(stages: np.ndarray, required: list[int]) -> np.ndarray:
+    """The instants' stage bits renumbered to the required stages only (bit i-1: the i-th required stage)."""
+    if required == list(range(1, len(required) + 1)):
+        return stages
+    bits = np.zeros_like(stages)
+    for i, k in enumerate(required):
+        bits |= ((stages >> np.uint32(k - 1)) & np.uint32(1)) << np.uint32(i)
+    return bits
+
+
+def _add_optional_stages(instants: _Instants, journey: Journey, positions: list[np.ndarray], start: np.ndarray) -> None:
+    """Fill ``positions`` (each path's instant per stage, -1: not reached) of the optional stages: in each gap
+    between required stages r and R, in order, the earliest instant strictly after the gap's previous reached
+    stage and strictly before R (R not reached: at or before the window's end; docs/semantics.md#optional-stages)."""
+    for r, optional, following in journey.optional_gaps():
+        after = positions[r - 1]
+        before = positions[following - 1]
+        end = np.where(before >= 0, instants.time[np.maximum(before, 0)] - 1, start + window_us(journey))
+        for k in optional:
+            found = np.full(len(after), -1, np.int64)
+            valid = np.flatnonzero(after >= 0)
+            candidate = _actors_next(instants, instants.of_stage(k), after[valid], same_instant=False)
+            ok = (candidate >= 0) & (instants.time[np.maximum(candidate, 0)] <= end[valid])
+            found[valid] = np.where(ok, candidate, -1)
+            positions[k - 1] = found
+            after = np.where(found >= 0, found, after)
 
 
 def _excluded(

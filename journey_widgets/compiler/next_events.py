@@ -103,9 +103,10 @@ def _stage_times(paths: ir.Table, steps: ir.Table, k: int, name: str) -> ir.Tabl
 
 
 def next_events_table(paths: ir.Table, steps: ir.Table, events: ActorEvents, k: int, journey: Journey) -> ir.Table:
-    """``stage_index``, ``next_event``, ``actors`` for the actors who dropped off at stage ``k``."""
-    dropped = paths.filter((paths[DEPTH] == k - 1) & ~paths[IN_PROGRESS]).select(ACTOR, START)
-    dropped = _stage_times(dropped, steps, k - 1, _AFTER)
+    """``stage_index``, ``next_event``, ``actors`` for the actors who dropped off at (required) stage ``k``."""
+    previous = journey.previous_required(k)
+    dropped = paths.filter((paths[DEPTH] == previous) & ~paths[IN_PROGRESS]).select(ACTOR, START)
+    dropped = _stage_times(dropped, steps, previous, _AFTER)
     window = ibis.literal(window_us(journey), type=dt.int64)
     dropped = dropped.select(ACTOR, _AFTER, **{_UNTIL: dropped[START] + window})
     found = events.of(dropped)
@@ -118,11 +119,11 @@ def next_events_table(paths: ir.Table, steps: ir.Table, events: ActorEvents, k: 
     return _top(per_actor.group_by("next_event").aggregate(actors=per_actor.count()), "next_event", k, merge=True)
 
 
-def events_between_table(paths: ir.Table, steps: ir.Table, events: ActorEvents, k: int) -> ir.Table:
+def events_between_table(paths: ir.Table, steps: ir.Table, events: ActorEvents, k: int, journey: Journey) -> ir.Table:
     """``stage_index``, ``event``, ``actors``: per event type, how many actors who reached stage ``k``
-    did it strictly between stage k-1 and stage k (the 10 most common)."""
-    reached = _stage_times(paths.filter(paths[DEPTH] >= k).select(ACTOR), steps, k - 1, _AFTER)
-    reached = _stage_times(reached, steps, k, _UNTIL)
+    did it strictly between the stage before (the nearest required one) and stage k (the 10 most common)."""
+    reached = _stage_times(paths.select(ACTOR), steps, k, _UNTIL)
+    reached = _stage_times(reached, steps, journey.previous_required(k), _AFTER)
     found = events.of(reached)
     found = found.filter(found[TIME] > found[_AFTER], found[TIME] < found[_UNTIL])
     done = found.select(ACTOR, event=found[EVENT]).distinct()

@@ -76,16 +76,20 @@ def _stage_instants(timeline: ir.Table, k: int) -> ir.Table:
 
 
 def _deepest_start(timeline: ir.Table, journey: Journey, window: ir.IntegerScalar, checkpoint: Checkpoint) -> ir.Table:
-    """Per actor with a start: ``_jw_depth`` and the earliest start reaching it, ``_jw_start``."""
-    n_stages = len(journey.stages)
+    """Per actor with a start: ``_jw_depth`` (the number of its deepest required stage) and the earliest start
+    reaching it, ``_jw_start``."""
+    stages = journey.required_stages
+    n_stages = len(stages)
     starts = timeline.filter(is_start(timeline, journey))
-    starts = starts.select(ACTOR, TIME, **_next_of(starts, 2, n_stages))
-    states = starts.select(ACTOR, **{STATE_AT: starts[TIME], LATEST: starts[TIME]}, **_next_of(starts, 1, n_stages))
+    starts = starts.select(ACTOR, TIME, **({NEXT: starts[next_column(stages[1])]} if n_stages > 1 else {}))
+    carried = {NEXT: starts[NEXT]} if n_stages > 1 else {}
+    states = starts.select(ACTOR, **{STATE_AT: starts[TIME], LATEST: starts[TIME]}, **carried)
     strict = journey.order == "strict"
     deepest = [_deepest_of(states, 1, strict)]
-    for k in range(2, n_stages + 1):
-        reached = follow_states(states, timeline, k, n_stages, window)
-        states = checkpoint(reached) if k % CHECKPOINT_EVERY == 0 else reached
+    for position, k in enumerate(stages[1:], start=2):
+        following = stages[position] if position < n_stages else None
+        reached = follow_states(states, timeline, k, following, window)
+        states = checkpoint(reached) if position % CHECKPOINT_EVERY == 0 else reached
         deepest.append(_deepest_of(states, k, strict))
     candidates = ibis.union(*deepest, distinct=False)
     best = candidates.group_by(ACTOR).aggregate(
@@ -113,32 +117,25 @@ def _deepest_start(timeline: ir.Table, journey: Journey, window: ir.IntegerScala
 
 
 def follow_states(
-    states: ir.Table, timeline: ir.Table, k: int, n_stages: int, window: ir.IntegerScalar | None
+    states: ir.Table, timeline: ir.Table, k: int, following: int | None, window: ir.IntegerScalar | None
 ) -> ir.Table:
     """The stage-k states that ``states`` (``_jw_actor``, ``_jw_latest``, ``_jw_next``) move to within the
     ``window`` of their start (None: any window): one per actor and instant (``_jw_at``), kept with the latest
-    start reaching it, and (below the last stage) that instant's next stage-(k+1) instant."""
+    start reaching it, and (unless ``following`` is None) that instant's next instant of stage ``following``."""
     moving = states[NEXT].notnull()
     if window is not None:
         moving &= states[NEXT] - states[LATEST] <= window
     moved = states.filter(moving)
     reached = moved.group_by([ACTOR, moved[NEXT].name(STATE_AT)]).aggregate(**{LATEST: moved[LATEST].max()})
-    if k == n_stages:
+    if following is None:
         return reached
     instants = _stage_instants(timeline, k)
     instants = instants.select(
-        _jw_stage_actor=instants[ACTOR], _jw_stage_time=instants[TIME], **{NEXT: instants[next_column(k + 1)]}
+        _jw_stage_actor=instants[ACTOR], _jw_stage_time=instants[TIME], **{NEXT: instants[next_column(following)]}
     )
     return reached.inner_join(
         instants, [reached[ACTOR] == instants._jw_stage_actor, reached[STATE_AT] == instants._jw_stage_time]
     ).select(reached[ACTOR], reached[STATE_AT], reached[LATEST], instants[NEXT])
-
-
-def _next_of(table: ir.Table, k: int, n_stages: int) -> dict[str, ir.Value]:
-    """``_jw_next``: the next stage-k instant (k = 1: the table's own ``_jw_next``), if there is a stage k."""
-    if k > n_stages or n_stages == 1:
-        return {}
-    return {NEXT: table[NEXT] if k == 1 else table[next_column(k)]}
 
 
 def _deepest_of(states: ir.Table, k: int, strict: bool) -> ir.Table:
@@ -158,15 +155,16 @@ def _follow_path(
     """The greedy path from each actor's chosen start, one stage at a time: each stage joins the
     positions reached so far with that stage's instants. Exclusions carry the next exclusion time
     after stage i along the path and are decided at stage j (or at the path's last stage)."""
-    n_stages = len(journey.stages)
+    stages = journey.required_stages
     position = chosen.select(ACTOR, DEPTH, START, **{STATE_AT: chosen[START], _PREVIOUS: ibis.null(dt.int64)})
     steps, excluded, values = [], [], []
-    for k in range(1, n_stages + 1):
+    for at_position, k in enumerate(stages, start=1):
+        following = stages[at_position] if at_position < len(stages) else None
         valued = breakdown_stage in (k, "deepest")
         instants = _stage_instants(timeline, k)
         columns = {_BRANCH: instants[step_column(k)]}
-        if k < n_stages:
-            columns[NEXT] = instants[next_column(k + 1)]
+        if following is not None:
+            columns[NEXT] = instants[next_column(following)]
         columns |= {_after(e): instants[next_exclusion_column(e)] for e in _exclusions_from(journey, k)}
         if valued:
             columns[BREAKDOWN] = instants[stage_value_column(k)]
@@ -187,13 +185,13 @@ def _follow_path(
         flags = _exclusion_flags(row, journey, k, row[START] + window)
         if flags is not None:
             excluded.append(row.filter(flags).select(ACTOR))
-        if k < n_stages:
+        if following is not None:
             pending = [_after(e) for e, x in enumerate(journey.exclusions, start=1) if x.between[0] <= k < x.between[1]]
             moved = row.filter(row[NEXT].notnull() & (row[NEXT] <= row[START] + window))
             position = moved.select(
                 ACTOR, DEPTH, START, *pending, **{STATE_AT: moved[NEXT], _PREVIOUS: moved[STATE_AT]}
             )
-            if k % CHECKPOINT_EVERY == 0:
+            if at_position % CHECKPOINT_EVERY == 0:
                 position = checkpoint(position)
     actors = chosen.select(ACTOR, DEPTH, START)
     if values:

@@ -37,8 +37,9 @@ _US_PER_SECOND = 1_000_000
 
 
 def sweeps_in_one_pass(journey: Journey) -> bool:
-    """The shortest-window pass is exact for this journey (ordered or strict, without exclusions)."""
-    return journey.follows_order and not journey.exclusions
+    """The shortest-window pass is exact for this journey (ordered or strict, without exclusions or optional
+    stages)."""
+    return journey.follows_order and not journey.exclusions and not journey.has_optional_stages
 
 
 def default_windows(journey: Journey, points: int = 24) -> list[int]:
@@ -59,7 +60,7 @@ def shortest_windows(timeline: ir.Table, journey: Journey) -> ir.Table:
     following = {NEXT: starts[next_column(2)]} if n_stages > 1 else {}
     states = starts.select(ACTOR, **{LATEST: starts[TIME]}, **following)
     for k in range(2, n_stages + 1):
-        states = follow_states(states, timeline, k, n_stages, window=None)
+        states = follow_states(states, timeline, k, k + 1 if k < n_stages else None, window=None)
         parts.append(
             states.group_by(ACTOR).aggregate(
                 stage_index=ibis.literal(k, type=dt.int64), **{SHORTEST: (states[STATE_AT] - states[LATEST]).min()}

@@ -28,6 +28,7 @@ from journey_widgets.compiler.columns import (
     VISITOR,
     WINDOW_OPEN,
     held_column,
+    reached_column,
 )
 from journey_widgets.errors import ArgumentError
 from journey_widgets.model import Journey
@@ -43,25 +44,32 @@ def _groups(journey: Journey) -> list[str]:
 
 
 def funnel_table(paths: ir.Table, steps: ir.Table | None, journey: Journey) -> ir.Table:
-    """One row per stage (per breakdown value): counts, conversions, drop-off, time from previous."""
+    """One row per stage (per breakdown value): counts, conversions, drop-off, time from previous (the nearest
+    required stage before: docs/semantics.md#optional-stages)."""
     groups, n_stages = _groups(journey), len(journey.stages)
     grouped = paths.group_by(groups) if groups else paths
     counts = {}
-    for k in range(1, n_stages + 1):
-        reached = paths[DEPTH] >= k
-        counts[f"_jw_actors{k}"] = as_int(reached).sum()
+    for k, stage in enumerate(journey.stages, start=1):
+        reached = paths[reached_column(k)] if stage.optional else paths[DEPTH] >= k
+        counts[_actors(k)] = as_int(reached).sum()
         counts[f"_jw_anonymous{k}"] = as_int(reached & paths[ANONYMOUS]).sum()
-        counts[f"_jw_in_progress{k}"] = as_int((paths[DEPTH] == k - 1) & paths[IN_PROGRESS]).sum()
+        if k > 1 and not stage.optional:
+            waiting = (paths[DEPTH] == journey.previous_required(k)) & paths[IN_PROGRESS]
+            counts[f"_jw_in_progress{k}"] = as_int(waiting).sum()
     wide = grouped.aggregate(**counts)
+    none = ibis.literal(0, type=dt.int64)
     long = ibis.union(
         *[
             wide.select(
                 *groups,
                 stage_index=ibis.literal(k, type=dt.int64),
                 stage=ibis.literal(stage.name, type=dt.string),
-                actors=wide[f"_jw_actors{k}"].coalesce(0),
+                actors=wide[_actors(k)].coalesce(0),
                 anonymous_actors=wide[f"_jw_anonymous{k}"].coalesce(0),
-                in_progress=wide[f"_jw_in_progress{k}"].coalesce(0).cast(dt.int64),
+                in_progress=_count(wide, f"_jw_in_progress{k}") if f"_jw_in_progress{k}" in counts else none,
+                _jw_previous=wide[_actors(journey.previous_required(k) if k > 1 else 1)].coalesce(0),
+                _jw_first=wide[_actors(1)].coalesce(0),
+                **({"optional": ibis.literal(stage.optional)} if journey.has_optional_stages else {}),
             )
             for k, stage in enumerate(journey.stages, start=1)
         ],
@@ -77,7 +85,15 @@ def funnel_table(paths: ir.Table, steps: ir.Table | None, journey: Journey) -> i
             mean_seconds_from_previous=no_seconds,
             p90_seconds_from_previous=no_seconds,
         )
-    return _with_conversions(long, groups)
+    return _with_conversions(long, groups, journey.has_optional_stages)
+
+
+def _actors(k: int) -> str:
+    return f"_jw_actors{k}"
+
+
+def _count(wide: ir.Table, name: str) -> ir.IntegerValue:
+    return wide[name].coalesce(0).cast(dt.int64)
 
 
 def _gap_statistics(steps: ir.Table, groups: list[str]) -> ir.Table:
@@ -120,21 +136,17 @@ def time_histogram_table(steps: ir.Table | None, journey: Journey, bins: int) ->
     ).order_by(["stage_index", "bin_start_seconds"])
 
 
-def _with_conversions(long: ir.Table, groups: list[str]) -> ir.Table:
-    order = ibis.window(group_by=groups[1:] or None, order_by="stage_index")
-    previous = long.actors.lag().over(order)
-    first = long.actors.first().over(order)
+def _with_conversions(long: ir.Table, groups: list[str], optional: bool) -> ir.Table:
     is_first_stage = long.stage_index == 1
 
     def ratio(numerator: ir.IntegerValue, denominator: ir.IntegerValue) -> ir.FloatingValue:
         return ibis.cases((denominator > 0, numerator.cast(dt.float64) / denominator), else_=ibis.null(dt.float64))
 
+    no_drop = is_first_stage | long.optional if optional else is_first_stage
     funnel = long.mutate(
-        conversion_from_previous=ibis.cases(
-            (is_first_stage, ratio(long.actors, long.actors)), else_=ratio(long.actors, previous)
-        ),
-        conversion_from_start=ratio(long.actors, first),
-        dropped_off=ibis.cases((is_first_stage, 0), else_=previous - long.actors - long.in_progress).cast(dt.int64),
+        conversion_from_previous=ratio(long.actors, long._jw_previous),
+        conversion_from_start=ratio(long.actors, long._jw_first),
+        dropped_off=ibis.cases((no_drop, 0), else_=long._jw_previous - long.actors - long.in_progress).cast(dt.int64),
     )
     columns = [
         "stage_index",
@@ -148,6 +160,7 @@ def _with_conversions(long: ir.Table, groups: list[str]) -> ir.Table:
         "median_seconds_from_previous",
         "mean_seconds_from_previous",
         "p90_seconds_from_previous",
+        *(["optional"] if optional else []),
     ]
     return funnel.order_by([*groups[1:], "stage_index"]).select(*groups[:1], *columns)
 
@@ -258,7 +271,11 @@ def actors_table(public: ir.Table, journey: Journey, stage: int | str, *, droppe
     if dropped:
         if index == 1:
             raise ArgumentError("no one drops off at stage 1: ask for dropped=True at stage 2 or later")
-        return public.filter(public.depth == index - 1)
+        if journey.stages[index - 1].optional:
+            raise ArgumentError(f"no one drops off at optional stage {index}: paths may skip it")
+        return public.filter(public.depth == journey.previous_required(index))
+    if journey.stages[index - 1].optional:
+        return public.filter(public[f"reached_at_{index}"].notnull())
     return public.filter(public.depth >= index)
 
 

@@ -70,13 +70,11 @@ class _Path:
     depth: int
     ordered: bool
 
-    def entries(self) -> list[int | None]:
-        """What an exclusion's "stage i" reads at ``[i - 1]``: ordered, the time of stage i; any order, the
-        i-th entry's time."""
-        if not self.ordered:
-            return list(self.times)
-        at = dict(zip(self.stages, self.times, strict=True))
-        return [at.get(k) for k in range(1, self.depth + 1)]
+    def entries(self) -> dict[int, int]:
+        """What an exclusion's "stage i" is: ordered, stage i; any order, the path's i-th entry (by time)."""
+        if self.ordered:
+            return dict(zip(self.stages, self.times, strict=True))
+        return dict(enumerate(self.times, start=1))
 
 
 @dataclass(frozen=True)
@@ -219,7 +217,7 @@ def _walk(journey: Journey, actor_id: str, frame: pd.DataFrame, as_of: int, word
     depth = chosen.depth
     reaching = f"stage {depth}" if ordered else _plural(depth, "distinct stage")
     pair = _of_pair(frame, chosen.held)
-    excluded_by = _exclusion(journey, pair, chosen.entries(), window, words)
+    excluded_by = _exclusion(journey, pair, chosen, window, words)
     if ordered and journey.has_optional_stages:
         chosen = _with_optional_stages(journey, pair, chosen, window)
     latest = max(p.start for p in paths if p.held == chosen.held)
@@ -334,13 +332,14 @@ def _within(stage_times: dict[int, list[int]], start: int, window: int) -> list[
     return sorted(reached)
 
 
-def _exclusion(journey: Journey, frame: pd.DataFrame, path: list[int], window: int, words: _Words) -> str | None:
+def _exclusion(journey: Journey, frame: pd.DataFrame, path: _Path, window: int, words: _Words) -> str | None:
+    entries = path.entries()
     for e, exclusion in enumerate(journey.exclusions, start=1):
         i, j = exclusion.between
-        if len(path) < i:
+        if i not in entries:
             continue
-        until = path[j - 1] if len(path) >= j else path[0] + window
-        hits = frame._t[frame[f"_excl{e}"].astype(bool) & (frame._t > path[i - 1]) & (frame._t <= until)]
+        until = entries.get(j, path.start + window)
+        hits = frame._t[frame[f"_excl{e}"].astype(bool) & (frame._t > entries[i]) & (frame._t <= until)]
         if len(hits):
             event = words.event(exclusion.event)
             return f"exclusion {e} ({event} between stages {i} and {j}) at {_when(int(hits.iloc[0]))}"

@@ -43,7 +43,7 @@ def pytest_collection_modifyitems(config, items):
         is_hand_worked = getattr(item, "originalname", None) == "test_hand_worked_case" and case is not None
         spared = on_spark and getattr(item, "originalname", None) in SPARK_DESELECTED
         position = order[case.name] if on_spark and is_hand_worked else params.get("spark_group_index")
-        if is_hand_worked and case.name in everywhere:
+        if (is_hand_worked and case.name in everywhere) or any(c.name in everywhere for c in params.get("cases", ())):
             position = None
         if spared or (position is not None and position % SPARK_CASE_STRIDE):
             deselected.append(item)

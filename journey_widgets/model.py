@@ -291,7 +291,9 @@ class Journey(_Frozen):
                 f"breakdown: attribution to stage {attributed} but the journey has {len(self.stages)} stages"
             )
         self._check_optional_stages()
-        if self.compare is not None and (self.date_range is None or None in (self.date_range.start, self.date_range.end)):
+        if self.compare is not None and (
+            self.date_range is None or None in (self.date_range.start, self.date_range.end)
+        ):
             raise ValueError(
                 "compare 'previous_period' needs a date range with a start and an end: the previous period is the "
                 "range of the same length just before it"

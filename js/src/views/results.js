@@ -2,9 +2,10 @@
 // The numbers: the status line, a backend error if any, and the funnel table. Numbers that are not those of the
 // journey in the editor (computing, or an invalid edit) are dimmed and say so. A stage's "Reached" and "Dropped off"
 // numbers open the drill-down of the actors behind them. An optional stage's row is tagged (nobody drops off there);
-// compared with the previous period, the rows are the current period's, with the change in a "vs previous" column.
+// compared with the previous period, the rows are the current period's, the previous period's count under each count
+// and the change under each conversion from start ("+3.1 pts vs previous").
 
-import { changeCell, compares } from "../comparison.js";
+import { changeLine, compares, previousCount } from "../comparison.js";
 import { h, setText, show } from "../dom.js";
 import { formatCount, formatSeconds, formatShare } from "../format.js";
 import { drillTitle, rowTarget } from "./drilldown.js";
@@ -16,13 +17,13 @@ import { describeStatus, statusLine } from "./status.js";
 /** @typedef {StatusProps & {rows: FunnelRow[], message: string}} ResultsProps */
 
 const COLUMNS = ["Stage", "Reached", "From start", "From previous", "Dropped off", "Median time"];
-const COMPARED = "The current period. vs previous: the change in conversion from start against the period of the " +
-  "same length just before.";
+const COMPARED = "The current period; under its numbers, the previous period's (the same length, just before).";
 
-/** The change against the previous period (a bold one is unlikely to be chance). @param {FunnelRow} r */
-function changeTd(r) {
-  const cell = changeCell(r);
-  return h("td", { class: `jw-num jw-change${cell.significant ? " jw-significant" : ""}`, title: cell.title }, [cell.text]);
+/** A line under a number: the previous period's, or the change (bold when unlikely to be chance).
+ * @param {import("../comparison.js").Line | null} line */
+function under(line) {
+  if (!line) return [];
+  return [h("br"), h("span", { class: `jw-previous${line.significant ? " jw-significant" : ""}`, title: line.title }, [line.text])];
 }
 
 /** A stage's name, tagged when the stage is optional. @param {FunnelRow} r */
@@ -53,16 +54,15 @@ function table(rows, open) {
   return h("table", { class: "jw-funnel-table" }, [
     compared ? h("caption", {}, [COMPARED]) : null,
     h("thead", {}, [h("tr", {}, [broken ? h("th", { scope: "col" }, ["Segment"]) : null,
-      ...COLUMNS.map((c) => h("th", { scope: "col" }, [c])), compared ? h("th", { scope: "col" }, ["vs previous"]) : null])]),
+      ...COLUMNS.map((c) => h("th", { scope: "col" }, [c]))])]),
     h("tbody", {}, rows.map((r) => h("tr", { class: r.optional ? "jw-optional-row" : null }, [
       broken ? h("td", {}, [r.breakdown ?? "(none)"]) : null,
       stageTd(r),
-      h("td", { class: "jw-num jw-actors" }, [drill(r, "reached", r.actors)]),
-      h("td", { class: "jw-num" }, [formatShare(r.conversion_from_start)]),
+      h("td", { class: "jw-num jw-actors" }, [drill(r, "reached", r.actors), ...(compared ? under(previousCount(r)) : [])]),
+      h("td", { class: "jw-num" }, [formatShare(r.conversion_from_start), ...(compared ? under(changeLine(r)) : [])]),
       h("td", { class: "jw-num" }, [r.stage_index === 1 ? "" : formatShare(r.conversion_from_previous)]),
       h("td", { class: "jw-num jw-dropped" }, r.stage_index === 1 || r.optional ? [""] : notReached(r)),
       h("td", { class: "jw-num" }, [formatSeconds(r.median_seconds_from_previous)]),
-      compared ? changeTd(r) : null,
     ]))),
   ]);
 }

@@ -13,9 +13,10 @@ import json
 import re
 
 import pytest
-from builder_page import KERNEL_TIMEOUT, UI_TIMEOUT, assert_accessible, expect_ok, wait_for_results
+from builder_page import UI_TIMEOUT, assert_accessible
 from playwright.sync_api import expect
-from test_builder_lab import kernel_run, lab_js, open_notebook
+from test_builder_lab import kernel_run
+from test_builder_options_lab import open_three_stages
 
 pytestmark = pytest.mark.browser
 
@@ -39,14 +40,7 @@ def expect_blocked(switch, reason: str) -> None:
 
 
 def test_optional_stages_and_the_previous_period_in_the_builder(page, lab_server, artifacts_dir):
-    open_notebook(page, lab_server, "builder.ipynb")
-    lab_js(page, "await app.commands.execute('notebook:run-all-cells');")
-    expect_ok(page, lambda: expect(page.locator(".jw-stage")).to_have_count(1, timeout=KERNEL_TIMEOUT), "no builder")
-    wait_for_results(page, 1)
-    kernel_run(
-        page, "builder.journey = builder.journey.stage('Submitted', 'form_submission').stage('Met', 'meeting_booked')"
-    )
-    wait_for_results(page, 3)
+    open_three_stages(page, lab_server)
     cards = page.locator(".jw-stage")
     switches = [cards.nth(i).locator("input.jw-optional") for i in range(3)]
 

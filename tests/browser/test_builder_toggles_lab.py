@@ -1,6 +1,7 @@
 """End-to-end in JupyterLab: the builder's switches of issue 25. A middle stage's "Optional" switch (from the
 keyboard) reaches the kernel's journey and its code; the first and the last stage's are disabled with the reason
-shown, as they are for every stage of a strict journey; the exclusions' menus do not offer an optional stage. The
+shown, as they are for every stage of a strict journey; the kernel's problem with an optional last stage is shown at
+its switch; the exclusions' menus do not offer an optional stage. The
 "Compare with previous period" switch is disabled until the date range has a start and an end, then reaches the
 kernel's journey; clearing an end turns it off in the same edit (undone together). The numbers view shows optional
 rows and, under the current period's numbers, the previous period's and the change (rows sent as the kernel makes
@@ -88,6 +89,23 @@ def test_optional_stages_and_the_previous_period_in_the_builder(page, lab_server
     page.locator(".jw-root").screenshot(path=str(artifacts_dir / "builder-toggles-strict.png"))
     page.locator(".jw-order").select_option("ordered")
     expect(switches[1]).to_be_enabled()
+
+    # a last stage made optional elsewhere (a draft may have one): the kernel's problem at that switch, which is on and
+    # enabled so that it can be turned off
+    kernel_run(
+        page,
+        "doc = builder.editor.journey\n"
+        "builder.editor.journey = doc | {'stages': [*doc['stages'][:2], doc['stages'][2] | {'optional': True}]}",
+    )
+    expect(switches[2]).to_have_attribute("aria-invalid", "true", timeout=UI_TIMEOUT)
+    expect(page.locator(f"#{switches[2].get_attribute('aria-describedby')}")).not_to_be_empty()
+    assert page.locator(".jw-loose-errors .jw-error").count() == 0  # at the switch, not at the top
+    expect(switches[2]).to_be_checked()
+    page.locator(".jw-root").screenshot(path=str(artifacts_dir / "builder-toggles-last-stage-error.png"))
+    switches[2].click()
+    expect(switches[2]).not_to_have_attribute("aria-invalid", "true")
+    assert "optional" not in kernel_journey(page)["stages"][2]
+    expect_blocked(switches[2], "The last stage is required: every path ends there (add a stage after it first)")
 
     # the comparison needs a closed date range
     compare = page.locator("input.jw-compare")

@@ -10,6 +10,9 @@
         .stage("Visited", step("page_visited", anonymous=True, country=["US", "DE"]))
         .stage("Converted", step("form_submission"))
     )
+
+An optional stage is ``.stage(..., optional=True)``; a comparison with the previous period,
+``.compared_with_previous_period()`` (after ``.between_dates(...)``, which it needs).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from journey_widgets.durations import format_duration
-from journey_widgets.model import Breakdown, DateRange, Filter, Journey, Step
+from journey_widgets.model import Breakdown, DateRange, Filter, Journey, Stage, Step
 
 #: ``op`` -> the :class:`~journey_widgets.model.prop` method (or operator) that builds the filter.
 _PROP_METHODS = {
@@ -40,10 +43,12 @@ _STEP_PARAMETERS = {"event", "anonymous", "filters"}
 def journey_code(journey: Journey, *, variable: str = "journey", imports: bool = True) -> str:
     """Python code that assigns to ``variable`` a journey equal to ``journey`` (with the import line first)."""
     calls = [_constructor(journey)]
-    calls += [f".stage({_literal(stage.name)}, {', '.join(_step(s) for s in stage.steps)})" for stage in journey.stages]
+    calls += [_stage(stage) for stage in journey.stages]
     calls += [f".exclude({_step(x)}, between=({x.between[0]}, {x.between[1]}))" for x in journey.exclusions]
     if journey.date_range is not None:
         calls.append(_dates(journey.date_range))
+    if journey.compare == "previous_period":  # after the dates: it needs them
+        calls.append(".compared_with_previous_period()")
     if journey.breakdown is not None:
         calls.append(_breakdown(journey.breakdown))
     if journey.hold_constant:
@@ -64,6 +69,12 @@ def _constructor(journey: Journey) -> str:
 def _names_used(calls: list[str]) -> str:
     text = "\n".join(calls)
     return ", ".join(["Journey"] + [name for name in ("prop", "step") if f"{name}(" in text])
+
+
+def _stage(stage: Stage) -> str:
+    """``.stage("name", steps...)``, with ``optional=True`` for a stage the path may skip."""
+    parts = [_literal(stage.name), *map(_step, stage.steps)] + (["optional=True"] if stage.optional else [])
+    return f".stage({', '.join(parts)})"
 
 
 def _step(step: Step) -> str:

@@ -76,3 +76,30 @@ def test_names_that_are_not_identifiers_and_quotes_survive():
 
 def test_a_journey_without_stages_is_still_code():
     assert journey_code(Journey("Draft"), imports=False) == 'journey = (\n    Journey("Draft")\n)\n'
+
+
+def test_optional_stages_and_the_previous_period_round_trip_as_code():
+    journey = (
+        Journey("Compared")
+        .stage("Visited", "page_visited")
+        .stage("Read", step("page_visited", content_type="blog"), optional=True)
+        .stage("Submitted", "form_submission", optional=True)
+        .stage("Met", "meeting_booked")
+        .exclude("email_spam_reported", between=(1, 4))
+        .between_dates("2026-01-08", "2026-01-15")
+        .compared_with_previous_period()
+    )
+    code = journey_code(journey, imports=False)
+    assert '    .stage("Read", step("page_visited", content_type="blog"), optional=True)\n' in code
+    assert '    .stage("Visited", "page_visited")\n' in code  # a required stage says nothing
+    assert code.endswith(
+        '    .between_dates("2026-01-08T00:00:00Z", "2026-01-15T00:00:00Z")\n    .compared_with_previous_period()\n)\n'
+    )
+    again = rebuilt(journey)
+    assert again == journey and again.to_json() == journey.to_json()
+    assert [s.optional for s in again.stages] == [False, True, True, False] and again.compare == "previous_period"
+
+
+def test_without_the_options_the_code_does_not_name_them():
+    code = journey_code(Journey("Plain").stage("A", "page_visited").between_dates("2026-01-08", "2026-01-15"))
+    assert "optional" not in code and "compared_with" not in code

@@ -38,3 +38,15 @@ def test_the_js_typedefs_name_every_message_type():
     assert (
         in_python == in_js == {"suggest", "suggestions", "drilldown", "csv", "explain", "explanation", "show_drilldown"}
     )
+
+
+def test_the_js_funnel_row_has_the_keys_of_the_python_one():
+    """The `funnel` trait's rows: FunnelRow of builder/messages.py and its typedef in js/src/types.js, key by key
+    (and which are optional)."""
+    text = (ROOT / "js" / "src" / "types.js").read_text(encoding="utf-8")
+    typedef = re.search(r"@typedef \{\{((?:(?!@typedef).)*?)\}\} FunnelRow", text, re.S)
+    assert typedef, "no FunnelRow typedef in types.js"
+    in_js = dict(re.findall(r"(\w+)(\??):", typedef[1].replace("*", " ")))
+    hints = typing.get_type_hints(messages.FunnelRow, include_extras=True)
+    in_python = {key: "?" if typing.get_origin(hint) is typing.NotRequired else "" for key, hint in hints.items()}
+    assert in_js == in_python

@@ -23,7 +23,7 @@ A reply with ``"error"`` carries one readable line instead.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast, get_args
+from typing import TYPE_CHECKING, get_args
 
 import pandas as pd
 
@@ -39,6 +39,7 @@ from journey_widgets.builder.messages import (
     ExplainRequest,
     ExplanationReply,
 )
+from journey_widgets.builder.numbers import records
 from journey_widgets.compiler.breakdown import LABEL
 from journey_widgets.errors import ArgumentError, one_line
 
@@ -115,14 +116,14 @@ def _listing(result: JourneyResult, request: DrilldownRequest) -> DrilldownReply
         "name": journey.stages[stage - 1].name,
         "group": group,
         "total": len(actors),
-        "actors": _records(actors[_ACTOR_COLUMNS].head(int(request.get("limit", LIMIT)))),
+        "actors": records(actors[_ACTOR_COLUMNS].head(int(request.get("limit", LIMIT)))),
     }
     if "segment" in request:
         answer["segment"] = request["segment"]
     if journey.follows_order and group == "dropped_off":
-        answer["next_events"] = _records(result.next_events(stage)[["next_event", "actors"]])
+        answer["next_events"] = records(result.next_events(stage)[["next_event", "actors"]])
     elif journey.follows_order and group == "reached" and stage >= 2:
-        answer["events_between"] = _records(result.events_between(stage)[["event", "actors"]])
+        answer["events_between"] = records(result.events_between(stage)[["event", "actors"]])
     return answer
 
 
@@ -134,7 +135,7 @@ def _explanation(result: JourneyResult, request: ExplainRequest, catalog: Catalo
     anonymous = request.get("anonymous")
     anonymous = None if anonymous is None else bool(anonymous)
     explanation = result.explain(request.get("actor_id"), anonymous=anonymous, catalog=catalog)
-    events = _records(explanation.events.astype({"time": str}))
+    events = records(explanation.events.astype({"time": str}))
     return {
         "type": "explanation",
         "id": request.get("id"),
@@ -142,7 +143,3 @@ def _explanation(result: JourneyResult, request: ExplainRequest, catalog: Catalo
         "text": explanation.text,
         "events": events,
     }
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return cast(list[dict[str, Any]], frame.astype(object).where(frame.notna(), None).to_dict("records"))

@@ -5,6 +5,7 @@ repeats: value suggestions for a filter (``suggest``), and the drill-down's list
 one actor's explanation (``explain``). A reply with ``error`` carries one readable line instead of its fields. The
 kernel also sends of itself ``show_drilldown``: a bar of the chart was clicked. A request's fields come from the page
 as JSON: where they are read they are converted (``int``, ``str``), so a wrong one is an error reply, not a crash.
+The ``funnel`` trait's rows (``FunnelRow``, made by :mod:`journey_widgets.builder.numbers`) are typed here too.
 """
 
 from __future__ import annotations
@@ -127,6 +128,31 @@ class ShowDrilldown(DrillTarget):
     """Sent by the kernel of itself: a bar of the chart was clicked, the editor opens its drill-down."""
 
     type: Literal["show_drilldown"]
+
+
+class FunnelRow(TypedDict):
+    """One row of the ``funnel`` trait: a row of the funnel table (docs/ARCHITECTURE.md#result-tables). With optional
+    stages, ``optional``; compared with the previous period, the current period's row with the previous period's
+    numbers of its stage (and segment) and the change in conversion from start (with its p-values, when computed)."""
+
+    breakdown: NotRequired[str | None]
+    stage_index: int
+    stage: str
+    optional: NotRequired[bool]
+    actors: int
+    anonymous_actors: int
+    conversion_from_previous: float | None
+    conversion_from_start: float | None
+    in_progress: int
+    dropped_off: int
+    median_seconds_from_previous: float | None
+    mean_seconds_from_previous: float | None
+    p90_seconds_from_previous: float | None
+    previous_actors: NotRequired[int | None]
+    previous_conversion_from_start: NotRequired[float | None]
+    conversion_from_start_change: NotRequired[float | None]
+    p_value: NotRequired[float | None]
+    p_value_holm: NotRequired[float | None]
 
 
 def request(content: object) -> Request | None:

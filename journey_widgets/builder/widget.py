@@ -33,7 +33,8 @@ from journey_widgets.binding import (
     check_journey_against_data,
 )
 from journey_widgets.builder import drilldown, messages
-from journey_widgets.builder.messages import ShowDrilldown, SuggestionsReply, SuggestRequest
+from journey_widgets.builder.messages import FunnelRow, ShowDrilldown, SuggestionsReply, SuggestRequest
+from journey_widgets.builder.numbers import funnel_rows
 from journey_widgets.builder.problems import editor_errors
 from journey_widgets.builder.stage_pick import PICK, pickable, picked
 from journey_widgets.builder.suggestions import ValueIndex
@@ -73,7 +74,7 @@ class JourneyEditor(anywidget.AnyWidget):
     # A backend error as one readable line (the definition and last results are kept).
     message = traitlets.Unicode("").tag(sync=True)
     # The last valid result's funnel rows, shown as numbers beside the chart.
-    funnel: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    funnel: traitlets.List[FunnelRow] = traitlets.List().tag(sync=True)
     # The journey the builder started with, for the editor's "Reset".
     initial = traitlets.Dict().tag(sync=True)
     # The host's theme as the editor sees it, for the chart (another widget) to match.
@@ -322,7 +323,7 @@ class JourneyBuilder(ipywidgets.VBox):
     def _show(self, funnel: Any, journey: Journey) -> None:
         """Show the numbers at once, then draw their chart (building it takes longer than the numbers' message), marked
         as being drawn meanwhile; a chart that a newer ``_show`` has replaced is not sent."""
-        rows = funnel.astype(object).where(funnel.notna(), None).to_dict("records")
+        rows = funnel_rows(funnel)
         with self._updating():
             self._shows += 1
             shown = self._shows

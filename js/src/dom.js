@@ -56,10 +56,10 @@ export function setAttr(node, name, value) {
 }
 
 /**
- * Set a select's options (grouped when groups have labels) and its selected value (not over a choice being browsed
- * from the keyboard); the options are rebuilt only when they changed.
+ * Set a select's options (grouped when groups have labels; a `disabled` one shown but not offered) and its selected
+ * value (not over a choice being browsed from the keyboard); the options are rebuilt only when they changed.
  * @param {HTMLSelectElement} select
- * @param {{label?: string, options: {value: string, label: string}[]}[]} groups
+ * @param {{label?: string, options: {value: string, label: string, disabled?: boolean}[]}[]} groups
  * @param {string} selected
  */
 export function setOptions(select, groups, selected) {
@@ -68,7 +68,7 @@ export function setOptions(select, groups, selected) {
     select.dataset.options = signature;
     select.replaceChildren(
       ...groups.map((g) => {
-        const options = g.options.map((o) => h("option", { value: o.value }, [o.label]));
+        const options = g.options.map((o) => h("option", { value: o.value, disabled: o.disabled }, [o.label]));
         return g.label ? h("optgroup", { label: g.label }, options) : options;
       }).flat(),
     );

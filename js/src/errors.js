@@ -19,10 +19,10 @@ export function placedLocs(doc) {
   /** @type {Loc[]} */
   const locs = [["name"], ["order"], ["window"], ["date_range"], ["date_range", "start"], ["date_range", "end"],
     ["breakdown"], ["breakdown", "limit"], ["breakdown", "property"], ["breakdown", "attribution"], ["breakdown", "stage"],
-    ["hold_constant"]];
+    ["hold_constant"], ["compare"]];
   (doc.hold_constant ?? []).forEach((_, i) => locs.push(["hold_constant", i]));
   (doc.stages ?? []).forEach((stage, s) => {
-    locs.push(["stages", s], ["stages", s, "name"], ["stages", s, "steps"]);
+    locs.push(["stages", s], ["stages", s, "name"], ["stages", s, "steps"], ["stages", s, "optional"]);
     stage.steps.forEach((step, t) => {
       locs.push(["stages", s, "steps", t], ["stages", s, "steps", t, "event"], ["stages", s, "steps", t, "include_anonymous"]);
       (step.filters ?? []).forEach((_, f) => {

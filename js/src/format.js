@@ -79,3 +79,17 @@ export function formatTime(text, locale) {
     return Number.isNaN(date.getTime()) ? stamp : format.format(date);
   });
 }
+
+/** A change of a share in percentage points, signed: "+3.1 pts", "−0.4 pts", "0.0 pts" (never broken across lines).
+ * @param {number | null | undefined} x the change as a fraction (0.031) */
+export function formatPoints(x) {
+  if (x === null || x === undefined) return "–";
+  const points = (100 * x).toFixed(1);
+  if (Number(points) === 0) return "0.0\u00a0pts";
+  return `${x > 0 ? "+" : "−"}${points.replace("-", "")}\u00a0pts`;
+}
+
+/** A p-value in two significant digits: "p = 0.14", "p < 0.001". @param {number} p */
+export function formatP(p) {
+  return p < 0.001 ? "p < 0.001" : `p = ${Number(p.toPrecision(2))}`;
+}

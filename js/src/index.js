@@ -95,7 +95,7 @@ function render({ model, el }) {
     settings.update({ doc, errors, rows, current: model.get("status") === "idle" });
     loose.replaceChildren(...looseErrors(errors, doc).map((e) =>
       h("div", { class: "jw-error jw-error-general", role: "alert" }, [e.where ? `${e.where}: ${e.message}` : e.message])));
-    syncList(stages, stageViews, (doc.stages ?? []).map((stage, s) => ({ s, count, stage, errors })), () => stageCard(ctx, drag));
+    syncList(stages, stageViews, (doc.stages ?? []).map((stage, s) => ({ s, count, stage, doc, errors })), () => stageCard(ctx, drag));
     addStageButton.hidden = count >= ctx.limits().maxStages;
     setText(addStageButton, "+ Add stage");
     exclusions.update({ doc, errors });

@@ -91,6 +91,15 @@ export function renameStage(journey, index, name) {
   return next;
 }
 
+/** Mark a stage optional (the path may skip it) or required again; a required stage does not write the key.
+ * @param {JourneyDoc} journey @param {number} index @param {boolean} on */
+export function setOptional(journey, index, on) {
+  const next = copy(journey);
+  if (on) next.stages[index].optional = true;
+  else delete next.stages[index].optional;
+  return next;
+}
+
 /** @param {JourneyDoc} journey @param {number} stageIndex @param {string} event @param {number} maxSteps */
 export function addStep(journey, stageIndex, event, maxSteps = MAX_STEPS) {
   if (journey.stages[stageIndex].steps.length >= maxSteps) return journey;
@@ -172,9 +181,27 @@ export function setSetting(journey, key, value) {
     else delete range[key];
     if (Object.keys(range).length) next.date_range = range;
     else delete next.date_range;
+    // the comparison needs both ends: it goes in the same edit (so undo brings both back)
+    if (!hasClosedRange(next)) delete next.compare;
   } else if (key === "name" || key === "order" || key === "window") {
     next[key] = value;
   }
+  return next;
+}
+
+/** The date range has a start and an end: the previous period, of the same length, is just before it.
+ * @param {JourneyDoc} journey */
+export function hasClosedRange(journey) {
+  return Boolean(journey.date_range?.start && journey.date_range?.end);
+}
+
+/** Compare with the previous period, or not; never without a closed date range (the kernel would refuse it).
+ * @param {JourneyDoc} journey @param {boolean} on */
+export function setCompare(journey, on) {
+  if (on && !hasClosedRange(journey)) return journey;
+  const next = copy(journey);
+  if (on) next.compare = "previous_period";
+  else delete next.compare;
   return next;
 }
 

@@ -3,7 +3,7 @@
 
 /** @typedef {{property: string, op: string, value?: any}} Filter */
 /** @typedef {{event: string, filters?: Filter[], include_anonymous?: boolean}} Step */
-/** @typedef {{name: string, steps: Step[]}} Stage */
+/** An `optional` stage may be skipped (docs/semantics.md#optional-stages-planned). @typedef {{name: string, steps: Step[], optional?: boolean}} Stage */
 /** @typedef {{event: string, between: [number, number]}} Exclusion */
 /** @typedef {"first_touch" | "last_touch" | "stage"} Attribution */
 /** Which event of the path gives the value: the start, the deepest stage's or stage `stage`'s (1-based).
@@ -11,7 +11,8 @@
 /**
  * The journey document (docs/semantics.md#the-journey-document), as the `journey` trait holds it.
  * @typedef {{version?: number, name: string, stages: Stage[], exclusions?: Exclusion[], breakdown?: Breakdown,
- *   date_range?: {start?: string, end?: string}, order?: string, window?: string, hold_constant?: string[]}} JourneyDoc
+ *   date_range?: {start?: string, end?: string}, order?: string, window?: string, hold_constant?: string[],
+ *   compare?: "previous_period"}} JourneyDoc
  */
 /** @typedef {{id: string, category: string, label: string, anonymous: boolean, properties: string[]}} EventSpec */
 /** @typedef {{name: string, label?: string, type?: string}} PropertySpec */
@@ -25,7 +26,17 @@
 /** @typedef {{max_stages?: number, max_steps?: number, max_held?: number}} Limits */
 /** @typedef {{value: string, count: number}} Suggestion */
 /** @typedef {"idle" | "running" | "invalid" | "error"} Status */
-/** One funnel row as the `funnel` trait holds it (the funnel table of docs/semantics.md#result-tables). @typedef {Record<string, any>} FunnelRow */
+/**
+ * One funnel row as the `funnel` trait holds it (the funnel table of docs/semantics.md#result-tables), FunnelRow of
+ * journey_widgets/builder/messages.py: `optional` with optional stages; compared with the previous period, the
+ * current period's row with the previous period's numbers of its stage and the change (p-values when computed).
+ * @typedef {{breakdown?: string | null, stage_index: number, stage: string, optional?: boolean, actors: number,
+ *   anonymous_actors: number, conversion_from_previous: number | null, conversion_from_start: number | null,
+ *   in_progress: number, dropped_off: number, median_seconds_from_previous: number | null,
+ *   mean_seconds_from_previous: number | null, p90_seconds_from_previous: number | null,
+ *   previous_actors?: number | null, previous_conversion_from_start?: number | null,
+ *   conversion_from_start_change?: number | null, p_value?: number | null, p_value_holm?: number | null}} FunnelRow
+ */
 
 /** Which number of a funnel row a drill-down lists: those who reached the stage, or those who reached the stage
  * before and not it, their window closed (dropped off) or still open (in progress).

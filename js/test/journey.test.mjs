@@ -4,7 +4,8 @@ import { test } from "node:test";
 import { looseErrors } from "../src/errors.js";
 import {
   addExclusion, addFilter, addHeld, addStage, addStep, MAX_HELD, MAX_STAGES, moveStage, nextStageName, removeFilter,
-  removeHeld, removeStage, removeStep, renameStage, setAnonymous, setAttribution, setSetting, updateFilter,
+  removeHeld, removeStage, removeStep, renameStage, setAnonymous, setAttribution, setCompare, setOptional, setSetting,
+  updateFilter,
 } from "../src/journey.js";
 import { OPERATORS } from "./operators.mjs";
 
@@ -97,6 +98,31 @@ test("settings: breakdown, limit and date range; a 5-digit year is kept for the 
   assert.equal(setSetting(j, "start", "").date_range, undefined);
   assert.equal(setSetting(j, "breakdown", "").breakdown, undefined);
   assert.equal(setSetting(j, "start", "12024-03-01").date_range.start, "12024-03-01T00:00:00Z");
+});
+
+test("optional: a stage is marked optional and required again, the key written only when it is", () => {
+  const on = setOptional(four(), 1, true);
+  assert.equal(on.stages[1].optional, true);
+  assert.equal("optional" in four().stages[1], false);
+  assert.deepEqual(setOptional(on, 1, false), four());
+  assert.equal(moveStage(on, 1, 2).stages[2].optional, true); // the flag moves with its stage
+});
+
+test("compare: only with a closed date range; clearing either end turns it off in the same edit", () => {
+  assert.equal(setCompare(base(), true).compare, undefined); // no range: nothing to compare with
+  const open = setSetting(base(), "start", "2026-01-08");
+  assert.equal(setCompare(open, true).compare, undefined);
+  const closed = setSetting(open, "end", "2026-01-15");
+  const on = setCompare(closed, true);
+  assert.equal(on.compare, "previous_period");
+  assert.deepEqual(setCompare(on, false), closed);
+  for (const end of ["start", "end"]) {
+    const cleared = setSetting(on, end, "");
+    assert.equal("compare" in cleared, false, `clearing ${end}`);
+    assert.equal(Object.keys(cleared.date_range ?? {}).length, 1);
+  }
+  assert.equal(setSetting(on, "end", "2026-02-01").compare, "previous_period"); // a new end keeps it
+  assert.equal(setSetting(on, "name", "K").compare, "previous_period");
 });
 
 test("order: strict is a setting like the others", () => {

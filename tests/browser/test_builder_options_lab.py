@@ -55,8 +55,9 @@ def error_of(page, control) -> str:
     return page.locator(f"#{control.get_attribute('aria-describedby')}").inner_text()
 
 
-def test_journey_options_in_the_builder(page, lab_server, artifacts_dir):
-    open_notebook(page, lab_server, "builder.ipynb")
+def open_three_stages(page, server) -> None:
+    """The test notebook run, its builder given the stages Visited, Submitted and Met, their numbers shown."""
+    open_notebook(page, server, "builder.ipynb")
     lab_js(page, "await app.commands.execute('notebook:run-all-cells');")
     expect_ok(page, lambda: expect(page.locator(".jw-stage")).to_have_count(1, timeout=KERNEL_TIMEOUT), "no builder")
     wait_for_results(page, 1)
@@ -64,6 +65,10 @@ def test_journey_options_in_the_builder(page, lab_server, artifacts_dir):
         page, "builder.journey = builder.journey.stage('Submitted', 'form_submission').stage('Met', 'meeting_booked')"
     )
     wait_for_results(page, 3)
+
+
+def test_journey_options_in_the_builder(page, lab_server, artifacts_dir):
+    open_three_stages(page, lab_server)
     expect(page.locator(CHART).first).to_be_visible(timeout=UI_TIMEOUT)
 
     # strict order

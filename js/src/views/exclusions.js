@@ -1,5 +1,6 @@
 // @ts-check
-// "Exclude actors who …": an event between two stages, per row; a picker adds one.
+// "Exclude actors who …": an event between two stages, per row; a picker adds one. An exclusion is between required
+// stages: the menus show optional stages as unavailable (a choice made before the stage became optional stays shown).
 
 import { eventLabel } from "../catalog.js";
 import { h, neighbour, setAttr, setOptions, setText, syncList } from "../dom.js";
@@ -11,7 +12,20 @@ import { eventPicker } from "./picker.js";
 /** @typedef {import("../types.js").JourneyDoc} JourneyDoc */
 /** @typedef {import("../types.js").Exclusion} Exclusion */
 /** @typedef {import("../types.js").ErrorDoc} ErrorDoc */
-/** @typedef {{i: number, exclusion: Exclusion, stages: string[], errors: ErrorDoc[]}} ExclusionProps */
+/** @typedef {import("../types.js").Stage} Stage */
+/** @typedef {{i: number, exclusion: Exclusion, stages: Stage[], errors: ErrorDoc[]}} ExclusionProps */
+
+/** The stages as a "between" menu's options, the optional ones unavailable unless `chosen`.
+ * @param {Stage[]} stages @param {number} chosen 1-based */
+export function betweenOptions(stages, chosen) {
+  return [{
+    options: stages.map((stage, n) => ({
+      value: String(n + 1),
+      label: `${n + 1}. ${stage.name}${stage.optional ? " (optional)" : ""}`,
+      disabled: Boolean(stage.optional) && n + 1 !== chosen,
+    })),
+  }];
+}
 
 /** @param {Ctx} ctx @returns {import("../dom.js").View<ExclusionProps>} */
 function exclusionRow(ctx) {
@@ -40,10 +54,10 @@ function exclusionRow(ctx) {
     update(next) {
       props = next;
       const { i, exclusion, stages, errors } = next;
-      const options = [{ options: stages.map((name, n) => ({ value: String(n + 1), label: `${n + 1}. ${name}` })) }];
+      const [first, last] = exclusion.between;
       setText(label, eventLabel(ctx.catalog(), exclusion.event));
-      setOptions(from, options, String(exclusion.between[0]));
-      setOptions(to, options, String(exclusion.between[1]));
+      setOptions(from, betweenOptions(stages, first), String(first));
+      setOptions(to, betweenOptions(stages, last), String(last));
       setAttr(row, "aria-label", `Exclusion ${i + 1}`);
       setAttr(from, "aria-label", `Exclusion ${i + 1}: from stage`);
       setAttr(to, "aria-label", `Exclusion ${i + 1}: to stage`);
@@ -63,7 +77,7 @@ export function exclusionsView(ctx) {
   return {
     el: h("div", { class: "jw-exclusions" }, [h("div", { class: "jw-section-title" }, ["Exclude actors who…"]), rows, picker.el]),
     update({ doc, errors }) {
-      const stages = doc.stages.map((s) => s.name);
+      const stages = doc.stages;
       syncList(rows, views, (doc.exclusions ?? []).map((exclusion, i) => ({ i, exclusion, stages, errors })), () => exclusionRow(ctx));
       picker.el.hidden = doc.stages.length < 2;
       picker.update({ label: "Add an exclusion" });

@@ -1,13 +1,16 @@
 // @ts-check
-// Journey-level settings: name, order, window (a number and a unit), date range, held properties, breakdown.
+// Journey-level settings: name, order, window (a number and a unit), date range and the comparison with the previous
+// period, held properties, breakdown.
 
 import { h, setAttr, setOptions, setValue } from "../dom.js";
 import { errorSlot, errorsAt } from "../errors.js";
 import { WINDOW_UNITS, dayOf, joinWindow, splitWindow } from "../format.js";
-import { setSetting } from "../journey.js";
+import { setCompare, setSetting } from "../journey.js";
+import { compareBlocked } from "../toggles.js";
 import { breakdownView } from "./breakdown.js";
 import { box, field } from "./field.js";
 import { heldView } from "./held.js";
+import { switchControl } from "./switch.js";
 
 /** @typedef {import("../types.js").Ctx} Ctx */
 /** @typedef {import("../types.js").JourneyDoc} JourneyDoc */
@@ -21,6 +24,7 @@ const ORDERS = [
   { value: "any", label: "any order" },
 ];
 
+const COMPARE_HINT = "Also count the range of the same length just before the date range, and show the change";
 const PARTIAL_DATE = "Finish the date (month, day and year) or clear it: the journey keeps its date until then";
 /** Where the kernel reports a problem of each date box. @type {Record<"start" | "end", (string | number)[][]>} */
 const DATE_LOCS = { start: [["date_range", "start"]], end: [["date_range"], ["date_range", "end"]] };
@@ -62,11 +66,13 @@ export function settingsView(ctx) {
   };
   const start = dateBox("start");
   const end = dateBox("end");
+  const compare = switchControl("jw-compare", "previous period", (on) => ctx.commit(setCompare(ctx.journey(), on)));
   const held = heldView(ctx);
   const breakdown = breakdownView(ctx);
 
   const slots = {
     name: errorSlot(name), order: errorSlot(order), window: errorSlot(amount), start: errorSlot(start), end: errorSlot(end),
+    compare: errorSlot(compare.input),
   };
   for (const [control, label] of /** @type {[HTMLElement, string][]} */ ([[name, "Journey name"], [order, "Order of the stages"],
     [amount, "Conversion window"], [unit, "Conversion window unit"], [start, "From (first day)"], [end, "To (day after the last)"]])) {
@@ -77,7 +83,7 @@ export function settingsView(ctx) {
     el: h("div", { class: "jw-settings" }, [
       field("Name", name, slots.name.el), field("Order", order, slots.order.el),
       field("Window", amount, unit, slots.window.el), field("From", start, slots.start.el), field("To", end, slots.end.el),
-      held.el, breakdown.el,
+      field("Compare with", compare.el, slots.compare.el), held.el, breakdown.el,
     ]),
     update(props) {
       const { doc, errors } = props;
@@ -91,11 +97,16 @@ export function settingsView(ctx) {
       if (!partial.start.length) setValue(start, dayOf(doc.date_range?.start));
       if (!partial.end.length) setValue(end, dayOf(doc.date_range?.end));
       setAttr(amount, "title", doc.window ?? "P30D");
+      compare.update({
+        on: doc.compare === "previous_period", blocked: compareBlocked(doc), label: "Compare with the previous period",
+        hint: COMPARE_HINT,
+      });
       held.update(props);
       breakdown.update(props);
       slots.name.update(errorsAt(errors, [["name"]]));
       slots.order.update(errorsAt(errors, [["order"]]));
       slots.window.update(errorsAt(errors, [["window"]]));
+      slots.compare.update(errorsAt(errors, [["compare"]]));
       shown = errors;
       showDate("start");
       showDate("end");

@@ -1,17 +1,23 @@
 // @ts-check
-// One stage card: number, name, reorder (buttons and drag), remove, its steps and the step picker.
-// A stage with no step yet is a draft: marked incomplete, with the picker asking for its first step.
+// One stage card: number, name, the "Optional" switch, reorder (buttons and drag), remove, its steps and the step
+// picker. A stage with no step yet is a draft: marked incomplete, with the picker asking for its first step. An optional
+// stage (the path may skip it) has a dashed border.
 
 import { h, neighbour, setAttr, setText, setValue, syncList } from "../dom.js";
 import { errorSlot, errorsAt } from "../errors.js";
-import { addStep, moveStage, removeStage, renameStage } from "../journey.js";
+import { addStep, moveStage, removeStage, renameStage, setOptional } from "../journey.js";
+import { optionalBlocked } from "../toggles.js";
 import { eventPicker } from "./picker.js";
 import { stepRow } from "./step.js";
+import { switchControl } from "./switch.js";
 
 /** @typedef {import("../types.js").Ctx} Ctx */
 /** @typedef {import("../types.js").Stage} Stage */
 /** @typedef {import("../types.js").ErrorDoc} ErrorDoc */
-/** @typedef {{s: number, count: number, stage: Stage, errors: ErrorDoc[]}} StageProps */
+/** @typedef {import("../types.js").JourneyDoc} JourneyDoc */
+/** @typedef {{s: number, count: number, stage: Stage, doc: JourneyDoc, errors: ErrorDoc[]}} StageProps */
+
+const OPTIONAL_HINT = "The path may skip this stage: its row counts those whose path reached it";
 
 /** Drag-and-drop state shared by a builder's cards: the index being dragged. */
 export function dragState() {
@@ -49,7 +55,8 @@ export function stageCard(ctx, drag) {
     },
   }, ["×"]);
   const handle = h("span", { class: "jw-handle", title: "Drag to reorder (or use the arrows)", "aria-hidden": "true" }, ["⠿"]);
-  const head = h("div", { class: "jw-stage-head" }, [handle, number, name, up, down, remove]);
+  const optional = switchControl("jw-optional", "Optional", (on) => ctx.commit(setOptional(ctx.journey(), props.s, on)));
+  const head = h("div", { class: "jw-stage-head" }, [handle, number, name, optional.el, up, down, remove]);
   const steps = h("div", { class: "jw-steps" });
   /** @type {import("../dom.js").View<import("./step.js").StepProps>[]} */
   const stepViews = [];
@@ -57,6 +64,7 @@ export function stageCard(ctx, drag) {
     ctx.commit(addStep(ctx.journey(), props.s, id, ctx.limits().maxSteps));
   });
   const nameError = errorSlot(name);
+  const optionalError = errorSlot(optional.input);
   const stepsError = errorSlot(picker.el.querySelector("select") ?? picker.el);
   const el = h("div", {
     class: "jw-stage", role: "group", draggable: true,
@@ -70,17 +78,19 @@ export function stageCard(ctx, drag) {
       if (drag.from !== null) ctx.commit(moveStage(ctx.journey(), drag.from, props.s));
       drag.from = null;
     },
-  }, [head, nameError.el, steps, picker.el, stepsError.el]);
+  }, [head, nameError.el, optionalError.el, steps, picker.el, stepsError.el]);
 
   return {
     el,
     update(next) {
       props = next;
-      const { s, count, stage, errors } = next;
+      const { s, count, stage, doc, errors } = next;
       const loc = ["stages", s];
       const title = `Stage ${s + 1}`;
       setText(number, String(s + 1));
-      setAttr(el, "aria-label", `${title}: ${stage.name}`);
+      setAttr(el, "aria-label", `${title}${stage.optional ? " (optional)" : ""}: ${stage.name}`);
+      el.classList.toggle("jw-optional-stage", Boolean(stage.optional));
+      optional.update({ on: Boolean(stage.optional), blocked: optionalBlocked(doc, s), label: `${title} optional`, hint: OPTIONAL_HINT });
       setValue(name, stage.name);
       setAttr(name, "aria-label", `${title} name`);
       setAttr(up, "aria-label", `Move ${title.toLowerCase()} up`);
@@ -94,6 +104,7 @@ export function stageCard(ctx, drag) {
       picker.el.hidden = stage.steps.length >= ctx.limits().maxSteps;
       picker.update({ label: stage.steps.length ? `Add a step to ${title.toLowerCase()} (or)` : `Pick the first step of ${title.toLowerCase()}` });
       nameError.update(errorsAt(errors, [loc, [...loc, "name"]]));
+      optionalError.update(errorsAt(errors, [[...loc, "optional"]]));
       stepsError.update(errorsAt(errors, [[...loc, "steps"]]));
     },
   };

@@ -3,7 +3,7 @@
 
 /** @typedef {{property: string, op: string, value?: any}} Filter */
 /** @typedef {{event: string, filters?: Filter[], include_anonymous?: boolean}} Step */
-/** An `optional` stage may be skipped (docs/semantics.md#optional-stages-planned). @typedef {{name: string, steps: Step[], optional?: boolean}} Stage */
+/** An `optional` stage may be skipped (docs/semantics.md#optional-stages). @typedef {{name: string, steps: Step[], optional?: boolean}} Stage */
 /** @typedef {{event: string, between: [number, number]}} Exclusion */
 /** @typedef {"first_touch" | "last_touch" | "stage"} Attribution */
 /** Which event of the path gives the value: the start, the deepest stage's or stage `stage`'s (1-based).

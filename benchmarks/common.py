@@ -15,7 +15,8 @@ DEFAULT_DATA = BENCHMARKS / "data"
 
 #: The benchmark's journeys, in the order each round runs them.
 JOURNEY_NAMES = (
-    "v2c_4", "branches_8", "long_20", "any_order_4", "breakdown_4", "contacts_4", "strict_4", "held_4", "last_touch_4"
+    "v2c_4", "branches_8", "long_20", "any_order_4", "breakdown_4", "contacts_4", "strict_4", "held_4", "last_touch_4",
+    "optional_6",
 )  # fmt: skip
 #: The journey of the hand-written queries in ``../shared/perf`` (measured beside the API on it).
 HANDWRITTEN_JOURNEY = "contacts_4"

@@ -11,7 +11,7 @@ import sys
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 _REPR = reprlib.Repr()
 _REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 4, 60, 60, 40
@@ -27,6 +27,45 @@ def one_line(exc: BaseException) -> str:
     """``Type: first line of the message``, for errors the user did not cause (backend, connection)."""
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+
+
+#: The ``code`` of a problem of the journey document (:mod:`journey_widgets.model`) and its ``details``, besides
+#: pydantic's own error types (``too_long``, ``string_too_short``, ``datetime_parsing``... with their ``ctx``:
+#: https://docs.pydantic.dev/latest/errors/validation_errors/) and a filter value's ``operators.ValueCode``. Stages
+#: and exclusions are numbered from 1 in details, as in messages.
+DefinitionCode = Literal[
+    "nul_character",  # text
+    "value_not_finite",  # value
+    "anonymous_not_tracked",  # event
+    "stage_without_steps",  # name
+    "stages_not_ascending",  # between (an exclusion's)
+    "date_out_of_range",  # value
+    "date_range_reversed",  # start, end
+    "attribution_stage_missing",
+    "stage_without_stage_attribution",  # stage, attribution
+    "property_unnamed",  # index (of a held property)
+    "property_repeated",  # names (held twice)
+    "duration_unreadable",  # value (the window as given)
+    "window_not_positive",  # window
+    "window_not_whole_microseconds",  # window
+    "window_too_long",  # window (as given), max_years
+    "stage_name_repeated",  # stage, name, other (the stage that has it first)
+    "exclusion_stage_missing",  # exclusion, between, stage, stages (how many the journey has)
+    "breakdown_stage_missing",  # stage, stages
+    "optional_stage_out_of_order",  # stage, name, order ("strict" or "any")
+    "optional_first_stage",  # stage, name
+    "optional_last_stage",  # stage, name
+    "exclusion_names_optional_stage",  # exclusion, between, stage, name
+    "compare_needs_closed_range",  # compare
+    "no_stages",  # name (the journey's)
+    # Reading a document (Journey.from_json, load, from_dict), not editing one:
+    "not_an_object",  # type
+    "unknown_version",  # version
+    "not_json",  # error (the parser's)
+    "not_text",  # type
+    "unreadable_file",  # path, reason
+    "too_deep",
+]
 
 
 class JourneyError(ValueError):
@@ -56,7 +95,9 @@ class JourneyError(ValueError):
 class JourneyDefinitionError(JourneyError):
     """The journey definition is invalid (structure, values, unknown version, bad JSON).
 
-    ``problems`` lists each problem as ``{"loc": [...], "where": "stage 1, step 2", "message": ...}``.
+    ``problems`` lists each problem as ``{"loc": [...], "where": "stage 1, step 2", "message": ..., "code": ...,
+    "details": {...}}``; ``code`` and ``details`` are those of the problem when there is one (``""`` and ``{}`` for
+    several). A code is a :data:`DefinitionCode`, a filter value's ``operators.ValueCode`` or pydantic's error type.
     """
 
     def __init__(
@@ -69,7 +110,9 @@ class JourneyDefinitionError(JourneyError):
         details: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(message, location=location, code=code, details=details)
-        self.problems = problems or [{"loc": list(location), "where": "", "message": message}]
+        self.problems = problems or [
+            {"loc": list(location), "where": "", "message": message, "code": code, "details": self.details}
+        ]
 
 
 class CatalogError(JourneyError):

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pydantic
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_serializer, field_validator, model_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from journey_widgets.durations import as_utc, format_duration, parse_duration
-from journey_widgets.errors import JourneyDefinitionError
+from journey_widgets.errors import DefinitionCode, JourneyDefinitionError, JourneyError
 from journey_widgets.errors import shown as _shown
 from journey_widgets.operators import OPERATOR_IDS, check_value
 
@@ -41,9 +42,17 @@ MAX_WINDOW_YEARS = 100_000
 MAX_WINDOW = timedelta(days=365 * MAX_WINDOW_YEARS)
 
 
+def _refuse(code: DefinitionCode, message: str, **details: Any) -> PydanticCustomError:
+    """A validator's problem: ``message`` for a person; ``code`` (pydantic's error ``type``) and ``details`` (its
+    ``ctx``) for a program. pydantic fills a template's ``{key}`` from the context key after key, so a name holding
+    "{stage}" would be rewritten: the message is made here and filled in last (:func:`problem_of` drops it again)."""
+    return PydanticCustomError(code, "{message}", {**details, "message": message})
+
+
 def _without_nul(text: str) -> str:
     if "\x00" in text:
-        raise ValueError(f"{_shown(text)} contains a NUL character, which databases cannot hold in text")
+        message = f"{_shown(text)} contains a NUL character, which databases cannot hold in text"
+        raise _refuse("nul_character", message, text=text)
     return text
 
 
@@ -88,7 +97,9 @@ class Filter(_Frozen):
         values = value if isinstance(value, list | tuple) else [value]
         for item in values:
             if isinstance(item, float) and not math.isfinite(item):
-                raise ValueError(f"value {item!r} is not a finite number (JSON cannot hold it)")
+                raise _refuse(
+                    "value_not_finite", f"value {item!r} is not a finite number (JSON cannot hold it)", value=item
+                )
             if isinstance(item, str):
                 _without_nul(item)
         return tuple(value) if isinstance(value, list) else value
@@ -115,9 +126,11 @@ class Step(_Frozen):
 
             catalog = default_catalog()
             if catalog.has_event(self.event) and not catalog.event(self.event).anonymous:
-                raise ValueError(
+                raise _refuse(
+                    "anonymous_not_tracked",
                     f"event {self.event!r} does not support anonymous visitors "
-                    "(include_anonymous is allowed only on tracked events such as page_visited)"
+                    "(include_anonymous is allowed only on tracked events such as page_visited)",
+                    event=self.event,
                 )
         return self
 
@@ -136,7 +149,8 @@ class Stage(_Frozen):
         if isinstance(data, Mapping) and isinstance(data.get("steps"), list | tuple) and not data["steps"]:
             name = data.get("name")
             example = f".stage({name!r}, 'page_visited')" if isinstance(name, str) else '"steps": [{"event": ...}]'
-            raise ValueError(f"stage {_shown(name)} has no steps: give at least one, e.g. {example}")
+            message = f"stage {_shown(name)} has no steps: give at least one, e.g. {example}"
+            raise _refuse("stage_without_steps", message, name=name)
         return data
 
 
@@ -149,7 +163,8 @@ class Exclusion(Step):
     def _check_between(self) -> Exclusion:
         first, last = self.between
         if not 1 <= first < last:
-            raise ValueError(f"between must be two stage numbers i < j, both from 1, got {list(self.between)}")
+            message = f"between must be two stage numbers i < j, both from 1, got {list(self.between)}"
+            raise _refuse("stages_not_ascending", message, between=list(self.between))
         return self
 
 
@@ -167,7 +182,7 @@ class DateRange(_Frozen):
         try:
             return as_utc(value)
         except OverflowError:
-            raise ValueError(f"{value.isoformat()} is out of range in UTC") from None
+            raise _refuse("date_out_of_range", f"{value.isoformat()} is out of range in UTC", value=value) from None
 
     @field_serializer("start", "end")
     def _iso_z(self, value: datetime | None) -> str | None:
@@ -176,7 +191,8 @@ class DateRange(_Frozen):
     @model_validator(mode="after")
     def _check_order(self) -> DateRange:
         if self.start is not None and self.end is not None and self.start >= self.end:
-            raise ValueError(f"date range start {self.start} is not before its end {self.end}")
+            message = f"date range start {self.start} is not before its end {self.end}"
+            raise _refuse("date_range_reversed", message, start=self.start, end=self.end)
         return self
 
 
@@ -195,9 +211,11 @@ class Breakdown(_Frozen):
     @model_validator(mode="after")
     def _check_stage(self) -> Breakdown:
         if self.attribution == "stage" and self.stage is None:
-            raise ValueError('attribution "stage" needs the stage number, e.g. {"attribution": "stage", "stage": 2}')
+            example = '{"attribution": "stage", "stage": 2}'
+            raise _refuse("attribution_stage_missing", f'attribution "stage" needs the stage number, e.g. {example}')
         if self.attribution != "stage" and self.stage is not None:
-            raise ValueError(f'stage {self.stage} is given but attribution is {self.attribution!r}, not "stage"')
+            message = f'stage {self.stage} is given but attribution is {self.attribution!r}, not "stage"'
+            raise _refuse("stage_without_stage_attribution", message, stage=self.stage, attribution=self.attribution)
         return self
 
     def attributed_stage(self) -> int | None:
@@ -208,10 +226,11 @@ class Breakdown(_Frozen):
 def _unique_properties(names: tuple[str, ...]) -> tuple[str, ...]:
     for index, name in enumerate(names, start=1):
         if not name.strip():
-            raise ValueError(f"property {index} has no name: name a property, e.g. 'product_id'")
+            message = f"property {index} has no name: name a property, e.g. 'product_id'"
+            raise _refuse("property_unnamed", message, index=index)
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise ValueError(f"{', '.join(map(repr, repeated))} is named more than once")
+        raise _refuse("property_repeated", f"{', '.join(map(repr, repeated))} is named more than once", names=repeated)
     return names
 
 
@@ -256,17 +275,24 @@ class Journey(_Frozen):
         try:
             return parse_duration(value)
         except OverflowError:
-            raise ValueError(f"window {value!r} is too long: {_WINDOW_CAP}") from None
+            message = f"window {value!r} is too long: {_WINDOW_CAP}"
+            raise _refuse("window_too_long", message, window=value, max_years=MAX_WINDOW_YEARS) from None
+        except ValueError as exc:  # durations' words, with a code
+            raise _refuse("duration_unreadable", str(exc), value=value) from None
 
     @field_validator("window", mode="after")
     @classmethod
     def _positive_window(cls, value: timedelta) -> timedelta:
         if value <= timedelta(0):
-            raise ValueError(f"window must be a positive duration, got {format_duration(value)}")
+            message = f"window must be a positive duration, got {format_duration(value)}"
+            raise _refuse("window_not_positive", message, window=value)
         if value % timedelta(microseconds=1):
-            raise ValueError("window must be a whole number of microseconds")
+            raise _refuse(
+                "window_not_whole_microseconds", "window must be a whole number of microseconds", window=value
+            )
         if value > MAX_WINDOW:
-            raise ValueError(f"window {format_duration(value)!r} is too long: {_WINDOW_CAP}")
+            message = f"window {format_duration(value)!r} is too long: {_WINDOW_CAP}"
+            raise _refuse("window_too_long", message, window=value, max_years=MAX_WINDOW_YEARS)
         return value
 
     @field_serializer("window")
@@ -278,26 +304,33 @@ class Journey(_Frozen):
         seen: dict[str, int] = {}
         for index, stage in enumerate(self.stages, start=1):
             if stage.name in seen:
-                raise ValueError(f"stage {index}: name {stage.name!r} is already used by stage {seen[stage.name]}")
+                message = f"stage {index}: name {stage.name!r} is already used by stage {seen[stage.name]}"
+                raise _refuse("stage_name_repeated", message, stage=index, name=stage.name, other=seen[stage.name])
             seen[stage.name] = index
         for index, exclusion in enumerate(self.exclusions, start=1):
             if exclusion.between[1] > len(self.stages):
-                raise ValueError(
+                raise _refuse(
+                    "exclusion_stage_missing",
                     f"exclusion {index}: between {list(exclusion.between)} names stage "
-                    f"{exclusion.between[1]} but the journey has {len(self.stages)} stages"
+                    f"{exclusion.between[1]} but the journey has {len(self.stages)} stages",
+                    exclusion=index,
+                    between=list(exclusion.between),
+                    stage=exclusion.between[1],
+                    stages=len(self.stages),
                 )
         attributed = self.breakdown.stage if self.breakdown is not None else None
         if attributed is not None and self.stages and attributed > len(self.stages):
-            raise ValueError(
-                f"breakdown: attribution to stage {attributed} but the journey has {len(self.stages)} stages"
-            )
+            message = f"breakdown: attribution to stage {attributed} but the journey has {len(self.stages)} stages"
+            raise _refuse("breakdown_stage_missing", message, stage=attributed, stages=len(self.stages))
         self._check_optional_stages()
         if self.compare is not None and (
             self.date_range is None or None in (self.date_range.start, self.date_range.end)
         ):
-            raise ValueError(
+            raise _refuse(
+                "compare_needs_closed_range",
                 "compare 'previous_period' needs a date range with a start and an end: the previous period is the "
-                "range of the same length just before it"
+                "range of the same length just before it",
+                compare=self.compare,
             )
         return self
 
@@ -305,17 +338,24 @@ class Journey(_Frozen):
         for index, stage in enumerate(self.stages, start=1):
             if not stage.optional:
                 continue
-            named = f"stage {index} ({stage.name!r}) is optional"
+            named, stage_details = f"stage {index} ({stage.name!r}) is optional", {"stage": index, "name": stage.name}
             if self.order != "ordered":
-                raise ValueError(f"{named}, but a {self.order!r} journey has no optional stages: use order 'ordered'")
+                message = f"{named}, but a {self.order!r} journey has no optional stages: use order 'ordered'"
+                raise _refuse("optional_stage_out_of_order", message, **stage_details, order=self.order)
             if index == 1:
-                raise ValueError(f"{named}, but it is the first stage: the first and the last stage are required")
+                message = f"{named}, but it is the first stage: the first and the last stage are required"
+                raise _refuse("optional_first_stage", message, **stage_details)
         for index, exclusion in enumerate(self.exclusions, start=1):
             for k in exclusion.between:
                 if k <= len(self.stages) and self.stages[k - 1].optional:
-                    raise ValueError(
+                    raise _refuse(
+                        "exclusion_names_optional_stage",
                         f"exclusion {index}: between {list(exclusion.between)} names stage {k} "
-                        f"({self.stages[k - 1].name!r}), which is optional: an exclusion is between required stages"
+                        f"({self.stages[k - 1].name!r}), which is optional: an exclusion is between required stages",
+                        exclusion=index,
+                        between=list(exclusion.between),
+                        stage=k,
+                        name=self.stages[k - 1].name,
                     )
 
     @property
@@ -343,7 +383,11 @@ class Journey(_Frozen):
     def previous_period(self) -> Journey:
         """The journey over the range of the same length just before ``date_range``, without ``compare``."""
         if self.date_range is None or self.date_range.start is None or self.date_range.end is None:
-            raise JourneyDefinitionError("the previous period needs a date range with a start and an end")
+            raise JourneyDefinitionError(
+                "the previous period needs a date range with a start and an end",
+                code="compare_needs_closed_range",
+                details={"compare": "previous_period"},
+            )
         start, end = self.date_range.start, self.date_range.end
         return self._with(compare=None, date_range={"start": start - (end - start), "end": start})
 
@@ -367,17 +411,22 @@ class Journey(_Frozen):
     @classmethod
     def _validated(cls, data: Mapping[str, Any], *, draft: bool) -> Journey:
         if not isinstance(data, Mapping):
-            raise JourneyDefinitionError(f"a journey must be a JSON object, got {type(data).__name__}")
+            kind = type(data).__name__
+            raise JourneyDefinitionError(
+                f"a journey must be a JSON object, got {kind}", code="not_an_object", details={"type": kind}
+            )
         if "version" in data and data["version"] != 1:
             raise JourneyDefinitionError(
-                f"unknown journey version {_shown(data['version'])}: this journey_widgets reads version 1"
+                f"unknown journey version {_shown(data['version'])}: this journey_widgets reads version 1",
+                code="unknown_version",
+                details={"version": data["version"]},
             )
         try:
             journey = cls.model_validate(dict(data))
         except pydantic.ValidationError as exc:
             raise definition_error(exc) from None
         except RecursionError:
-            raise JourneyDefinitionError(TOO_DEEP) from None
+            raise JourneyDefinitionError(TOO_DEEP, code="too_deep") from None
         if not draft:
             journey.check_complete()
         return journey
@@ -387,13 +436,17 @@ class Journey(_Frozen):
         which a journey built stage by stage may not have yet, is required)."""
         if not self.stages:
             raise JourneyDefinitionError(
-                f"journey {self.name!r} has no stages: add one, e.g. .stage('Visited', step('page_visited'))"
+                f"journey {self.name!r} has no stages: add one, e.g. .stage('Visited', step('page_visited'))",
+                code="no_stages",
+                details={"name": self.name},
             )
         if self.stages[-1].optional:
             raise JourneyDefinitionError(
                 f"stage {len(self.stages)} ({self.stages[-1].name!r}) is optional, but it is the last stage: "
                 "the first and the last stage are required",
                 location=("stages", len(self.stages) - 1, "optional"),
+                code="optional_last_stage",
+                details={"stage": len(self.stages), "name": self.stages[-1].name},
             )
         return self
 
@@ -407,14 +460,18 @@ class Journey(_Frozen):
     def from_json(cls, text: str | bytes, *, draft: bool = False) -> Journey:
         """Load the version-1 JSON text."""
         if not isinstance(text, str | bytes | bytearray):
-            hint = ": for a dict use Journey.from_dict" if isinstance(text, Mapping) else ""
-            raise JourneyDefinitionError(f"from_json takes JSON text, got a {type(text).__name__}{hint}")
+            hint, kind = ": for a dict use Journey.from_dict" if isinstance(text, Mapping) else "", type(text).__name__
+            raise JourneyDefinitionError(
+                f"from_json takes JSON text, got a {kind}{hint}", code="not_text", details={"type": kind}
+            )
         try:
             data = json.loads(text)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise JourneyDefinitionError(f"the journey is not valid JSON: {exc}") from None
+            raise JourneyDefinitionError(
+                f"the journey is not valid JSON: {exc}", code="not_json", details={"error": str(exc)}
+            ) from None
         except RecursionError:
-            raise JourneyDefinitionError(TOO_DEEP) from None
+            raise JourneyDefinitionError(TOO_DEEP, code="too_deep") from None
         return cls._validated(data, draft=draft)
 
     @classmethod
@@ -422,10 +479,13 @@ class Journey(_Frozen):
         """Read a journey file."""
         try:
             text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise JourneyDefinitionError(f"cannot read the journey file {str(path)!r}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise JourneyDefinitionError(f"cannot read the journey file {str(path)!r}: it is not UTF-8 text") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+            raise JourneyDefinitionError(
+                f"cannot read the journey file {str(path)!r}: {reason}",
+                code="unreadable_file",
+                details={"path": str(path), "reason": reason},
+            ) from None
         return cls.from_json(text)
 
     def to_dict(self) -> dict[str, Any]:
@@ -683,19 +743,35 @@ def validation_errors(exc: pydantic.ValidationError) -> list[Any]:
     ]
 
 
+def problem_of(error: ErrorDetails) -> dict[str, Any]:
+    """One of pydantic's errors as a problem: where (``loc``, ``where``), what for a person (``message``) and for a
+    program: ``code`` and ``details``, pydantic's error ``type`` and ``ctx`` (ours: a :data:`DefinitionCode`), or
+    those of the :class:`JourneyError` a validator raised (a filter value's ``operators.ValueCode``)."""
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = f"unknown field (value {_shown(error['input'])})"
+    elif error["type"] == "literal_error":
+        message = f"{message}, got {_shown(error['input'])}"
+    context = error.get("ctx", {})
+    cause = context.get("error")
+    if isinstance(cause, JourneyError) and cause.code:
+        code, details = cause.code, cause.details
+    else:  # "message" is the template of ours (see _refuse), "error" the exception of a ValueError
+        code, details = error["type"], {k: v for k, v in context.items() if k not in ("message", "error")}
+    loc = [part for part in error["loc"] if isinstance(part, str | int)]
+    return {"loc": loc, "where": describe_location(error["loc"]), "message": message, "code": code, "details": details}
+
+
 def definition_error(exc: pydantic.ValidationError) -> JourneyDefinitionError:
     """The one translation of pydantic's errors: a :class:`JourneyDefinitionError` whose message names where
-    each problem is, and whose ``problems`` list them one by one (``loc``, ``where``, ``message``) for an editor."""
-    problems = []
-    for error in validation_errors(exc):
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = f"unknown field (value {_shown(error['input'])})"
-        elif error["type"] == "literal_error":
-            message = f"{message}, got {_shown(error['input'])}"
-        loc = [part for part in error["loc"] if isinstance(part, str | int)]
-        problems.append({"loc": loc, "where": describe_location(error["loc"]), "message": message})
+    each problem is, and whose ``problems`` list them one by one (see :func:`problem_of`) for an editor."""
+    problems = [problem_of(error) for error in validation_errors(exc)]
     lines = [f"{p['where']}: {p['message']}" if p["where"] else p["message"] for p in problems]
+    code, details = (problems[0]["code"], problems[0]["details"]) if len(problems) == 1 else ("", {})
     return JourneyDefinitionError(
-        "; ".join(lines), location=tuple(problems[0]["loc"]) if problems else (), problems=problems
+        "; ".join(lines),
+        location=tuple(problems[0]["loc"]) if problems else (),
+        problems=problems,
+        code=code,
+        details=details,
     )

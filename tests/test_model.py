@@ -927,6 +927,145 @@ def test_definition_errors(action, error, needles):
     assert_raises(action, error, needles)
 
 
+# ---------------------------------------------------------------------------------------- codes of problems
+OPTIONAL_2 = stage(1, optional=True)
+
+
+def _coded(case_id, document, code, details, needle=""):
+    return pytest.param(document, code, details, needle, id=case_id)
+
+
+CODED_CASES = [
+    # optional stages and compare (docs/semantics.md#optional-stages)
+    _coded(
+        "optional-first-stage",
+        stage(0, optional=True),
+        "optional_first_stage",
+        {"stage": 1, "name": "Visited"},
+        "stage 1 ('Visited') is optional, but it is the first stage",
+    ),
+    _coded(
+        "optional-last-stage",
+        edited(stage(2, optional=True), exclusions=None),
+        "optional_last_stage",
+        {"stage": 3, "name": "Met"},
+        "stage 3 ('Met') is optional, but it is the last stage",
+    ),
+    _coded(
+        "optional-stage-strict",
+        edited(OPTIONAL_2, order="strict"),
+        "optional_stage_out_of_order",
+        {"stage": 2, "name": "Converted", "order": "strict"},
+        "but a 'strict' journey has no optional stages",
+    ),
+    _coded(
+        "optional-stage-any-order",
+        edited(OPTIONAL_2, order="any"),
+        "optional_stage_out_of_order",
+        {"stage": 2, "name": "Converted", "order": "any"},
+        "but a 'any' journey has no optional stages",
+    ),
+    _coded(
+        "exclusion-names-optional-stage",
+        edited(OPTIONAL_2, exclusions=[{"event": "email_spam_reported", "between": [1, 2]}]),
+        "exclusion_names_optional_stage",
+        {"exclusion": 1, "between": [1, 2], "stage": 2, "name": "Converted"},
+        "exclusion 1: between [1, 2] names stage 2 ('Converted'), which is optional",
+    ),
+    _coded(
+        "compare-without-date-range",
+        doc(compare="previous_period"),
+        "compare_needs_closed_range",
+        {"compare": "previous_period"},
+        "compare 'previous_period' needs a date range with a start and an end",
+    ),
+    _coded(
+        "compare-with-open-date-range",
+        doc(compare="previous_period", date_range={"end": "2026-01-01T00:00:00Z"}),
+        "compare_needs_closed_range",
+        {"compare": "previous_period"},
+    ),
+    # the model's own checks
+    _coded("no-stages", doc(stages=[], exclusions=[]), "no_stages", {"name": "Visitor to customer"}),
+    _coded(
+        "stage-name-repeated",
+        stage(1, name="Visited"),
+        "stage_name_repeated",
+        {"stage": 2, "name": "Visited", "other": 1},
+    ),
+    _coded("stage-without-steps", stage(0, steps=[]), "stage_without_steps", {"name": "Visited"}),
+    _coded("window-unreadable", doc(window="P1M"), "duration_unreadable", {"value": "P1M"}, "cannot read the duration"),
+    _coded(
+        "window-too-long",
+        doc(window="P1000000000D"),
+        "window_too_long",
+        {"window": "P1000000000D", "max_years": 100_000},
+    ),
+    _coded("window-zero", doc(window="PT0S"), "window_not_positive", {"window": timedelta(0)}),
+    _coded("held-twice", doc(hold_constant=["form_id", "form_id"]), "property_repeated", {"names": ["form_id"]}),
+    _coded(
+        "exclusion-stage-missing",
+        doc(exclusions=[{"event": "email_opened", "between": [1, 9]}]),
+        "exclusion_stage_missing",
+        {"exclusion": 1, "between": [1, 9], "stage": 9, "stages": 3},
+    ),
+    _coded("nul-in-a-name", doc(name="a\x00b"), "nul_character", {"text": "a\x00b"}),
+    _coded("unknown-version", doc(version=2), "unknown_version", {"version": 2}),
+    # a filter's value (operators.ValueCode)
+    _coded(
+        "filter-between-one-value",
+        with_filter(property="amount", op="between", value=[1]),
+        "two_values_needed",
+        {"op": "between"},
+    ),
+    # pydantic's own error types and context
+    _coded("long-name", doc(name="n" * 201), "string_too_long", {"max_length": 200}),
+    _coded(
+        "too-many-held",
+        doc(hold_constant=["a", "b", "c", "d"]),
+        "too_long",
+        {"field_type": "Tuple", "max_length": 3, "actual_length": 4},
+    ),
+    _coded("unknown-order", doc(order="random"), "literal_error", {"expected": "'ordered', 'strict' or 'any'"}),
+    _coded("stage-without-name", doc(stages=[{"steps": [{"event": "page_visited"}]}]), "missing", {}),
+]
+
+
+@pytest.mark.parametrize(("document", "code", "details", "needle"), CODED_CASES)
+def test_problems_carry_a_code_and_details(document, code, details, needle):
+    """A program tells problems apart by their code and details (the editor words them), not by their message."""
+    with pytest.raises(JourneyDefinitionError) as info:
+        Journey.from_dict(document)
+    assert (info.value.code, info.value.details) == (code, details)
+    [problem] = info.value.problems
+    assert (problem["code"], problem["details"]) == (code, details)
+    assert needle in str(info.value)
+
+
+def test_several_problems_each_carry_their_code():
+    with pytest.raises(JourneyDefinitionError) as info:
+        Journey.from_dict(doc(name="", order="random"))
+    assert (info.value.code, info.value.details) == ("", {})
+    assert [(p["loc"], p["code"]) for p in info.value.problems] == [
+        (["name"], "string_too_short"),
+        (["order"], "literal_error"),
+    ]
+
+
+def test_reading_and_previous_period_problems_carry_a_code(tmp_path):
+    for action, code in [
+        (lambda: Journey.from_json("{"), "not_json"),
+        (lambda: Journey.from_json({}), "not_text"),
+        (lambda: Journey.from_dict([]), "not_an_object"),
+        (lambda: Journey.load(tmp_path / "missing.json"), "unreadable_file"),
+        (lambda: Journey.from_json("[" * 100_000 + "]" * 100_000), "too_deep"),
+        (lambda: Journey("J").stage("A", "page_visited").previous_period(), "compare_needs_closed_range"),
+    ]:
+        with pytest.raises(JourneyDefinitionError) as info:
+            action()
+        assert info.value.code == code and info.value.problems[0]["code"] == code, str(info.value)
+
+
 def test_one_problem_is_reported_once():
     """A failing step is not echoed as "the stage has no steps" (pydantic reports both)."""
     with pytest.raises(JourneyDefinitionError) as info:

@@ -1,22 +1,23 @@
 """Problems of the journey being edited, in the editor's words, at the control they belong to.
 
-The model and the data check explain problems to a Python user ("Tuple should have at least 1 item",
+The model and the data check explain problems to a Python user ("Tuple should have at most 1 item",
 "got ('abc',)", "of type float64"). The editor shows each next to its control, in the words of what
 the user sees there; a part still being built (a stage with no step, a filter with no value) is marked
-``incomplete`` rather than wrong. A filter's problems (its value, by :func:`operators.check_value`; its column, by
-the data check in :mod:`journey_widgets.binding`) come with a ``code`` and ``details``, which are worded here.
+``incomplete`` rather than wrong. Every problem comes with a ``code`` and ``details``, which are worded here: the
+model's (``errors.DefinitionCode``, a filter value's ``operators.ValueCode``), the data check's (``binding.DataCode``)
+and pydantic's error types with their context (``too_long`` and its ``max_length``...). No message is read: a problem
+with no words here keeps the message it came with.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pydantic
 
-from journey_widgets.errors import JourneyError, shown
-from journey_widgets.model import MAX_WINDOW_YEARS, TOO_DEEP, Breakdown, describe_location, validation_errors
+from journey_widgets.errors import JourneyDefinitionError, JourneyError
+from journey_widgets.model import TOO_DEEP, Breakdown, describe_location, problem_of, validation_errors
 from journey_widgets.operators import OPERATORS
 
 Loc = list[str | int]
@@ -44,10 +45,23 @@ def _works_on(details: Mapping[str, Any]) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
 
 
-#: The editor's words for each code of a filter's problem (``operators.ValueCode``, ``binding.DataCode``), from its
-#: details. The data check's messages begin with where the problem is ("stage 1 (Visited), step 1
-#: (page_visited), filter 1: "), which the editor shows by placing them.
+#: The words of the editor's order menu (js/src/views/settings.js).
+_ORDER_WORDS = {"ordered": "in order", "strict": "strict order", "any": "any order"}
+
+
+def _stage_missing(details: Mapping[str, Any]) -> str:
+    return f"There is no stage {details['stage']}: the journey has {details['stages']} stages"
+
+
+def _listed_twice(details: Mapping[str, Any]) -> str:
+    names = details["names"]
+    return f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} listed twice"
+
+
+#: The editor's words for each code of a problem, from its details. The data check's messages begin with where the
+#: problem is ("stage 1 (Visited), step 1 (page_visited), filter 1: "), which the editor shows by placing them.
 _CODED: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    # a filter's value (operators.ValueCode) and column (binding.DataCode)
     "two_values_needed": lambda d: "Type two values: low, high",
     "low_above_high": lambda d: "The first value must not be above the second",
     "two_values_of_kinds_needed": lambda d: "Type two numbers, or two texts",
@@ -59,40 +73,71 @@ _CODED: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "value_does_not_fit": lambda d: f"{d['value']!r} does not fit {d['property']}, which holds {_holds(d)}",
     "column_kind_not_taken": lambda d: f"{_op(d)} works on {_works_on(d)}; {d['property']} holds {_holds(d)}",
     "unknown_property": lambda d: f"The data has no property {d['property']}",
+    # the journey document (errors.DefinitionCode)
+    "nul_character": lambda d: "Remove the NUL character: databases cannot hold it in text",
+    "value_not_finite": lambda d: "Type a finite number",
+    "anonymous_not_tracked": lambda d: (
+        f"event {d['event']!r} does not support anonymous visitors: only tracked events such as page_visited do"
+    ),
+    "stages_not_ascending": lambda d: "The first stage must come before the second",
+    "date_out_of_range": lambda d: "This date is out of range",
+    "date_range_reversed": lambda d: "“To” must be after “From”",
+    "stage_without_stage_attribution": lambda d: f"Stage {d['stage']} is chosen only for attribution to a stage",
+    "property_unnamed": lambda d: f"Property {d['index']} has no name",
+    "property_repeated": _listed_twice,
+    "duration_unreadable": lambda d: "Type a number above 0",
+    "window_not_positive": lambda d: "Type a number above 0",
+    "window_not_whole_microseconds": lambda d: "The window is a whole number of microseconds",
+    "window_too_long": lambda d: f"The window is at most {d['max_years']:,} years",
+    "stage_name_repeated": lambda d: f"Stage {d['other']} already has this name",
+    "exclusion_stage_missing": _stage_missing,
+    "breakdown_stage_missing": _stage_missing,
+    "optional_stage_out_of_order": lambda d: (
+        f"A journey in {_ORDER_WORDS[d['order']]} has no optional stages: choose “{_ORDER_WORDS['ordered']}”"
+    ),
+    "optional_first_stage": lambda d: "The first stage cannot be optional",
+    "optional_last_stage": lambda d: "The last stage cannot be optional",
+    "exclusion_names_optional_stage": lambda d: (
+        f"Stage {d['stage']} is optional: an exclusion is between stages that are not"
+    ),
+    "compare_needs_closed_range": lambda d: "Give the date range a start and an end to compare with the period before",
+    "no_stages": lambda d: "The journey has no stages: add one",
+    "too_deep": lambda d: TOO_DEEP,
 }
-# (pattern on the original message, the editor's words) for the model's problems; first match wins.
-_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (
-        re.compile(r"unknown event type '(?P<event>[^']+)'"),
-        lambda m: f"The event {m['event']} is in neither the step catalog nor the data",
+#: The model's codes of problems the editor cannot have: it edits a journey document, not its JSON text or file.
+NOT_IN_EDITOR = frozenset({"not_an_object", "unknown_version", "not_json", "not_text", "unreadable_file"})
+#: Problems of parts still being built: (where the part is, given the problem's loc, what to do).
+_INCOMPLETE: dict[str, tuple[Callable[[Loc], Loc], str]] = {
+    "stage_without_steps": (lambda loc: [*loc, "steps"], "pick a step"),
+    "attribution_stage_missing": (lambda loc: ["breakdown", "stage"], "choose a stage"),
+}
+#: Problems the model reports for the whole journey that belong to one control: its loc, from the details.
+_PLACED: dict[str, Callable[[Mapping[str, Any]], Loc]] = {
+    "stage_name_repeated": lambda d: ["stages", d["stage"] - 1, "name"],
+    "exclusion_stage_missing": lambda d: ["exclusions", d["exclusion"] - 1],
+    "exclusion_names_optional_stage": lambda d: ["exclusions", d["exclusion"] - 1],
+    "breakdown_stage_missing": lambda d: ["breakdown", "stage"],
+    "optional_stage_out_of_order": lambda d: ["stages", d["stage"] - 1, "optional"],
+    "optional_first_stage": lambda d: ["stages", d["stage"] - 1, "optional"],
+    "optional_last_stage": lambda d: ["stages", d["stage"] - 1, "optional"],
+    "compare_needs_closed_range": lambda d: ["compare"],
+}
+#: pydantic's error types (https://docs.pydantic.dev/latest/errors/validation_errors/) the editor words, from the
+#: problem's loc and pydantic's context.
+_PYDANTIC: dict[str, Callable[[Loc, Mapping[str, Any]], str]] = {
+    "string_too_short": lambda loc, d: _empty(loc),
+    "string_too_long": lambda loc, d: f"{_named(loc)} are at most {d['max_length']} characters",
+    # a tuple's items, or a name (in a tuple) checked after its own validator: pydantic calls both "too_long"
+    "too_long": lambda loc, d: (
+        f"{_named(loc)} are at most {d['max_length']} characters"
+        if loc and isinstance(loc[-1], int)
+        else f"At most {d['max_length']} are allowed"
     ),
-    (re.compile(r"cannot read the duration|window must be a positive duration"), lambda m: "Type a number above 0"),
-    (re.compile(r"window .* is too long"), lambda m: f"The window is at most {MAX_WINDOW_YEARS:,} years"),
-    (re.compile(r"between must be two stage numbers"), lambda m: "The first stage must come before the second"),
-    (re.compile(r"date range start .* is not before its end"), lambda m: "“To” must be after “From”"),
-    (re.compile(r"out of range in UTC"), lambda m: "This date is out of range"),
-    (re.compile(r"valid datetime|valid date"), lambda m: "Not a date: use a 4-digit year (YYYY-MM-DD)"),
-    (re.compile(r"should have at most (?P<n>\d+) items"), lambda m: f"At most {m['n']} are allowed"),
-    (re.compile(r"'(?P<name>[^']+)' is named more than once"), lambda m: f"{m['name']} is listed twice"),
-]
-# Problems the model reports for the whole journey that belong to one control: (pattern, its loc, words)
-_RELOCATED: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Loc], Callable[[re.Match[str]], str]]] = [
-    (
-        re.compile(r"stage (?P<stage>\d+): name .* is already used by stage (?P<other>\d+)"),
-        lambda m: ["stages", int(m["stage"]) - 1, "name"],
-        lambda m: f"Stage {m['other']} already has this name",
-    ),
-    (
-        re.compile(r"exclusion (?P<index>\d+): between .* names stage (?P<stage>\d+) but the journey has (?P<n>\d+)"),
-        lambda m: ["exclusions", int(m["index"]) - 1],
-        lambda m: f"There is no stage {m['stage']}: the journey has {m['n']} stages",
-    ),
-    (
-        re.compile(r"breakdown: attribution to stage (?P<stage>\d+) but the journey has (?P<n>\d+)"),
-        lambda m: ["breakdown", "stage"],
-        lambda m: f"There is no stage {m['stage']}: the journey has {m['n']} stages",
-    ),
-]
+    "datetime_type": lambda loc, d: _NOT_A_DATE,
+    "datetime_parsing": lambda loc, d: _NOT_A_DATE,
+    "datetime_from_date_parsing": lambda loc, d: _NOT_A_DATE,
+}
+_NOT_A_DATE = "Not a date: use a 4-digit year (YYYY-MM-DD)"
 
 
 def _top_words() -> str:
@@ -115,14 +160,6 @@ def _named(loc: Sequence[str | int]) -> str:
     return "Texts here"
 
 
-def _too_long(loc: Sequence[str | int], message: str) -> str | None:
-    """A name over the length limit, in words (None when ``message`` is not about that)."""
-    match = re.search(r"at most (\d+) (characters|items after validation)", message)
-    if match and (match[2] == "characters" or loc[-2:-1] == ["hold_constant"]):
-        return f"{_named(loc)} are at most {match[1]} characters"
-    return None
-
-
 def _empty(loc: Sequence[str | int]) -> str:
     if list(loc) == ["name"]:
         return "Give the journey a name"
@@ -143,59 +180,39 @@ def _is_draft_filter(loc: Loc, source: Any) -> bool:
     return op is not None and op.arity != "none"
 
 
-def _problem(
-    loc: Loc, message: str, *, kind: str = "", source: Any = None, coded: JourneyError | None = None
-) -> dict[str, Any]:
-    """One problem for the editor: where (``loc``), what (``message``; ``coded``: the error that gives its code), and
-    whether it is a draft part."""
-    if kind == "too_short" and len(loc) == 3 and loc[0] == "stages" and loc[2] == "steps":
+def _problem(problem: Mapping[str, Any], source: Any = None) -> dict[str, Any]:
+    """One problem for the editor, from the model's (``loc``, ``message``, ``code``, ``details``): where, what, and
+    whether it is a draft part (``source``: the part as given)."""
+    loc, code, details = list(problem["loc"]), problem.get("code", ""), problem.get("details", {})
+    if code == "too_short" and len(loc) == 3 and loc[0] == "stages" and loc[2] == "steps":
         return _incomplete(loc, "pick a step")
-    if len(loc) == 2 and loc[0] == "stages" and "has no steps" in message:
-        return _incomplete([*loc, "steps"], "pick a step")
-    if kind == "extra_forbidden":
-        return {"loc": loc, "where": describe_location(loc), "message": f"unknown field (value {shown(source)})"}
+    if code in _INCOMPLETE:
+        at, todo = _INCOMPLETE[code]
+        return _incomplete(at(loc), todo)
     if _is_draft_filter(loc, source):
         return _incomplete(loc, "type a value")
-    if kind == "string_too_short" and "filters" in loc and loc[-1] == "property":
+    if code == "string_too_short" and "filters" in loc and loc[-1] == "property":
         return _incomplete(loc, "choose a property")
-    if loc == ["breakdown"] and "needs the stage number" in message:
-        return _incomplete([*loc, "stage"], "choose a stage")
-    relocated = next(((m, at, words) for pattern, at, words in _RELOCATED if (m := pattern.search(message))), None)
-    if relocated:
-        match, at, words = relocated
-        loc, message = at(match), words(match)
-    elif kind == "string_too_short":
-        message = _empty(loc)
-    elif loc == ["breakdown", "limit"]:
+    loc = _PLACED[code](details) if code in _PLACED else loc
+    if loc == ["breakdown", "limit"]:
         message = _top_words()
-    elif kind in ("string_too_long", "too_long") and (shortened := _too_long(loc, message)):
-        message = shortened
-    elif coded is not None and coded.code in _CODED:
-        message = _CODED[coded.code](coded.details)
-    else:
-        message = next((words(m) for pattern, words in _RULES if (m := pattern.search(message))), message)
+    elif code in _CODED:
+        message = _CODED[code](details)
+    elif code in _PYDANTIC:
+        message = _PYDANTIC[code](loc, details)
+    else:  # unknown fields, wrong types, menus' values...: the model's message
+        message = problem["message"]
     return {"loc": loc, "where": describe_location(loc), "message": message}
 
 
 def editor_errors(exc: Exception) -> list[dict[str, Any]]:
     """The problems in ``exc`` as ``{"loc", "where", "message"[, "incomplete"]}`` for the editor."""
     if isinstance(exc, pydantic.ValidationError):
-        return [
-            _problem(
-                [p for p in e["loc"] if isinstance(p, str | int)],
-                e["msg"].removeprefix("Value error, "),
-                kind=e["type"],
-                source=e.get("input"),
-                coded=_coded(e.get("ctx", {}).get("error")),
-            )
-            for e in validation_errors(exc)
-        ]
+        return [_problem(problem_of(e), source=e.get("input")) for e in validation_errors(exc)]
     if isinstance(exc, RecursionError):
         return [{"loc": [], "where": "", "message": TOO_DEEP}]
-    location = list(exc.location) if isinstance(exc, JourneyError) else []
-    return [_problem(location, str(exc), coded=_coded(exc))]
-
-
-def _coded(error: object) -> JourneyError | None:
-    """``error`` when it is one of ours (a validator's, in pydantic's error context): its code may say what is wrong."""
-    return error if isinstance(error, JourneyError) else None
+    if isinstance(exc, JourneyDefinitionError):
+        return [_problem(p) for p in exc.problems]
+    if isinstance(exc, JourneyError):
+        return [_problem({"loc": exc.location, "message": str(exc), "code": exc.code, "details": exc.details})]
+    return [_problem({"loc": [], "message": str(exc)})]

@@ -1,4 +1,5 @@
-"""The editor's words for problems: at the control they belong to, no Python in them, drafts marked incomplete."""
+"""The editor's words for problems (builder/problems.py): at the control they belong to, no Python in them, drafts
+marked incomplete, worded from each problem's code and details, never from a message."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pandas as pd
 import pytest
 
 from journey_widgets.binding import DataCode, bind_events, check_journey_against_data
-from journey_widgets.builder.problems import _CODED, editor_errors
+from journey_widgets.builder.problems import _CODED, _INCOMPLETE, NOT_IN_EDITOR, editor_errors
+from journey_widgets.errors import DataBindingError, DefinitionCode, JourneyDefinitionError
 from journey_widgets.model import Journey
 from journey_widgets.operators import ValueCode
 
@@ -25,6 +27,14 @@ BASE = {
 
 def _filter(**f):
     return lambda d: d["stages"][0]["steps"][0].update(filters=[f])
+
+
+def _optional(index, **changes):
+    """Stage ``index`` (0-based) optional, with top-level ``changes``."""
+    return lambda d: d.update(copy.deepcopy(changes)) or d["stages"][index].update(optional=True)
+
+
+THREE = [*BASE["stages"], {"name": "C", "steps": [{"event": "meeting_booked"}]}]
 
 
 FILTER = ["stages", 0, "steps", 0, "filters", 0]
@@ -124,6 +134,86 @@ CASES = {
         ["hold_constant"],
         "country is listed twice",
     ),
+    "a held property with no name": (
+        lambda d: d.update(hold_constant=[" "]),
+        ["hold_constant"],
+        "Property 1 has no name",
+    ),
+    "too many stages": (
+        lambda d: d.update(stages=[{"name": f"S{i}", "steps": [{"event": "page_visited"}]} for i in range(21)]),
+        ["stages"],
+        "At most 20 are allowed",
+    ),
+    "window not a text": (lambda d: d.update(window=5), ["window"], "Type a number above 0"),
+    "window of 0": (lambda d: d.update(window="PT0S"), ["window"], "Type a number above 0"),
+    "date range backwards": (
+        lambda d: d.update(date_range={"start": "2026-02-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"}),
+        ["date_range"],
+        "“To” must be after “From”",
+    ),
+    "a date out of range in UTC": (
+        lambda d: d.update(date_range={"start": "0001-01-01T00:00:00+01:00"}),
+        ["date_range", "start"],
+        "This date is out of range",
+    ),
+    "a text date": (
+        lambda d: d.update(date_range={"end": "soon"}),
+        ["date_range", "end"],
+        "Not a date: use a 4-digit year (YYYY-MM-DD)",
+    ),
+    "a list for a date": (
+        lambda d: d.update(date_range={"end": []}),
+        ["date_range", "end"],
+        "Not a date: use a 4-digit year (YYYY-MM-DD)",
+    ),
+    "exclusion past the last stage": (
+        lambda d: d.update(exclusions=[{"event": "email_spam_reported", "between": [1, 5]}]),
+        ["exclusions", 0],
+        "There is no stage 5: the journey has 2 stages",
+    ),
+    "a stage for first-touch attribution": (
+        lambda d: d.update(breakdown={"property": "country", "stage": 2}),
+        ["breakdown"],
+        "Stage 2 is chosen only for attribution to a stage",
+    ),
+    "anonymous visitors on a form submission": (
+        lambda d: d["stages"][1]["steps"][0].update(include_anonymous=True),
+        ["stages", 1, "steps", 0],
+        "event 'form_submission' does not support anonymous visitors: only tracked events such as page_visited do",
+    ),
+    "a NUL in a stage name": (
+        lambda d: d["stages"][0].update(name="A\x00"),
+        ["stages", 0, "name"],
+        "Remove the NUL character: databases cannot hold it in text",
+    ),
+    "no stages": (lambda d: d.update(stages=[]), [], "The journey has no stages: add one"),
+    "optional first stage": (_optional(0), ["stages", 0, "optional"], "The first stage cannot be optional"),
+    "optional last stage": (_optional(1), ["stages", 1, "optional"], "The last stage cannot be optional"),
+    "optional stage in strict order": (
+        _optional(1, stages=THREE, order="strict"),
+        ["stages", 1, "optional"],
+        "A journey in strict order has no optional stages: choose “in order”",
+    ),
+    "optional stage in any order": (
+        _optional(1, stages=THREE, order="any"),
+        ["stages", 1, "optional"],
+        "A journey in any order has no optional stages: choose “in order”",
+    ),
+    "exclusion naming an optional stage": (
+        _optional(1, stages=THREE, exclusions=[{"event": "email_spam_reported", "between": [2, 3]}]),
+        ["exclusions", 0],
+        "Stage 2 is optional: an exclusion is between stages that are not",
+    ),
+    "compare with no date range": (
+        lambda d: d.update(compare="previous_period"),
+        ["compare"],
+        "Give the date range a start and an end to compare with the period before",
+    ),
+    "compare with an open date range": (
+        lambda d: d.update(compare="previous_period", date_range={"start": "2026-01-01T00:00:00Z"}),
+        ["compare"],
+        "Give the date range a start and an end to compare with the period before",
+    ),
 }
 
 
@@ -202,5 +292,61 @@ def test_filter_problems_are_worded_from_their_code(case):
     assert (problem["loc"], problem["message"]) == (FILTER, message)
 
 
-def test_every_code_of_a_filter_problem_has_words():
-    assert set(get_args(ValueCode)) | set(get_args(DataCode)) == set(_CODED)
+def test_every_code_has_words():
+    """Each code of the model, of a filter's value and of the data check is worded, or marks a draft part, or cannot
+    reach the editor (reading JSON text or a file)."""
+    codes = set(get_args(ValueCode)) | set(get_args(DataCode)) | set(get_args(DefinitionCode))
+    assert codes == set(_CODED) | set(_INCOMPLETE) | NOT_IN_EDITOR
+    assert not set(_CODED) & set(_INCOMPLETE) and not NOT_IN_EDITOR & (set(_CODED) | set(_INCOMPLETE))
+
+
+@pytest.mark.parametrize(
+    ("error", "loc", "message"),
+    [
+        (
+            JourneyDefinitionError("–", code="stage_name_repeated", details={"stage": 3, "name": "A", "other": 1}),
+            ["stages", 2, "name"],
+            "Stage 1 already has this name",
+        ),
+        (
+            JourneyDefinitionError("–", code="optional_first_stage", details={"stage": 1, "name": "A"}),
+            ["stages", 0, "optional"],
+            "The first stage cannot be optional",
+        ),
+        (
+            JourneyDefinitionError("–", code="window_too_long", details={"window": "P1D", "max_years": 7}),
+            [],
+            "The window is at most 7 years",
+        ),
+        (
+            DataBindingError("–", location=("breakdown",), code="unknown_property", details={"property": "x"}),
+            ["breakdown"],
+            "The data has no property x",
+        ),
+        (
+            JourneyDefinitionError(
+                "–", location=("hold_constant",), code="property_repeated", details={"names": ["a", "b"]}
+            ),
+            ["hold_constant"],
+            "a, b are listed twice",
+        ),
+        (JourneyDefinitionError("as the model says", code="not_json"), [], "as the model says"),
+    ],
+    ids=["relocated", "optional", "window", "data", "two names", "not worded"],
+)
+def test_words_come_from_the_code_not_the_message(error, loc, message):
+    """The message ("–") says nothing: the editor's words and place come from the code and details alone."""
+    [problem] = editor_errors(error)
+    assert (problem["loc"], problem["message"]) == (loc, message)
+
+
+def test_a_name_holding_braces_is_worded_as_it_is():
+    """pydantic fills a message template from its context: the model's messages are not templates of the user's
+    names."""
+    document = copy.deepcopy(BASE)
+    document["stages"] = [{"name": "{other}", "steps": [{"event": "page_visited"}]}] * 2
+    with pytest.raises(ValueError) as info:
+        Journey.model_validate(document)
+    assert "name '{other}' is already used by stage 1" in str(info.value)
+    [problem] = editor_errors(info.value)
+    assert (problem["loc"], problem["message"]) == (["stages", 1, "name"], "Stage 1 already has this name")

@@ -69,10 +69,21 @@ def test_run_writes_csv_and_json(sample_dir, tmp_path):
         assert list(table.columns) == list(FUNNEL_COLUMNS) and len(table) == 4
 
 
+_SUBMITTED_OPTIONAL = [
+    dict(stage, optional=True) if k == 2 else stage
+    for k, stage in enumerate(json.loads(SAME_PRODUCT.read_text())["stages"], start=1)
+]
+
+
 @pytest.mark.parametrize(
     "options",
-    [{}, {"order": "strict"}, {"breakdown": {"property": "form_id", "limit": 5, "attribution": "last_touch"}}],
-    ids=["held-at-stage-2", "strict", "last-touch"],
+    [
+        {},
+        {"order": "strict"},
+        {"breakdown": {"property": "form_id", "limit": 5, "attribution": "last_touch"}},
+        {"stages": _SUBMITTED_OPTIONAL},
+    ],
+    ids=["held-at-stage-2", "strict", "last-touch", "optional-stage-2"],
 )
 def test_run_takes_the_journey_options_from_the_file(sample_dir, tmp_path, options):
     """Strict order, held properties and attribution flow from the file: the CLI prints what the API computes."""
@@ -89,6 +100,7 @@ def test_run_takes_the_journey_options_from_the_file(sample_dir, tmp_path, optio
     expected = journey.run(events, identity=identity).funnel()
     pd.testing.assert_frame_equal(printed, expected.astype(printed.dtypes.to_dict()), check_dtype=False)
     assert printed[printed.stage_index == 3].actors.sum() > 0
+    assert ("optional" in printed) == journey.has_optional_stages
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ import altair as alt
 import pandas as pd
 
 from journey_widgets.charts._display import draws_offline
-from journey_widgets.charts._stats import holm, two_proportion_z_test, wilson_interval
 from journey_widgets.charts._theme import (
     COUNT_FORMAT,
     HEIGHT_PER_ROW,
@@ -23,6 +22,7 @@ from journey_widgets.charts._theme import (
     stage_labels,
     tooltip,
 )
+from journey_widgets.stats import holm, two_proportion_z_test, wilson_interval
 
 
 def _actors_at(segment_rows: pd.DataFrame, stage_index: int) -> int:

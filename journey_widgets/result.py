@@ -98,7 +98,7 @@ class JourneyResult:
         """Run ``table`` of the executed journey once (timed: building it may fill temporary tables)."""
         if key not in self._cache:
             with BACKEND_LOCK, elapsed(f"{self.journey.name}: {key.split('-')[0]}", enabled=self.progress):
-                self._cache[key] = _to_pandas(table(self.compiled))
+                self._cache[key] = _computed(self.compiled, table)
         return self._cache[key]
 
     def cached(self, key: str) -> pd.DataFrame | None:
@@ -200,14 +200,19 @@ class JourneyResult:
     def drivers(self, properties: Sequence[str] = ()) -> Drivers:
         """Which event types, and which values of ``properties`` of the start event, go with converting
         (reaching the last stage), among actors whose window has closed: odds ratios and Fisher exact
-        p-values. Associations, not causes."""
-        from journey_widgets.drivers import drivers_from_counts
+        p-values. Associations, not causes. Compared with the previous period, each period's, in a leading
+        ``period`` column."""
+        from journey_widgets.drivers import COLUMNS, Drivers, drivers_from_counts
 
         if isinstance(properties, str):
             raise ArgumentError(f"properties must be a list of column names, got the text {properties!r}")
         names = list(properties)
         counts = self._execute(f"drivers-{names}", lambda executed: executed.driver_counts(names))
-        return drivers_from_counts(counts)
+        if PERIOD not in counts:
+            return drivers_from_counts(counts)
+        per_period = [drivers_from_counts(rows).table.assign(**{PERIOD: name}) for name, rows in counts.groupby(PERIOD)]
+        table = pd.concat([drivers_from_counts(counts.head(0)).table.assign(**{PERIOD: ""}), *per_period])
+        return Drivers(table[[PERIOD, *COLUMNS]].sort_values(PERIOD, kind="stable").reset_index(drop=True))
 
     def explain(
         self,
@@ -274,6 +279,21 @@ _NULLABLE_INTEGERS = {
     pa.int32(): pd.Int64Dtype(),
     pa.int64(): pd.Int64Dtype(),
 }
+
+
+#: Engines whose parser takes no query deeper than one period's (SQLite's stack): a comparison's periods run as one
+#: query each, over the rows fetched once, and are stacked here.
+_PERIODS_APART = frozenset({"sqlite"})
+
+
+def _computed(compiled: CompiledJourney, table: Callable[[CompiledJourney], ir.Table]) -> pd.DataFrame:
+    """``table`` of the journey, executed: one query, or one per period where the engine needs it."""
+    if compiled.journey.compare is None or compiled.target not in _PERIODS_APART:
+        return _to_pandas(table(compiled))
+    parts = [_to_pandas(table(period)).rename(columns={PERIOD: PERIOD_START}) for _, period in compiled.periods]
+    names = [name for name, _ in compiled.periods]
+    stacked = pd.concat([part.assign(**{PERIOD: name}) for name, part in zip(names, parts, strict=True)])
+    return result_frame(pa.Table.from_pandas(stacked[[PERIOD, *parts[0].columns]], preserve_index=False))
 
 
 def _to_pandas(expr: ir.Table) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -442,6 +443,8 @@ def reference_window_sweep(
     events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None, windows: list[timedelta]
 ) -> pd.DataFrame:
     """Actors reaching each stage with each window: the whole journey run again at every window."""
+    if journey.get("compare"):
+        return reference_compared(reference_window_sweep, events, journey, identity, windows)
     plain = {key: value for key, value in journey.items() if key != "breakdown"}
     rows = []
     for window in sorted(set(windows)):
@@ -462,6 +465,8 @@ def reference_next_events(
 ) -> pd.DataFrame:
     """Dropped off at ``stage`` (window closed): the type of the first event of any type after stage k-1,
     within the window (ties: the smallest type), or none; the 10 most common types, the rest merged."""
+    if journey.get("compare"):
+        return reference_compared(reference_next_events, events, journey, identity, stage, as_of)
     window = _window(journey)
     counts: dict[str, int] = defaultdict(int)
     for p in actor_paths(events, journey, identity, as_of):
@@ -485,6 +490,8 @@ def reference_events_between(
     events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None, stage: int
 ) -> pd.DataFrame:
     """Reached ``stage``: per event type, actors who did it strictly between stage k-1 and stage k (top 10)."""
+    if journey.get("compare"):
+        return reference_compared(reference_events_between, events, journey, identity, stage)
     counts: dict[str, int] = defaultdict(int)
     for p in actor_paths(events, journey, identity):
         if p.path.depth >= stage:
@@ -502,6 +509,8 @@ def reference_driver_counts(
     """Actors whose path's window closed; per event type done in [t1, t1 + window] (not a journey step's)
     and per value of each property on the start event (of the path's pair; the first listed stage and step
     at t1, the smallest value as text), actors with it and how many converted; the totals."""
+    if journey.get("compare"):
+        return reference_compared(reference_driver_counts, events, journey, identity, properties, as_of)
     window, n_stages = _window(journey), len(journey["stages"])
     own = {s["event"] for stage in journey["stages"] for s in stage["steps"]}
     closed = [p for p in actor_paths(events, journey, identity, as_of) if not p.window_open]
@@ -571,6 +580,13 @@ def reference_compared_trend(
             for name, plain in compared_periods(journey)
         ]
     )
+
+
+def reference_compared(
+    reference: Callable[..., pd.DataFrame], events: pd.DataFrame, journey: dict, *args: Any
+) -> pd.DataFrame:
+    """A table beyond the funnel of a compared journey: ``reference``'s table of each period, stacked."""
+    return _stacked([(name, reference(events, plain, *args)) for name, plain in compared_periods(journey)])
 
 
 def _compared_funnel(funnel: pd.DataFrame) -> pd.DataFrame:

@@ -619,9 +619,10 @@ def _chi_square_p(x1: int, n1: int, x2: int, n2: int) -> float | None:
     from scipy.stats import chi2_contingency
 
     try:
-        return float(chi2_contingency([[x1, n1 - x1], [x2, n2 - x2]], correction=False).pvalue)
+        p = float(chi2_contingency([[x1, n1 - x1], [x2, n2 - x2]], correction=False).pvalue)
     except ValueError:  # a row or column of zeros: no test
         return None
+    return None if math.isnan(p) else p  # no actors at all
 
 
 def _holm_plain(p_values: list[float]) -> list[float]:

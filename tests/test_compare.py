@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import io
 import math
-from contextlib import redirect_stderr, redirect_stdout
 
 import ibis
 import pandas as pd
@@ -15,9 +14,9 @@ import pytest
 import sqlglot
 from compare import assert_tables_equal
 from reference import FUNNEL_COLUMNS
+from test_cli import _cli
 
 from journey_widgets import Journey, JourneyDefinitionError, step
-from journey_widgets.cli import main
 from journey_widgets.result import JourneyResult
 from journey_widgets.stats import PERIOD_STATISTICS, two_proportion_z_test, with_period_statistics
 
@@ -120,20 +119,9 @@ def test_the_funnel_statistics_are_the_z_test_of_the_two_periods_and_holm_across
 
 def test_statistics_with_a_breakdown_compare_the_same_segment_and_correct_per_segment():
     """Holm's family is one segment's stages: the segments' p-values do not adjust one another."""
-    rows = [
-        ("current", "US", 1, 100, 1.0),
-        ("current", "US", 2, 40, 0.4),
-        ("current", "US", 3, 25, 0.25),
-        ("current", "DE", 1, 10, 1.0),
-        ("current", "DE", 2, 5, 0.5),
-        ("current", "DE", 3, 1, 0.1),
-        ("previous", "DE", 1, 10, 1.0),
-        ("previous", "DE", 2, 2, 0.2),
-        ("previous", "DE", 3, 1, 0.1),
-        ("previous", "US", 1, 100, 1.0),
-        ("previous", "US", 2, 30, 0.3),
-        ("previous", "US", 3, 10, 0.1),
-    ]
+    reached = {("current", "US"): (100, 40, 25), ("current", "DE"): (10, 5, 1)}
+    reached |= {("previous", "DE"): (10, 2, 1), ("previous", "US"): (100, 30, 10)}
+    rows = [(p, segment, k, n, n / ns[0]) for (p, segment), ns in reached.items() for k, n in enumerate(ns, start=1)]
     funnel = pd.DataFrame(rows, columns=["period", "breakdown", "stage_index", "actors", "conversion_from_start"])
     found = with_period_statistics(funnel)
     us, de = two_proportion_z_test(40, 100, 30, 100)[1], two_proportion_z_test(5, 10, 2, 10)[1]
@@ -229,13 +217,6 @@ def test_the_repr_says_both_periods():
     result.funnel()
     assert "compared with the previous period" in repr(COMPARED)
     assert "current: " in repr(result) and "; previous: " in repr(result)
-
-
-def _cli(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_the_cli_compares_with_the_previous_period(tmp_path):

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from journey_widgets.durations import format_duration
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from journey_widgets.model import Filter, Journey, Step
     from journey_widgets.result import JourneyResult
 
@@ -37,6 +39,8 @@ def _settings(journey: Journey) -> list[str]:
     if journey.date_range is not None:
         start, end = journey.date_range.start, journey.date_range.end
         parts.append(f"starts {start.date() if start else '…'} to {end.date() if end else '…'}")
+    if journey.compare is not None:
+        parts.append("compared with the previous period")
     if journey.exclusions:
         parts.append(f"{len(journey.exclusions)} exclusion{'s' * (len(journey.exclusions) > 1)}")
     if journey.breakdown is not None:
@@ -93,9 +97,16 @@ def result_repr(result: JourneyResult) -> str:
     journey = result.journey
     line = f"<JourneyResult {journey.name!r} on {result.compiled.bound.target}: {len(journey.stages)} stages"
     funnel = result.cached("funnel")
-    if funnel is not None and not funnel.empty and "breakdown" not in funnel:
-        line += f", {int(funnel.actors.iloc[0]):,} started → {int(funnel.actors.iloc[-1]):,} reached the last"
-    return line + ">"
+    if funnel is None or funnel.empty or "breakdown" in funnel:
+        return line + ">"
+    if "period" not in funnel:
+        return line + f", {_started_to_last(funnel)}>"
+    periods = [f"{name}: {_started_to_last(rows)}" for name, rows in funnel.groupby("period", sort=False)]
+    return line + f"; {'; '.join(periods)}>"
+
+
+def _started_to_last(funnel: pd.DataFrame) -> str:
+    return f"{int(funnel.actors.iloc[0]):,} started → {int(funnel.actors.iloc[-1]):,} reached the last"
 
 
 def result_html(result: JourneyResult) -> str:

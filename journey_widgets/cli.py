@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TIME",
         help="when the data ends, ISO 8601 (default: the latest event): open windows are in progress",
     )
+    run.add_argument(
+        "--compare",
+        action="store_true",
+        help="also run it over the range of the same length just before its date range (the file's "
+        '"compare": "previous_period"): a leading period column, the change and its p-values',
+    )
     run.add_argument("--output", type=Path, help="write here instead of printing (.csv, .json, .html, .png, .svg)")
     run.add_argument("--format", choices=["csv", "json"], default=None, help="printed format (default: csv)")
 
@@ -178,6 +184,8 @@ def _run(args: argparse.Namespace) -> None:
             f"(drop --format, or write to {str(output.with_suffix('.' + args.format))!r})"
         )
     journey = Journey.load(args.journey)
+    if args.compare:
+        journey = journey.compared_with_previous_period()
     from journey_widgets.sources import read_table
 
     events = read_table(args.events, backend=args.backend)  # files of one run share the engine's connection

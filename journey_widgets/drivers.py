@@ -43,8 +43,9 @@ class Drivers:
     note: str = NOTE
 
     def strongest(self, direction: Literal["positive", "negative"], n: int = 5) -> pd.DataFrame:
-        """The ``n`` candidates of ``direction`` with the smallest p-values."""
-        return self.table[self.table.direction == direction].head(n).reset_index(drop=True)
+        """The ``n`` candidates of ``direction`` with the smallest p-values (compared with the previous period: of
+        each period)."""
+        return _first(self.table[self.table.direction == direction], n)
 
     @property
     def strongest_positive(self) -> pd.DataFrame:
@@ -57,13 +58,18 @@ class Drivers:
         return self.strongest("negative")
 
     def chart(self, n: int = 15) -> AnyChart:
-        """The ``n`` candidates with the smallest p-values: odds ratio on a log scale."""
+        """The ``n`` candidates with the smallest p-values (of each period): odds ratio on a log scale."""
         from journey_widgets.charts import drivers_chart
 
-        return drivers_chart(self.table.head(n), note=self.note)
+        return drivers_chart(_first(self.table, n), note=self.note)
 
     def _repr_html_(self) -> str:
         return f"<p><em>{self.note}</em></p>" + self.table.to_html(index=False)
+
+
+def _first(table: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The first ``n`` rows (of each period, compared with the previous period)."""
+    return (table.groupby("period", sort=False).head(n) if "period" in table else table.head(n)).reset_index(drop=True)
 
 
 def drivers_from_counts(counts: pd.DataFrame) -> Drivers:

@@ -1,7 +1,9 @@
 """``result.plot``: the result's charts, in the manner of ``DataFrame.plot``.
 
 Each method runs the table it needs (cached on the result) and returns an Altair chart, which composes
-with ``|``, ``&`` and ``+`` like any other: ``result.plot.funnel() | result.plot.trend()``.
+with ``|``, ``&`` and ``+`` like any other: ``result.plot.funnel() | result.plot.trend()``. A journey compared with
+its previous period draws both periods: the funnel's bars side by side per stage (with the change and its
+Holm-corrected p-value), the histogram over shared bins, the trend's two lines; the other charts one per period.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 The rule of the API: a table that runs a query is a method (``funnel()``, ``branches()``, ``paths()``,
 ``trend()``, ``time_histogram()``, ``actors()``), computed by the backend on the first call and then
 cached; cheap attributes (``journey``, ``expr``, ``plot``) are properties.
+
+A journey compared with its previous period (``compare="previous_period"``) gives every table a leading ``period``
+column, ``"current"`` rows first, then ``"previous"`` (docs/semantics.md#comparison-with-the-previous-period).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from journey_widgets.backend_lock import BACKEND_LOCK
 from journey_widgets.binding import BoundEvents, EventSchema, bind_events
 from journey_widgets.compiler import CompiledJourney, compile_journey
 from journey_widgets.compiler.in_process import local_engine, reads_only_local_tables
+from journey_widgets.compiler.periods import PERIOD, PERIOD_START, PeriodName
 from journey_widgets.compiler.sweep import default_windows
 from journey_widgets.compiler.tables import Period
 from journey_widgets.durations import parse_duration
@@ -29,6 +33,7 @@ from journey_widgets.errors import ArgumentError
 from journey_widgets.portable import SCRIPTED_SQL
 from journey_widgets.progress import elapsed
 from journey_widgets.script import script_sql
+from journey_widgets.stats import with_period_statistics
 
 if TYPE_CHECKING:
     from journey_widgets.catalog import Catalog
@@ -93,7 +98,7 @@ class JourneyResult:
         """Run ``table`` of the executed journey once (timed: building it may fill temporary tables)."""
         if key not in self._cache:
             with BACKEND_LOCK, elapsed(f"{self.journey.name}: {key.split('-')[0]}", enabled=self.progress):
-                self._cache[key] = _to_pandas(table(self.compiled))
+                self._cache[key] = _computed(self.compiled, table)
         return self._cache[key]
 
     def cached(self, key: str) -> pd.DataFrame | None:
@@ -103,7 +108,9 @@ class JourneyResult:
     def funnel(self) -> pd.DataFrame:
         """One row per stage (per breakdown segment): actors, anonymous actors, conversion from the
         previous stage and from the start, in progress and dropped off, and median, mean and p90 seconds from
-        the previous stage."""
+        the previous stage. Compared with the previous period, per period, and on the current rows the change of
+        the conversion from start, its two-proportion z-test ``p_value`` and ``p_value_holm`` (Holm across the
+        stages)."""
         return self._execute("funnel", CompiledJourney.funnel)
 
     def branches(self) -> pd.DataFrame:
@@ -134,11 +141,13 @@ class JourneyResult:
         return result_html(self)
 
     def trend(self, period: Period = "week") -> pd.DataFrame:
-        """Started, completed and conversion per ``period`` ("day", "week", "month") of the start."""
+        """Started, completed and conversion per ``period`` ("day", "week", "month") of the start (compared with
+        the previous period: the start of the day, week or month is ``period_start``, ``period`` says which)."""
         return self._execute(f"trend-{period}", lambda executed: executed.trend(period))
 
     def time_histogram(self, bins: int = 20) -> pd.DataFrame:
-        """Binned time from the previous stage (computed on the backend), per stage."""
+        """Binned time from the previous stage (computed on the backend), per stage; compared with the previous
+        period, per period in bins both periods share."""
         if not isinstance(bins, int) or isinstance(bins, bool) or bins < 1:
             raise ArgumentError(f"bins must be a whole number of at least 1, got {bins!r}")
         return self._execute(f"histogram-{bins}", lambda executed: executed.time_histogram(bins))
@@ -161,10 +170,14 @@ class JourneyResult:
         key = f"sweep-{grid}"
         if key not in self._cache:
             found = self._execute(f"{key}-found", lambda executed: executed.window_sweep(grid))
-            stages = range(1, len(self.journey.stages) + 1)
-            seconds = [w / 1e6 for w in grid]
-            full = pd.MultiIndex.from_product([stages, seconds], names=["stage_index", "window_seconds"])
-            table = found.set_index(["stage_index", "window_seconds"]).reindex(full, fill_value=0).reset_index()
+            axes: dict[str, Sequence[Any]] = {
+                "stage_index": range(1, len(self.journey.stages) + 1),
+                "window_seconds": [w / 1e6 for w in grid],
+            }
+            if self.journey.compare is not None:
+                axes = {PERIOD: [name for name, _ in self.compiled.periods]} | axes
+            full = pd.MultiIndex.from_product(list(axes.values()), names=list(axes))
+            table = found.set_index(list(axes)).reindex(full, fill_value=0).reset_index()
             self._cache[key] = table.astype({"stage_index": "Int64", "actors": "Int64"})
         return self._cache[key]
 
@@ -187,23 +200,36 @@ class JourneyResult:
     def drivers(self, properties: Sequence[str] = ()) -> Drivers:
         """Which event types, and which values of ``properties`` of the start event, go with converting
         (reaching the last stage), among actors whose window has closed: odds ratios and Fisher exact
-        p-values. Associations, not causes."""
-        from journey_widgets.drivers import drivers_from_counts
+        p-values. Associations, not causes. Compared with the previous period, each period's, in a leading
+        ``period`` column."""
+        from journey_widgets.drivers import COLUMNS, Drivers, drivers_from_counts
 
         if isinstance(properties, str):
             raise ArgumentError(f"properties must be a list of column names, got the text {properties!r}")
         names = list(properties)
         counts = self._execute(f"drivers-{names}", lambda executed: executed.driver_counts(names))
-        return drivers_from_counts(counts)
+        if PERIOD not in counts:
+            return drivers_from_counts(counts)
+        per_period = [drivers_from_counts(rows).table.assign(**{PERIOD: name}) for name, rows in counts.groupby(PERIOD)]
+        table = pd.concat([drivers_from_counts(counts.head(0)).table.assign(**{PERIOD: ""}), *per_period])
+        return Drivers(table[[PERIOD, *COLUMNS]].sort_values(PERIOD, kind="stable").reset_index(drop=True))
 
-    def explain(self, actor_id: Any, *, anonymous: bool | None = None, catalog: Catalog | None = None) -> Explanation:
+    def explain(
+        self,
+        actor_id: Any,
+        *,
+        anonymous: bool | None = None,
+        catalog: Catalog | None = None,
+        period: PeriodName = "current",
+    ) -> Explanation:
         """Why ``actor_id`` counts as it does: its journey events and what each matched (or which filter
         failed), every start with its depth, the chosen path, the exclusion, whether it is in progress; in words,
-        with ``catalog``'s labels (default: the package's catalog)."""
+        with ``catalog``'s labels (default: the package's catalog). Compared with the previous period, one
+        period's explanation: ``period="previous"`` explains the previous one."""
         from journey_widgets.explain import explain_actor
 
         with BACKEND_LOCK:
-            return explain_actor(self.compiled, actor_id, anonymous=anonymous, catalog=catalog)
+            return explain_actor(self.compiled.period(period), actor_id, anonymous=anonymous, catalog=catalog)
 
     @cached_property
     def expr(self) -> dict[str, ir.Table]:
@@ -255,6 +281,21 @@ _NULLABLE_INTEGERS = {
 }
 
 
+#: Engines whose parser takes no query deeper than one period's (SQLite's stack): a comparison's periods run as one
+#: query each, over the rows fetched once, and are stacked here.
+_PERIODS_APART = frozenset({"sqlite"})
+
+
+def _computed(compiled: CompiledJourney, table: Callable[[CompiledJourney], ir.Table]) -> pd.DataFrame:
+    """``table`` of the journey, executed: one query, or one per period where the engine needs it."""
+    if compiled.journey.compare is None or compiled.target not in _PERIODS_APART:
+        return _to_pandas(table(compiled))
+    parts = [_to_pandas(table(period)).rename(columns={PERIOD: PERIOD_START}) for _, period in compiled.periods]
+    names = [name for name, _ in compiled.periods]
+    stacked = pd.concat([part.assign(**{PERIOD: name}) for name, part in zip(names, parts, strict=True)])
+    return result_frame(pa.Table.from_pandas(stacked[[PERIOD, *parts[0].columns]], preserve_index=False))
+
+
 def _to_pandas(expr: ir.Table) -> pd.DataFrame:
     """Execute on the backend (a table of paths computed in this process: on this process's own engine) and
     read the result with :func:`result_frame`."""
@@ -266,9 +307,13 @@ def _to_pandas(expr: ir.Table) -> pd.DataFrame:
 def result_frame(table: pa.Table) -> pd.DataFrame:
     """A result table as pandas, however it was computed (also the output of :meth:`JourneyResult.to_sql`
     run elsewhere): integers stay integers (nullable ``Int64``); path times and trend periods
-    (microseconds since the epoch) become UTC timestamps."""
+    (microseconds since the epoch) become UTC timestamps; a funnel compared with its previous period gets its
+    statistics (:func:`~journey_widgets.stats.with_period_statistics`)."""
     for index, name in enumerate(table.column_names):
-        if name.startswith("reached_at_") or name == "period":
-            times = table.column(index).cast(pa.int64()).cast(pa.timestamp("us", tz="UTC"))
-            table = table.set_column(index, name, times)
-    return table.to_pandas(types_mapper=_NULLABLE_INTEGERS.get).reset_index(drop=True)
+        column = table.column(index)
+        if name.startswith("reached_at_") or (name in (PERIOD, PERIOD_START) and pa.types.is_integer(column.type)):
+            table = table.set_column(index, name, column.cast(pa.int64()).cast(pa.timestamp("us", tz="UTC")))
+    frame = table.to_pandas(types_mapper=_NULLABLE_INTEGERS.get).reset_index(drop=True)
+    if {PERIOD, "stage", "conversion_from_start"} <= set(frame.columns):
+        return with_period_statistics(frame)
+    return frame

@@ -8,6 +8,7 @@ subset on tables in the reference's format, so the same cases run on every backe
 from __future__ import annotations
 
 import contextlib
+import math
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -1074,6 +1075,157 @@ CASES = [
 ]
 
 
+# ---------------------------------------------------------------- compared with the previous period
+#: Starts from 01:00 to 02:00 (minutes 60 to 120), compared with 00:00 to 01:00 (minutes 0 to 60).
+HOUR_TWO = {"start": "2026-01-05T01:00:00Z", "end": "2026-01-05T02:00:00Z"}
+COMPARED = {"date_range": HOUR_TWO, "compare": "previous_period"}
+#: Two-sided p-values worked by hand: z = (p1 - p2) / sqrt(p (1 - p) (1/n1 + 1/n2)), p the pooled share;
+#: p-value = erfc(|z| / sqrt 2). 1 of 2 against 1 of 1: p = 2/3, z = -sqrt(3)/2; 1 of 1 against 0 of 1: z = sqrt 2.
+P_HALF_AGAINST_ALL = math.erfc(math.sqrt(3) / 2 / math.sqrt(2))
+P_ALL_AGAINST_NONE = math.erfc(1.0)
+#: The worked example of docs/semantics.md: 40 of 100 against 30 of 100 (z = 0.1 / sqrt(0.35 0.65 0.02)), and
+#: 25 of 100 against 10 of 100 (z = 0.15 / sqrt(0.175 0.825 0.02)); Holm: the smaller times 2, the larger times 1.
+P_40_30 = math.erfc(0.1 / math.sqrt(0.35 * 0.65 * 0.02) / math.sqrt(2))
+P_25_10 = math.erfc(0.15 / math.sqrt(0.175 * 0.825 * 0.02) / math.sqrt(2))
+CURRENT_3, PREVIOUS_3 = ["current"] * 3, ["previous"] * 3
+NONE_3 = [None] * 3
+
+
+def _converting(starts: int, converted: list[int], first_contact: int, day: str) -> list[dict]:
+    """``starts`` contacts visiting on ``day`` (one a minute), the first ``converted[k]`` of them reaching stage
+    k + 2 (a form, then a meeting), ten minutes a stage."""
+    rows = []
+    for n in range(starts):
+        visit = pd.Timestamp(f"{day}T00:00:00Z") + pd.Timedelta(minutes=n)
+        reached = [event for event, many in zip((F, M), converted, strict=True) if n < many]
+        rows += [
+            ev(e, (visit + pd.Timedelta(minutes=10 * k)).isoformat(), first_contact + n)
+            for k, e in enumerate([V, *reached])
+        ]
+    return rows
+
+
+COMPARISON_CASES = [
+    Case(
+        "compare: an actor with starts in both periods counts in both",
+        ABC | COMPARED,
+        [*[ev(V, 10, 1), ev(F, 20, 1)], *[ev(V, 70, 1), ev(F, 80, 1), ev(M, 90, 1)], ev(V, 65, 2)],
+        {
+            "period": CURRENT_3 + PREVIOUS_3,
+            "actors": [2, 1, 1, 1, 1, 0],
+            "conversion_from_start": [1.0, 0.5, 0.5, 1.0, 1.0, 0.0],
+            "conversion_from_start_change": [0.0, -0.5, 0.5, *NONE_3],
+            "p_value": [None, P_HALF_AGAINST_ALL, P_HALF_AGAINST_ALL, *NONE_3],
+            "paths": {
+                ("current", "1"): {"depth": 3, "reached": [70, 80, 90]},
+                ("previous", "1"): {"depth": 2, "reached": [10, 20]},
+            },
+        },
+    ),
+    Case(
+        "compare: a start at exactly a is current, at a - (b - a) previous, at b neither",
+        journey(V, F) | COMPARED,
+        [ev(V, 60, 1), ev(V, 0, 2), ev(V, 120, 3), ev(V, "2026-01-04T23:59:59.999999Z", 4)],
+        {
+            "period": ["current", "current", "previous", "previous"],
+            "actors": [1, 0, 1, 0],
+            "paths": {("current", "1"): {"depth": 1, "reached": [60]}, ("previous", "2"): {"depth": 1, "reached": [0]}},
+        },
+    ),
+    Case(
+        "compare: the previous period's paths may run past its end",
+        ABC | COMPARED,
+        [*[ev(V, 50, 1), ev(F, 70, 1), ev(M, 100, 1)], *[ev(V, 55, 2), ev(F, 65, 2), ev(V, 70, 2)]],
+        {
+            "period": CURRENT_3 + PREVIOUS_3,
+            "actors": [1, 0, 0, 2, 2, 1],
+            "paths": {
+                ("previous", "1"): {"depth": 3, "reached": [50, 70, 100]},
+                ("current", "2"): {"depth": 1, "reached": [70]},
+                ("previous", "2"): {"depth": 2, "reached": [55, 65]},
+            },
+        },
+    ),
+    Case(
+        "compare: in progress in the previous period, at the same as_of (the data's end, not the period's)",
+        journey(V, F) | COMPARED,
+        [ev(V, 50, 1), ev(V, 5, 2), ev(V, 70, 3)],  # the data ends at 70: 50 + 60 > 70 is open, 5 + 60 is not
+        {
+            "period": ["current", "current", "previous", "previous"],
+            "actors": [1, 0, 2, 0],
+            "in_progress": [0, 1, 0, 1],
+            "dropped_off": [0, 0, 0, 1],
+            "paths": {("previous", "1"): {"depth": 1, "reached": [50], "in_progress": True}},
+        },
+    ),
+    Case(
+        "compare: a given as_of holds for both periods",
+        journey(V, F) | COMPARED,
+        [ev(V, 50, 1), ev(V, 30, 2), ev(V, 70, 3), ev(F, 80, 3)],  # as_of 100: 50 + 60 > 100, 30 + 60 is not
+        {"actors": [1, 1, 2, 0], "in_progress": [0, 0, 0, 1], "dropped_off": [0, 0, 0, 1]},
+        as_of=100,
+    ),
+    Case(
+        "compare: breakdown per period, segments matched by value",
+        journey(V, F, breakdown={"property": "country"}) | COMPARED,
+        [
+            *[ev(V, 60, 1, country="US"), ev(F, 70, 1)],
+            ev(V, 61, 2, country="US"),
+            *[ev(V, 62, 3, country="DE"), ev(F, 70, 3)],
+            ev(V, 63, 6, country="FR"),  # no FR in the previous period: nothing to compare with
+            *[ev(V, 0, 4, country="US"), ev(F, 10, 4)],
+            ev(V, 1, 5, country="DE"),
+        ],
+        {
+            "breakdown_rows": [
+                ("US", 1, 2),
+                ("US", 2, 1),
+                ("DE", 1, 1),
+                ("DE", 2, 1),
+                ("FR", 1, 1),
+                ("FR", 2, 0),
+                ("DE", 1, 1),
+                ("DE", 2, 0),
+                ("US", 1, 1),
+                ("US", 2, 1),
+            ],
+            "period": ["current"] * 6 + ["previous"] * 4,
+            "conversion_from_start_change": [0.0, -0.5, 0.0, 1.0, None, None, *[None] * 4],
+            "p_value": [None, P_HALF_AGAINST_ALL, None, P_ALL_AGAINST_NONE, *[None] * 6],
+            "p_value_holm": [None, P_HALF_AGAINST_ALL, None, P_ALL_AGAINST_NONE, *[None] * 6],
+        },
+    ),
+    Case(
+        "compare: an empty previous period",
+        journey(V, F) | COMPARED,
+        [ev(V, 70, 1), ev(F, 80, 1)],
+        {
+            "period": ["current", "current", "previous", "previous"],
+            "actors": [1, 1, 0, 0],
+            "conversion_from_start": [1.0, 1.0, None, None],
+            "conversion_from_start_change": [None] * 4,
+            "p_value": [None] * 4,
+        },
+    ),
+    Case(
+        "compare: the worked example, 40 of 100 against 30 of 100, Holm across the stages",
+        ABC
+        | {
+            "date_range": {"start": "2026-01-08T00:00:00Z", "end": "2026-01-15T00:00:00Z"},
+            "compare": "previous_period",
+        },
+        _converting(100, [40, 25], 1, "2026-01-08") + _converting(100, [30, 10], 1001, "2026-01-01"),
+        {
+            "actors": [100, 40, 25, 100, 30, 10],
+            "conversion_from_start_change": [0.0, 0.1, 0.15, *NONE_3],
+            "p_value": [None, P_40_30, P_25_10, *NONE_3],
+            "p_value_holm": [None, P_40_30, 2 * P_25_10, *NONE_3],
+        },
+    ),
+]
+CASES += COMPARISON_CASES
+
+
 def unknown_event_warnings(cases: list[Case]) -> AbstractContextManager[Any]:
     """What running ``cases`` must warn: that each of their unknown event types matches nothing (nothing else)."""
     unknown = sorted({case.unknown_event for case in cases if case.unknown_event})
@@ -1105,6 +1257,7 @@ def check_case(case: Case, tables: dict[str, pd.DataFrame], trends: dict[str, pd
         "median_seconds_from_previous",
         "mean_seconds_from_previous",
         "p90_seconds_from_previous",
+        *("period", "conversion_from_start_change", "p_value", "p_value_holm"),  # compared with the previous period
     ):
         if column in case.expected:
             got = [None if pd.isna(v) else v for v in funnel[column].tolist()]
@@ -1122,8 +1275,10 @@ def check_case(case: Case, tables: dict[str, pd.DataFrame], trends: dict[str, pd
             for b, s, a in funnel[["breakdown", "stage_index", "actors"]].itertuples(index=False)
         ]
         assert got == case.expected["breakdown_rows"], f"{case.name}: breakdown {got}"
-    for actor_id, want in case.expected.get("paths", {}).items():
+    for key, want in case.expected.get("paths", {}).items():
+        period, actor_id = key if isinstance(key, tuple) else (None, key)  # (period, actor) when compared
         rows = tables["paths"][tables["paths"].actor_id == actor_id]
+        rows = rows if period is None else rows[rows.period == period]
         assert len(rows) == 1, f"{case.name}: actor {actor_id} has {len(rows)} path rows"
         row = rows.iloc[0]
         assert row["depth"] == want["depth"], f"{case.name}: depth of {actor_id}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -371,6 +372,8 @@ def reference_run(
 ) -> dict[str, pd.DataFrame]:
     """The funnel, branches and paths tables (docs/semantics.md#result-tables; ``as_of``: default the latest event
     time)."""
+    if journey.get("compare"):
+        return reference_compared_run(events, journey, identity, as_of)
     paths = actor_paths(events, journey, identity, as_of)
     stages = journey["stages"]
     ordered = journey.get("order", "ordered") != "any"
@@ -450,6 +453,8 @@ def reference_trend(
     """Started, completed, conversion per UTC day / ISO week (Monday) / month of the path start, and per
     breakdown segment (in display order) when the journey has a breakdown; ``complete``: no path starting
     in the period has its window open at ``as_of``."""
+    if journey.get("compare"):
+        return reference_compared_trend(events, journey, identity, period, as_of)
     n_stages = len(journey["stages"])
     paths = actor_paths(events, journey, identity, as_of)
     breakdown = journey.get("breakdown")
@@ -493,6 +498,8 @@ def reference_window_sweep(
     events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None, windows: list[timedelta]
 ) -> pd.DataFrame:
     """Actors reaching each stage with each window: the whole journey run again at every window."""
+    if journey.get("compare"):
+        return reference_compared(reference_window_sweep, events, journey, identity, windows)
     plain = {key: value for key, value in journey.items() if key != "breakdown"}
     rows = []
     for window in sorted(set(windows)):
@@ -513,6 +520,8 @@ def reference_next_events(
 ) -> pd.DataFrame:
     """Dropped off at ``stage`` (window closed): the type of the first event of any type after stage k-1,
     within the window (ties: the smallest type), or none; the 10 most common types, the rest merged."""
+    if journey.get("compare"):
+        return reference_compared(reference_next_events, events, journey, identity, stage, as_of)
     window = _window(journey)
     counts: dict[str, int] = defaultdict(int)
     previous = previous_required(journey, stage)
@@ -537,6 +546,8 @@ def reference_events_between(
     events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None, stage: int
 ) -> pd.DataFrame:
     """Reached ``stage``: per event type, actors who did it strictly between stage k-1 and stage k (top 10)."""
+    if journey.get("compare"):
+        return reference_compared(reference_events_between, events, journey, identity, stage)
     counts: dict[str, int] = defaultdict(int)
     for p in actor_paths(events, journey, identity):
         if p.path.times[stage - 1] is not None:
@@ -554,6 +565,8 @@ def reference_driver_counts(
     """Actors whose path's window closed; per event type done in [t1, t1 + window] (not a journey step's)
     and per value of each property on the start event (of the path's pair; the first listed stage and step
     at t1, the smallest value as text), actors with it and how many converted; the totals."""
+    if journey.get("compare"):
+        return reference_compared(reference_driver_counts, events, journey, identity, properties, as_of)
     window, n_stages = _window(journey), len(journey["stages"])
     own = {s["event"] for stage in journey["stages"] for s in stage["steps"]}
     closed = [p for p in actor_paths(events, journey, identity, as_of) if not p.window_open]
@@ -580,3 +593,99 @@ def reference_driver_counts(
         for (kind, value), flags in sorted(groups.items())
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=["kind", "value", "with_converted", "with_actors", "converted", "actors"])
+
+
+# ------------------------------------------------------------------------------------ compared with the previous period
+def compared_periods(journey: dict) -> list[tuple[str, dict]]:
+    """``compare: previous_period`` with a date range [a, b): the journey over [a, b) ("current") and over
+    [a - (b - a), a) ("previous"), every other key unchanged, neither compared."""
+    plain = {key: value for key, value in journey.items() if key != "compare"}
+    a, b = _us(journey["date_range"]["start"]), _us(journey["date_range"]["end"])
+    assert a is not None and b is not None
+    previous = {"start": _iso(a - (b - a)), "end": _iso(a)}
+    return [("current", plain), ("previous", plain | {"date_range": previous})]
+
+
+def _iso(us: int) -> str:
+    return (EPOCH + us * US).isoformat()
+
+
+def _stacked(parts: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
+    """The periods' tables one after the other, with a leading ``period`` column (a table with no columns: no rows)."""
+    frames = [frame.assign(period=name)[["period", *frame.columns]] for name, frame in parts if len(frame.columns)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def reference_compared_run(
+    events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None = None, as_of: Any = None
+) -> dict[str, pd.DataFrame]:
+    """Each period's tables, stacked; the funnel's current rows compared with the previous period's."""
+    runs = [(name, reference_run(events, period, identity, as_of)) for name, period in compared_periods(journey)]
+    tables = {table: _stacked([(name, run[table]) for name, run in runs]) for table in ("funnel", "branches", "paths")}
+    tables["funnel"] = _compared_funnel(tables["funnel"])
+    return tables
+
+
+def reference_compared_trend(
+    events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None, period: str, as_of: Any = None
+) -> pd.DataFrame:
+    """Each period's trend, stacked: the trend's own period is ``period_start``."""
+    return _stacked(
+        [
+            (name, reference_trend(events, plain, identity, period, as_of).rename(columns={"period": "period_start"}))
+            for name, plain in compared_periods(journey)
+        ]
+    )
+
+
+def reference_compared(
+    reference: Callable[..., pd.DataFrame], events: pd.DataFrame, journey: dict, *args: Any
+) -> pd.DataFrame:
+    """A table beyond the funnel of a compared journey: ``reference``'s table of each period, stacked."""
+    return _stacked([(name, reference(events, plain, *args)) for name, plain in compared_periods(journey)])
+
+
+def _compared_funnel(funnel: pd.DataFrame) -> pd.DataFrame:
+    """On each current row: the change of conversion_from_start from the previous period's same stage and segment,
+    the chi-square test of the two periods' 2x2 table (converted or not; equal to the pooled two-proportion z-test)
+    for stages 2 on, and the p-values Holm-adjusted per segment. Null elsewhere."""
+    rows = funnel.to_dict("records")
+    segment = [_plain(row.get("breakdown")) for row in rows]
+    at = {(row["period"], segment[i], row["stage_index"]): row for i, row in enumerate(rows)}
+    change, p_value = [None] * len(rows), [None] * len(rows)
+    for i, row in enumerate(rows):
+        before = at.get(("previous", segment[i], row["stage_index"]))
+        if row["period"] != "current" or before is None:
+            continue
+        now_share, before_share = _plain(row["conversion_from_start"]), _plain(before["conversion_from_start"])
+        change[i] = None if now_share is None or before_share is None else now_share - before_share
+        if row["stage_index"] >= 2:
+            started = at[("current", segment[i], 1)]["actors"], at[("previous", segment[i], 1)]["actors"]
+            p_value[i] = _chi_square_p(row["actors"], started[0], before["actors"], started[1])
+    holm_adjusted: list[float | None] = [None] * len(rows)
+    for value in set(segment):
+        members = [i for i in range(len(rows)) if segment[i] == value and p_value[i] is not None]
+        for i, adjusted in zip(members, _holm_plain([p_value[i] for i in members]), strict=True):
+            holm_adjusted[i] = adjusted
+    return funnel.assign(conversion_from_start_change=change, p_value=p_value, p_value_holm=holm_adjusted)
+
+
+def _chi_square_p(x1: int, n1: int, x2: int, n2: int) -> float | None:
+    """Pearson's chi-square test (no continuity correction) of x1 of n1 against x2 of n2; None when undefined."""
+    from scipy.stats import chi2_contingency
+
+    try:
+        p = float(chi2_contingency([[x1, n1 - x1], [x2, n2 - x2]], correction=False).pvalue)
+    except ValueError:  # a row or column of zeros: no test
+        return None
+    return None if math.isnan(p) else p  # no actors at all
+
+
+def _holm_plain(p_values: list[float]) -> list[float]:
+    """Holm: the i-th smallest of m p-values becomes max over j <= i of min(1, (m - j + 1) p_(j))."""
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    scaled = [min(1.0, (len(p_values) - rank) * p_values[i]) for rank, i in enumerate(order)]
+    adjusted = [0.0] * len(p_values)
+    for rank, i in enumerate(order):
+        adjusted[i] = max(scaled[: rank + 1])
+    return adjusted

@@ -434,3 +434,121 @@ def test_importing_the_charts_switches_no_renderer_and_the_first_chart_draws_off
     finally:
         alt.renderers.enable(before)
         _display._enable_offline_rendering_once.cache_clear()
+
+
+# ------------------------------------------------------------------- compared with the previous period
+@pytest.fixture(scope="module")
+def compared():
+    """A journey compared with its previous period, on sample data (as in ``test_compare.py``)."""
+    from test_compare import COMPARED, _run
+
+    return _run(COMPARED), _run(COMPARED.breakdown_by("country", limit=3))
+
+
+def _values(spec: dict) -> list[dict]:
+    return next(iter(spec["datasets"].values()))
+
+
+def test_compared_funnel_draws_both_periods_side_by_side_per_stage(compared):
+    plain, _ = compared
+    spec = C.funnel_chart(plain.funnel(), title="Compared").to_dict()
+    bars = spec["layer"][0]
+    assert bars["encoding"]["yOffset"]["field"] == "period" and bars["encoding"]["y"]["field"] == "stage"
+    assert bars["encoding"]["color"]["field"] == "period"
+    assert bars["encoding"]["color"]["scale"]["domain"] == ["current", "previous"]
+    values = _values(spec)
+    assert [(v["period"], v["actors"]) for v in values] == list(zip(plain.funnel().period, plain.funnel().actors))
+    current = [v["label"] for v in values if v["period"] == "current"]
+    assert "pts" not in current[0] and all(" pts, Holm p " in label for label in current[1:])
+    assert all("pts" not in v["label"] for v in values if v["period"] == "previous")
+    assert "Holm-corrected across the stages (p_value_holm)" in spec["title"]["subtitle"]
+
+
+def test_compared_funnel_with_a_breakdown_is_one_chart_per_segment(compared):
+    _, by_country = compared
+    spec = C.funnel_chart(by_country.funnel()).to_dict()
+    assert spec["facet"]["row"]["field"] == "segment"
+    assert spec["spec"]["layer"][0]["encoding"]["yOffset"]["field"] == "period"
+
+
+def test_compared_histogram_draws_both_periods_over_the_same_bins(compared):
+    plain, _ = compared
+    spec = C.time_distribution_chart(plain.time_histogram(10)).to_dict()
+    encoding = spec["spec"]["encoding"]
+    assert encoding["color"]["field"] == "period" and encoding["y"]["stack"] is None  # overlaid, not stacked
+    bins: dict[tuple[str, str], set[float]] = {}
+    for v in _values(spec):
+        bins.setdefault((v["stage"], v["period"]), set()).add(round(v["end_hours"] - v["start_hours"], 9))
+    for stage in {stage for stage, _ in bins}:
+        assert bins[(stage, "current")] == bins[(stage, "previous")] and len(bins[(stage, "current")]) == 1
+    assert spec["title"]["subtitle"] == "Both periods over the same bins"
+
+
+def test_compared_trend_draws_both_periods(compared):
+    plain, _ = compared
+    spec = C.trend_chart(plain.trend("week")).to_dict()
+    rate = spec["vconcat"][0]["layer"][0]
+    assert rate["encoding"]["color"]["field"] == "period" and rate["encoding"]["x"]["field"] == "period"
+    assert {v["compared"] for v in _values(spec)} == {"current", "previous"}
+
+
+def test_compared_charts_without_a_view_of_two_periods_draw_one_chart_per_period(compared):
+    """Breakdown, branches, drivers: one chart per period, titled; each still valid Vega-Lite (drawn to SVG)."""
+    plain, by_country = compared
+    for chart in (
+        by_country.plot.breakdown(),
+        plain.plot.branches(),
+        plain.drivers(["country"]).chart(),
+    ):
+        spec = chart.to_dict()
+        assert [part["title"] for part in spec["vconcat"]] == ["Current period", "Previous period"]
+        assert C.chart_to_svg(chart).startswith("<svg")
+
+
+def test_compared_sweep_and_timing_draw_both_periods(compared):
+    plain, _ = compared
+    sweep = plain.plot.window_sweep(["1d", "7d", "14d"])
+    lines = sweep.to_dict()["hconcat"][0]["layer"][0]
+    assert lines["encoding"]["strokeDash"]["field"] == "period"
+    timing = plain.plot.timing().to_dict()
+    assert {v["segment"] for v in _values(timing)} == {"current", "previous"}
+    for chart in (sweep, plain.plot.timing(), plain.plot.funnel(), plain.plot.trend()):
+        assert C.chart_to_svg(chart).startswith("<svg")
+
+
+def _optional_funnel(**columns) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "stage_index": [1, 2, 3],
+            "stage": ["Visited", "Asked", "Bought"],
+            "actors": [10, 4, 6],
+            "anonymous_actors": [0, 0, 0],
+            "conversion_from_previous": [1.0, 0.4, 0.6],
+            "conversion_from_start": [1.0, 0.4, 0.6],
+            "in_progress": [0, 0, 0],
+            "dropped_off": [0, 0, 4],
+            **{f"{s}_seconds_from_previous": [None, 60.0, 120.0] for s in ("median", "mean", "p90")},
+            "optional": [False, True, False],
+        }
+        | columns
+    )
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [{}, {"breakdown": ["US", "US", "US"]}, {"period": ["current"] * 3}],
+    ids=["plain", "breakdown", "compared"],
+)
+def test_optional_stages_are_drawn_lighter_and_named(columns):
+    spec = C.funnel_chart(_optional_funnel(**columns)).to_dict()
+    stages = {v["stage"] for v in _values(spec)}
+    assert stages == {"Visited", "Asked (optional)", "Bought"}
+    bars = spec["layer"][0] if "layer" in spec else spec["spec"]["layer"][0]
+    opacity = bars["encoding"]["opacity"]
+    assert opacity["condition"] == {"test": "datum.optional", "value": 0.45} and opacity["value"] == 1.0
+    assert next(v["optional"] for v in _values(spec) if v["stage"] == "Asked (optional)") is True
+
+
+def test_a_funnel_without_optional_stages_has_no_opacity(results):
+    spec = C.funnel_chart(results[0].funnel()).to_dict()
+    assert "opacity" not in spec["layer"][0]["encoding"]

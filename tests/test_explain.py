@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from journey_widgets import Journey
 from journey_widgets.compiler.columns import CONTACT, VISITOR
+from journey_widgets.compiler.periods import PERIODS
 from journey_widgets.errors import ArgumentError
 
 V, F, M = "page_visited", "form_submission", "meeting_booked"
@@ -125,22 +126,34 @@ def test_explanations_agree_with_the_paths_table(backend, request):
         result = Journey.from_dict(journey).run(
             load(connection, "events", events), identity=load(connection, "identity", identity), as_of=as_of
         )
-        paths = result.paths().set_index(["actor_id", "is_anonymous"])
         actors = result.compiled.rows.actors.select(CONTACT, VISITOR).distinct().to_pandas()
-        for contact, visitor in zip(actors[CONTACT], actors[VISITOR]):
-            anonymous = pd.isna(contact)
-            actor_id = visitor if anonymous else str(int(contact))
-            explanation = result.explain(actor_id, anonymous=anonymous)
-            if (actor_id, anonymous) in paths.index:
-                row = paths.loc[(actor_id, anonymous)]
-                assert explanation.excluded_by is None
-                assert explanation.depth == row.depth
-                assert explanation.in_progress == row.in_progress
-                if journey.get("order") != "any":  # any order reports no times; skipped optional stages are null
-                    reached = [k for k in range(1, len(journey["stages"]) + 1) if pd.notna(row[f"reached_at_{k}"])]
-                    assert explanation.path_stages == reached
-                    assert explanation.path == [row[f"reached_at_{k}"] for k in reached]
-            else:
-                assert explanation.depth == 0 or explanation.excluded_by is not None
+        for period, paths in _paths_per_period(result.paths(), journey):
+            for contact, visitor in zip(actors[CONTACT], actors[VISITOR]):
+                _agrees(result, paths, journey, contact, visitor, period)
 
     agree()
+
+
+def _paths_per_period(paths: pd.DataFrame, journey: dict) -> list[tuple[str, pd.DataFrame]]:
+    """The paths table by actor, of each period of a compared journey (else the current one alone)."""
+    if not journey.get("compare"):
+        return [("current", paths.set_index(["actor_id", "is_anonymous"]))]
+    return [(name, paths[paths.period == name].set_index(["actor_id", "is_anonymous"])) for name in PERIODS]
+
+
+def _agrees(result, paths: pd.DataFrame, journey: dict, contact, visitor, period: str) -> None:
+    """The actor's explanation in ``period`` agrees with its row of the paths table (or its absence)."""
+    anonymous = pd.isna(contact)
+    actor_id = visitor if anonymous else str(int(contact))
+    explanation = result.explain(actor_id, anonymous=anonymous, period=period)
+    if (actor_id, anonymous) in paths.index:
+        row = paths.loc[(actor_id, anonymous)]
+        assert explanation.excluded_by is None
+        assert explanation.depth == row.depth
+        assert explanation.in_progress == row.in_progress
+        if journey.get("order") != "any":  # any order reports no times; skipped optional stages are null
+            reached = [k for k in range(1, len(journey["stages"]) + 1) if pd.notna(row[f"reached_at_{k}"])]
+            assert explanation.path_stages == reached
+            assert explanation.path == [row[f"reached_at_{k}"] for k in reached]
+    else:
+        assert explanation.depth == 0 or explanation.excluded_by is not None

@@ -11,7 +11,6 @@ from journey_widgets.charts._display import enable_offline_rendering
 from journey_widgets.charts._drivers import drivers_chart
 from journey_widgets.charts._export import chart_to_html, chart_to_png_bytes, chart_to_svg, save_chart
 from journey_widgets.charts._funnel import funnel_chart
-from journey_widgets.charts._stats import holm, two_proportion_z_test, wilson_interval
 from journey_widgets.charts._sweep import window_sweep_chart
 from journey_widgets.charts._theme import (
     PALETTE,
@@ -25,6 +24,7 @@ from journey_widgets.charts._theme import (
 )
 from journey_widgets.charts._timing import time_between_stages_chart, time_distribution_chart
 from journey_widgets.charts._trend import trend_chart
+from journey_widgets.stats import holm, two_proportion_z_test, wilson_interval
 
 __all__ = [
     "PALETTE",

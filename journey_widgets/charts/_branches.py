@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from journey_widgets.charts._display import draws_offline
+from journey_widgets.charts._periods import is_compared, per_period
 from journey_widgets.charts._theme import COUNT_FORMAT, HEIGHT_PER_ROW, WIDTH, AnyChart, empty_chart, tooltip
 
 
@@ -20,7 +21,10 @@ def branches_chart(
     labels: Mapping[str, str] | None = None,
     mode: Literal["stacked", "grouped"] = "stacked",
 ) -> AnyChart:
-    """Stacked (or grouped) bars per stage, one colour per step, labelled with the catalog labels."""
+    """Stacked (or grouped) bars per stage, one colour per step, labelled with the catalog labels; compared with
+    the previous period (a ``period`` column), one chart per period."""
+    if is_compared(branches):
+        return per_period(lambda rows: branches_chart(rows, funnel, labels=labels, mode=mode), branches)
     title = "How each stage was reached"
     if branches.empty:
         return empty_chart(title)

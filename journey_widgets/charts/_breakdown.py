@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 
 from journey_widgets.charts._display import draws_offline
-from journey_widgets.charts._stats import holm, two_proportion_z_test, wilson_interval
+from journey_widgets.charts._periods import is_compared, per_period
 from journey_widgets.charts._theme import (
     COUNT_FORMAT,
     HEIGHT_PER_ROW,
@@ -23,6 +23,7 @@ from journey_widgets.charts._theme import (
     stage_labels,
     tooltip,
 )
+from journey_widgets.stats import holm, two_proportion_z_test, wilson_interval
 
 
 def _actors_at(segment_rows: pd.DataFrame, stage_index: int) -> int:
@@ -74,7 +75,9 @@ def breakdown_chart(
 ) -> AnyChart:
     """Conversion from start per stage and segment (bars grouped side by side, or ``"overlaid"`` lines);
     below, the last stage's interval and a star where a segment differs significantly from the rest
-    (see :func:`breakdown_significance`)."""
+    (see :func:`breakdown_significance`); compared with the previous period, one such chart per period."""
+    if is_compared(funnel):
+        return per_period(lambda rows: breakdown_chart(rows, layout=layout, alpha=alpha), funnel)
     title = "Conversion from start by segment"
     if funnel.empty or "breakdown" not in funnel:
         return empty_chart(title)

@@ -8,13 +8,17 @@ import altair as alt
 import pandas as pd
 
 from journey_widgets.charts._display import draws_offline
+from journey_widgets.charts._periods import is_compared, per_period
 from journey_widgets.charts._theme import PALETTE, SHARE_FORMAT, WIDTH, AnyChart, empty_chart, tooltip
 
 
 @draws_offline
 def drivers_chart(table: pd.DataFrame, *, note: str = "") -> AnyChart:
     """One bar per candidate: log2 of its odds ratio (right: goes with converting), p-value in the tooltip.
-    Candidates whose odds ratio is 0 or infinite have no finite bar and are left out."""
+    Candidates whose odds ratio is 0 or infinite have no finite bar and are left out. Compared with the previous
+    period (a ``period`` column), one chart per period."""
+    if is_compared(table):
+        return per_period(lambda rows: drivers_chart(rows, note=note), table)
     title = "What goes with converting"
     finite = table[table.odds_ratio.map(lambda x: 0 < x < math.inf)]
     if finite.empty:

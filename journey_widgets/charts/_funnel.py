@@ -1,17 +1,20 @@
 """The funnel: one bar per stage, the drop-off as a lighter segment (and the actors whose window is still
 open, in progress, as a segment of their own), counts and conversions as labels.
 
-With a breakdown, one bar per stage and segment, grouped side by side (see :func:`segment_funnel_chart`).
+With a breakdown, one bar per stage and segment, grouped side by side (see :func:`segment_funnel_chart`); compared
+with the previous period, one bar per stage and period (:func:`period_funnel_chart`). Optional stages (a funnel with
+an ``optional`` column) are drawn lighter and named "(optional)".
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
 
 from journey_widgets.charts._display import draws_offline
+from journey_widgets.charts._periods import PERIODS, TEST_NOTE, is_compared, period_color, period_label
 from journey_widgets.charts._theme import (
     ANONYMOUS,
     COUNT_FORMAT,
@@ -50,6 +53,29 @@ ROW_TOOLTIP = (
     ("mean_seconds_from_previous", "Mean seconds from previous", SECONDS_FORMAT),
     ("p90_seconds_from_previous", "p90 seconds from previous", SECONDS_FORMAT),
 )
+CHANGE_TOOLTIP = (
+    ("conversion_from_start_change", "Change of conversion from start", "+.1%"),
+    ("p_value", "p-value (two-proportion z-test)", ".3g"),
+    ("p_value_holm", "p-value, Holm-corrected across the stages", ".3g"),
+)
+#: The opacity of an optional stage's bars (the path may skip the stage).
+OPTIONAL_OPACITY = 0.45
+
+
+def with_optional_marked(funnel: pd.DataFrame) -> pd.DataFrame:
+    """Optional stages (rows whose ``optional`` is true) named "<stage> (optional)", for the axis."""
+    if "optional" not in funnel:
+        return funnel
+    optional = funnel.optional.fillna(False).astype(bool)
+    names = [f"{name} (optional)" if skip else name for name, skip in zip(funnel.stage, optional, strict=True)]
+    return funnel.assign(stage=names, optional=optional)
+
+
+def optional_opacity(data: pd.DataFrame) -> dict[str, Any]:
+    """The bars' opacity encoding: optional stages lighter (none without an ``optional`` column)."""
+    if "optional" not in data:
+        return {}
+    return {"opacity": alt.condition(alt.datum.optional, alt.value(OPTIONAL_OPACITY), alt.value(1.0))}
 
 
 def funnel_data(funnel: pd.DataFrame) -> pd.DataFrame:
@@ -79,10 +105,13 @@ def funnel_chart(
 ) -> AnyChart:
     """Bars of actors per stage; drop-off stacked in a lighter colour; anonymous share marked. ``dark``: for a dark
     background (the widget's, with vega-embed's dark theme). A funnel with a ``breakdown`` column gets one bar per
-    segment, side by side."""
+    segment, side by side; one with a ``period`` column (compared with the previous period), one bar per period."""
     title = title or "Journey funnel"
     if funnel.empty or funnel.actors.sum() == 0:
         return empty_chart(title)
+    funnel = with_optional_marked(funnel)
+    if is_compared(funnel):
+        return period_funnel_chart(funnel, title=title)
     if "breakdown" in funnel:
         return segment_funnel_chart(funnel, title=title)
     data = funnel_data(funnel)
@@ -105,6 +134,7 @@ def funnel_chart(
         color=alt.Color("segment:N", scale=alt.Scale(domain=list(SEGMENTS), range=colours), title=None),
         order=alt.Order("segment_order:Q"),
         tooltip=tooltip(*ROW_TOOLTIP),
+        **optional_opacity(data),
     )
     reached = base.transform_filter(alt.datum.segment == "Reached")
     labels = reached.mark_text(
@@ -149,8 +179,32 @@ def segment_funnel_chart(funnel: pd.DataFrame, *, title: str) -> AnyChart:
         alt.X("actors:Q", title="Contacts or deals", axis=alt.Axis(format="~s", tickCount=6)),
         segment_color(segments),
         tooltip=tooltip(("segment", "Segment", None), *ROW_TOOLTIP),
+        **optional_opacity(data),
     )
     labels = base.mark_text(align="left", dx=3, fontSize=10, color="#222").encode(alt.X("actors:Q"), text="label:N")
     height = SEGMENT_ROW * len(segments) * data.stage.nunique()
     heading = alt.Title(title, subtitle="Label: segment · reached · conversion from start")
     return alt.layer(bars, labels).properties(title=heading, width=WIDTH, height=height)
+
+
+def period_funnel_chart(funnel: pd.DataFrame, *, title: str) -> AnyChart:
+    """Actors per stage, the current period's bar above the previous period's, each labelled with its count and
+    conversion from start, the current one with the change and its Holm-corrected p-value; with a breakdown, one
+    such chart per segment."""
+    data = funnel.assign(label=[period_label(row) for _, row in funnel.iterrows()])
+    stage = alt.Y("stage:N", sort=stage_labels(data), title=None, axis=alt.Axis(labelLimit=180))
+    base = alt.Chart().encode(stage, alt.YOffset("period:N", sort=list(PERIODS)))
+    bars = base.mark_bar().encode(
+        alt.X("actors:Q", title="Contacts or deals", axis=alt.Axis(format="~s", tickCount=6)),
+        period_color(),
+        tooltip=tooltip(("period", "Period", None), *ROW_TOOLTIP, *[tip for tip in CHANGE_TOOLTIP if tip[0] in data]),
+        **optional_opacity(data),
+    )
+    labels = base.mark_text(align="left", dx=3, fontSize=10, color="#222").encode(alt.X("actors:Q"), text="label:N")
+    heading = alt.Title(title, subtitle=TEST_NOTE)
+    if "breakdown" in data:
+        data["segment"] = segment_labels(data)
+    chart = alt.layer(bars, labels, data=data).properties(width=WIDTH, height=2 * SEGMENT_ROW * data.stage.nunique())
+    if "breakdown" not in data:
+        return chart.properties(title=heading)
+    return chart.facet(row=alt.Row("segment:N", sort=list(dict.fromkeys(data.segment)), title=None), title=heading)

@@ -3,6 +3,8 @@
 Hovering the lines picks the window nearest the pointer (a point selection on the window, drawn as a
 rule); the bars beside them show the funnel at that window, or at the journey's own window (dashed)
 when nothing is hovered. Pure Vega-Lite: it draws offline, in a static export at the journey's window.
+Compared with the previous period (a ``period`` column), the previous period's lines are dashed and its bars
+lighter, below the current period's.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from journey_widgets.charts._display import draws_offline
+from journey_widgets.charts._periods import PERIOD, PERIODS, is_compared
 from journey_widgets.charts._theme import (
     COUNT_FORMAT,
     HEIGHT_PER_ROW,
@@ -37,8 +40,9 @@ def window_unit(longest_seconds: float) -> tuple[str, int]:
 def sweep_data(sweep: pd.DataFrame, stages: list[str], unit_seconds: int) -> pd.DataFrame:
     """The sweep with a stage label, the window in the axis's unit and as text, the share of stage 1 at
     that window, and the bar label (count, and share of the start after stage 1)."""
-    first = sweep[sweep.stage_index == 1].set_index("window_seconds").actors
-    share = (sweep.actors / sweep.window_seconds.map(first)).astype(float)
+    keys = [PERIOD, "window_seconds"] if is_compared(sweep) else ["window_seconds"]
+    first = sweep.actors.where(sweep.stage_index == 1).groupby([sweep[k] for k in keys]).transform("max")
+    share = (sweep.actors / first).astype(float)
     return sweep.assign(
         stage=[f"{k}. {stages[k - 1]}" for k in sweep.stage_index],
         window=sweep.window_seconds / unit_seconds,
@@ -81,11 +85,16 @@ def window_sweep_chart(
 
     base = alt.Chart(data)
     one_per_window = base.transform_filter(alt.datum.stage_index == 1)
+    compared = is_compared(data)
+    shown = tooltip(
+        *([(PERIOD, "Period", None)] if compared else []),
+        ("stage", "Stage", None),
+        ("window_label", "Window", None),
+        ("actors", "Actors", COUNT_FORMAT),
+    )
+    dashed = {"strokeDash": alt.StrokeDash("period:N", sort=list(PERIODS), title="Period")} if compared else {}
     lines = base.mark_line(point=True).encode(
-        window,
-        alt.Y("actors:Q", title="Actors", axis=alt.Axis(format="~s")),
-        stage_colour,
-        tooltip=tooltip(("stage", "Stage", None), ("window_label", "Window", None), ("actors", "Actors", COUNT_FORMAT)),
+        window, alt.Y("actors:Q", title="Actors", axis=alt.Axis(format="~s")), stage_colour, tooltip=shown, **dashed
     )
     pointer = one_per_window.mark_rule(opacity=0, strokeWidth=12).encode(window).add_params(hover)
     rule = one_per_window.transform_filter(at_shown).mark_rule(color=_GUIDE).encode(window)
@@ -101,15 +110,19 @@ def window_sweep_chart(
 
     at_window = base.transform_filter(at_shown)
     stage = alt.Y("stage:N", sort=order, title=None, axis=alt.Axis(labelLimit=140))
+    if compared:  # the current period's bar above the previous period's, lighter
+        at_window = at_window.encode(alt.YOffset("period:N", sort=list(PERIODS)))
+    lighter = {"opacity": alt.condition(alt.datum.period == "previous", alt.value(0.45), alt.value(1.0))}
     bars = at_window.mark_bar().encode(
         stage,
         alt.X("actors:Q", title="Actors", axis=alt.Axis(format="~s", tickCount=4)),
         stage_colour,
-        tooltip=tooltip(("stage", "Stage", None), ("window_label", "Window", None), ("actors", "Actors", COUNT_FORMAT)),
+        tooltip=shown,
+        **(lighter if compared else {}),
     )
     counts = at_window.mark_text(align="left", dx=3, fontSize=11).encode(stage, alt.X("actors:Q"), text="label:N")
     heading = (
-        at_window.transform_filter(alt.datum.stage_index == 1)
+        at_window.transform_filter((alt.datum.stage_index == 1) & (alt.datum.period != "previous"))
         .transform_calculate(text="'Funnel at a window of ' + datum.window_label")
         .mark_text(align="left", baseline="bottom", x=0, y=-8, fontSize=13, fontWeight="bold")
         .encode(text="text:N")

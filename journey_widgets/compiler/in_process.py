@@ -126,8 +126,17 @@ class _Instants:
         return np.flatnonzero(self.exclusions & np.uint32(1 << (e - 1)))
 
 
-def in_process_plan(matched: ir.Table, journey: Journey, attributed: AttributedStage, target: str) -> InProcessPlan:
-    """Fetch ``matched`` (the journey's rows, before the actors are numbered) and compute its paths here."""
+@dataclass(frozen=True)
+class FetchedRows:
+    """The journey's rows fetched once (one query) and folded into instants: every period of a comparison
+    computes its paths from them."""
+
+    rows: JourneyRows
+    instants: _Instants
+
+
+def fetch_rows(matched: ir.Table, journey: Journey, target: str) -> FetchedRows:
+    """Fetch ``matched`` (the journey's rows, before the actors are numbered) and fold them into instants."""
     loading = _kernels()
     held = [held_column(i) for i in range(1, len(journey.hold_constant) + 1)]
     table = fetch_query(matched, journey).to_pyarrow()
@@ -144,11 +153,16 @@ def in_process_plan(matched: ir.Table, journey: Journey, attributed: AttributedS
     rows = JourneyRows(ibis.memtable(events.add_column(0, ACTOR, pa.array(actor))), actors_table)
     end_row = np.append(first_row[1:], len(table))
     instants = _Instants(actor[first_row], times[first_row], stages, exclusions, first_row, end_row, events)
+    return FetchedRows(rows, instants)
+
+
+def paths_of(fetched: FetchedRows, journey: Journey, attributed: AttributedStage) -> InProcessPlan:
+    """The paths of ``journey`` (its own date range: the starts) computed here from rows already fetched."""
     if journey.follows_order:
-        chosen, latest = _ordered(instants, journey, attributed)
+        chosen, latest = _ordered(fetched.instants, journey, attributed)
     else:
-        chosen, latest = _any_order(instants, journey, attributed)
-    return InProcessPlan(rows, chosen, latest)
+        chosen, latest = _any_order(fetched.instants, journey, attributed)
+    return InProcessPlan(fetched.rows, chosen, latest)
 
 
 # ---------------------------------------------------------------------------------------------- rows

@@ -121,9 +121,9 @@ def steps(draw) -> dict:
 
 
 @st.composite
-def journeys(draw, compare: bool = True) -> dict:
-    """A valid version-1 journey dict over the generated event types and properties (``compare``: some are
-    compared with their previous period)."""
+def journeys(draw) -> dict:
+    """A valid version-1 journey dict over the generated event types and properties (some compared with their
+    previous period)."""
     n_stages = draw(st.integers(1, 4))
     stages = [
         {"name": f"Stage {k}", "steps": draw(st.lists(steps(), min_size=1, max_size=3))} for k in range(1, n_stages + 1)
@@ -139,7 +139,7 @@ def journeys(draw, compare: bool = True) -> dict:
     if draw(st.integers(0, 4)) == 0:
         start, end = sorted(draw(st.lists(st.sampled_from(GRID_MINUTES), min_size=2, max_size=2, unique=True)))
         journey["date_range"] = {"start": at(start).isoformat(), "end": at(end).isoformat()}
-        journey |= draw(comparisons()) if compare else {}
+        journey |= draw(comparisons())
     if journey["order"] == "ordered" and n_stages >= 3 and draw(st.integers(0, 2)) == 0:
         for k in draw(st.lists(st.integers(2, n_stages - 1), min_size=1, unique=True)):
             stages[k - 1]["optional"] = True

@@ -24,15 +24,7 @@ def rebuilt(journey: Journey, variable: str = "journey") -> Journey:
     return namespace[variable]
 
 
-#: ``journey_code`` does not write ``compare`` yet (the builder's compare switch brings it): remove the mark then.
-WITHOUT_COMPARE = pytest.mark.xfail(reason="journey_code does not write compare yet", strict=True)
-
-
-@pytest.mark.parametrize(
-    "case",
-    [pytest.param(case, marks=WITHOUT_COMPARE) if "compare" in case.journey else case for case in CASES],
-    ids=[case.name for case in CASES],
-)
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_every_hand_worked_journey_round_trips_as_code(case):
     journey = Journey.from_dict(case.journey)
     again = rebuilt(journey)
@@ -46,7 +38,7 @@ def test_every_example_file_round_trips_as_code(path):
 
 
 @settings(max_examples=200, deadline=None)
-@given(journeys(compare=False), st.sampled_from(["journey", "j2", "funnel"]))  # compare: once codegen writes it
+@given(journeys(), st.sampled_from(["journey", "j2", "funnel"]))
 def test_generated_journeys_round_trip_as_code(document, variable):
     journey = Journey.from_dict(document)
     assert rebuilt(journey, variable) == journey

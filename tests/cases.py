@@ -1223,7 +1223,7 @@ COMPARISON_CASES = [
         },
     ),
 ]
-CASES += COMPARISON_CASES
+CASES += [replace(case, every_engine=True) for case in COMPARISON_CASES]
 
 
 def unknown_event_warnings(cases: list[Case]) -> AbstractContextManager[Any]:

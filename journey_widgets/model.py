@@ -613,9 +613,12 @@ class Journey(_Frozen):
         schema: Any = None,
         types: Mapping[str, str] | None = None,
         table: str = "funnel",
+        **options: Any,
     ) -> str:
-        """The SQL of one result table (``funnel``, ``branches`` or ``paths``) for a warehouse dialect
-        (``bigquery``, ``snowflake``, ``trino``, ``clickhouse``, ``databricks``, ...).
+        """The SQL of one result table for a warehouse dialect (``bigquery``, ``snowflake``, ``trino``,
+        ``clickhouse``, ``databricks``, ``postgres``, ...): ``funnel``, ``branches``, ``paths``, or ``trend``
+        (``period="month"``), ``time_histogram`` (``bins=10``), ``actors`` (``stage=2``, ``dropped=True``),
+        with the options of the result's methods (:mod:`journey_widgets.sql_tables`).
 
         ``events`` and ``identity`` name the warehouse's tables (``"catalog.schema.events"``) with the
         column mapping ``schema`` (an :class:`EventSchema`) and the column ``types`` where they are not
@@ -625,7 +628,9 @@ class Journey(_Frozen):
         """
         from journey_widgets.warehouse import journey_sql
 
-        return journey_sql(self, dialect, events=events, identity=identity, schema=schema, types=types, table=table)
+        return journey_sql(
+            self, dialect, events=events, identity=identity, schema=schema, types=types, table=table, **options
+        )
 
     def show(self, events: Any, *, identity: Any = None, schema: Any = None, as_of: Any = None) -> Any:
         """Open this journey in the step-builder widget (``as_of``: when the data ends, as in :meth:`run`)."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import ibis
 import ibis.expr.types as ir
@@ -33,6 +33,7 @@ from journey_widgets.errors import ArgumentError
 from journey_widgets.portable import SCRIPTED_SQL
 from journey_widgets.progress import elapsed
 from journey_widgets.script import script_sql
+from journey_widgets.sql_tables import TABLE_OPTIONS, TableOptions, check_bins, table_query
 from journey_widgets.stats import with_period_statistics
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 
 
 #: The result tables whose SQL :meth:`JourneyResult.to_sql` writes.
-TABLES = ("funnel", "branches", "paths")
+TABLES = tuple(TABLE_OPTIONS)
 
 
 @dataclass(repr=False)
@@ -148,8 +149,7 @@ class JourneyResult:
     def time_histogram(self, bins: int = 20) -> pd.DataFrame:
         """Binned time from the previous stage (computed on the backend), per stage; compared with the previous
         period, per period in bins both periods share."""
-        if not isinstance(bins, int) or isinstance(bins, bool) or bins < 1:
-            raise ArgumentError(f"bins must be a whole number of at least 1, got {bins!r}")
+        check_bins(bins)
         return self._execute(f"histogram-{bins}", lambda executed: executed.time_histogram(bins))
 
     def actors(self, stage: int | str, *, dropped: bool = False) -> pd.DataFrame:
@@ -238,19 +238,20 @@ class JourneyResult:
         compiled = replace(self.compiled, materialize=False, in_process=False)
         return {"funnel": compiled.funnel(), "branches": compiled.branches(), "paths": compiled.paths()}
 
-    def to_sql(self, dialect: str | None = None, *, table: str = "funnel") -> str:
-        """The SQL of one result table (default: the funnel) for ``dialect`` (default: the backend's),
-        compiled with that dialect's formulations where engines differ; for ClickHouse and Databricks, a
-        script whose last statement gives the table (see :mod:`journey_widgets.script`)."""
-        if table not in TABLES:
-            raise ArgumentError(f"table must be one of {', '.join(map(repr, TABLES))}, got {table!r}")
-        if dialect in SCRIPTED_SQL:
-            return script_sql(self.journey, self.compiled.bound, dialect, table)
-        if dialect is None or dialect == self.compiled.target:
-            return _sql(self.expr[table], dialect)
+    def to_sql(self, dialect: str | None = None, *, table: str = "funnel", **options: Unpack[TableOptions]) -> str:
+        """The SQL of one result table (default: the funnel; also ``branches``, ``paths``, ``trend`` with
+        ``period``, ``time_histogram`` with ``bins``, ``actors`` with ``stage`` and ``dropped``, as their
+        methods take them) for ``dialect`` (default: the backend's, as one query), compiled with that dialect's
+        formulations where engines differ; for ClickHouse and Databricks, a script whose last
+        statement gives the table (see :mod:`journey_widgets.script`)."""
+        query = table_query(table, options)
+        if dialect is None:
+            return _sql(query(replace(self.compiled, materialize=False, in_process=False)), dialect)
         retargeted = compile_journey(self.journey, self.compiled.bound, dialect=dialect)
         retargeted = replace(retargeted, as_of=self.compiled.as_of)
-        return _sql(getattr(retargeted, table)(), dialect)
+        if dialect in SCRIPTED_SQL:
+            return script_sql(retargeted, query)
+        return _sql(query(retargeted), dialect)
 
 
 def _window_us(window: str | timedelta) -> int:

@@ -9,14 +9,13 @@ rather than as its cube. Run it as one script in one session (the temporary tabl
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
 
-from journey_widgets.binding import BoundEvents
-from journey_widgets.compiler import compile_journey
-from journey_widgets.model import Journey
+from journey_widgets.compiler import CompiledJourney
 from journey_widgets.portable import script_statement
 
 #: Separates the script's statements.
@@ -36,9 +35,10 @@ class _Statements:
         return ibis.table(table.schema(), name=name)
 
 
-def script_sql(journey: Journey, bound: BoundEvents, dialect: str, table: str) -> str:
-    """The script whose last statement returns result table ``table`` (``funnel``, ``branches``, ``paths``)."""
-    statements = _Statements(dialect)
-    compiled = dataclasses.replace(compile_journey(journey, bound, dialect=dialect), checkpoint=statements)
-    query = script_statement(ibis.to_sql(getattr(compiled, table)(), dialect=dialect), dialect)
-    return SEPARATOR.join([*statements.statements, query])
+def script_sql(compiled: CompiledJourney, query: Callable[[CompiledJourney], ir.Table]) -> str:
+    """The script whose last statement returns ``query``'s table of ``compiled`` (compiled for the script's
+    dialect)."""
+    statements = _Statements(compiled.target)
+    table = query(dataclasses.replace(compiled, checkpoint=statements))
+    query_statement = script_statement(ibis.to_sql(table, dialect=compiled.target), compiled.target)
+    return SEPARATOR.join([*statements.statements, query_statement])

@@ -11,7 +11,7 @@ Names become quoted identifiers of the SQL (sqlglot quotes them), never text spl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -21,6 +21,7 @@ from journey_widgets.binding import BoundEvents, EventSchema, check_journey_agai
 from journey_widgets.compiler import compile_journey
 from journey_widgets.errors import DataBindingError
 from journey_widgets.result import JourneyResult
+from journey_widgets.sql_tables import TableOptions
 
 if TYPE_CHECKING:
     from journey_widgets.model import Journey
@@ -44,12 +45,13 @@ def journey_sql(
     schema: EventSchema | None = None,
     types: Mapping[str, str] | None = None,
     table: str = "funnel",
+    **options: Unpack[TableOptions],
 ) -> str:
     """:meth:`Journey.to_sql`: over warehouse tables given by name (:func:`warehouse_sql`), over data as
     :meth:`Journey.run` takes it, or by default over tables named like the sample data's."""
     if is_table_name(events):
         return warehouse_sql(
-            journey, dialect, events=events, identity=identity, schema=schema, types=types, table=table
+            journey, dialect, events=events, identity=identity, schema=schema, types=types, table=table, **options
         )
     if types is not None:
         raise DataBindingError("types= sets the columns of warehouse tables given by name (events='db.events')")
@@ -57,7 +59,8 @@ def journey_sql(
         from journey_widgets.sample import sample_tables
 
         events, identity = sample_tables()
-    return JourneyResult.compute(journey, events, identity=identity, schema=schema).to_sql(dialect, table=table)
+    result = JourneyResult.compute(journey, events, identity=identity, schema=schema)
+    return result.to_sql(dialect, table=table, **options)
 
 
 def warehouse_sql(
@@ -69,10 +72,11 @@ def warehouse_sql(
     schema: EventSchema | None = None,
     types: Mapping[str, str] | None = None,
     table: str = "funnel",
+    **options: Unpack[TableOptions],
 ) -> str:
-    """The SQL of one result table for ``dialect`` over the warehouse tables named ``events`` and
-    ``identity`` (``"catalog.schema.table"``, ``"schema.table"`` or ``"table"``, spelt as the warehouse
-    stores them: the SQL quotes every name)."""
+    """The SQL of one result table (with its ``options``: :mod:`journey_widgets.sql_tables`) for ``dialect``
+    over the warehouse tables named ``events`` and ``identity`` (``"catalog.schema.table"``, ``"schema.table"``
+    or ``"table"``, spelt as the warehouse stores them: the SQL quotes every name)."""
     schema = schema or EventSchema()
     overrides = {name: dt.dtype(type_) for name, type_ in (types or {}).items()}
     columns = _events_columns(journey, schema) | overrides
@@ -84,7 +88,7 @@ def warehouse_sql(
         identity_table = _named_table(identity, _identity_columns(schema, columns) | overrides, "identity")
     bound = BoundEvents(events_table, schema, identity_table, dialect=dialect)
     check_journey_against_data(bound, journey)
-    return JourneyResult(compile_journey(journey, bound)).to_sql(dialect, table=table)
+    return JourneyResult(compile_journey(journey, bound)).to_sql(dialect, table=table, **options)
 
 
 def is_table_name(events: Any) -> bool:

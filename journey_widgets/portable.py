@@ -40,10 +40,12 @@ MATERIALIZE_PATHS = frozenset({"sqlite", "datafusion", "pyspark", "postgres"})
 PATHS_IN_PROCESS = frozenset({"duckdb", "sqlite", "postgres"})
 
 
-#: SQL dialects whose engines copy a common table expression into each query that reads it (ClickHouse,
-#: Spark SQL), so a journey's one query grows as the cube of its stages (three stages: 20 s of ClickHouse's
-#: planning, 46 s of Spark's): their SQL is a script computing the checkpoints into temporary tables.
-SCRIPTED_SQL = frozenset({"clickhouse", "databricks"})
+#: SQL dialects whose SQL is a script computing the plan's checkpoints into temporary tables, then the table:
+#: engines that copy a common table expression into each query that reads it (ClickHouse, Spark SQL), so a
+#: journey's one query grows as the cube of its stages (three stages: 20 s of ClickHouse's planning, 46 s of
+#: Spark's), and PostgreSQL, whose planner misjudges the one query once the events have statistics (a 20-stage
+#: journey ran for more than 6 minutes on 20,000 events): there each temporary table is analysed.
+SCRIPTED_SQL = frozenset({"clickhouse", "databricks", "postgres"})
 
 
 #: What each statement of a dialect's script ends with: ClickHouse fills the missing side of an outer join
@@ -88,14 +90,26 @@ def _spark_checkpoint(table: ir.Table) -> ir.Table:
     return checkpointed
 
 
-def script_statement(query: str, dialect: str, into: str | None = None) -> str:
-    """One statement of a dialect's script: ``query``, computed into the session's temporary table ``into``
-    (ClickHouse; Databricks SQL, which sqlglot would write as a view, not computed ahead) or returned."""
+def script_statements(query: str, dialect: str, into: str | None = None) -> list[str]:
+    """The statements of a dialect's script for ``query``: computing it into the session's temporary table
+    ``into``, or returning it.
+
+    PostgreSQL has no ``CREATE OR REPLACE`` for temporary tables: the session's own table of that name is
+    dropped first (``pg_temp``, never a permanent table of that name), and the new one analysed so that the
+    next statement is planned on its statistics. Databricks SQL gets a temporary table, which sqlglot would
+    write as a view, not computed ahead.
+    """
     statement = query + _STATEMENT_SETTINGS.get(dialect, "")
     if into is None:
-        return statement
+        return [statement]
     identifier = sqlglot.exp.to_identifier(into, quoted=True).sql(dialect)
-    return f"CREATE OR REPLACE TEMPORARY TABLE {identifier} AS\n{statement}"
+    if dialect == "postgres":
+        return [
+            f"DROP TABLE IF EXISTS pg_temp.{identifier}",
+            f"CREATE TEMPORARY TABLE {identifier} AS\n{statement}",
+            f"ANALYZE {identifier}",
+        ]
+    return [f"CREATE OR REPLACE TEMPORARY TABLE {identifier} AS\n{statement}"]
 
 
 #: Backends that cannot run a journey's window functions (Ibis' Polars backend has none): their

@@ -242,7 +242,7 @@ class JourneyResult:
         """The SQL of one result table (default: the funnel; also ``branches``, ``paths``, ``trend`` with
         ``period``, ``time_histogram`` with ``bins``, ``actors`` with ``stage`` and ``dropped``, as their
         methods take them) for ``dialect`` (default: the backend's, as one query), compiled with that dialect's
-        formulations where engines differ; for ClickHouse and Databricks, a script whose last
+        formulations where engines differ; for ClickHouse, Databricks and PostgreSQL, a script whose last
         statement gives the table (see :mod:`journey_widgets.script`)."""
         query = table_query(table, options)
         if dialect is None:

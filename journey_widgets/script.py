@@ -1,6 +1,7 @@
-"""SQL scripts, for the dialects whose engines copy a shared subquery into each reader
+"""SQL scripts, for the dialects whose one query an engine would copy or misplan
 (:data:`~journey_widgets.portable.SCRIPTED_SQL`): one statement per checkpoint of the compiler's plan,
-computing it into a temporary table of the session, then the result table's query over them.
+computing it into a temporary table of the session (on PostgreSQL, then analysed), then the result table's
+query over them.
 
 Each statement reads at most a couple of stages' joins, so the script grows with the number of stages
 rather than as its cube. Run it as one script in one session (the temporary tables are the session's).
@@ -16,7 +17,7 @@ import ibis
 import ibis.expr.types as ir
 
 from journey_widgets.compiler import CompiledJourney
-from journey_widgets.portable import script_statement
+from journey_widgets.portable import script_statements
 
 #: Separates the script's statements.
 SEPARATOR = ";\n\n"
@@ -28,10 +29,12 @@ class _Statements:
 
     dialect: str
     statements: list[str] = field(default_factory=list)
+    tables: int = 0
 
     def __call__(self, table: ir.Table) -> ir.Table:
-        name = f"_jw_{len(self.statements) + 1}"
-        self.statements.append(script_statement(ibis.to_sql(table, dialect=self.dialect), self.dialect, name))
+        self.tables += 1
+        name = f"_jw_{self.tables}"
+        self.statements += script_statements(ibis.to_sql(table, dialect=self.dialect), self.dialect, name)
         return ibis.table(table.schema(), name=name)
 
 
@@ -40,5 +43,6 @@ def script_sql(compiled: CompiledJourney, query: Callable[[CompiledJourney], ir.
     dialect)."""
     statements = _Statements(compiled.target)
     table = query(dataclasses.replace(compiled, checkpoint=statements))
-    query_statement = script_statement(ibis.to_sql(table, dialect=compiled.target), compiled.target)
-    return SEPARATOR.join([*statements.statements, query_statement])
+    return SEPARATOR.join(
+        [*statements.statements, *script_statements(ibis.to_sql(table, dialect=compiled.target), compiled.target)]
+    )

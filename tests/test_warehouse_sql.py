@@ -1,16 +1,21 @@
-"""Warehouse SQL that runs: ``to_sql("clickhouse")`` executed on chDB (the ClickHouse engine, embedded) and
-``to_sql("databricks")`` executed on Spark SQL give the reference's funnel and paths tables.
+"""Warehouse SQL that runs: ``to_sql("clickhouse")`` executed on chDB (the ClickHouse engine, embedded),
+``to_sql("databricks")`` executed on Spark SQL and ``to_sql("postgres")`` executed on the suite's PostgreSQL
+server give the reference's funnel and paths tables, and its trend and actors tables; the time histogram,
+which the reference does not compute, equals DuckDB's of the same journey on the same data (whose funnel is
+checked against the reference elsewhere), and its bins hold every actor of the reference's funnel.
 
 Each engine reads the events and identity tables as its own tables (ClickHouse: created from Parquet
-files; Spark: temporary views); the SQL is the text a user would paste into the warehouse.
+files; Spark: temporary views; PostgreSQL: tables of a schema of this run's own, analysed, as in a
+warehouse with statistics); the SQL is the text a user would paste into the warehouse.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from itertools import groupby
 from pathlib import Path
@@ -23,26 +28,30 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import sqlglot
-from backends import arrow_rows, spark_session
+from backends import arrow_rows, connect, spark_session
 from cases import CASES, Case, ev, events_frame, identity_frame, unknown_event_warnings
 from cases import journey as cases_journey
 from compare import assert_tables_equal
 from generators import events_frames, journeys
 from hypothesis import HealthCheck, given, settings
-from reference import reference_run
-from test_dialects import RENAMED, SCHEMA  # the user's names for the roles (and identity columns)
+from reference import reference_run, reference_trend
+from test_dialects import RENAMED, SCHEMA, asked_tables  # the user's names for the roles (and identity columns)
 
 from journey_widgets import DataBindingError, Journey, UnsupportedBackendError
-from journey_widgets.portable import range_frame, script_statement
+from journey_widgets.portable import range_frame, script_statements
 from journey_widgets.result import result_frame
 from journey_widgets.script import SEPARATOR
+from journey_widgets.sql_tables import TableOptions
 from journey_widgets.warehouse import is_table_name
 
 #: The result tables whose SQL is executed (the funnel's SQL holds the whole journey; the paths
 #: table shows every actor's path).
 TABLES = ("funnel", "paths")
 #: Generated journeys per engine (Spark plans every query for seconds).
-GENERATED_EXAMPLES = {"clickhouse": 8, "spark": 2}
+GENERATED_EXAMPLES = {"clickhouse": 8, "spark": 2, "postgres": 4}
+#: How long one statement may run on PostgreSQL: the 20-stage journey's one query ran for minutes once the
+#: events had statistics; its script's statements take a second or two.
+POSTGRES_STATEMENT_TIMEOUT = "60s"
 
 
 class Warehouse(Protocol):
@@ -112,6 +121,39 @@ class SparkSQL:
         return self.session.sql(query).toArrow()
 
 
+@dataclasses.dataclass
+class PostgreSQL:
+    """The suite's PostgreSQL server: each table in a schema of this run's own (first on the search path),
+    analysed as a warehouse's tables are; a script executed as one string, as a console runs what is pasted."""
+
+    con: Any
+    schema: str
+    dialect = "postgres"
+
+    def load(self, name: str, frame: pd.DataFrame) -> None:
+        """Table ``name`` (in this run's schema unless ``name`` names another) from ``frame``, analysed."""
+        database, _, table = name.rpartition(".")
+        rows = arrow_rows(frame)
+        self.con.create_table(
+            table, rows, schema=ibis.memtable(frame).schema(), database=database or self.schema, overwrite=True
+        )
+        self.run(f"ANALYZE {sqlglot.to_table(f'{database or self.schema}.{table}').sql(self.dialect)}")
+
+    def run(self, sql: str) -> None:
+        self.con.con.execute(sql)
+
+    def execute(self, sql: str) -> pa.Table:
+        """The rows of the script's last statement."""
+        with self.con.con.cursor() as cursor:
+            cursor.execute(sql)
+            while cursor.nextset():  # to the last statement's result
+                pass
+            assert cursor.description is not None, "the script's last statement returns no rows"
+            names = [column.name for column in cursor.description]
+            rows = cursor.fetchall()
+        return pa.table({name: pa.array([row[i] for row in rows]) for i, name in enumerate(names)})
+
+
 @pytest.fixture(scope="module")
 def clickhouse(tmp_path_factory) -> Iterator[ClickHouse]:
     engine = ClickHouse(tmp_path_factory.mktemp("clickhouse"))
@@ -143,26 +185,97 @@ def spark() -> Iterator[SparkSQL]:
             session.conf.set(key, value)
 
 
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PostgreSQL]:
+    """A connection to the suite's server with a schema of its own and a statement timeout, so that a plan
+    taking minutes fails the test instead of holding it."""
+    con = connect("postgres")
+    engine = PostgreSQL(con, f"warehouse_sql_{os.getpid()}")
+    schema = sqlglot.to_identifier(engine.schema, quoted=True).sql(engine.dialect)
+    engine.run(f"CREATE SCHEMA {schema}")
+    engine.run(f"SET search_path TO {schema}")
+    engine.run(f"SET statement_timeout = '{POSTGRES_STATEMENT_TIMEOUT}'")
+    yield engine
+    engine.run(f"DROP SCHEMA {schema} CASCADE")
+    con.disconnect()
+
+
 def warehouse_tables(
-    warehouse: Warehouse, journey: dict, events: pd.DataFrame, identity: pd.DataFrame | None
+    warehouse: Warehouse,
+    journey: dict,
+    events: pd.DataFrame,
+    identity: pd.DataFrame | None,
+    asked: Mapping[str, TableOptions],
+    as_of: Any = None,
 ) -> dict[str, pd.DataFrame]:
-    """Load the tables into ``warehouse``, run the journey's SQL there, read the results."""
+    """Load the tables into ``warehouse``, run the SQL of the ``asked`` tables (with their options) there, read
+    the results."""
     warehouse.load("events", events)
     tables: dict[str, Any] = {"events": ibis.table(ibis.memtable(events).schema(), name="events"), "identity": None}
     if identity is not None:
         warehouse.load("identity", identity)
         tables["identity"] = ibis.table(ibis.memtable(identity).schema(), name="identity")
-    result = Journey.from_dict(journey).run(tables["events"], identity=tables["identity"])
-    return {name: result_frame(warehouse.execute(result.to_sql(warehouse.dialect, table=name))) for name in TABLES}
+    result = Journey.from_dict(journey).run(tables["events"], identity=tables["identity"], as_of=as_of)
+    sql = {name: result.to_sql(warehouse.dialect, table=name, **options) for name, options in asked.items()}
+    return {name: result_frame(warehouse.execute(text)) for name, text in sql.items()}
+
+
+def expected_tables(
+    journey: dict,
+    events: pd.DataFrame,
+    identity: pd.DataFrame | None,
+    asked: Mapping[str, TableOptions],
+    as_of: Any = None,
+) -> dict[str, pd.DataFrame]:
+    """The reference's tables, as asked; the time histogram, which the reference lacks, as DuckDB computes it."""
+    reference = reference_run(events, journey, identity, as_of)
+    expected = {}
+    for name, options in asked.items():
+        if name == "trend":
+            expected[name] = reference_trend(events, journey, identity, options.get("period", "week"), as_of)
+        elif name == "actors":
+            expected[name] = reference_actors(reference["paths"], **options)
+        elif name == "time_histogram":
+            expected[name] = duckdb_histogram(journey, events, identity, reference["funnel"], **options)
+        else:
+            expected[name] = reference[name]
+    return expected
+
+
+def reference_actors(paths: pd.DataFrame, stage: int, dropped: bool = False) -> pd.DataFrame:
+    """The reference's paths of the actors who reached ``stage`` (``dropped``: the stage before, not it)."""
+    if paths.empty:
+        return paths
+    return paths[paths.depth == stage - 1] if dropped else paths[paths.depth >= stage]
+
+
+def duckdb_histogram(
+    journey: dict, events: pd.DataFrame, identity: pd.DataFrame | None, funnel: pd.DataFrame, bins: int
+) -> pd.DataFrame:
+    """DuckDB's time histogram of the journey, whose bins hold each stage's actors of the reference's funnel."""
+    histogram = Journey.from_dict(journey).run(events, identity=identity).time_histogram(bins)
+    binned = histogram.groupby("stage_index")["actors"].sum()
+    reached = funnel[funnel.stage_index >= 2].groupby("stage_index")["actors"].sum()
+    assert binned.to_dict() == reached[reached > 0].to_dict(), "the histogram's bins hold the funnel's actors"
+    return histogram
 
 
 def assert_reference_tables(
-    warehouse: Warehouse, journey: dict, events: pd.DataFrame, identity: pd.DataFrame | None, what: str
+    warehouse: Warehouse,
+    journey: dict,
+    events: pd.DataFrame,
+    identity: pd.DataFrame | None,
+    what: str,
+    *,
+    beyond: bool = True,
+    as_of: Any = None,
 ) -> dict[str, pd.DataFrame]:
-    """The warehouse's funnel and paths tables equal the reference's."""
-    tables = warehouse_tables(warehouse, journey, events, identity)
-    expected = reference_run(events, journey, identity)
-    for name in TABLES:
+    """The warehouse's funnel and paths tables, and ``beyond`` them its trend, time histogram and actors tables
+    (:func:`asked_tables`), equal the expected ones."""
+    asked: dict[str, TableOptions] = {name: {} for name in TABLES} | (asked_tables(journey) if beyond else {})
+    tables = warehouse_tables(warehouse, journey, events, identity, asked, as_of)
+    expected = expected_tables(journey, events, identity, asked, as_of)
+    for name in asked:
         assert_tables_equal(tables[name], expected[name], f"{what} / {warehouse.dialect} / {name}")
     return tables
 
@@ -202,12 +315,15 @@ def _apart(frame: pd.DataFrame, k: int, *, ids: tuple[str, ...], names: tuple[st
 GROUP_IDS = [" + ".join(c.name for c in group) for group in CASE_GROUPS]
 
 
+@pytest.mark.parametrize("engine", ["clickhouse", "postgres"])
 @pytest.mark.parametrize("cases", CASE_GROUPS, ids=GROUP_IDS)
-def test_hand_worked_cases_on_clickhouse(cases, clickhouse):
-    """Every hand-worked case, the cases sharing a journey as one dataset."""
+def test_hand_worked_cases(engine, cases, request):
+    """Every hand-worked case, the cases sharing a journey as one dataset: all their tables."""
     events, identity = combined_frames(cases)
     with unknown_event_warnings(cases):
-        assert_reference_tables(clickhouse, cases[0].journey, events, identity, " + ".join(c.name for c in cases))
+        assert_reference_tables(
+            request.getfixturevalue(engine), cases[0].journey, events, identity, " + ".join(c.name for c in cases)
+        )
 
 
 @pytest.mark.parametrize(
@@ -216,10 +332,41 @@ def test_hand_worked_cases_on_clickhouse(cases, clickhouse):
     ids=GROUP_IDS,
 )
 def test_hand_worked_cases_on_spark_sql(spark_group_index, cases, spark):
-    """Every SPARK_CASE_STRIDE-th group of cases sharing a journey (conftest deselects the others)."""
+    """Every SPARK_CASE_STRIDE-th group of cases sharing a journey (conftest deselects the others): the funnel
+    and paths tables (the tables beyond them run on Spark for the generated and the 20-stage journeys)."""
     events, identity = combined_frames(cases)
     with unknown_event_warnings(cases):
-        assert_reference_tables(spark, cases[0].journey, events, identity, " + ".join(c.name for c in cases))
+        what = " + ".join(c.name for c in cases)
+        assert_reference_tables(spark, cases[0].journey, events, identity, what, beyond=False)
+
+
+#: The hand-worked cases whose data ends before their latest event.
+AS_OF_CASES = [case for case in CASES if case.as_of is not None]
+
+
+@pytest.mark.parametrize("engine", ["clickhouse", "postgres"])
+@pytest.mark.parametrize("case", AS_OF_CASES, ids=[case.name for case in AS_OF_CASES])
+def test_script_keeps_the_results_as_of(engine, case, request):
+    """A result run with ``as_of`` writes a script with that ``as_of`` (who is in progress)."""
+    events, identity = _case_frames(case)
+    warehouse = request.getfixturevalue(engine)
+    assert_reference_tables(warehouse, case.journey, events, identity, case.name, as_of=case.as_of_time)
+
+
+#: The hand-worked case whose starts fall in one week and two months.
+TREND_CASE = next(case for case in CASES if case.name == "trend by day, week and month")
+
+
+@pytest.mark.parametrize("engine", ["clickhouse", "postgres"])
+@pytest.mark.parametrize("period", ["day", "week", "month"])
+def test_trend_periods(engine, period, request):
+    """Each period of the trend, on the case made for them."""
+    events, identity = _case_frames(TREND_CASE)
+    asked: dict[str, TableOptions] = {"trend": {"period": period}}
+    got = warehouse_tables(request.getfixturevalue(engine), TREND_CASE.journey, events, identity, asked)["trend"]
+    expected = expected_tables(TREND_CASE.journey, events, identity, asked)["trend"]
+    assert len(expected) == len(TREND_CASE.trend[period]), "the reference's periods, as the case states them"
+    assert_tables_equal(got, expected, f"{engine} / trend by {period}")
 
 
 def test_combined_cases_keep_actors_apart():
@@ -231,8 +378,8 @@ def test_combined_cases_keep_actors_apart():
     assert twice == [2 * n for n in once]
 
 
-# ------------------------------------------------------------------------------------- both engines
-@pytest.mark.parametrize("engine", ["clickhouse", "spark"])
+# ------------------------------------------------------------------------------------- every engine
+@pytest.mark.parametrize("engine", ["clickhouse", "spark", "postgres"])
 def test_generated_journeys(engine, request):
     warehouse = request.getfixturevalue(engine)
 
@@ -251,8 +398,10 @@ def test_generated_journeys(engine, request):
     warehouse_equals_reference()
 
 
-@pytest.mark.parametrize("engine", ["clickhouse", "spark"])
+@pytest.mark.parametrize("engine", ["clickhouse", "spark", "postgres"])
 def test_twenty_stage_journey(engine, request, sample_frames, twenty_stage_journey):
+    """The deepest journey on 20,000 events; on PostgreSQL, with the events analysed, each statement within
+    the statement timeout (its one query ran for minutes there)."""
     events, identity = sample_frames
     warehouse = request.getfixturevalue(engine)
     tables = assert_reference_tables(warehouse, twenty_stage_journey, events, identity, "20 stages")
@@ -282,29 +431,36 @@ NAMED_CASE = Case(
 )
 
 
-def _named_tables_sql(dialect: str, events: str, identity: str, table: str) -> str:
+def _named_tables_sql(dialect: str, events: str, identity: str, table: str, **options: Any) -> str:
     return Journey.from_dict(NAMED_CASE.journey).to_sql(
-        dialect, events=events, identity=identity, schema=SCHEMA, table=table
+        dialect, events=events, identity=identity, schema=SCHEMA, table=table, **options
     )
 
 
 def _assert_named_tables(warehouse: Warehouse, events_name: str, identity_name: str) -> None:
-    """Load the case's tables under the user's names and columns; the SQL naming them gives the reference's."""
+    """Load the case's tables under the user's names and columns; the SQL naming them gives the expected
+    tables."""
     events, identity = _case_frames(NAMED_CASE)
     assert identity is not None
     warehouse.load(events_name, events.rename(columns=RENAMED))
     warehouse.load(identity_name, identity.rename(columns=RENAMED))
-    expected = reference_run(events, NAMED_CASE.journey, identity)
+    asked = {name: {} for name in TABLES} | asked_tables(NAMED_CASE.journey)
+    expected = expected_tables(NAMED_CASE.journey, events, identity, asked)
     assert expected["funnel"]["actors"].tolist() == [2, 0, 0, 1, 1, 1], "US on top, a stitched actor in Other"
-    for name in TABLES:
-        got = result_frame(warehouse.execute(_named_tables_sql(warehouse.dialect, events_name, identity_name, name)))
-        assert_tables_equal(got, expected[name], f"{warehouse.dialect} / {name}")
+    for name, options in asked.items():
+        sql = _named_tables_sql(warehouse.dialect, events_name, identity_name, name, **options)
+        assert_tables_equal(result_frame(warehouse.execute(sql)), expected[name], f"{warehouse.dialect} / {name}")
 
 
 def test_named_tables_on_clickhouse(clickhouse):
     """The SQL names a database's tables and the user's columns; ClickHouse runs it as it is."""
     clickhouse.session.query("CREATE DATABASE IF NOT EXISTS web")
     _assert_named_tables(clickhouse, "web.events", "web.identity_map")
+
+
+def test_named_tables_on_postgres(postgres):
+    """The script names a schema's tables and the user's columns; PostgreSQL runs it as it is."""
+    _assert_named_tables(postgres, f"{postgres.schema}.web_events", f"{postgres.schema}.identity_map")
 
 
 def test_named_tables_on_spark_sql(spark):
@@ -377,17 +533,38 @@ def test_clickhouse_window_that_cannot_be_reached_exactly():
 
 
 def test_script_statements():
-    """Temporary tables are quoted identifiers; ClickHouse's statements fill outer joins with NULLs."""
+    """Temporary tables are quoted identifiers; ClickHouse's statements fill outer joins with NULLs; PostgreSQL
+    replaces its session's own temporary table and analyses it."""
     query = "SELECT 1 AS a"
-    assert script_statement(query, "databricks", "_jw_1") == f"CREATE OR REPLACE TEMPORARY TABLE `_jw_1` AS\n{query}"
-    assert script_statement(query, "clickhouse").endswith("SETTINGS join_use_nulls = 1")
-    assert script_statement(query, "trino") == query
+    assert script_statements(query, "databricks", "_jw_1") == [f"CREATE OR REPLACE TEMPORARY TABLE `_jw_1` AS\n{query}"]
+    assert script_statements(query, "postgres", "_jw_1") == [
+        'DROP TABLE IF EXISTS pg_temp."_jw_1"',
+        f'CREATE TEMPORARY TABLE "_jw_1" AS\n{query}',
+        'ANALYZE "_jw_1"',
+    ]
+    assert script_statements(query, "clickhouse")[0].endswith("SETTINGS join_use_nulls = 1")
+    assert script_statements(query, "trino") == [query]
 
 
-def test_script_for_clickhouse_and_databricks_only():
-    """The engines that copy a shared subquery into each reader get a script; others one query."""
+def test_script_for_clickhouse_databricks_and_postgres_only():
+    """The engines that copy a shared subquery into each reader, or misplan one query, get a script; others
+    one query."""
     journey = Journey.from_dict(CASES[0].journey)
-    for dialect, scripted in (("clickhouse", True), ("databricks", True), ("snowflake", False)):
+    for dialect, scripted in (("clickhouse", True), ("databricks", True), ("postgres", True), ("snowflake", False)):
         statements = sqlglot.parse(journey.to_sql(dialect, events="web.events"), read=dialect)
         assert (len(statements) > 1) == scripted, dialect
         assert isinstance(statements[-1], sqlglot.exp.Select), dialect
+
+
+def test_postgres_script_runs_twice_and_spares_a_table_of_the_same_name(postgres):
+    """The script replaces its own temporary tables when run again in the session, and never drops a
+    permanent table that has a temporary table's name."""
+    case = CASES[0]
+    events, _ = _case_frames(case)
+    postgres.load("_jw_1", events)
+    sql = Journey.from_dict(case.journey).to_sql("postgres", events=f"{postgres.schema}.events_again")
+    postgres.load(f"{postgres.schema}.events_again", events)
+    once, twice = (result_frame(postgres.execute(sql)) for _ in range(2))
+    assert_tables_equal(twice, once, "run twice")
+    assert_tables_equal(once, reference_run(events, case.journey)["funnel"], "funnel")
+    assert postgres.con.table("_jw_1", database=postgres.schema).count().execute() == len(events)

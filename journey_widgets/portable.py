@@ -216,13 +216,17 @@ def as_int(condition: ir.BooleanValue) -> ir.IntegerValue:
     return condition.ifelse(1, 0)
 
 
+#: Engines writing a whole float without its fraction (``1`` for ``1.0``).
+_WHOLE_FLOATS_AS_INTEGERS = frozenset({"postgres", "clickhouse"})
+
+
 def as_text(value: ir.Value, backend: str) -> ir.StringValue:
     """A property value as text, the same on every engine: ``true``/``false``, floats as Python
-    writes them (``1.0``; PostgreSQL alone writes ``1``)."""
+    writes them (``1.0``; PostgreSQL and ClickHouse write ``1``)."""
     type_ = value.type()
     if type_.is_boolean():
         return ibis.cases((value, "true"), (~value, "false"), else_=ibis.null(dt.string))
-    if type_.is_floating() and backend == "postgres":
+    if type_.is_floating() and backend in _WHOLE_FLOATS_AS_INTEGERS:
         integral = (value == value.floor()) & (value.abs() < 1e15)
         return ibis.cases((integral, value.cast(dt.int64).cast(dt.string) + ".0"), else_=value.cast(dt.string))
     return value.cast(dt.string)

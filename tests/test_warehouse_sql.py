@@ -200,60 +200,63 @@ def postgres() -> Iterator[PostgreSQL]:
     con.disconnect()
 
 
-def warehouse_tables(
-    warehouse: Warehouse,
-    journey: dict,
-    events: pd.DataFrame,
-    identity: pd.DataFrame | None,
-    asked: Mapping[str, TableOptions],
-    as_of: Any = None,
-) -> dict[str, pd.DataFrame]:
-    """Load the tables into ``warehouse``, run the SQL of the ``asked`` tables (with their options) there, read
-    the results."""
-    warehouse.load("events", events)
-    tables: dict[str, Any] = {"events": ibis.table(ibis.memtable(events).schema(), name="events"), "identity": None}
-    if identity is not None:
-        warehouse.load("identity", identity)
-        tables["identity"] = ibis.table(ibis.memtable(identity).schema(), name="identity")
-    result = Journey.from_dict(journey).run(tables["events"], identity=tables["identity"], as_of=as_of)
-    sql = {name: result.to_sql(warehouse.dialect, table=name, **options) for name, options in asked.items()}
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """A journey on its data (and when the data ends), and the tables asked of it, with their options."""
+
+    journey: dict
+    events: pd.DataFrame
+    identity: pd.DataFrame | None
+    tables: Mapping[str, TableOptions]
+    as_of: Any = None
+
+
+def warehouse_tables(warehouse: Warehouse, run: Run) -> dict[str, pd.DataFrame]:
+    """Load the run's data into ``warehouse``, run the SQL of its tables there, read the results."""
+    warehouse.load("events", run.events)
+    tables: dict[str, Any] = {"events": ibis.table(ibis.memtable(run.events).schema(), name="events"), "identity": None}
+    if run.identity is not None:
+        warehouse.load("identity", run.identity)
+        tables["identity"] = ibis.table(ibis.memtable(run.identity).schema(), name="identity")
+    result = Journey.from_dict(run.journey).run(tables["events"], identity=tables["identity"], as_of=run.as_of)
+    sql = {name: result.to_sql(warehouse.dialect, table=name, **options) for name, options in run.tables.items()}
     return {name: result_frame(warehouse.execute(text)) for name, text in sql.items()}
 
 
-def expected_tables(
-    journey: dict,
-    events: pd.DataFrame,
-    identity: pd.DataFrame | None,
-    asked: Mapping[str, TableOptions],
-    as_of: Any = None,
-) -> dict[str, pd.DataFrame]:
-    """The reference's tables, as asked; the time histogram, which the reference lacks, as DuckDB computes it."""
-    reference = reference_run(events, journey, identity, as_of)
+def expected_tables(run: Run) -> dict[str, pd.DataFrame]:
+    """The reference's tables; the time histogram, which the reference lacks, as DuckDB computes it."""
+    reference = reference_run(run.events, run.journey, run.identity, run.as_of)
     expected = {}
-    for name, options in asked.items():
+    for name, options in run.tables.items():
         if name == "trend":
-            expected[name] = reference_trend(events, journey, identity, options.get("period", "week"), as_of)
+            period = options.get("period", "week")
+            expected[name] = reference_trend(run.events, run.journey, run.identity, period, run.as_of)
         elif name == "actors":
-            expected[name] = reference_actors(reference["paths"], **options)
+            expected[name] = reference_actors(reference["paths"], run.journey, **options)
         elif name == "time_histogram":
-            expected[name] = duckdb_histogram(journey, events, identity, reference["funnel"], **options)
+            expected[name] = duckdb_histogram(run, reference["funnel"], **options)
         else:
             expected[name] = reference[name]
     return expected
 
 
-def reference_actors(paths: pd.DataFrame, stage: int, dropped: bool = False) -> pd.DataFrame:
-    """The reference's paths of the actors who reached ``stage`` (``dropped``: the stage before, not it)."""
+def reference_actors(paths: pd.DataFrame, journey: dict, stage: int, dropped: bool = False) -> pd.DataFrame:
+    """The reference's paths of the actors who reached ``stage`` (an optional stage: on their path), or, with
+    ``dropped``, reached the required stage before it and not it."""
     if paths.empty:
         return paths
-    return paths[paths.depth == stage - 1] if dropped else paths[paths.depth >= stage]
+    if dropped:
+        required = [k for k, s in enumerate(journey["stages"], start=1) if k < stage and not s.get("optional")]
+        return paths[paths.depth == required[-1]]
+    if journey["stages"][stage - 1].get("optional"):
+        return paths[paths[f"reached_at_{stage}"].notna()]
+    return paths[paths.depth >= stage]
 
 
-def duckdb_histogram(
-    journey: dict, events: pd.DataFrame, identity: pd.DataFrame | None, funnel: pd.DataFrame, bins: int
-) -> pd.DataFrame:
-    """DuckDB's time histogram of the journey, whose bins hold each stage's actors of the reference's funnel."""
-    histogram = Journey.from_dict(journey).run(events, identity=identity).time_histogram(bins)
+def duckdb_histogram(run: Run, funnel: pd.DataFrame, bins: int) -> pd.DataFrame:
+    """DuckDB's time histogram of the run's journey, whose bins hold each stage's actors of the reference's
+    funnel."""
+    histogram = Journey.from_dict(run.journey).run(run.events, identity=run.identity).time_histogram(bins)
     binned = histogram.groupby("stage_index")["actors"].sum()
     reached = funnel[funnel.stage_index >= 2].groupby("stage_index")["actors"].sum()
     assert binned.to_dict() == reached[reached > 0].to_dict(), "the histogram's bins hold the funnel's actors"
@@ -273,8 +276,8 @@ def assert_reference_tables(
     """The warehouse's funnel and paths tables, and ``beyond`` them its trend, time histogram and actors tables
     (:func:`asked_tables`), equal the expected ones."""
     asked: dict[str, TableOptions] = {name: {} for name in TABLES} | (asked_tables(journey) if beyond else {})
-    tables = warehouse_tables(warehouse, journey, events, identity, asked, as_of)
-    expected = expected_tables(journey, events, identity, asked, as_of)
+    run = Run(journey, events, identity, asked, as_of)
+    tables, expected = warehouse_tables(warehouse, run), expected_tables(run)
     for name in asked:
         assert_tables_equal(tables[name], expected[name], f"{what} / {warehouse.dialect} / {name}")
     return tables
@@ -340,8 +343,8 @@ def test_hand_worked_cases_on_spark_sql(spark_group_index, cases, spark):
         assert_reference_tables(spark, cases[0].journey, events, identity, what, beyond=False)
 
 
-#: The hand-worked cases whose data ends before their latest event.
-AS_OF_CASES = [case for case in CASES if case.as_of is not None]
+#: The in-progress cases whose data ends at a given time (as_of) rather than at their latest event.
+AS_OF_CASES = [case for case in CASES if case.as_of is not None and case.name.startswith("in progress")]
 
 
 @pytest.mark.parametrize("engine", ["clickhouse", "postgres"])
@@ -362,9 +365,8 @@ TREND_CASE = next(case for case in CASES if case.name == "trend by day, week and
 def test_trend_periods(engine, period, request):
     """Each period of the trend, on the case made for them."""
     events, identity = _case_frames(TREND_CASE)
-    asked: dict[str, TableOptions] = {"trend": {"period": period}}
-    got = warehouse_tables(request.getfixturevalue(engine), TREND_CASE.journey, events, identity, asked)["trend"]
-    expected = expected_tables(TREND_CASE.journey, events, identity, asked)["trend"]
+    run = Run(TREND_CASE.journey, events, identity, {"trend": {"period": period}})
+    got, expected = warehouse_tables(request.getfixturevalue(engine), run)["trend"], expected_tables(run)["trend"]
     assert len(expected) == len(TREND_CASE.trend[period]), "the reference's periods, as the case states them"
     assert_tables_equal(got, expected, f"{engine} / trend by {period}")
 
@@ -444,8 +446,8 @@ def _assert_named_tables(warehouse: Warehouse, events_name: str, identity_name: 
     assert identity is not None
     warehouse.load(events_name, events.rename(columns=RENAMED))
     warehouse.load(identity_name, identity.rename(columns=RENAMED))
-    asked = {name: {} for name in TABLES} | asked_tables(NAMED_CASE.journey)
-    expected = expected_tables(NAMED_CASE.journey, events, identity, asked)
+    asked: dict[str, TableOptions] = {name: {} for name in TABLES} | asked_tables(NAMED_CASE.journey)
+    expected = expected_tables(Run(NAMED_CASE.journey, events, identity, asked))
     assert expected["funnel"]["actors"].tolist() == [2, 0, 0, 1, 1, 1], "US on top, a stitched actor in Other"
     for name, options in asked.items():
         sql = _named_tables_sql(warehouse.dialect, events_name, identity_name, name, **options)

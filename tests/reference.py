@@ -477,6 +477,35 @@ def reference_trend(
     return pd.DataFrame(rows, columns=columns)
 
 
+def reference_time_histogram(
+    events: pd.DataFrame, journey: dict, identity: pd.DataFrame | None, bins: int, as_of: Any = None
+) -> pd.DataFrame:
+    """Per stage k >= 2 of an ordered journey: the paths' times from the stage before (the nearest required one) in
+    ``bins`` equal bins of whole microseconds from 0, each ``max // bins + 1`` wide; only bins holding actors."""
+    gaps: dict[int, list[int]] = defaultdict(list)
+    for p in actor_paths(events, journey, identity, as_of):
+        for k in range(2, len(journey["stages"]) + 1):
+            if p.path.times[k - 1] is not None:
+                gaps[k].append(p.path.times[k - 1] - p.path.times[previous_required(journey, k) - 1])
+    rows = []
+    for k in sorted(gaps):
+        width = max(gaps[k]) // bins + 1
+        counts: dict[int, int] = defaultdict(int)
+        for gap in gaps[k]:
+            counts[gap // width] += 1
+        rows += [
+            {
+                "stage_index": k,
+                "stage": journey["stages"][k - 1]["name"],
+                "bin_start_seconds": b * width / 1e6,
+                "bin_end_seconds": (b * width + width) / 1e6,
+                "actors": n,
+            }
+            for b, n in sorted(counts.items())
+        ]
+    return pd.DataFrame(rows, columns=["stage_index", "stage", "bin_start_seconds", "bin_end_seconds", "actors"])
+
+
 FUNNEL_COLUMNS = (
     "stage_index",
     "stage",

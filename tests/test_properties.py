@@ -9,7 +9,7 @@ from compare import assert_tables_equal, run_journey
 from generators import as_of_times, events_frames, journeys
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reference import reference_run, reference_trend
+from reference import reference_run, reference_time_histogram, reference_trend
 
 #: Generated cases per run on DuckDB; CI runs the default, JOURNEY_EXAMPLES raises it for a long local run.
 EXAMPLES = int(os.environ.get("JOURNEY_EXAMPLES", "300"))
@@ -41,5 +41,8 @@ def test_compiled_tables_equal_reference(connection):
             assert_tables_equal(tables[name], expected[name], name)
         trend = reference_trend(events, journey, identity, period, as_of)
         assert_tables_equal(result.trend(period), trend, "trend")
+        if journey.get("order") != "any" and len(journey["stages"]) > 1 and not journey.get("compare"):
+            histogram = reference_time_histogram(events, journey, identity, 7, as_of)
+            assert_tables_equal(result.time_histogram(7), histogram, "time histogram")
 
     compiled_equals_reference()

@@ -1,7 +1,7 @@
 """SQL scripts, for the dialects whose one query an engine would copy or misplan
 (:data:`~journey_widgets.portable.SCRIPTED_SQL`): one statement per checkpoint of the compiler's plan,
-computing it into a temporary table of the session (on PostgreSQL, then analysed), then the result table's
-query over them.
+computing it into a temporary table of the session (on PostgreSQL, then indexed by actor and time and
+analysed), then the result table's query over them.
 
 Each statement reads at most a couple of stages' joins, so the script grows with the number of stages
 rather than as its cube. Run it as one script in one session (the temporary tables are the session's).
@@ -17,6 +17,7 @@ import ibis
 import ibis.expr.types as ir
 
 from journey_widgets.compiler import CompiledJourney
+from journey_widgets.compiler.columns import ACTOR, TIME
 from journey_widgets.portable import script_statements
 
 #: Separates the script's statements.
@@ -34,7 +35,8 @@ class _Statements:
     def __call__(self, table: ir.Table) -> ir.Table:
         self.tables += 1
         name = f"_jw_{self.tables}"
-        self.statements += script_statements(ibis.to_sql(table, dialect=self.dialect), self.dialect, name)
+        index_by = [key for key in (ACTOR, TIME) if key in table.columns] if ACTOR in table.columns else []
+        self.statements += script_statements(ibis.to_sql(table, dialect=self.dialect), self.dialect, name, index_by)
         return ibis.table(table.schema(), name=name)
 
 

@@ -1,8 +1,8 @@
 """Warehouse SQL that runs: ``to_sql("clickhouse")`` executed on chDB (the ClickHouse engine, embedded),
 ``to_sql("databricks")`` executed on Spark SQL and ``to_sql("postgres")`` executed on the suite's PostgreSQL
-server give the reference's funnel and paths tables, and its trend and actors tables; the time histogram,
-which the reference does not compute, equals DuckDB's of the same journey on the same data (whose funnel is
-checked against the reference elsewhere), and its bins hold every actor of the reference's funnel.
+server give the reference's funnel and paths tables, and its trend and actors tables; the time histogram equals
+DuckDB's of the same journey on the same data (tests/test_properties.py checks DuckDB's against the reference's;
+compared journeys have none there), and its bins hold every actor of the reference's funnel.
 
 Each engine reads the events and identity tables as its own tables (ClickHouse: created from Parquet
 files; Spark: temporary views; PostgreSQL: tables of a schema of this run's own, analysed, as in a

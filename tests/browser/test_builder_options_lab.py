@@ -140,13 +140,15 @@ def test_journey_options_in_the_builder(page, lab_server, artifacts_dir):
 
     # problems the kernel finds are shown at their control, the definition kept: a stage beyond the last (the
     # model's check), then, once that is fixed, a held property the data lacks (the data's check)
-    kernel_run(
+    kernel_status = kernel_run(
         page,
         "builder.editor.journey = builder.editor.journey | {'hold_constant': ['product_id', 'colour'],"
-        " 'breakdown': {'property': 'device_type', 'attribution': 'stage', 'stage': 5}}",
+        " 'breakdown': {'property': 'device_type', 'attribution': 'stage', 'stage': 5}}\n"
+        "print(builder.editor.status, len(builder.editor.errors))",
     )
+    assert kernel_status.split() == ["invalid", "1"], kernel_status
     assert error_of(page, stage) == "There is no stage 5: the journey has 3 stages"
-    expect(page.locator(".jw-status")).to_contain_text("last valid journey")
+    expect(page.locator(".jw-status")).to_contain_text("last valid journey", timeout=UI_TIMEOUT)
     page.locator(".jw-root").screenshot(path=str(artifacts_dir / "builder-options-stage-error.png"))
     stage.select_option("2")
     colour = page.locator(".jw-held").nth(1)

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -136,17 +137,15 @@ def test_every_demo_notebook_runs_on_the_lab_install(lab_venv, tmp_path):
     assert copied.returncode == 0, copied.stderr[-2000:]
     notebooks = copied.stdout.splitlines()
     assert len(notebooks) >= 8 and any(n.endswith("bring_your_own_engine.ipynb") for n in notebooks), notebooks
-    for notebook in notebooks:
-        run = subprocess.run(
-            [str(lab_venv / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute", "--inplace", notebook],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path / "demo",
-            env=env,
-        )
-        assert run.returncode == 0, (
-            f"{Path(notebook).name} failed on journey-widgets[lab]:\n{_plain(run.stderr)[-3000:]}"
-        )
+
+    def execute(notebook: str) -> subprocess.CompletedProcess[str]:
+        command = [str(lab_venv / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute", "--inplace"]
+        return subprocess.run([*command, notebook], capture_output=True, text=True, cwd=tmp_path / "demo", env=env)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the notebooks are independent: one a core
+        runs = dict(zip(notebooks, pool.map(execute, notebooks)))
+    failed = {Path(notebook).name: _plain(run.stderr)[-3000:] for notebook, run in runs.items() if run.returncode}
+    assert not failed, f"notebooks failed on journey-widgets[lab]: {failed}"
 
 
 def _plain(text: str) -> str:

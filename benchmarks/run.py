@@ -37,6 +37,7 @@ from common import (
     JOURNEY_NAMES,
     RESULTS,
     ROOT,
+    SHARED_PERF,
     THREADS,
     SampleFiles,
     append_raw,
@@ -219,13 +220,15 @@ def prepare_sample(events: int, data: Path) -> SampleFiles:
 def run_size(run: Run, journeys: list[str], repeats: int, reference_timeout: float, spark: bool) -> None:
     """Every round at one size, then (at 1M) the reference check."""
     small = run.events == SMALL and WIDGET_JOURNEY in journeys
+    if HANDWRITTEN_JOURNEY in journeys and not SHARED_PERF.is_dir():
+        print(f"hand-written queries skipped: {SHARED_PERF} is not beside the repository", flush=True)
     for repeat in range(1, repeats + 1):
         print(f"[{run.label}] round {repeat}/{repeats}", flush=True)
         for journey in journeys:
             measure(run, "floor", journey, repeat)
             measure(run, "api", journey, repeat)
             measure_cli(run, journey, repeat)
-            if journey == HANDWRITTEN_JOURNEY:
+            if journey == HANDWRITTEN_JOURNEY and SHARED_PERF.is_dir():  # the queries live beside the repository
                 for query in HANDWRITTEN:
                     measure(run, f"handwritten_{query}", journey, repeat)
         if small:
